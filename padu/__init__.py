@@ -1,0 +1,1 @@
+"""Padu: the single poverty data platform of a regional government."""

@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    DATA_CUSTODIAN = "data_custodian", _("Wali data")
+    DINSOS_OFFICER = "dinsos_officer", _("Petugas Dinas Sosial")
+    VILLAGE_OPERATOR = "village_operator", _("Operator desa/kelurahan")
+    VERIFIER = "verifier", _("Verifikator Bappeda/TKPK")
+    AGENCY_OFFICER = "agency_officer", _("Petugas OPD")
+    LEADER = "leader", _("Pimpinan daerah")
+    PUBLIC = "public", _("Masyarakat umum")
+
+
+#: Roles that may read personal data (names, NIK) of the families in their region subtree.
+REGION_SCOPED_ROLES = frozenset(
+    {Role.DATA_CUSTODIAN, Role.DINSOS_OFFICER, Role.VILLAGE_OPERATOR, Role.VERIFIER}
+)
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", _("lihat")
+    LIST = "list", _("daftar")
+    EXPORT = "export", _("ekspor")

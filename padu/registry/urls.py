@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+urlpatterns = [
+    path("keluarga/", views.FamilyListView.as_view(), name="family-list"),
+    path("keluarga/<int:pk>/", views.FamilyDetailView.as_view(), name="family-detail"),
+]

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="registry:family-list"), name="home"),
+    path("akun/", include("padu.accounts.urls")),
+    path("registri/", include("padu.registry.urls")),
+    path("admin/", admin.site.urls),
+]
