@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "padu.accounts",
     "padu.programs",
     "padu.registry",
+    "padu.synth",
 ]
 
 MIDDLEWARE = [

@@ -56,7 +56,9 @@ def record_change(
     )
 
 
-def record_bulk_change(model: type[models.Model], *, actor, summary: dict, origin: str) -> ChangeLog:
+def record_bulk_change(
+    model: type[models.Model], *, actor, summary: dict, origin: str
+) -> ChangeLog:
     """One row for a bulk load (thousands of rows at once), with counts instead of values."""
     return ChangeLog.objects.create(
         actor=actor if actor is not None and actor.pk else None,

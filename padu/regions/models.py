@@ -70,7 +70,9 @@ class Region(models.Model):
         indexes = [
             # varchar_pattern_ops lets PostgreSQL use the index for LIKE 'prefix%' in any
             # collation; other databases ignore the operator class.
-            models.Index(fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(
+                fields=["code"], name="region_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
             models.Index(fields=["level", "name_key"], name="region_level_name"),
         ]
 

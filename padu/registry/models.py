@@ -37,11 +37,15 @@ class Family(models.Model):
     rt = models.CharField(_("RT"), max_length=3, blank=True)
     rw = models.CharField(_("RW"), max_length=3, blank=True)
     latitude = models.FloatField(
-        _("lintang"), null=True, blank=True,
+        _("lintang"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(-11.5), MaxValueValidator(6.5)],
     )
     longitude = models.FloatField(
-        _("bujur"), null=True, blank=True,
+        _("bujur"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(94.5), MaxValueValidator(141.5)],
     )
 
@@ -107,11 +111,18 @@ class Family(models.Model):
     )
 
     lifecycle = models.CharField(
-        _("status"), max_length=10, choices=c.FamilyLifecycle.choices, default=c.FamilyLifecycle.ACTIVE
+        _("status"),
+        max_length=10,
+        choices=c.FamilyLifecycle.choices,
+        default=c.FamilyLifecycle.ACTIVE,
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("digabung ke"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "self",
+        verbose_name=_("digabung ke"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -150,7 +161,9 @@ class Person(models.Model):
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
     relationship = models.CharField(
-        _("hubungan dengan kepala keluarga"), max_length=12, choices=c.Relationship.choices,
+        _("hubungan dengan kepala keluarga"),
+        max_length=12,
+        choices=c.Relationship.choices,
         blank=True,
     )
     mother_name = models.CharField(_("nama ibu kandung"), max_length=150, blank=True)
@@ -182,8 +195,12 @@ class Person(models.Model):
         _("status"), max_length=10, choices=c.Lifecycle.choices, default=c.Lifecycle.ACTIVE
     )
     merged_into = models.ForeignKey(
-        "self", verbose_name=_("digabung ke"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        "self",
+        verbose_name=_("digabung ke"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
@@ -217,8 +234,12 @@ class FamilyPhoto(models.Model):
     latitude = models.FloatField(_("lintang"), null=True, blank=True)
     longitude = models.FloatField(_("bujur"), null=True, blank=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("diunggah oleh"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
 
