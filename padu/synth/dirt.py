@@ -87,7 +87,7 @@ def name_variant(name: str, sex: str, rnd: random.Random) -> str:
         return (
             " ".join(tokens[:-1])
             if choice < 0.9
-            else " ".join(tokens[:1] + [tokens[1][0] + "."] + tokens[2:])
+            else " ".join([tokens[0], tokens[1][0] + ".", *tokens[2:]])
         )
     return "  ".join(tokens)
 

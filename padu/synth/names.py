@@ -504,8 +504,8 @@ TRADITIONS: dict[str, Tradition] = {
     "islamic": Tradition(tuple(_ISLAMIC_MALE), tuple(_ISLAMIC_FEMALE), tuple(_ISLAMIC_SURNAMES)),
     "christian": Tradition(tuple(_CHRISTIAN_MALE), tuple(_CHRISTIAN_FEMALE), _FAKER_LAST_MALE),
     "batak": Tradition(
-        tuple(_CHRISTIAN_MALE) + tuple(_JAVANESE_MALE[:20]) + ("Tumpal", "Togar", "Horas"),
-        tuple(_CHRISTIAN_FEMALE) + ("Rosmawati", "Tiur", "Rumondang", "Lamtiar"),
+        (*_CHRISTIAN_MALE, *_JAVANESE_MALE[:20], "Tumpal", "Togar", "Horas"),
+        (*_CHRISTIAN_FEMALE, "Rosmawati", "Tiur", "Rumondang", "Lamtiar"),
         tuple(_BATAK_SURNAMES),
         family_surname=True,
     ),

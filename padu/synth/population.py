@@ -394,12 +394,12 @@ def _members(rng, geo, families, z, size, head_age, has_spouse, female_head, as_
     order = np.where(kid, k - has_spouse[fam] - 1, rng.integers(0, 4, P))
     full_name = _names(rng, tradition, female, np.clip(order, 0, None), clan)
     other_mother = _names(rng, tradition, np.ones(P, bool), rng.integers(0, 4, P), own_clan)
-    mother_of_children = np.full(F, None, dtype=object)
+    # A child's mother is the female head or spouse; anyone else's is someone outside the family.
+    mother_of_children = np.full(F, "", dtype=object)
     female_adult = (head | spouse) & female
     mother_of_children[fam[female_adult]] = full_name[female_adult]
-    mother_name = np.where(
-        kid & (mother_of_children[fam] != None), mother_of_children[fam], other_mother
-    )  # noqa: E711
+    has_mother = kid & (mother_of_children[fam] != "")
+    mother_name = np.where(has_mother, mother_of_children[fam], other_mother)
 
     # NIK: registered mostly where the family lives, some elsewhere in the regency/province.
     district_codes = np.array(geo.district_codes, dtype=object)
