@@ -86,7 +86,6 @@ def _database_from_environment() -> dict:
     url = os.environ.get("DATABASE_URL")
     if url:
         return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "padu.sqlite3",
@@ -103,6 +102,7 @@ def _database_from_environment() -> dict:
     }
 
 
+DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": _database_from_environment()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -127,6 +127,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {

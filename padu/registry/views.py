@@ -1,9 +1,78 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.views.generic import DetailView, ListView
 
+from padu.accounts.choices import AccessKind
+from padu.accounts.services import log_access
+from padu.core.history import history_of
+from padu.regions.codes import normalize_code
+from padu.regions.models import Region
 
-class FamilyListView(ListView):
-    pass
+from .choices import Relationship
+from .identity import read_id_number
+from .models import Family, Person
 
 
-class FamilyDetailView(DetailView):
-    pass
+def _head_name():
+    heads = Person.objects.filter(family=OuterRef("pk"), relationship=Relationship.HEAD)
+    return Subquery(heads.values("full_name")[:1])
+
+
+class FamilyListView(LoginRequiredMixin, ListView):
+    """The families a user may see, searchable by name, NIK or No KK, and by region."""
+
+    template_name = "registry/family_list.html"
+    paginate_by = 25
+    context_object_name = "families"
+
+    def get_queryset(self):
+        qs = Family.objects.visible_to(self.request.user)
+        self.query = self.request.GET.get("q", "").strip()
+        self.region_code = normalize_code(self.request.GET.get("wilayah", "")) or ""
+        if self.region_code:
+            qs = qs.filter(village__code__within=self.region_code)
+        if self.query:
+            number = read_id_number(self.query)
+            if number.ok:
+                with_nik = Person.objects.filter(nik=number.digits).values("family_id")
+                qs = qs.filter(Q(kk_number=number.digits) | Q(pk__in=with_nik))
+            else:
+                matching = Person.objects.filter(full_name__icontains=self.query).values("family_id")
+                qs = qs.filter(pk__in=matching)
+        return (
+            qs.select_related("village")
+            .annotate(head_name=_head_name(), member_count=Count("members"))
+            .order_by("village_id", "rw", "rt", "id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.query
+        context["region"] = Region.objects.filter(code=self.region_code).first()
+        if self.query or self.region_code:
+            log_access(
+                self.request.user, kind=AccessKind.LIST, object_type="family",
+                detail=f"q={self.query!r} wilayah={self.region_code}", request=self.request,
+            )
+        return context
+
+
+class FamilyDetailView(LoginRequiredMixin, DetailView):
+    template_name = "registry/family_detail.html"
+    context_object_name = "family"
+
+    def get_queryset(self):
+        return Family.objects.visible_to(self.request.user).select_related("village")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        family = self.object
+        context["members"] = family.members.order_by("id")
+        context["photos"] = family.photos.all()
+        context["regions"] = family.village.ancestors() + [family.village]
+        context["history"] = history_of(family)[:20]
+        log_access(
+            self.request.user, kind=AccessKind.VIEW, object_type="family", object_id=family.pk,
+            request=self.request,
+        )
+        return context

@@ -179,3 +179,49 @@ def generate_region(
     (out_dir / "manifest.json").write_text(json.dumps(manifest, indent=2))
     progress(steps, steps, "Selesai")
     return result
+
+
+def load_truth_into_registry(out_dir: Path, *, actor, progress: ProgressCallback = no_progress) -> int:
+    """Put a generated region's true, living population straight into the registry.
+
+    A stand-in for import and matching, so that a fresh demo has golden records to show;
+    it writes through the registry's own service. Returns the number of persons loaded.
+    """
+    from padu.registry import choices as c
+    from padu.registry.models import Family, Person
+    from padu.registry.services import bulk_create_families
+
+    out_dir = Path(out_dir)
+    families = pl.read_csv(out_dir / "truth" / "families.csv", infer_schema_length=0)
+    persons = pl.read_csv(
+        out_dir / "truth" / "persons.csv", infer_schema_length=0
+    ).filter(pl.col("lifecycle") == c.Lifecycle.ACTIVE.value)
+    family_fields = {f.name for f in Family._meta.concrete_fields} - {"id"}
+    person_fields = {f.name for f in Person._meta.concrete_fields} - {"id", "family"}
+    members: dict[str, list[Person]] = {}
+    for row in persons.iter_rows(named=True):
+        values = {k: _cell(v, k) for k, v in row.items() if k in person_fields}
+        members.setdefault(row["family_id"], []).append(Person(**values))
+    family_objects, member_lists = [], []
+    for row in families.iter_rows(named=True):
+        values = {k: _cell(v, k) for k, v in row.items() if k in family_fields}
+        family_objects.append(Family(village_id=row["village_code"], **values))
+        member_lists.append(members.get(row["family_id"], []))
+    progress(0, 1, "Memuat registri")
+    loaded = bulk_create_families(
+        family_objects, member_lists, actor=actor, origin=f"synth {out_dir.name}"
+    )
+    progress(1, 1, "Memuat registri")
+    return loaded
+
+
+_BOOLEAN_TEXT = {"true": True, "false": False}
+
+
+def _cell(value: str | None, name: str):
+    """A truth-file cell as the registry field wants it (CSV cells arrive as text)."""
+    if value is None:
+        return "" if name not in {"birth_date", "is_pregnant", "latitude", "longitude"} else None
+    if value in _BOOLEAN_TEXT:
+        return _BOOLEAN_TEXT[value]
+    return value

@@ -1,0 +1,55 @@
+from django.core.management import call_command
+
+from padu.core.commands import PaduCommand
+from padu.core.demo import DEMO_PASSWORD, demo_dir, ensure_demo_accounts
+from padu.regions.models import Region
+from padu.regions.services import EXPECTED_TOTAL, load_regions
+from padu.registry.models import Family
+from padu.synth.services import generate_region, load_truth_into_registry
+
+
+class Command(PaduCommand):
+    help = "Siapkan dan jalankan demo: kota sintetis, data terpadu, akun untuk tiap peran."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--region", default="33.74", help="kabupaten/kota (bawaan: Kota Semarang)")
+        parser.add_argument("--people", type=int, default=50_000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="alamat server")
+        parser.add_argument("--no-serve", action="store_true", help="siapkan saja, tanpa server")
+
+    def handle(self, *args, **options):
+        region, people, seed = options["region"], options["people"], options["seed"]
+        self.stdout.write("1/5 Menyiapkan basis data …")
+        call_command("migrate", verbosity=0)
+        self.stdout.write("2/5 Memuat wilayah Kemendagri …")
+        if Region.objects.count() != EXPECTED_TOTAL:
+            with self.progress("Memuat wilayah") as progress:
+                load_regions(progress=progress)
+        try:
+            city = Region.objects.get_by_code(region)
+        except Region.DoesNotExist as error:
+            raise self.fail(f"wilayah {region!r} tidak dikenal") from error
+        out = demo_dir(city.code, people, seed)
+        self.stdout.write(f"3/5 Membangkitkan {people:,} penduduk sintetis {city.name} …")
+        if not (out / "manifest.json").exists():
+            with self.progress("Membangkitkan") as progress:
+                generate_region(region=city.code, people=people, seed=seed, out_dir=out,
+                                p3ke_format="xlsx", progress=progress)
+        self.stdout.write("4/5 Memuat data terpadu …")
+        if not Family.objects.filter(village__code__within=city.code).exists():
+            with self.progress("Memuat registri") as progress:
+                load_truth_into_registry(out, actor=None, progress=progress)
+        self.stdout.write("5/5 Membuat akun demo …")
+        accounts = ensure_demo_accounts(city.code)
+        families = Family.objects.filter(village__code__within=city.code).count()
+        self.stdout.write(self.style.SUCCESS(f"\nDemo siap: {city.name}, {families:,} keluarga."))
+        self.stdout.write(f"File sumber: {out}\n")
+        self.stdout.write(f"Akun demo (kata sandi semua: {DEMO_PASSWORD}):")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<12} {account.role.label:<28} {account.scope}")
+        if options["no_serve"]:
+            return
+        self.stdout.write(f"\nBuka http://{options['addr']}/  (Ctrl+C untuk berhenti)\n")
+        call_command("runserver", options["addr"], use_reloader=False)
