@@ -16,6 +16,11 @@ VILLAGE_B = "33.74.02.1008"  # Tanjung Mas, Semarang Utara
 OTHER_CITY_VILLAGE = "32.73.01.1001"  # in Kota Bandung
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: their transactional flushes empty the region table."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The whole Kemendagri hierarchy, loaded once for the session."""

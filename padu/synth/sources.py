@@ -209,7 +209,9 @@ def _duplicate(frame: pl.DataFrame, rate: float, rng) -> pl.DataFrame:
     picks = np.flatnonzero(rng.random(frame.height) < rate)
     if len(picks) == 0:
         return frame
-    copies = frame[picks].with_columns(_dirt=pl.col("_dirt") + pl.lit(";duplicate_row"))
+    copies = frame[picks].with_columns(
+        _dirt=(pl.col("_dirt") + pl.lit(";duplicate_row")).str.strip_chars(";")
+    )
     return pl.concat([frame, copies]).sort("_order", maintain_order=True)
 
 
