@@ -32,10 +32,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def make_family(village: str, *, kk: str, head: str, nik: str, members: int = 2) -> Family:
-    family = Family(village_id=village, kk_number=kk, rt="001", rw="002", address="Jl. Melati No. 1")
+    family = Family(
+        village_id=village, kk_number=kk, rt="001", rw="002", address="Jl. Melati No. 1"
+    )
     people = [
-        Person(full_name=head, nik=nik, sex=c.Sex.MALE, relationship=c.Relationship.HEAD,
-               birth_date=dt.date(1980, 5, 17))
+        Person(
+            full_name=head,
+            nik=nik,
+            sex=c.Sex.MALE,
+            relationship=c.Relationship.HEAD,
+            birth_date=dt.date(1980, 5, 17),
+        )
     ]
     for i in range(1, members):
         people.append(Person(full_name=f"{head} Anak {i}", relationship=c.Relationship.CHILD))
@@ -46,8 +53,12 @@ def make_family(village: str, *, kk: str, head: str, nik: str, members: int = 2)
 @pytest.fixture
 def families(db):
     return {
-        "a": make_family(VILLAGE_A, kk="3374010101100001", head="Budi Santoso", nik="3374011705800001"),
-        "b": make_family(VILLAGE_B, kk="3374020101100002", head="Siti Aminah", nik="3374025705800002"),
+        "a": make_family(
+            VILLAGE_A, kk="3374010101100001", head="Budi Santoso", nik="3374011705800001"
+        ),
+        "b": make_family(
+            VILLAGE_B, kk="3374020101100002", head="Siti Aminah", nik="3374025705800002"
+        ),
         "bandung": make_family(
             OTHER_CITY_VILLAGE, kk="3273010101100003", head="Asep Saepudin", nik="3273011705800003"
         ),
@@ -58,7 +69,8 @@ def families(db):
 def make_user(db):
     def make(username: str, role: Role, region: str | None = None, agency=None):
         scope = Region.objects.get(code=region) if region else None
-        return create_user(username=username, password="rahasia-123", role=role, region=scope,
-                           agency=agency)
+        return create_user(
+            username=username, password="rahasia-123", role=role, region=scope, agency=agency
+        )
 
     return make

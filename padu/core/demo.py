@@ -76,7 +76,10 @@ def ensure_demo_accounts(region_code: str) -> list[DemoAccount]:
         user, _ = User.objects.update_or_create(
             username=username,
             defaults={
-                "role": role, "region": scope, "agency": agency, "first_name": first_name,
+                "role": role,
+                "region": scope,
+                "agency": agency,
+                "first_name": first_name,
                 "is_staff": role in {Role.ADMIN, *ROLE_PERMISSIONS},
                 "is_superuser": role == Role.ADMIN,
             },
@@ -90,5 +93,7 @@ def ensure_demo_accounts(region_code: str) -> list[DemoAccount]:
             where = f"{scope.get_kind_display()} {scope.name}"
         if agency:
             where += f", {agency.short_name}"
-        accounts.append(DemoAccount(username, role, where if role != Role.PUBLIC else "agregat saja"))
+        accounts.append(
+            DemoAccount(username, role, where if role != Role.PUBLIC else "agregat saja")
+        )
     return accounts

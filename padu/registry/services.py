@@ -30,7 +30,10 @@ def bulk_create_families(
             persons.append(person)
     Person.objects.bulk_create(persons, batch_size=_BATCH)
     record_bulk_change(
-        Family, actor=actor, summary={"families": len(created), "persons": len(persons)}, origin=origin
+        Family,
+        actor=actor,
+        summary={"families": len(created), "persons": len(persons)},
+        origin=origin,
     )
     return len(persons)
 
@@ -47,5 +50,7 @@ def update_family(family: Family, changes: dict, *, actor, origin: str = "") -> 
     locked.save()
     old, new = diff(before, snapshot(locked, changes))
     if new:
-        record_change(locked, actor=actor, action=ChangeAction.UPDATE, before=old, after=new, origin=origin)
+        record_change(
+            locked, actor=actor, action=ChangeAction.UPDATE, before=old, after=new, origin=origin
+        )
     return locked

@@ -37,7 +37,9 @@ class FamilyListView(LoginRequiredMixin, ListView):
                 with_nik = Person.objects.filter(nik=number.digits).values("family_id")
                 qs = qs.filter(Q(kk_number=number.digits) | Q(pk__in=with_nik))
             else:
-                matching = Person.objects.filter(full_name__icontains=self.query).values("family_id")
+                matching = Person.objects.filter(full_name__icontains=self.query).values(
+                    "family_id"
+                )
                 qs = qs.filter(pk__in=matching)
         return (
             qs.select_related("village")
@@ -51,8 +53,11 @@ class FamilyListView(LoginRequiredMixin, ListView):
         context["region"] = Region.objects.filter(code=self.region_code).first()
         if self.query or self.region_code:
             log_access(
-                self.request.user, kind=AccessKind.LIST, object_type="family",
-                detail=f"q={self.query!r} wilayah={self.region_code}", request=self.request,
+                self.request.user,
+                kind=AccessKind.LIST,
+                object_type="family",
+                detail=f"q={self.query!r} wilayah={self.region_code}",
+                request=self.request,
             )
         return context
 
@@ -69,10 +74,13 @@ class FamilyDetailView(LoginRequiredMixin, DetailView):
         family = self.object
         context["members"] = family.members.order_by("id")
         context["photos"] = family.photos.all()
-        context["regions"] = family.village.ancestors() + [family.village]
+        context["regions"] = [*family.village.ancestors(), family.village]
         context["history"] = history_of(family)[:20]
         log_access(
-            self.request.user, kind=AccessKind.VIEW, object_type="family", object_id=family.pk,
+            self.request.user,
+            kind=AccessKind.VIEW,
+            object_type="family",
+            object_id=family.pk,
             request=self.request,
         )
         return context

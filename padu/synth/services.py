@@ -98,7 +98,7 @@ def _truth_frames(pop: Population, ghosts: pl.DataFrame, exports: list[SourceExp
                 pl.col("_person_id").alias("person_id"),
                 pl.col("_family_id").alias("family_id"),
                 pl.col("_dirt").alias("dirt"),
-            # A duplicated row's copy comes last and says so in its dirt.
+                # A duplicated row's copy comes last and says so in its dirt.
             ).unique(subset=["source", "record_id"], keep="last", maintain_order=True)
             for e in exports
         ]
@@ -182,7 +182,9 @@ def generate_region(
     return result
 
 
-def load_truth_into_registry(out_dir: Path, *, actor, progress: ProgressCallback = no_progress) -> int:
+def load_truth_into_registry(
+    out_dir: Path, *, actor, progress: ProgressCallback = no_progress
+) -> int:
     """Put a generated region's true, living population straight into the registry.
 
     A stand-in for import and matching, so that a fresh demo has golden records to show;
@@ -194,9 +196,9 @@ def load_truth_into_registry(out_dir: Path, *, actor, progress: ProgressCallback
 
     out_dir = Path(out_dir)
     families = pl.read_csv(out_dir / "truth" / "families.csv", infer_schema_length=0)
-    persons = pl.read_csv(
-        out_dir / "truth" / "persons.csv", infer_schema_length=0
-    ).filter(pl.col("lifecycle") == c.Lifecycle.ACTIVE.value)
+    persons = pl.read_csv(out_dir / "truth" / "persons.csv", infer_schema_length=0).filter(
+        pl.col("lifecycle") == c.Lifecycle.ACTIVE.value
+    )
     family_fields = {f.name for f in Family._meta.concrete_fields} - {"id"}
     person_fields = {f.name for f in Person._meta.concrete_fields} - {"id", "family"}
     members: dict[str, list[Person]] = {}

@@ -24,14 +24,27 @@ def _padu(*args, tmp_path):
     env = {**os.environ, "PADU_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "-m", "padu.cli", *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "padu.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
 def test_synth_writes_the_exports(tmp_path):
     out = tmp_path / "out"
-    done = _padu("synth", "--region", "33.74", "--people", "1500", "--out", str(out), "--quiet",
-                 tmp_path=tmp_path)
+    done = _padu(
+        "synth",
+        "--region",
+        "33.74",
+        "--people",
+        "1500",
+        "--out",
+        str(out),
+        "--quiet",
+        tmp_path=tmp_path,
+    )
     assert done.returncode == 0, done.stderr
     assert "1,500 jiwa" in done.stdout
     assert {p.name for p in out.iterdir()} >= {"dtks.csv", "p3ke.csv", "regsosek.csv", "truth"}

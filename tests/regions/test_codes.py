@@ -47,6 +47,8 @@ def test_name_prefixes_are_read_as_kinds():
     assert split_name("Kota") == (None, "kota")  # a bare word is a name, not a prefix
 
 
-@given(st.sampled_from(["Tanjung Pinang", "TANJUNGPINANG", "tanjung  pinang", "Kota Tanjung-Pinang"]))
+@given(
+    st.sampled_from(["Tanjung Pinang", "TANJUNGPINANG", "tanjung  pinang", "Kota Tanjung-Pinang"])
+)
 def test_name_key_ignores_case_spacing_punctuation_and_prefix(name):
     assert name_key(name) == "tanjungpinang"

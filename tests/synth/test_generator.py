@@ -79,11 +79,15 @@ def test_welfare_drives_housing_assets_and_expenditure(city):
 
 def test_truth_covers_every_source_row(city):
     truth = pl.read_csv(city.files["truth_source_rows"], infer_schema_length=0)
-    dtks = pl.read_csv(city.files["dtks"], separator=";", encoding="windows-1252", infer_schema_length=0)
+    dtks = pl.read_csv(
+        city.files["dtks"], separator=";", encoding="windows-1252", infer_schema_length=0
+    )
     regsosek = pl.read_csv(city.files["regsosek"], infer_schema_length=0)
     p3ke = pl.read_excel(city.files["p3ke"], read_options={"header_row": 3}, infer_schema_length=0)
     for source, frame, id_column in (
-        ("dtks", dtks, "IDARTBDT"), ("regsosek", regsosek, "ID ART"), ("p3ke", p3ke, "ID INDIVIDU")
+        ("dtks", dtks, "IDARTBDT"),
+        ("regsosek", regsosek, "ID ART"),
+        ("p3ke", p3ke, "ID INDIVIDU"),
     ):
         ids = set(truth.filter(pl.col("source") == source)["record_id"])
         assert set(frame[id_column]) == ids
@@ -93,7 +97,9 @@ def test_truth_covers_every_source_row(city):
 def test_sources_cover_what_their_programmes_cover(city):
     truth = pl.read_csv(city.files["truth_source_rows"], schema_overrides={"record_id": pl.String})
     families = city.families
-    per_source = truth.group_by("source").agg(pl.col("family_id").n_unique()).to_dict(as_series=False)
+    per_source = (
+        truth.group_by("source").agg(pl.col("family_id").n_unique()).to_dict(as_series=False)
+    )
     covered = dict(zip(per_source["source"], per_source["family_id"], strict=True))
     assert covered["regsosek"] > 0.9 * families
     assert 0.25 * families < covered["dtks"] < 0.55 * families
@@ -107,9 +113,18 @@ def test_default_dirt_has_every_kind(city):
     truth = pl.read_csv(city.files["truth_source_rows"], infer_schema_length=0)
     kinds = truth["dirt"].drop_nulls().str.split(";").explode()
     expected = {
-        "nik_missing", "nik_mistyped", "nik_excel_damaged", "name_variant", "name_typo",
-        "date_swapped", "year_off", "moved_village", "old_kk", "duplicate_row",
-        "deceased_listed", "moved_out_listed",
+        "nik_missing",
+        "nik_mistyped",
+        "nik_excel_damaged",
+        "name_variant",
+        "name_typo",
+        "date_swapped",
+        "year_off",
+        "moved_village",
+        "old_kk",
+        "duplicate_row",
+        "deceased_listed",
+        "moved_out_listed",
     }
     assert expected <= set(kinds)
 
@@ -130,8 +145,9 @@ def test_source_layouts(city):
 
 
 def test_clean_mode_has_no_dirt(tmp_path):
-    result = generate_region(region="33.74", people=2_000, seed=3, out_dir=tmp_path,
-                             rates=DirtRates.clean())
+    result = generate_region(
+        region="33.74", people=2_000, seed=3, out_dir=tmp_path, rates=DirtRates.clean()
+    )
     truth = pl.read_csv(result.files["truth_source_rows"], infer_schema_length=0)
     assert (truth["dirt"].fill_null("") == "").all()
     persons = pl.read_csv(result.files["truth_persons"], infer_schema_length=0)

@@ -13,7 +13,9 @@ class Command(PaduCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--region", default="33.74", help="kabupaten/kota (bawaan: Kota Semarang)")
+        parser.add_argument(
+            "--region", default="33.74", help="kabupaten/kota (bawaan: Kota Semarang)"
+        )
         parser.add_argument("--people", type=int, default=50_000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--addr", default="127.0.0.1:8000", help="alamat server")
@@ -35,8 +37,14 @@ class Command(PaduCommand):
         self.stdout.write(f"3/5 Membangkitkan {people:,} penduduk sintetis {city.name} …")
         if not (out / "manifest.json").exists():
             with self.progress("Membangkitkan") as progress:
-                generate_region(region=city.code, people=people, seed=seed, out_dir=out,
-                                p3ke_format="xlsx", progress=progress)
+                generate_region(
+                    region=city.code,
+                    people=people,
+                    seed=seed,
+                    out_dir=out,
+                    p3ke_format="xlsx",
+                    progress=progress,
+                )
         self.stdout.write("4/5 Memuat data terpadu …")
         if not Family.objects.filter(village__code__within=city.code).exists():
             with self.progress("Memuat registri") as progress:
