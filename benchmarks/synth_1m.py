@@ -1,6 +1,6 @@
 """How long `padu synth` takes to write a city of a million people (target: under 2 minutes).
 
-    .venv/bin/python benchmarks/synth_1m.py [--people N] [--region 33.74]
+.venv/bin/python benchmarks/synth_1m.py [--people N] [--region 33.74]
 """
 
 import argparse
