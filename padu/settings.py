@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "padu.programs",
     "padu.registry",
     "padu.synth",
+    "padu.sources",
 ]
 
 MIDDLEWARE = [
@@ -152,11 +153,18 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {"TITLE": "Padu API", "VERSION": "0.1.0"}
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
+LOG_FILE = DATA_DIR / "padu.log"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        # Tracebacks go to the log file, never in front of the person at the terminal.
+        "file": {"class": "logging.FileHandler", "filename": LOG_FILE, "formatter": "plain"},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"padu": {"handlers": ["file"], "level": "INFO", "propagate": False}},
 }
 
 if PRODUCTION:

@@ -73,6 +73,27 @@ REL_REGSOSEK = {
 MARITAL_REGSOSEK = {"belum_kawin": "1", "kawin": "2", "cerai_hidup": "3", "cerai_mati": "4"}
 
 
+#: Each coded column and its choices: labels are per field, since values repeat across fields
+#: ("tidak_ada" is "Tidak ada" for a toilet and "Tidak punya" for health insurance).
+_FIELD_CHOICES = {
+    "house_tenure": c.HouseTenure,
+    "floor_material": c.FloorMaterial,
+    "wall_material": c.WallMaterial,
+    "roof_material": c.RoofMaterial,
+    "toilet_facility": c.ToiletFacility,
+    "drinking_water": c.DrinkingWater,
+    "lighting": c.Lighting,
+    "electricity_capacity": c.ElectricityCapacity,
+    "cooking_fuel": c.CookingFuel,
+    "education": c.Education,
+    "school_participation": c.SchoolParticipation,
+    "work_status": c.WorkStatus,
+    "disability": c.Disability,
+    "chronic_illness": c.ChronicIllness,
+    "health_insurance": c.HealthInsurance,
+}
+
+
 def _labels(choices) -> dict[str, str]:
     """Indonesian labels, as the source offices write them, whatever language is active."""
     with translation.override("id"):
@@ -335,14 +356,10 @@ def build_p3ke(pop, geo, ghosts, rates, rng, rnd) -> SourceExport:
     rows = _dirty_people(rows, rates, rnd, rng, excel=False)
     rows = rows.join(_village_columns(geo), on="village_code", how="left")
     rows = rows.with_columns(_truth_columns(rows))
-    labels = {
-        **_labels(c.FloorMaterial),
-        **_labels(c.WallMaterial),
-        **_labels(c.RoofMaterial),
-        **_labels(c.DrinkingWater),
-        **_labels(c.ToiletFacility),
-        **_labels(c.Education),
-    }
+
+    def labels(column: str) -> dict[str, str]:
+        return _labels(_FIELD_CHOICES[column])
+
     dates = [_p3ke_date(d, rnd.random()) for d in rows["birth_date"].to_list()]
     rt_rw_style = rng.random(rows.height) < 0.8
     frame = rows.with_columns(_date=pl.Series(dates, dtype=pl.String)).select(
@@ -375,14 +392,14 @@ def build_p3ke(pop, geo, ghosts, rates, rng, rnd) -> SourceExport:
         pl.col("sex").alias("JENIS KELAMIN"),
         pl.col("_date").alias("TANGGAL LAHIR"),
         pl.col("relationship").replace_strict(REL_P3KE).alias("HUBUNGAN DENGAN KEPALA KELUARGA"),
-        pl.col("education").replace_strict(labels, default="").alias("PENDIDIKAN"),
+        pl.col("education").replace_strict(labels("education"), default="").alias("PENDIDIKAN"),
         pl.col("occupation").alias("PEKERJAAN"),
         pl.col("desil").alias("DESIL KESEJAHTERAAN"),
-        pl.col("floor_material").replace_strict(labels).alias("JENIS LANTAI"),
-        pl.col("wall_material").replace_strict(labels).alias("JENIS DINDING"),
-        pl.col("roof_material").replace_strict(labels).alias("JENIS ATAP"),
-        pl.col("drinking_water").replace_strict(labels).alias("SUMBER AIR MINUM"),
-        pl.col("toilet_facility").replace_strict(labels).alias("FASILITAS BAB"),
+        pl.col("floor_material").replace_strict(labels("floor_material")).alias("JENIS LANTAI"),
+        pl.col("wall_material").replace_strict(labels("wall_material")).alias("JENIS DINDING"),
+        pl.col("roof_material").replace_strict(labels("roof_material")).alias("JENIS ATAP"),
+        pl.col("drinking_water").replace_strict(labels("drinking_water")).alias("SUMBER AIR MINUM"),
+        pl.col("toilet_facility").replace_strict(labels("toilet_facility")).alias("FASILITAS BAB"),
         "_person_id",
         "_family_id",
         "_dirt",
@@ -405,28 +422,9 @@ def build_regsosek(
     rows = _dirty_people(rows, rates, rnd, rng, excel=False)
     rows = rows.join(_village_columns(geo), on="village_code", how="left")
     rows = rows.with_columns(_truth_columns(rows))
-    label_sets = [
-        c.HouseTenure,
-        c.FloorMaterial,
-        c.WallMaterial,
-        c.RoofMaterial,
-        c.ToiletFacility,
-        c.DrinkingWater,
-        c.Lighting,
-        c.ElectricityCapacity,
-        c.CookingFuel,
-        c.Education,
-        c.SchoolParticipation,
-        c.WorkStatus,
-        c.Disability,
-        c.ChronicIllness,
-        c.HealthInsurance,
-    ]
-    labels: dict[str, str] = {}
-    for choice in label_sets:
-        labels.update(_labels(choice))
 
     def label(column: str, header: str) -> pl.Expr:
+        labels = _labels(_FIELD_CHOICES[column])
         return pl.col(column).replace_strict(labels, default="").alias(header)
 
     def flag(column: str, header: str) -> pl.Expr:

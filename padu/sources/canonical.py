@@ -1,0 +1,320 @@
+"""The canonical fields of a source row, and the headers they arrive under.
+
+The header table is the importer's truth (see shared/spec/source-fields.md). A header is
+recognised after normalising it: upper case, anything but letters and digits removed.
+"""
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from padu.registry import choices as c
+
+
+class Kind(StrEnum):
+    ID = "id"  # a record id, kept as text
+    NIK = "nik"
+    KK = "kk"
+    NAME = "name"
+    TEXT = "text"
+    DATE = "date"
+    SEX = "sex"
+    CHOICE = "choice"
+    FLAG = "flag"
+    INTEGER = "integer"
+    MONEY = "money"
+    RT_RW = "rt_rw"
+    RT = "rt"
+    RW = "rw"
+    REGION_CODE = "region_code"
+    REGION_NAME = "region_name"
+    COORDINATE = "coordinate"
+    COORDINATES = "coordinates"  # "-6.98, 110.41" in one cell
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: Kind
+    headers: tuple[str, ...]
+    family: bool = False
+    choices: type | None = None
+    synonyms: dict[str, str] = field(default_factory=dict)  # value spelling -> choice value
+
+
+def header_key(header: str) -> str:
+    return re.sub(r"[^A-Z0-9]", "", str(header).upper())
+
+
+_RELATIONSHIP = {
+    "1": "kepala",
+    "KEPALAKELUARGA": "kepala",
+    "KEPALARUMAHTANGGA": "kepala",
+    "KRT": "kepala",
+    "KK": "kepala",
+    "2": "pasangan",
+    "ISTRI": "pasangan",
+    "SUAMI": "pasangan",
+    "ISTRISUAMI": "pasangan",
+    "SUAMIISTRI": "pasangan",
+    "3": "anak",
+    "ANAK": "anak",
+    "ANAKKANDUNG": "anak",
+    "ANAKTIRI": "anak",
+    "ANAKANGKAT": "anak",
+    "4": "menantu",
+    "MENANTU": "menantu",
+    "5": "cucu",
+    "CUCU": "cucu",
+    "6": "orang_tua",
+    "ORANGTUA": "orang_tua",
+    "MERTUA": "orang_tua",
+    "ORANGTUAMERTUA": "orang_tua",
+    "7": "famili",
+    "FAMILILAIN": "famili",
+    "FAMILI": "famili",
+    "8": "lainnya",
+    "LAINNYA": "lainnya",
+    "PEMBANTU": "lainnya",
+}
+_MARITAL = {
+    "1": "belum_kawin",
+    "BELUMKAWIN": "belum_kawin",
+    "2": "kawin",
+    "KAWIN": "kawin",
+    "KAWINTERCATAT": "kawin",
+    "KAWINBELUMTERCATAT": "kawin",
+    "3": "cerai_hidup",
+    "CERAIHIDUP": "cerai_hidup",
+    "4": "cerai_mati",
+    "CERAIMATI": "cerai_mati",
+}
+_EDUCATION = {
+    "TIDAKBELUMSEKOLAH": "tidak_punya",
+    "BELUMTAMATSD": "tidak_punya",
+    "TIDAKTAMATSD": "tidak_punya",
+    "SD": "sd",
+    "TAMATSD": "sd",
+    "SDMI": "sd",
+    "SMP": "smp",
+    "SLTP": "smp",
+    "SMPMTS": "smp",
+    "TAMATSMP": "smp",
+    "SMA": "sma",
+    "SLTA": "sma",
+    "SMK": "sma",
+    "SMASMK": "sma",
+    "TAMATSMA": "sma",
+    "D1": "diploma",
+    "D2": "diploma",
+    "D3": "diploma",
+    "DIPLOMA": "diploma",
+    "D4": "s1",
+    "S1": "s1",
+    "S2": "s2_s3",
+    "S3": "s2_s3",
+}
+
+
+def _choice(name, header_list, choices, synonyms=None, family=False):
+    return Field(name, Kind.CHOICE, tuple(header_list), family, choices, synonyms or {})
+
+
+FIELDS: tuple[Field, ...] = (
+    Field(
+        "record_id",
+        Kind.ID,
+        (
+            "ID",
+            "ID ART",
+            "IDARTBDT",
+            "ID DTKS",
+            "ID P3KE",
+            "ID INDIVIDU",
+            "ID ANGGOTA",
+            "ID ANGGOTA KELUARGA",
+        ),
+    ),
+    Field(
+        "family_record_id",
+        Kind.ID,
+        ("ID KELUARGA", "IDBDT", "ID RUTA", "ID KELUARGA P3KE", "ID RUMAH TANGGA"),
+        family=True,
+    ),
+    Field("nik", Kind.NIK, ("NIK", "NO NIK", "NIK ART", "NOMOR INDUK KEPENDUDUKAN", "NOMOR NIK")),
+    Field(
+        "kk_number",
+        Kind.KK,
+        ("NO KK", "NOKK", "NOMOR KK", "NOMOR KARTU KELUARGA", "NO KARTU KELUARGA", "KK"),
+        family=True,
+    ),
+    Field(
+        "full_name",
+        Kind.NAME,
+        (
+            "NAMA",
+            "NAMA LENGKAP",
+            "NAMA ART",
+            "NAMA ANGGOTA",
+            "NAMA PENERIMA",
+            "NAMA ANGGOTA KELUARGA",
+        ),
+    ),
+    Field("sex", Kind.SEX, ("JENIS KELAMIN", "JK", "L/P", "JNS KEL", "JENKEL", "KELAMIN")),
+    Field("birth_place", Kind.TEXT, ("TEMPAT LAHIR", "TMP LAHIR", "TEMPAT LHR")),
+    Field("birth_date", Kind.DATE, ("TANGGAL LAHIR", "TGL LAHIR", "TANGGAL LHR", "TGLLAHIR")),
+    _choice(
+        "relationship",
+        (
+            "HUBUNGAN KELUARGA",
+            "HUB KRT",
+            "SHDK",
+            "HUBUNGAN DENGAN KEPALA KELUARGA",
+            "HUBUNGAN DENGAN KEPALA RUMAH TANGGA",
+            "HUBUNGAN",
+        ),
+        c.Relationship,
+        _RELATIONSHIP,
+    ),
+    Field("mother_name", Kind.NAME, ("NAMA IBU KANDUNG", "IBU KANDUNG", "NAMA IBU")),
+    _choice("marital_status", ("STATUS KAWIN", "STATUS PERKAWINAN"), c.MaritalStatus, _MARITAL),
+    _choice(
+        "education",
+        ("PENDIDIKAN", "PENDIDIKAN TERAKHIR", "IJAZAH TERTINGGI"),
+        c.Education,
+        _EDUCATION,
+    ),
+    _choice(
+        "school_participation", ("PARTISIPASI SEKOLAH", "STATUS SEKOLAH"), c.SchoolParticipation
+    ),
+    _choice("work_status", ("STATUS PEKERJAAN", "STATUS BEKERJA"), c.WorkStatus),
+    Field("occupation", Kind.TEXT, ("PEKERJAAN", "LAPANGAN USAHA", "JENIS PEKERJAAN")),
+    _choice(
+        "disability",
+        ("DISABILITAS", "JENIS DISABILITAS", "PENYANDANG DISABILITAS"),
+        c.Disability,
+        {"TIDAK": "tidak_ada", "0": "tidak_ada", "TIDAKADA": "tidak_ada"},
+    ),
+    _choice(
+        "chronic_illness",
+        ("PENYAKIT KRONIS", "PENYAKIT KRONIS MENAHUN"),
+        c.ChronicIllness,
+        {"TIDAK": "tidak_ada", "0": "tidak_ada"},
+    ),
+    _choice(
+        "health_insurance",
+        ("JAMINAN KESEHATAN", "JAMKES", "KEPEMILIKAN JAMINAN KESEHATAN"),
+        c.HealthInsurance,
+        {"PBI": "pbi_jk", "PBIJK": "pbi_jk", "TIDAK": "tidak_ada"},
+    ),
+    Field("is_pregnant", Kind.FLAG, ("HAMIL", "SEDANG HAMIL", "STATUS HAMIL")),
+    Field("address", Kind.TEXT, ("ALAMAT", "ALAMAT LENGKAP", "ALAMAT RUMAH"), family=True),
+    Field("rt_rw", Kind.RT_RW, ("RT/RW", "RTRW", "RT RW"), family=True),
+    Field("rt", Kind.RT, ("RT", "NO RT"), family=True),
+    Field("rw", Kind.RW, ("RW", "NO RW"), family=True),
+    Field(
+        "village_code",
+        Kind.REGION_CODE,
+        (
+            "KODE DESA",
+            "KODE WILAYAH",
+            "KODE KELURAHAN",
+            "KDDESA",
+            "KODE DESA KELURAHAN",
+            "KODE WIL",
+        ),
+        family=True,
+    ),
+    Field(
+        "village_name",
+        Kind.REGION_NAME,
+        ("DESA/KELURAHAN", "KELURAHAN", "DESA", "KELURAHAN/DESA", "NAMA DESA", "NAMA KELURAHAN"),
+        family=True,
+    ),
+    Field("district_name", Kind.REGION_NAME, ("KECAMATAN", "NAMA KECAMATAN"), family=True),
+    Field(
+        "regency_name",
+        Kind.REGION_NAME,
+        ("KABUPATEN/KOTA", "KABUPATEN", "KOTA", "KAB/KOTA", "NAMA KABUPATEN"),
+        family=True,
+    ),
+    Field("province_name", Kind.REGION_NAME, ("PROVINSI", "NAMA PROVINSI"), family=True),
+    Field(
+        "desil",
+        Kind.INTEGER,
+        ("DESIL", "DESIL KESEJAHTERAAN", "PERINGKAT KESEJAHTERAAN"),
+        family=True,
+    ),
+    _choice(
+        "house_tenure",
+        ("STATUS KEPEMILIKAN RUMAH", "STATUS RUMAH", "KEPEMILIKAN RUMAH"),
+        c.HouseTenure,
+        family=True,
+    ),
+    Field("floor_area_m2", Kind.INTEGER, ("LUAS LANTAI", "LUAS LANTAI M2"), family=True),
+    _choice("floor_material", ("JENIS LANTAI", "LANTAI"), c.FloorMaterial, family=True),
+    _choice("wall_material", ("JENIS DINDING", "DINDING"), c.WallMaterial, family=True),
+    _choice("roof_material", ("JENIS ATAP", "ATAP"), c.RoofMaterial, family=True),
+    _choice(
+        "toilet_facility",
+        ("FASILITAS BAB", "FASILITAS BUANG AIR BESAR", "JAMBAN"),
+        c.ToiletFacility,
+        family=True,
+    ),
+    _choice("drinking_water", ("SUMBER AIR MINUM", "AIR MINUM"), c.DrinkingWater, family=True),
+    _choice("lighting", ("SUMBER PENERANGAN", "PENERANGAN"), c.Lighting, family=True),
+    _choice(
+        "electricity_capacity",
+        ("DAYA LISTRIK", "DAYA TERPASANG"),
+        c.ElectricityCapacity,
+        {
+            "450": "450",
+            "450WATT": "450",
+            "900": "900",
+            "1300": "1300",
+            "2200": "2200",
+            "LEBIHDARI2200": ">2200",
+        },
+        family=True,
+    ),
+    _choice("cooking_fuel", ("BAHAN BAKAR MEMASAK", "BAHAN BAKAR"), c.CookingFuel, family=True),
+    Field(
+        "has_lpg_5kg_or_more",
+        Kind.FLAG,
+        ("TABUNG GAS 5.5 KG", "TABUNG GAS", "GAS 5.5 KG"),
+        family=True,
+    ),
+    Field("has_refrigerator", Kind.FLAG, ("KULKAS", "LEMARI ES"), family=True),
+    Field("has_air_conditioner", Kind.FLAG, ("AC",), family=True),
+    Field("has_water_heater", Kind.FLAG, ("PEMANAS AIR", "WATER HEATER"), family=True),
+    Field("has_television", Kind.FLAG, ("TELEVISI", "TV"), family=True),
+    Field("has_gold_10g", Kind.FLAG, ("EMAS 10 GRAM", "EMAS", "EMAS PERHIASAN"), family=True),
+    Field("has_computer", Kind.FLAG, ("KOMPUTER", "LAPTOP"), family=True),
+    Field("has_smartphone", Kind.FLAG, ("SMARTPHONE", "HP", "TELEPON SELULER"), family=True),
+    Field("has_motorcycle", Kind.FLAG, ("SEPEDA MOTOR", "MOTOR"), family=True),
+    Field("has_car", Kind.FLAG, ("MOBIL",), family=True),
+    Field("has_boat", Kind.FLAG, ("PERAHU MOTOR", "KAPAL MOTOR", "PERAHU"), family=True),
+    Field("owns_land", Kind.FLAG, ("LAHAN", "MEMILIKI LAHAN"), family=True),
+    Field("livestock_units", Kind.INTEGER, ("TERNAK", "JUMLAH TERNAK"), family=True),
+    Field("receives_pkh", Kind.FLAG, ("PKH", "PENERIMA PKH"), family=True),
+    Field("receives_bpnt", Kind.FLAG, ("BPNT", "SEMBAKO", "PENERIMA BPNT"), family=True),
+    Field("receives_pbi_jk", Kind.FLAG, ("PBI JK", "PBI", "PBIJK"), family=True),
+    Field("receives_pip", Kind.FLAG, ("PIP",), family=True),
+    Field("receives_blt_dd", Kind.FLAG, ("BLT DD", "BLT DANA DESA"), family=True),
+    Field("latitude", Kind.COORDINATE, ("LATITUDE", "LAT", "LINTANG"), family=True),
+    Field("longitude", Kind.COORDINATE, ("LONGITUDE", "LONG", "LON", "LNG", "BUJUR"), family=True),
+    Field("coordinates", Kind.COORDINATES, ("KOORDINAT", "TITIK KOORDINAT"), family=True),
+    Field(
+        "expenditure_per_capita",
+        Kind.MONEY,
+        ("PENGELUARAN PER KAPITA", "PENGELUARAN PERKAPITA"),
+        family=True,
+    ),
+)
+FIELDS_BY_NAME = {f.name: f for f in FIELDS}
+HEADER_INDEX: dict[str, str] = {}
+for _f in FIELDS:
+    for _h in _f.headers:
+        HEADER_INDEX.setdefault(header_key(_h), _f.name)
+for _f in FIELDS:  # canonical names are accepted as headers too
+    HEADER_INDEX.setdefault(header_key(_f.name), _f.name)

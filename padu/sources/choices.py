@@ -1,0 +1,24 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SourceKind(models.TextChoices):
+    DTKS = "dtks", _("DTKS (SIKS-NG)")
+    P3KE = "p3ke", _("P3KE")
+    REGSOSEK = "regsosek", _("Regsosek")
+    AGENCY_LIST = "agency_list", _("Daftar penerima OPD")
+    FIELD = "field", _("Verifikasi lapangan")
+
+
+class BatchStatus(models.TextChoices):
+    QUEUED = "queued", _("menunggu")
+    RUNNING = "running", _("berjalan")
+    COMPLETED = "completed", _("selesai")
+    FAILED = "failed", _("gagal")
+    CANCELLED = "cancelled", _("dibatalkan")
+    DUPLICATE = "duplicate", _("file sudah pernah diimpor")
+
+
+class Severity(models.TextChoices):
+    ERROR = "error", _("galat (baris ditolak)")
+    WARNING = "warning", _("peringatan (baris diterima)")

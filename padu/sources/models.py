@@ -1,0 +1,164 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import BatchStatus, Severity, SourceKind
+
+
+class SourceDataset(models.Model):
+    """A named feed (DTKS, P3KE, Regsosek, an agency list) with its precedence."""
+
+    name = models.CharField(_("nama"), max_length=60, unique=True)
+    kind = models.CharField(_("jenis"), max_length=16, choices=SourceKind.choices)
+    precedence = models.PositiveSmallIntegerField(
+        _("prioritas"), default=10, help_text=_("makin besar makin dipercaya saat data berbeda")
+    )
+    agency = models.ForeignKey(
+        "programs.Agency", verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT
+    )
+    description = models.TextField(_("keterangan"), blank=True)
+
+    class Meta:
+        verbose_name = _("sumber data")
+        verbose_name_plural = _("sumber data")
+        ordering = ["-precedence", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportBatch(models.Model):
+    """One file taken in: who, when, what happened to every row."""
+
+    dataset = models.ForeignKey(
+        SourceDataset, verbose_name=_("sumber"), on_delete=models.PROTECT, related_name="batches"
+    )
+    file_name = models.CharField(_("nama file"), max_length=255)
+    file_sha256 = models.CharField(_("sidik file (SHA-256)"), max_length=64, db_index=True)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    mapping = models.JSONField(_("pemetaan kolom"), default=dict, blank=True)
+    header = models.JSONField(_("judul kolom"), default=list, blank=True)
+    follow_up_of = models.ForeignKey(
+        "self",
+        verbose_name=_("lanjutan dari"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
+    )
+    message = models.TextField(_("pesan"), blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diimpor oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    rows_read = models.PositiveIntegerField(_("baris dibaca"), default=0)
+    rows_accepted = models.PositiveIntegerField(_("baris diterima"), default=0)
+    rows_warned = models.PositiveIntegerField(_("baris dengan peringatan"), default=0)
+    rows_rejected = models.PositiveIntegerField(_("baris ditolak"), default=0)
+    rows_duplicate = models.PositiveIntegerField(_("baris kembar"), default=0)
+    records_created = models.PositiveIntegerField(_("rekaman baru"), default=0)
+    records_updated = models.PositiveIntegerField(_("rekaman diperbarui"), default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_label = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("batch impor")
+        verbose_name_plural = _("batch impor")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dataset} · {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
+
+
+class SourceRecord(models.Model):
+    """One accepted row: kept verbatim, and normalised.
+
+    Key fields for matching are columns; the other normalised values sit in ``fields``.
+    Each batch writes its own rows; ``is_current`` marks the newest version of each record
+    id of a dataset, so a re-export replaces its records instead of duplicating them, and
+    the older versions remain as history.
+    """
+
+    dataset = models.ForeignKey(SourceDataset, on_delete=models.PROTECT, related_name="records")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    record_id = models.CharField(_("ID rekaman"), max_length=64)
+    row_number = models.PositiveIntegerField(_("nomor baris"))
+    is_current = models.BooleanField(default=False)
+    raw = models.JSONField(_("baris asli"))
+    nik = models.CharField(_("NIK"), max_length=16, blank=True)
+    nik_status = models.CharField(max_length=20, blank=True)
+    kk_number = models.CharField(_("No KK"), max_length=16, blank=True)
+    family_record_id = models.CharField(max_length=64, blank=True)
+    full_name = models.CharField(_("nama"), max_length=150, blank=True)
+    name_key = models.CharField(max_length=150, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    village = models.ForeignKey(
+        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rt = models.CharField(max_length=3, blank=True)
+    rw = models.CharField(max_length=3, blank=True)
+    fields = models.JSONField(_("data ternormalisasi"), default=dict)
+
+    class Meta:
+        verbose_name = _("rekaman sumber")
+        verbose_name_plural = _("rekaman sumber")
+        indexes = [
+            models.Index(fields=["dataset", "record_id"], name="record_dataset_id"),
+            models.Index(fields=["batch", "row_number"], name="record_batch_row"),
+            models.Index(fields=["nik"], name="record_nik"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "record_id"],
+                condition=models.Q(is_current=True),
+                name="one_current_version_per_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id}:{self.record_id} {self.full_name}"
+
+
+class ImportIssue(models.Model):
+    """A problem found in one cell or row, in words the user can act on."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="issues")
+    row_number = models.PositiveIntegerField(_("baris"))
+    column = models.CharField(_("kolom"), max_length=100, blank=True)
+    value = models.CharField(_("nilai"), max_length=200, blank=True)
+    severity = models.CharField(_("tingkat"), max_length=8, choices=Severity.choices)
+    code = models.CharField(max_length=40)
+    message = models.CharField(_("pesan"), max_length=400)
+
+    class Meta:
+        verbose_name = _("masalah impor")
+        verbose_name_plural = _("masalah impor")
+        ordering = ["row_number", "id"]
+        indexes = [models.Index(fields=["batch", "severity", "row_number"], name="issue_batch")]
+
+    def __str__(self) -> str:
+        return f"baris {self.row_number} {self.column}: {self.message}"

@@ -1,0 +1,326 @@
+"""Column-wise normalisers: messy text in, registry values out, with the cells that failed.
+
+Each normaliser takes a text column expression and returns the normalised expression; the
+``problems`` helpers return a boolean expression marking the cells that deserve a message.
+They run as Polars expressions over whole columns, never row by row in Python; the
+identity-number rules mirror ``padu.registry.identity`` (a property test keeps them equal).
+"""
+
+import polars as pl
+from django.utils import translation
+
+from .canonical import Field, Kind, header_key
+
+EXCEL_EPOCH = pl.date(1899, 12, 30)
+MONTHS = {
+    "januari": "01",
+    "jan": "01",
+    "january": "01",
+    "februari": "02",
+    "pebruari": "02",
+    "feb": "02",
+    "february": "02",
+    "maret": "03",
+    "mar": "03",
+    "march": "03",
+    "april": "04",
+    "apr": "04",
+    "mei": "05",
+    "may": "05",
+    "juni": "06",
+    "jun": "06",
+    "june": "06",
+    "juli": "07",
+    "jul": "07",
+    "july": "07",
+    "agustus": "08",
+    "agu": "08",
+    "agt": "08",
+    "ags": "08",
+    "aug": "08",
+    "august": "08",
+    "september": "09",
+    "sep": "09",
+    "sept": "09",
+    "oktober": "10",
+    "okt": "10",
+    "oct": "10",
+    "october": "10",
+    "november": "11",
+    "nov": "11",
+    "nopember": "11",
+    "desember": "12",
+    "des": "12",
+    "dec": "12",
+    "december": "12",
+}
+_TITLES = (
+    r"(?i)^(?:(?:h|hj|hajah|hajjah|haji|dr|drs|dra|ir|prof|kh|k\.h|ust|ustadz|ustadzah)\.?\s+)+"
+)
+_DEGREES = r"(?i),?\s*(?:s\.\s?[a-z]{1,4}\.?|a\.\s?md\.?|m\.\s?[a-z]{1,4}\.?|ph\.?d\.?)(?:\s*,.*)?$"
+_KEY_TOKENS = [
+    (
+        r"\b(?:muhammad|muhamad|mohammad|mohamad|mochammad|mochamad|mohamed|muhammed|moch|moh|muh|mhd|md|m)\b",
+        "muhammad",
+    ),
+    (r"\bst\b", "siti"),
+    (r"\babd\b", "abdul"),
+]
+_OLD_SPELLINGS = [
+    ("oe", "u"),
+    ("dj", "j"),
+    ("tj", "c"),
+    ("sj", "sy"),
+    ("nj", "ny"),
+    ("ch", "h"),
+    ("kh", "h"),
+    ("th", "t"),
+    ("dh", "d"),
+    ("ph", "f"),
+    ("q", "k"),
+    ("z", "s"),
+]
+_DOUBLES = [ch * 2 for ch in "abcdefghijklmnopqrstuvwxyz"]
+
+
+def clean_text(expr: pl.Expr) -> pl.Expr:
+    """Trim, fold runs of blanks, and turn empty cells into nulls."""
+    text = expr.str.strip_chars().str.replace_all(r"\s+", " ")
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+# Names -----------------------------------------------------------------------------------
+
+
+def name_title(expr: pl.Expr) -> pl.Expr:
+    """Honorifics and degrees written with the name (H., Hj., Drs., S.Pd), kept apart."""
+    text = clean_text(expr)
+    lead = text.str.extract(
+        r"(?i)^((?:(?:h|hj|hajah|hajjah|haji|dr|drs|dra|ir|prof|kh|ust|ustadz|ustadzah)\.?\s+)+)", 1
+    )
+    trail = text.str.extract(_DEGREES.replace("(?i),?", "(?i)(,?") + ")", 1)
+    return pl.concat_str(
+        lead.str.strip_chars(), trail.str.strip_chars(", "), separator=" ", ignore_nulls=True
+    )
+
+
+def name_display(expr: pl.Expr) -> pl.Expr:
+    """The name as Padu shows it: titles removed, Title Case, single spaces."""
+    text = clean_text(expr).str.replace(_TITLES, "").str.replace(_DEGREES, "")
+    text = (
+        text.str.replace_all(r"[^\w' .-]", " ").str.replace_all(r"\s+", " ").str.strip_chars(" .,-")
+    )
+    return pl.when(text == "").then(None).otherwise(text.str.to_titlecase())
+
+
+def name_key(expr: pl.Expr) -> pl.Expr:
+    """A match key: the forms of one name folded together (Moh./M./Muhammad, oe/u, dj/j, tj/c)."""
+    text = clean_text(expr).str.replace(_TITLES, "").str.replace(_DEGREES, "").str.to_lowercase()
+    text = text.str.replace_all(r"[^a-z ]", " ")
+    for pattern, value in _KEY_TOKENS:
+        text = text.str.replace_all(pattern, value)
+    text = text.str.replace_many([o for o, _ in _OLD_SPELLINGS], [n for _, n in _OLD_SPELLINGS])
+    for _ in range(2):  # "aaa" needs two passes
+        text = text.str.replace_many(_DOUBLES, [d[0] for d in _DOUBLES])
+    text = text.str.replace_all(r"\s+", " ").str.strip_chars()
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+# Identity numbers ------------------------------------------------------------------------
+
+_FLOAT_EXACT_LIMIT = 2**53
+
+
+def id_reading(expr: pl.Expr) -> pl.Expr:
+    """{digits, status} for a NIK or No KK cell: the column-wise twin of
+    ``padu.registry.identity.read_id_number`` (a property test keeps the two identical)."""
+    raw = expr.cast(pl.String).str.strip_chars()
+    text = raw.str.strip_chars_start("'`")
+    float_whole = text.str.extract(r"^([0-9]+)[.,]0+$", 1)
+    text = pl.coalesce(float_whole, text)
+    digits = text.str.replace_all(r"[\s.\-']", "")
+    length = digits.str.len_chars()
+    status = (
+        pl.when(raw.is_null() | raw.is_in(["", "-", "0"]))
+        .then(pl.lit("empty"))
+        .when(raw.str.contains(r"^[0-9][.,][0-9]*[eE]\+?[0-9]+$"))
+        .then(pl.lit("excel_scientific"))
+        .when(float_whole.cast(pl.UInt64, strict=False) >= _FLOAT_EXACT_LIMIT)
+        .then(pl.lit("excel_scientific"))
+        .when(~digits.str.contains(r"^[0-9]+$"))
+        .then(pl.lit("not_digits"))
+        .when(length < 16)
+        .then(pl.lit("too_short"))
+        .when(length > 16)
+        .then(pl.lit("too_long"))
+        .otherwise(pl.lit("ok"))
+    )
+    return pl.struct(digits=pl.when(status == "ok").then(digits), status=status)
+
+
+# Dates -----------------------------------------------------------------------------------
+
+
+def parse_date(expr: pl.Expr) -> pl.Expr:
+    """Dates as offices write them: 17/08/1985, 17-08-1985, 1985-08-17, 17 Agustus 1985, Excel
+    serials, 17/08/85; day first, as Indonesia writes it, unless the day cannot be first."""
+    text = clean_text(expr).str.to_lowercase()
+    text = text.str.replace(r"^(\d{4}-\d{2}-\d{2})[ t]\d{2}:\d{2}(:\d{2})?(\.\d+)?$", "$1")
+    words = text.str.replace_all(r"[,.]", " ").str.replace_all(r"\s+", " ")
+    months = words.str.replace_many([f" {m} " for m in MONTHS], [f" {n} " for n in MONTHS.values()])
+    serial = text.str.extract(r"^(\d{3,5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
+
+    def attempt(source: pl.Expr, fmt: str) -> pl.Expr:
+        parsed = source.str.to_date(fmt, strict=False)
+        # chrono reads "85" as the year 85 under %Y; such years fall through to %y.
+        return pl.when(parsed.dt.year().is_between(1880, 2100)).then(parsed)
+
+    return pl.coalesce(
+        attempt(text, "%Y-%m-%d"),
+        attempt(text, "%d/%m/%Y"),
+        attempt(text, "%d-%m-%Y"),
+        attempt(text, "%d.%m.%Y"),
+        attempt(months, "%d %m %Y"),
+        attempt(text, "%Y/%m/%d"),
+        attempt(text, "%m/%d/%Y"),  # US order, reached only when day-first is impossible
+        attempt(text, "%d/%m/%y"),
+        attempt(text, "%d-%m-%y"),
+        pl.when(serial.is_between(367, 80_000)).then(EXCEL_EPOCH + pl.duration(days=serial)),
+    )
+
+
+# Codes and choices -----------------------------------------------------------------------
+
+
+def value_key(expr: pl.Expr) -> pl.Expr:
+    return clean_text(expr).str.to_uppercase().str.replace_all(r"[^A-Z0-9>]", "")
+
+
+def choice_lookup(field: Field) -> dict[str, str]:
+    """Every spelling of a choice: its code, its label (in both languages), its synonyms."""
+    lookup: dict[str, str] = {}
+    for value, label in field.choices.choices:
+        lookup[header_key(value)] = value
+        for language in ("id", "en"):
+            with translation.override(language):
+                lookup.setdefault(header_key(str(label)), value)
+    lookup.update(field.synonyms)
+    return lookup
+
+
+_SEX = {
+    "L": "L",
+    "LK": "L",
+    "LAKILAKI": "L",
+    "LAKI": "L",
+    "PRIA": "L",
+    "M": "L",
+    "MALE": "L",
+    "1": "L",
+    "P": "P",
+    "PR": "P",
+    "PEREMPUAN": "P",
+    "WANITA": "P",
+    "F": "P",
+    "FEMALE": "P",
+    "2": "P",
+    "W": "P",
+}
+_FLAG = {
+    "Y": True,
+    "YA": True,
+    "1": True,
+    "TRUE": True,
+    "ADA": True,
+    "V": True,
+    "YES": True,
+    "PUNYA": True,
+    "T": False,
+    "TIDAK": False,
+    "0": False,
+    "FALSE": False,
+    "N": False,
+    "NO": False,
+    "TIDAKADA": False,
+    "TDK": False,
+    "2": False,
+}
+
+
+def sex(expr: pl.Expr) -> pl.Expr:
+    return value_key(expr).replace_strict(_SEX, default=None, return_dtype=pl.String)
+
+
+def flag(expr: pl.Expr) -> pl.Expr:
+    return value_key(expr).replace_strict(_FLAG, default=None, return_dtype=pl.Boolean)
+
+
+def choice(expr: pl.Expr, field: Field) -> pl.Expr:
+    return value_key(expr).replace_strict(
+        choice_lookup(field), default=None, return_dtype=pl.String
+    )
+
+
+def integer(expr: pl.Expr) -> pl.Expr:
+    """Whole numbers, with Indonesian thousands dots and decimal commas: "1.250.000,00"."""
+    text = clean_text(expr).str.replace(r"(?i)^rp\.?\s*", "").str.replace(r",0+$", "")
+    text = (
+        pl.when(text.str.contains(r"^\d{1,3}(\.\d{3})+$"))
+        .then(text.str.replace_all(".", "", literal=True))
+        .otherwise(text)
+    )
+    return text.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
+
+
+def rt_rw(expr: pl.Expr) -> pl.Struct:
+    """("003", "005") from "003/005", "RT 3 RW 5", "3/5", "RT.003 RW.005"."""
+    text = clean_text(expr)
+    numbers = text.str.extract_groups(r"(\d+)\D+(\d+)")
+    return pl.struct(
+        rt=numbers.struct.field("1").cast(pl.Int64, strict=False).cast(pl.String).str.zfill(3),
+        rw=numbers.struct.field("2").cast(pl.Int64, strict=False).cast(pl.String).str.zfill(3),
+    )
+
+
+def rt_or_rw(expr: pl.Expr) -> pl.Expr:
+    number = clean_text(expr).str.extract(r"(\d+)", 1).cast(pl.Int64, strict=False)
+    return pl.when(number > 0).then(number.cast(pl.String).str.zfill(3))
+
+
+def coordinate(expr: pl.Expr) -> pl.Expr:
+    text = clean_text(expr).str.replace("−", "-", literal=True)
+    text = (
+        pl.when(text.str.count_matches(",") == 1 & ~text.str.contains(".", literal=True))
+        .then(text.str.replace(",", ".", literal=True))
+        .otherwise(text)
+    )
+    return text.cast(pl.Float64, strict=False)
+
+
+def coordinate_pair(expr: pl.Expr) -> pl.Expr:
+    parts = clean_text(expr).str.extract_groups(
+        r"(-?\d+(?:[.,]\d+)?)\s*[,;/ ]\s*(-?\d+(?:[.,]\d+)?)"
+    )
+    return pl.struct(
+        latitude=coordinate(parts.struct.field("1")), longitude=coordinate(parts.struct.field("2"))
+    )
+
+
+def looks_like_formula(expr: pl.Expr) -> pl.Expr:
+    """Cells a spreadsheet would run as a formula (=, +, -, @), other than plain numbers."""
+    text = expr.str.strip_chars()
+    return text.str.contains(r"^[=+\-@]") & ~text.str.contains(r"^[+-]?\d+([.,]\d+)?$")
+
+
+KIND_NORMALISERS = {
+    Kind.NAME: name_display,
+    Kind.TEXT: clean_text,
+    Kind.ID: clean_text,
+    Kind.DATE: parse_date,
+    Kind.SEX: sex,
+    Kind.FLAG: flag,
+    Kind.INTEGER: integer,
+    Kind.MONEY: integer,
+    Kind.COORDINATE: coordinate,
+    Kind.REGION_NAME: clean_text,
+}

@@ -1,0 +1,493 @@
+"""From a raw table to accepted records and row-level issues, without touching the database
+(apart from looking up regions). Every check is a column expression over the whole file."""
+
+from collections import Counter
+from dataclasses import dataclass
+
+import polars as pl
+
+from . import normalise as n
+from .canonical import FIELDS_BY_NAME, Kind
+from .choices import Severity
+from .mapping import ColumnPlan, Mapping, plan_columns
+from .places import VillageResolver
+from .reading import RawTable
+
+#: Normalised values that get their own column on SourceRecord; the rest go to ``fields``.
+KEY_COLUMNS = [
+    "nik",
+    "nik_status",
+    "kk_number",
+    "family_record_id",
+    "full_name",
+    "name_key",
+    "sex",
+    "birth_date",
+    "village_id",
+    "rt",
+    "rw",
+]
+ISSUE_SCHEMA = {
+    "row_number": pl.Int64,
+    "column": pl.String,
+    "value": pl.String,
+    "severity": pl.String,
+    "code": pl.String,
+    "message": pl.String,
+}
+LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
+
+
+@dataclass
+class Prepared:
+    records: pl.DataFrame
+    issues: pl.DataFrame
+    plan: ColumnPlan
+    rows_read: int
+    rows_rejected: int
+    rows_warned: int
+    rows_duplicate: int
+
+    @property
+    def rows_accepted(self) -> int:
+        return self.records.height
+
+
+def fmt(template: str, *values: pl.Expr) -> pl.Expr:
+    """Like pl.format, with empty text for nulls. (pl.format panics on filtered frames in
+    Polars 2.1; concat_str does not.)"""
+    pieces = template.split("{}")
+    if len(pieces) != len(values) + 1:
+        raise ValueError("template placeholders and values differ in number")
+    parts: list[pl.Expr] = []
+    for piece, value in zip(pieces, [*values, None], strict=True):
+        parts.append(pl.lit(piece))
+        if value is not None:
+            parts.append(value.cast(pl.String).fill_null(""))
+    return pl.concat_str(parts)
+
+
+class _Checks:
+    """Collects issue rows: each check is a mask over the frame and a message."""
+
+    def __init__(self, frame: pl.DataFrame):
+        self.frame = frame
+        self.parts: list[pl.DataFrame] = []
+
+    def add(
+        self,
+        mask: pl.Expr,
+        *,
+        column: str,
+        value: pl.Expr,
+        severity: Severity,
+        code: str,
+        message: pl.Expr | str,
+    ) -> None:
+        message_expr = pl.lit(message) if isinstance(message, str) else message
+        part = self.frame.filter(mask).select(
+            pl.col("_row").alias("row_number"),
+            pl.lit(column).alias("column"),
+            value.cast(pl.String).str.slice(0, 200).alias("value"),
+            pl.lit(severity.value).alias("severity"),
+            pl.lit(code).alias("code"),
+            message_expr.str.slice(0, 400).alias("message"),
+        )
+        if part.height:
+            self.parts.append(part)
+
+    def collect(self) -> pl.DataFrame:
+        if not self.parts:
+            return pl.DataFrame(schema=ISSUE_SCHEMA)
+        return pl.concat(self.parts).cast(ISSUE_SCHEMA).sort("row_number")
+
+
+def _unique_names(header: list[str]) -> list[str]:
+    seen: Counter = Counter()
+    out = []
+    for title in header:
+        title = title or "(tanpa judul)"
+        seen[title] += 1
+        out.append(title if seen[title] == 1 else f"{title} ({seen[title]})")
+    return out
+
+
+def prepare(table: RawTable, mapping: Mapping) -> Prepared:
+    plan = plan_columns(table.header, mapping)
+    header = _unique_names(table.header)
+    frame = table.frame
+    rows_read = frame.height
+    cols = table.columns
+    checks = _Checks(frame)
+
+    def src(field: str) -> pl.Expr:
+        return pl.col(f"c{plan.field_columns[field]}")
+
+    def title(field: str) -> str:
+        return header[plan.field_columns[field]]
+
+    has = plan.field_columns.__contains__
+
+    # Exact duplicate rows: the first is kept, the others skipped and reported. Windows are
+    # computed on the whole frame, before any check filters it.
+    row = pl.struct(cols)
+    frame = frame.with_columns(
+        _duplicate=row.is_duplicated() & ~row.is_first_distinct(),
+        _first_row=pl.col("_row").first().over(row),
+    )
+    checks.frame = frame
+    checks.add(
+        pl.col("_duplicate"),
+        column="",
+        value=pl.lit(""),
+        severity=Severity.WARNING,
+        code="duplicate_row",
+        message=fmt("Baris kembar dengan baris {}; dilewati.", pl.col("_first_row")),
+    )
+    is_duplicate = frame["_duplicate"]
+    rows_duplicate = int(is_duplicate.sum())
+
+    if table.short_rows:
+        short = pl.col("_row").is_in(table.short_rows)
+        checks.add(
+            short,
+            column="",
+            value=pl.lit(""),
+            severity=Severity.ERROR,
+            code="short_row",
+            message=f"Baris terpotong: kurang dari {len(header)} kolom. Periksa pemisah dan tanda kutip.",
+        )
+
+    out: dict[str, pl.Expr] = {}
+    fields: dict[str, pl.Expr] = {}
+    for name, _index in plan.field_columns.items():
+        field = FIELDS_BY_NAME[name]
+        cell = src(name)
+        column = title(name)
+        non_empty = n.clean_text(cell).is_not_null()
+        if field.kind in (Kind.NIK, Kind.KK):
+            label = "NIK" if field.kind is Kind.NIK else "No KK"
+            reading = n.id_reading(cell)
+            frame = frame.with_columns(reading.alias(f"_{name}"))
+            status = pl.col(f"_{name}").struct.field("status")
+            checks.frame = frame
+            for code, message in _ID_MESSAGES.items():
+                checks.add(
+                    status == code,
+                    column=column,
+                    value=cell,
+                    severity=Severity.WARNING,
+                    code=f"{name}_{code}",
+                    message=fmt(message, pl.lit(label), cell),
+                )
+            out[name] = pl.col(f"_{name}").struct.field("digits")
+            if field.kind is Kind.NIK:
+                out["nik_status"] = status
+        elif field.kind is Kind.NAME:
+            out[name] = n.name_display(cell)
+            if name == "full_name":
+                out["name_key"] = n.name_key(cell)
+                fields["name_title"] = n.name_title(cell)
+        elif field.kind in (Kind.CHOICE, Kind.SEX, Kind.FLAG, Kind.DATE, Kind.INTEGER, Kind.MONEY):
+            if field.kind is Kind.CHOICE:
+                value = n.choice(cell, field)
+            else:
+                value = n.KIND_NORMALISERS[field.kind](cell)
+            what = "tanggal" if field.kind is Kind.DATE else "nilai"
+            checks.add(
+                non_empty & value.is_null(),
+                column=column,
+                value=cell,
+                severity=Severity.WARNING,
+                code=f"{name}_unreadable",
+                message=fmt(
+                    f"{what.capitalize()} {{}} tidak dikenali; dikosongkan. "
+                    f"Perbaiki di sumber atau tambahkan ejaannya ke pemetaan.",
+                    cell,
+                ),
+            )
+            (out if name in KEY_COLUMNS else fields)[name] = value
+        elif field.kind is Kind.RT_RW:
+            pair = n.rt_rw(cell)
+            out.setdefault("rt", pair.struct.field("rt"))
+            out.setdefault("rw", pair.struct.field("rw"))
+        elif field.kind in (Kind.RT, Kind.RW):
+            out[name] = n.rt_or_rw(cell)
+        elif field.kind is Kind.COORDINATE:
+            fields[name] = n.coordinate(cell)
+        elif field.kind is Kind.COORDINATES:
+            pair = n.coordinate_pair(cell)
+            fields.setdefault("latitude", pair.struct.field("latitude"))
+            fields.setdefault("longitude", pair.struct.field("longitude"))
+        elif field.kind in (Kind.REGION_CODE, Kind.REGION_NAME):
+            continue
+        else:
+            (out if name in KEY_COLUMNS else fields)[name] = n.clean_text(cell)
+    checks.frame = frame
+
+    # Formula-looking cells are kept as text, and flagged, in every column that has any.
+    risky = frame.select(n.looks_like_formula(pl.col(c)).any() for c in cols).row(0)
+    for i, column in enumerate(header):
+        if not risky[i]:
+            continue
+        checks.add(
+            n.looks_like_formula(pl.col(f"c{i}")).fill_null(False),
+            column=column,
+            value=pl.col(f"c{i}"),
+            severity=Severity.WARNING,
+            code="formula_text",
+            message="Sel diawali = + - @: disimpan sebagai teks, tidak dijalankan.",
+        )
+
+    frame = frame.with_columns(**out, **{f"_f_{k}": v for k, v in fields.items()})
+    checks.frame = frame
+    if not has("full_name"):
+        frame = frame.with_columns(
+            full_name=pl.lit(None, pl.String), name_key=pl.lit(None, pl.String)
+        )
+        checks.frame = frame
+    checks.add(
+        pl.col("full_name").is_null(),
+        column=title("full_name") if has("full_name") else "NAMA",
+        value=pl.lit(""),
+        severity=Severity.ERROR,
+        code="name_missing",
+        message="Nama kosong: baris tanpa nama tidak dapat diterima. Isi nama lalu impor ulang.",
+    )
+
+    frame, checks = _check_nik_against_row(frame, checks, title("nik") if has("nik") else "NIK")
+    frame, checks = _check_coordinates(frame, checks)
+    frame, checks = _place(frame, checks, plan, header, mapping)
+    frame, checks = _record_ids(frame, checks, plan, header)
+
+    for column in KEY_COLUMNS:
+        if column not in frame.columns:
+            frame = frame.with_columns(
+                pl.lit(None, dtype=pl.Date if column == "birth_date" else pl.String).alias(column)
+            )
+
+    issues = checks.collect()
+    errors = issues.filter(pl.col("severity") == Severity.ERROR.value)["row_number"].unique()
+    warned = issues.filter(pl.col("severity") == Severity.WARNING.value)["row_number"].unique()
+    keep = ~pl.col("_row").is_in(errors.implode()) & ~pl.col("_duplicate")
+    accepted = frame.filter(keep)
+    field_cols = [c for c in accepted.columns if c.startswith("_f_")]
+    raw = pl.struct([pl.col(f"c{i}").alias(h) for i, h in enumerate(header)]).struct.json_encode()
+    normalised = (
+        pl.struct([pl.col(c).alias(c[3:]) for c in field_cols]).struct.json_encode()
+        if field_cols
+        else pl.lit("{}")
+    )
+    records = accepted.select(
+        pl.col("_record_id").alias("record_id"),
+        pl.col("_row").alias("row_number"),
+        raw.alias("raw"),
+        *[pl.col(c) for c in KEY_COLUMNS],
+        normalised.alias("fields"),
+    )
+    return Prepared(
+        records=records,
+        issues=issues,
+        plan=plan,
+        rows_read=rows_read,
+        rows_rejected=errors.len(),
+        rows_warned=accepted.filter(pl.col("_row").is_in(warned.implode())).height,
+        rows_duplicate=rows_duplicate,
+    )
+
+
+_ID_MESSAGES = {
+    "excel_scientific": "{} rusak oleh Excel ({}): digit aslinya hilang dan tidak ditebak. "
+    "Ambil ulang dari sumber; simpan kolomnya sebagai Teks.",
+    "too_short": "{} {} kurang dari 16 digit (nol di depan atau satu digit hilang); dikosongkan.",
+    "too_long": "{} {} lebih dari 16 digit; dikosongkan.",
+    "not_digits": "{} {} berisi huruf atau tanda; dikosongkan.",
+}
+
+
+def _check_nik_against_row(frame, checks, column):
+    if "nik" not in frame.columns:
+        return frame, checks
+    nik = pl.col("nik")
+    day = nik.str.slice(6, 2).cast(pl.Int64, strict=False)
+    born = pl.col("birth_date") if "birth_date" in frame.columns else pl.lit(None, pl.Date)
+    sex = pl.col("sex") if "sex" in frame.columns else pl.lit(None, pl.String)
+    nik_sex = pl.when(day > 40).then(pl.lit("P")).otherwise(pl.lit("L"))
+    encoded = fmt(
+        "{}{}{}", (day % 40).cast(pl.String).str.zfill(2), nik.str.slice(8, 2), nik.str.slice(10, 2)
+    )
+    written = born.dt.strftime("%d%m%y")
+    checks.add(
+        nik.is_not_null() & sex.is_not_null() & (nik_sex != sex),
+        column=column,
+        value=nik,
+        severity=Severity.WARNING,
+        code="nik_sex_mismatch",
+        message="Jenis kelamin tidak cocok dengan NIK (tanggal +40 untuk perempuan). Periksa keduanya.",
+    )
+    checks.add(
+        nik.is_not_null() & born.is_not_null() & (encoded != written),
+        column=column,
+        value=nik,
+        severity=Severity.WARNING,
+        code="nik_birth_date_mismatch",
+        message=fmt(
+            "Tanggal lahir {} tidak cocok dengan tanggal di NIK. Periksa keduanya.",
+            born.dt.strftime("%d-%m-%Y"),
+        ),
+    )
+    return frame, checks
+
+
+def _check_coordinates(frame, checks):
+    if "_f_latitude" not in frame.columns or "_f_longitude" not in frame.columns:
+        return frame, checks
+    lat, lon = pl.col("_f_latitude"), pl.col("_f_longitude")
+    swapped = lat.is_between(*LON_RANGE) & lon.is_between(*LAT_RANGE)
+    frame = frame.with_columns(
+        _f_latitude=pl.when(swapped).then(lon).otherwise(lat),
+        _f_longitude=pl.when(swapped).then(lat).otherwise(lon),
+    )
+    checks.frame = frame
+    checks.add(
+        swapped,
+        column="LATITUDE/LONGITUDE",
+        value=fmt("{}, {}", lon, lat),
+        severity=Severity.WARNING,
+        code="coordinates_swapped",
+        message="Lintang dan bujur tertukar; sudah dibalik.",
+    )
+    outside = (lat.is_not_null() | lon.is_not_null()) & ~(
+        lat.is_between(*LAT_RANGE) & lon.is_between(*LON_RANGE)
+    )
+    checks.add(
+        outside,
+        column="LATITUDE/LONGITUDE",
+        value=fmt("{}, {}", lat, lon),
+        severity=Severity.WARNING,
+        code="coordinates_outside",
+        message="Koordinat di luar Indonesia; dikosongkan.",
+    )
+    frame = frame.with_columns(
+        _f_latitude=pl.when(outside).then(None).otherwise(lat),
+        _f_longitude=pl.when(outside).then(None).otherwise(lon),
+    )
+    checks.frame = frame
+    return frame, checks
+
+
+def _place(frame, checks, plan, header, mapping):
+    """village_id for every row: from the code column, else from names within the regency."""
+    fc = plan.field_columns
+
+    def texts(field):
+        return n.clean_text(pl.col(f"c{fc[field]}")) if field in fc else pl.lit(None, pl.String)
+
+    frame = frame.with_columns(
+        _code=texts("village_code"),
+        _vname=texts("village_name"),
+        _dname=texts("district_name"),
+        _rname=texts("regency_name"),
+    )
+    resolver = VillageResolver(mapping.defaults.get("regency") or None)
+    codes = set(frame["_code"].drop_nulls().unique().to_list())
+    known = resolver.known_village_codes(codes)
+    resolver.regency = resolver.infer_regency(
+        Counter(frame["_rname"].drop_nulls().to_list()), Counter(known.values())
+    )
+    frame = frame.with_columns(
+        village_id=pl.col("_code").replace_strict(known, default=None, return_dtype=pl.String)
+    )
+    pairs = frame.filter(pl.col("village_id").is_null()).select("_vname", "_dname").unique()
+    placements = {(v, d): resolver.place_by_name(v, d) for v, d in pairs.iter_rows()}
+    if placements:
+        lookup = pl.DataFrame(
+            {
+                "_vname": [k[0] for k in placements],
+                "_dname": [k[1] for k in placements],
+                "_placed": [p.village for p in placements.values()],
+                "_note": [p.note for p in placements.values()],
+                "_loose": [p.loose for p in placements.values()],
+            },
+            schema={
+                "_vname": pl.String,
+                "_dname": pl.String,
+                "_placed": pl.String,
+                "_note": pl.String,
+                "_loose": pl.Boolean,
+            },
+        )
+        frame = frame.join(lookup, on=["_vname", "_dname"], how="left", nulls_equal=True)
+    else:
+        frame = frame.with_columns(
+            _placed=pl.lit(None, pl.String), _note=pl.lit(None, pl.String), _loose=pl.lit(False)
+        )
+    frame = frame.with_columns(village_id=pl.coalesce("village_id", "_placed")).sort("_row")
+    checks.frame = frame
+    code_column = header[fc["village_code"]] if "village_code" in fc else "KODE DESA"
+    name_column = header[fc["village_name"]] if "village_name" in fc else "DESA/KELURAHAN"
+    bad_code = pl.col("_code").is_not_null() & ~pl.col("_code").is_in(list(known))
+    checks.add(
+        bad_code & pl.col("village_id").is_not_null(),
+        column=code_column,
+        value=pl.col("_code"),
+        severity=Severity.WARNING,
+        code="village_code_unknown",
+        message="Kode desa tidak dikenal; desa ditentukan dari namanya.",
+    )
+    checks.add(
+        pl.col("village_id").is_null(),
+        column=name_column,
+        value=pl.coalesce("_code", "_vname", pl.lit("")),
+        severity=Severity.ERROR,
+        code="village_unknown",
+        message=fmt(
+            "Desa/kelurahan tidak dikenali ({}). Tulis kode desa 10 digit atau perbaiki namanya.",
+            pl.coalesce("_note", pl.lit("tanpa kode dan nama")),
+        ),
+    )
+    checks.add(
+        pl.col("_loose").fill_null(False) & pl.col("village_id").is_not_null(),
+        column=name_column,
+        value=pl.col("_vname"),
+        severity=Severity.WARNING,
+        code="village_name_loose",
+        message=fmt("{}; periksa.", pl.col("_note")),
+    )
+    return frame, checks
+
+
+def _record_ids(frame, checks, plan, header):
+    """The row's own id, or its 1-based data row number when the file has no id column."""
+    if "record_id" in plan.field_columns:
+        own = n.clean_text(pl.col(f"c{plan.field_columns['record_id']}"))
+        column = header[plan.field_columns["record_id"]]
+    else:
+        own, column = pl.lit(None, pl.String), "ID"
+    data_row = pl.int_range(1, pl.len() + 1).cast(pl.String)
+    frame = frame.with_columns(_record_id=pl.coalesce(own, data_row))
+    # Among rows that are not exact duplicates, an id may appear once.
+    distinct = frame.filter(~pl.col("_duplicate"))
+    reused = distinct.filter(
+        pl.col("_record_id").is_duplicated() & ~pl.col("_record_id").is_first_distinct()
+    )
+    first_use = distinct.group_by("_record_id").agg(pl.col("_row").min().alias("_id_first_row"))
+    frame = (
+        frame.join(first_use, on="_record_id", how="left")
+        .with_columns(_id_reused=pl.col("_row").is_in(reused["_row"].implode()))
+        .sort("_row")
+    )
+    checks.frame = frame
+    checks.add(
+        pl.col("_id_reused"),
+        column=column,
+        value=pl.col("_record_id"),
+        severity=Severity.ERROR,
+        code="record_id_reused",
+        message=fmt(
+            "ID {} sudah dipakai baris {} dengan isi berbeda. Beri ID unik.",
+            pl.col("_record_id"),
+            pl.col("_id_first_row"),
+        ),
+    )
+    return frame, checks

@@ -1,0 +1,231 @@
+"""Reading whatever users bring: CSV in any separator and code page, XLSX with title rows.
+
+The result is a table of text cells with its header row found, and the spreadsheet row
+number of every data row, so that every message can name the row a person sees in Excel.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from .canonical import HEADER_INDEX, header_key
+
+SEPARATORS = [",", ";", "|", "\t"]
+_SNIFF_LINES = 40
+_HEADER_SCAN_ROWS = 30
+_XLSX_MAGIC = b"PK\x03\x04"
+_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read; the message says why and what to do."""
+
+
+@dataclass
+class RawTable:
+    file_name: str
+    header: list[str]
+    frame: pl.DataFrame  # text columns c0..cN, plus "_row" (spreadsheet row number)
+    header_row: int  # 1-based
+    encoding: str = ""
+    separator: str = ""
+    sheet: str = ""
+    short_rows: list[int] = field(default_factory=list)  # rows with fewer cells than the header
+
+    @property
+    def columns(self) -> list[str]:
+        return [f"c{i}" for i in range(len(self.header))]
+
+
+def header_score(cells: list[str | None], extra: set[str] = frozenset()) -> int:
+    """How many cells of a row are headers Padu knows."""
+    keys = {header_key(c) for c in cells if c}
+    return sum(1 for k in keys if k and (k in HEADER_INDEX or k in extra))
+
+
+def _find_header(
+    rows: list[list[str | None]], extra: set[str], forced: int | None
+) -> tuple[int, list[str]]:
+    """The header's 0-based index and its cells; a second header row below it is merged in."""
+    if forced is not None:
+        if forced < 1 or forced > len(rows):
+            raise UnreadableFile(f"baris judul {forced} tidak ada di file.")
+        index = forced - 1
+    else:
+        scores = [header_score(r, extra) for r in rows[:_HEADER_SCAN_ROWS]]
+        if not scores or max(scores) < 2:
+            raise UnreadableFile(
+                "Baris judul kolom tidak ditemukan di 30 baris pertama. Pastikan ada baris berisi "
+                "judul seperti NIK, NAMA, NO KK; atau tulis file pemetaan (padu import --write-mapping)."
+            )
+        index = scores.index(max(scores))
+    header = [str(c).strip() if c is not None else "" for c in rows[index]]
+    # Merged headers: a group title above ("ALAMAT") and the real names below ("RT", "RW").
+    if forced is None and index + 1 < len(rows):
+        below = [str(c).strip() if c is not None else "" for c in rows[index + 1]]
+        if header_score(below, extra) >= 2:
+            merged = []
+            for top, bottom in zip(header, below + [""] * (len(header) - len(below)), strict=False):
+                known_bottom = header_key(bottom) in HEADER_INDEX or header_key(bottom) in extra
+                merged.append(bottom if known_bottom or not top else top)
+            return index + 1, merged
+    return index, header
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "windows-1252"
+
+
+def _sniff_separator(lines: list[str]) -> str:
+    """The separator that splits the most lines into the same, largest number of cells."""
+    best, best_score = ",", -1
+    for sep in SEPARATORS:
+        counts = [len(next(csv.reader([line], delimiter=sep))) for line in lines if line.strip()]
+        if not counts:
+            continue
+        widest = max(counts)
+        score = sum(1 for n in counts if n == widest) * (widest > 1) * widest
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def read_csv(
+    path: Path,
+    *,
+    separator: str | None = None,
+    header_row: int | None = None,
+    extra_headers: set[str] = frozenset(),
+) -> RawTable:
+    data = path.read_bytes()
+    if not data.strip():
+        raise UnreadableFile("File kosong (0 byte atau hanya spasi). Periksa file yang diunggah.")
+    if data.startswith((_XLSX_MAGIC, _XLS_MAGIC)) or b"\x00" in data[:4096]:
+        raise UnreadableFile(
+            "File ini bukan teks CSV (isinya biner, mungkin file Excel yang diganti namanya). "
+            "Simpan ulang sebagai CSV, atau unggah sebagai .xlsx."
+        )
+    text, encoding = _decode(data)
+    head_lines = text.splitlines()[:_SNIFF_LINES]
+    sep = separator or _sniff_separator(head_lines)
+    head_rows = list(csv.reader(head_lines, delimiter=sep))
+    index, header = _find_header(head_rows, extra_headers, header_row)
+    width = len(header)
+    # Lines before the header (title rows) are skipped; polars reads the rest in one pass.
+    body_start = sum(len(line) for line in text.splitlines(keepends=True)[: index + 1])
+    body = text[body_start:]
+    if not body.strip():
+        raise UnreadableFile("File hanya berisi judul kolom, tanpa baris data.")
+    frame = pl.read_csv(
+        io.BytesIO(body.encode("utf-8")),
+        has_header=False,
+        separator=sep,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        new_columns=[f"c{i}" for i in range(width)],
+        schema_overrides={f"c{i}": pl.String for i in range(width)},
+    )
+    frame = _fit_width(frame, width)
+    frame = _numbered_rows(frame, index + 2, width)
+    if frame.height == 0:
+        raise UnreadableFile("File hanya berisi judul kolom, tanpa baris data.")
+    short = _short_rows(body, sep, width, index + 2)
+    return RawTable(
+        path.name, header, frame, index + 1, encoding=encoding, separator=sep, short_rows=short
+    )
+
+
+def _fit_width(frame: pl.DataFrame, width: int) -> pl.DataFrame:
+    for i in range(frame.width, width):
+        frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(f"c{i}"))
+    return frame.select([f"c{i}" for i in range(width)])
+
+
+def _numbered_rows(frame: pl.DataFrame, first_row: int, width: int) -> pl.DataFrame:
+    """Number rows as the spreadsheet does, then drop empty ones (trailing blanks, spacers)."""
+    frame = frame.with_row_index("_row", offset=first_row).with_columns(
+        pl.col("_row").cast(pl.Int64)
+    )
+    blank = pl.all_horizontal(
+        pl.col(f"c{i}").is_null() | (pl.col(f"c{i}").str.strip_chars() == "") for i in range(width)
+    )
+    return frame.filter(~blank)
+
+
+def _short_rows(body: str, sep: str, width: int, first_row: int) -> list[int]:
+    """Rows cut short (fewer separators than the header has columns), by spreadsheet row."""
+    short = []
+    row = first_row
+    for line in body.splitlines():
+        if line.strip() and '"' not in line and line.count(sep) < width - 1:
+            short.append(row)
+        row += 1
+    return short
+
+
+def read_xlsx(
+    path: Path,
+    *,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    extra_headers: set[str] = frozenset(),
+) -> RawTable:
+    try:
+        reader = fastexcel.read_excel(str(path))
+    except Exception as error:  # calamine raises several kinds for a damaged workbook
+        raise UnreadableFile(
+            f"File Excel tidak dapat dibuka ({error}). Buka di Excel dan simpan ulang sebagai .xlsx."
+        ) from error
+    names = reader.sheet_names
+    if sheet is not None and sheet not in names:
+        raise UnreadableFile(f"Sheet {sheet!r} tidak ada. Sheet yang ada: {', '.join(names)}.")
+    candidates = [sheet] if sheet else names
+    best_name, best_score = None, -1
+    for name in candidates:
+        sample = reader.load_sheet(name, header_row=None, n_rows=_HEADER_SCAN_ROWS, dtypes="string")
+        rows = [list(r) for r in sample.to_polars().iter_rows()]
+        score = max((header_score(r, extra_headers) for r in rows), default=0)
+        if score > best_score:
+            best_name, best_score = name, score
+    if best_score < 2 and header_row is None:
+        raise UnreadableFile(
+            "Tidak ada sheet berisi judul kolom yang dikenali (NIK, NAMA, NO KK …). "
+            f"Sheet yang ada: {', '.join(names)}. Pilih sheet dengan pemetaan (sheet: …)."
+        )
+    frame = reader.load_sheet(best_name, header_row=None, dtypes="string").to_polars()
+    rows = [list(r) for r in frame.head(_HEADER_SCAN_ROWS).iter_rows()]
+    index, header = _find_header(rows, extra_headers, header_row)
+    width = len(header)
+    data = frame.slice(index + 1)
+    data = data.rename({old: f"c{i}" for i, old in enumerate(data.columns)})
+    data = _fit_width(data, width)
+    data = _numbered_rows(data, index + 2, width)
+    if data.height == 0:
+        raise UnreadableFile(f"Sheet {best_name!r} hanya berisi judul kolom, tanpa baris data.")
+    return RawTable(path.name, header, data, index + 1, sheet=best_name)
+
+
+def read_table(path: Path, **options) -> RawTable:
+    """Read a CSV or XLSX file; raises UnreadableFile with a message for the user."""
+    path = Path(path)
+    if not path.exists():
+        raise UnreadableFile(f"File {path} tidak ditemukan.")
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        options.pop("separator", None)
+        return read_xlsx(path, **options)
+    if suffix == ".xls":
+        raise UnreadableFile(
+            "Format .xls lama tidak didukung: simpan ulang sebagai .xlsx atau .csv."
+        )
+    options.pop("sheet", None)
+    return read_csv(path, **options)

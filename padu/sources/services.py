@@ -1,0 +1,387 @@
+"""Taking a file in: read, normalise, validate, stage, publish. Every write lives here.
+
+A batch writes its rows staged (``is_current=False``) in chunks, so that progress shows and
+the database stays usable for everyone else while a large file goes in; it becomes visible
+only when ``publish_batch`` flips it current in one transaction. A failure or a cancel
+deletes what was staged, so the database is as it was before the batch.
+"""
+
+import datetime as dt
+import hashlib
+import logging
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Subquery
+from django.utils import timezone
+
+from padu.core.history import record_bulk_change
+from padu.core.progress import ProgressCallback, no_progress
+
+from .choices import BatchStatus, Severity, SourceKind
+from .mapping import Mapping, MappingError, mapping_from_dict
+from .models import ImportBatch, ImportIssue, SourceDataset, SourceRecord
+from .pipeline import KEY_COLUMNS, prepare
+from .reading import UnreadableFile, read_table
+
+logger = logging.getLogger(__name__)
+CHUNK_ROWS = 50_000
+STALE_AFTER = dt.timedelta(minutes=15)
+
+#: The national feeds, by how far their values are trusted when sources disagree.
+STANDARD_DATASETS = [
+    ("Regsosek", SourceKind.REGSOSEK, 40),
+    ("DTKS", SourceKind.DTKS, 30),
+    ("P3KE", SourceKind.P3KE, 20),
+]
+
+
+class ImportCancelled(Exception):
+    pass
+
+
+def ensure_standard_datasets() -> list[SourceDataset]:
+    return [
+        SourceDataset.objects.get_or_create(name=name, defaults={"kind": kind, "precedence": rank})[
+            0
+        ]
+        for name, kind, rank in STANDARD_DATASETS
+    ]
+
+
+def find_dataset(name: str) -> SourceDataset:
+    ensure_standard_datasets()
+    found = SourceDataset.objects.filter(name__iexact=name).first()
+    if found is None:
+        names = ", ".join(SourceDataset.objects.values_list("name", flat=True))
+        raise SourceDataset.DoesNotExist(
+            f"Sumber {name!r} tidak dikenal. Sumber yang ada: {names}."
+        )
+    return found
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _keep_copy(path: Path, sha: str) -> str:
+    """A copy of the file under MEDIA_ROOT, so rejected rows can be written out later."""
+    relative = f"imports/{sha[:2]}/{sha}{path.suffix.lower()}"
+    target = Path(settings.MEDIA_ROOT) / relative
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, target)
+    return relative
+
+
+def create_batch(
+    path: Path,
+    *,
+    dataset: SourceDataset,
+    actor,
+    mapping: Mapping | None = None,
+    follow_up_of: ImportBatch | None = None,
+    file_name: str = "",
+) -> ImportBatch:
+    """Register a file for import (queued). A file already imported into this source is
+    marked as a duplicate and will add nothing."""
+    path = Path(path)
+    sha = file_sha256(path)
+    earlier = dataset.batches.filter(file_sha256=sha, status=BatchStatus.COMPLETED).first()
+    batch = ImportBatch.objects.create(
+        dataset=dataset,
+        file_name=file_name or path.name,
+        file_sha256=sha,
+        file=_keep_copy(path, sha),
+        mapping=(mapping or Mapping()).as_dict(),
+        follow_up_of=follow_up_of,
+        imported_by=actor if actor and actor.pk else None,
+        status=BatchStatus.DUPLICATE if earlier else BatchStatus.QUEUED,
+        message=(
+            f"File yang sama sudah diimpor pada batch #{earlier.pk} "
+            f"({timezone.localtime(earlier.created_at):%d-%m-%Y %H:%M}); "
+            "tidak ada yang ditambahkan."
+        )
+        if earlier
+        else "",
+    )
+    return batch
+
+
+@dataclass
+class _Progress:
+    batch: ImportBatch
+    report: ProgressCallback
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        ImportBatch.objects.filter(pk=self.batch.pk).update(
+            progress_done=done,
+            progress_total=total,
+            progress_label=label[:100],
+            heartbeat_at=timezone.now(),
+        )
+        self.report(done, total, label)
+        if ImportBatch.objects.filter(pk=self.batch.pk, cancel_requested=True).exists():
+            raise ImportCancelled()
+
+
+def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -> ImportBatch:
+    """Import a queued batch. Never raises for bad input: the batch says what went wrong."""
+    if batch.status != BatchStatus.QUEUED:
+        return batch
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
+    )
+    report = _Progress(batch, progress)
+    try:
+        mapping = mapping_from_dict(batch.mapping)
+        path = Path(settings.MEDIA_ROOT) / batch.file.name
+        report(0, 4, "Membaca file")
+        table = read_table(
+            path,
+            sheet=mapping.sheet,
+            header_row=mapping.header_row,
+            separator=mapping.separator,
+            extra_headers=mapping.header_keys,
+        )
+        report(1, 4, "Memeriksa dan menormalkan")
+        prepared = prepare(table, mapping)
+        header = list(table.header)
+        total = prepared.records.height
+        for start in range(0, total, CHUNK_ROWS):
+            _stage_records(batch, prepared.records.slice(start, CHUNK_ROWS))
+            report(min(start + CHUNK_ROWS, total), total, "Menyimpan baris")
+        _store_issues(batch, prepared.issues)
+        report(total, total, "Menerbitkan batch")
+        publish_batch(batch, prepared=prepared, header=header, plan_unknown=prepared.plan.unknown)
+    except ImportCancelled:
+        _discard(
+            batch, BatchStatus.CANCELLED, "Dibatalkan oleh pengguna; basis data tidak berubah."
+        )
+    except (UnreadableFile, MappingError) as error:
+        _discard(batch, BatchStatus.FAILED, str(error))
+    except Exception as error:  # a bug or a database failure: keep the database as it was
+        logger.exception("import batch %s failed", batch.pk)
+        _discard(
+            batch,
+            BatchStatus.FAILED,
+            f"Impor gagal karena kesalahan sistem ({error}). "
+            f"Basis data tidak berubah; laporkan ke admin "
+            f"(rincian di {settings.LOG_FILE}).",
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def import_file(
+    path: Path,
+    *,
+    dataset: SourceDataset,
+    actor,
+    mapping: Mapping | None = None,
+    follow_up_of: ImportBatch | None = None,
+    progress: ProgressCallback = no_progress,
+) -> ImportBatch:
+    batch = create_batch(
+        path, dataset=dataset, actor=actor, mapping=mapping, follow_up_of=follow_up_of
+    )
+    return run_batch(batch, progress=progress)
+
+
+_RECORD_COLUMNS = [
+    "dataset_id",
+    "batch_id",
+    "record_id",
+    "row_number",
+    "is_current",
+    "raw",
+    *KEY_COLUMNS,
+    "fields",
+]
+_NULLABLE = {"birth_date", "village_id"}
+
+
+def _record_frame(batch: ImportBatch, records: pl.DataFrame) -> pl.DataFrame:
+    return records.with_columns(
+        dataset_id=pl.lit(batch.dataset_id, dtype=pl.Int64),
+        batch_id=pl.lit(batch.pk, dtype=pl.Int64),
+        is_current=pl.lit(False),
+        **{c: pl.col(c).fill_null("") for c in KEY_COLUMNS if c not in _NULLABLE},
+    ).select(_RECORD_COLUMNS)
+
+
+def _bulk_insert(table: str, columns: list[str], frame: pl.DataFrame) -> None:
+    """The fastest path each database offers: COPY on PostgreSQL, executemany on SQLite."""
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            payload = frame.write_csv(include_header=False).encode("utf-8")
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(payload)
+        else:
+            # The raw sqlite3 connection: Django's cursor wrapper rewrites every row's parameters.
+            marks = ", ".join(["?"] * len(columns))
+            rows = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d")).iter_rows()
+            connection.connection.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({marks})", rows
+            )
+
+
+def _stage_records(batch: ImportBatch, records: pl.DataFrame) -> None:
+    with transaction.atomic():
+        _bulk_insert(SourceRecord._meta.db_table, _RECORD_COLUMNS, _record_frame(batch, records))
+
+
+def _store_issues(batch: ImportBatch, issues: pl.DataFrame) -> None:
+    if issues.height == 0:
+        return
+    frame = (
+        issues.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64))
+        .select("batch_id", "row_number", "column", "value", "severity", "code", "message")
+        .with_columns(pl.col("value").fill_null(""), pl.col("column").fill_null(""))
+    )
+    with transaction.atomic():
+        for start in range(0, frame.height, CHUNK_ROWS):
+            _bulk_insert(ImportIssue._meta.db_table, frame.columns, frame.slice(start, CHUNK_ROWS))
+
+
+@transaction.atomic
+def publish_batch(
+    batch: ImportBatch, *, prepared, header: list[str], plan_unknown: list[str]
+) -> None:
+    """Make the staged rows the current version of their records, in one transaction."""
+    staged_ids = SourceRecord.objects.filter(batch=batch).values("record_id")
+    updated = SourceRecord.objects.filter(
+        dataset_id=batch.dataset_id, is_current=True, record_id__in=Subquery(staged_ids)
+    ).update(is_current=False)
+    created = SourceRecord.objects.filter(batch=batch).update(is_current=True) - updated
+    accepted = prepared.rows_accepted
+    message = "" if accepted else "Tidak ada baris yang diterima: lihat daftar masalah."
+    if plan_unknown:
+        message = (message + " Kolom tidak dikenal (diabaikan): " + ", ".join(plan_unknown)).strip()
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=BatchStatus.COMPLETED if accepted else BatchStatus.FAILED,
+        finished_at=timezone.now(),
+        header=header,
+        message=message,
+        rows_read=prepared.rows_read,
+        rows_accepted=accepted,
+        rows_warned=prepared.rows_warned,
+        rows_rejected=prepared.rows_rejected,
+        rows_duplicate=prepared.rows_duplicate,
+        records_created=created,
+        records_updated=updated,
+    )
+    record_bulk_change(
+        SourceRecord,
+        actor=batch.imported_by,
+        summary={
+            "batch": batch.pk,
+            "created": created,
+            "updated": updated,
+            "rejected": prepared.rows_rejected,
+        },
+        origin=f"impor {batch.dataset.name} #{batch.pk}",
+    )
+
+
+def _discard(batch: ImportBatch, status: BatchStatus, message: str) -> None:
+    with transaction.atomic():
+        SourceRecord.objects.filter(batch=batch).delete()
+        ImportIssue.objects.filter(batch=batch).delete()
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=status, message=message[:2000], finished_at=timezone.now()
+        )
+
+
+def request_cancel(batch: ImportBatch, *, actor) -> None:
+    ImportBatch.objects.filter(
+        pk=batch.pk, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
+    ).update(cancel_requested=True)
+    ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.QUEUED).update(
+        status=BatchStatus.CANCELLED,
+        message="Dibatalkan sebelum berjalan.",
+        finished_at=timezone.now(),
+    )
+
+
+def clean_up_interrupted(now: dt.datetime | None = None) -> int:
+    """Batches whose process died mid-way: remove what they staged, mark them failed."""
+    now = now or timezone.now()
+    stuck = ImportBatch.objects.filter(
+        status=BatchStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER
+    )
+    count = 0
+    for batch in stuck:
+        _discard(
+            batch, BatchStatus.FAILED, "Impor terhenti (proses mati); basis data dikembalikan."
+        )
+        count += 1
+    return count
+
+
+def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
+    """The rejected rows as they were in the file, with a PESAN PADU column saying why."""
+    mapping = mapping_from_dict(batch.mapping)
+    table = read_table(
+        Path(settings.MEDIA_ROOT) / batch.file.name,
+        sheet=mapping.sheet,
+        header_row=mapping.header_row,
+        separator=mapping.separator,
+        extra_headers=mapping.header_keys,
+    )
+    errors = (
+        batch.issues.filter(severity=Severity.ERROR)
+        .order_by("row_number", "id")
+        .values_list("row_number", "column", "message")
+    )
+    messages: dict[int, list[str]] = {}
+    for row, column, message in errors:
+        messages.setdefault(row, []).append(f"{column}: {message}" if column else message)
+    frame = table.frame.filter(pl.col("_row").is_in(list(messages)))
+    names = _unique(table.header)
+    frame = frame.rename({f"c{i}": name for i, name in enumerate(names)})
+    return (
+        frame.with_columns(
+            pl.col("_row")
+            .replace_strict({r: " | ".join(m) for r, m in messages.items()}, return_dtype=pl.String)
+            .alias("PESAN PADU")
+        )
+        .drop("_row")
+        .with_columns(pl.all().map_batches(_defuse, return_dtype=pl.String))
+    )
+
+
+def _unique(header: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for title in header:
+        title = title or "KOLOM"
+        seen[title] = seen.get(title, 0) + 1
+        out.append(title if seen[title] == 1 else f"{title} ({seen[title]})")
+    return out
+
+
+def _defuse(column: pl.Series) -> pl.Series:
+    """Cells a spreadsheet would execute get a leading apostrophe (OWASP CSV injection)."""
+    text = column.cast(pl.String)
+    risky = text.str.contains(r"^[=+\-@\t\r]") & ~text.str.contains(r"^[+-]?\d+([.,]\d+)?$")
+    return pl.select(pl.when(risky).then(pl.lit("'") + text).otherwise(text)).to_series()
+
+
+def write_rejected(batch: ImportBatch, out: Path) -> int:
+    frame = rejected_rows(batch)
+    out = Path(out)
+    if out.suffix.lower() == ".xlsx":
+        frame.write_excel(out, worksheet="Ditolak")
+    else:
+        out.write_bytes(("\ufeff" + frame.write_csv()).encode("utf-8"))
+    return frame.height
