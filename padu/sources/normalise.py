@@ -120,6 +120,7 @@ def name_key(expr: pl.Expr) -> pl.Expr:
     for pattern, value in _KEY_TOKENS:
         text = text.str.replace_all(pattern, value)
     text = text.str.replace_many([o for o, _ in _OLD_SPELLINGS], [n for _, n in _OLD_SPELLINGS])
+    text = text.str.replace_all(r"y\b", "i")  # Rizky/Rizki, Dedy/Dedi
     for _ in range(2):  # "aaa" needs two passes
         text = text.str.replace_many(_DOUBLES, [d[0] for d in _DOUBLES])
     text = text.str.replace_all(r"\s+", " ").str.strip_chars()

@@ -426,6 +426,8 @@ def _place(frame, checks, plan, header, mapping):
     checks.frame = frame
     code_column = header[fc["village_code"]] if "village_code" in fc else "KODE DESA"
     name_column = header[fc["village_name"]] if "village_name" in fc else "DESA/KELURAHAN"
+    # The column a person should fix: the name when the file has one, else the code.
+    place_column = name_column if "village_name" in fc or "village_code" not in fc else code_column
     bad_code = pl.col("_code").is_not_null() & ~pl.col("_code").is_in(list(known))
     checks.add(
         bad_code & pl.col("village_id").is_not_null(),
@@ -437,7 +439,7 @@ def _place(frame, checks, plan, header, mapping):
     )
     checks.add(
         pl.col("village_id").is_null(),
-        column=name_column,
+        column=place_column,
         value=pl.coalesce("_code", "_vname", pl.lit("")),
         severity=Severity.ERROR,
         code="village_unknown",

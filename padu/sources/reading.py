@@ -63,17 +63,24 @@ def _find_header(
                 "judul seperti NIK, NAMA, NO KK; atau tulis file pemetaan (padu import --write-mapping)."
             )
         index = scores.index(max(scores))
-    header = [str(c).strip() if c is not None else "" for c in rows[index]]
-    # Merged headers: a group title above ("ALAMAT") and the real names below ("RT", "RW").
-    if forced is None and index + 1 < len(rows):
-        below = [str(c).strip() if c is not None else "" for c in rows[index + 1]]
-        if header_score(below, extra) >= 2:
-            merged = []
-            for top, bottom in zip(header, below + [""] * (len(header) - len(below)), strict=False):
-                known_bottom = header_key(bottom) in HEADER_INDEX or header_key(bottom) in extra
-                merged.append(bottom if known_bottom or not top else top)
-            return index + 1, merged
-    return index, header
+
+    def cells(i: int) -> list[str]:
+        return [str(c).strip() if c is not None else "" for c in rows[i]]
+
+    def merge(top: list[str], bottom: list[str]) -> list[str]:
+        width = max(len(top), len(bottom))
+        top, bottom = top + [""] * (width - len(top)), bottom + [""] * (width - len(bottom))
+        known = [header_key(b) in HEADER_INDEX or header_key(b) in extra for b in bottom]
+        return [b if k or not t else t for t, b, k in zip(top, bottom, known, strict=True)]
+
+    # Merged headers: a group title row ("IDENTITAS", "ALAMAT") above the real names
+    # ("NIK", "RT", "RW"), with some names only in the upper row.
+    if forced is None:
+        if index > 0 and header_score(rows[index - 1], extra) >= 2:
+            return index, merge(cells(index - 1), cells(index))
+        if index + 1 < len(rows) and header_score(rows[index + 1], extra) >= 2:
+            return index + 1, merge(cells(index), cells(index + 1))
+    return index, cells(index)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
