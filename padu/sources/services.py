@@ -220,7 +220,8 @@ def _record_frame(batch: ImportBatch, records: pl.DataFrame) -> pl.DataFrame:
 
 def _bulk_insert(table: str, columns: list[str], frame: pl.DataFrame) -> None:
     """The fastest path each database offers: COPY on PostgreSQL, executemany on SQLite."""
-    names = ", ".join(columns)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    table = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             payload = frame.write_csv(include_header=False).encode("utf-8")
