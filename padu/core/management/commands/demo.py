@@ -5,6 +5,8 @@ from padu.core.demo import DEMO_PASSWORD, demo_dir, ensure_demo_accounts
 from padu.regions.models import Region
 from padu.regions.services import EXPECTED_TOTAL, load_regions
 from padu.registry.models import Family
+from padu.sources.choices import BatchStatus
+from padu.sources.services import file_sha256, find_dataset, import_file
 from padu.synth.services import generate_region, load_truth_into_registry
 
 
@@ -45,7 +47,11 @@ class Command(PaduCommand):
                     p3ke_format="xlsx",
                     progress=progress,
                 )
-        self.stdout.write("4/5 Memuat data terpadu …")
+        self.stdout.write("4/5 Mengimpor ekspor DTKS, P3KE dan Regsosek …")
+        for source in ("regsosek", "dtks", "p3ke"):
+            self._import(out, source)
+        # Until matching builds golden records from the sources, the registry is filled
+        # from the generator's truth.
         if not Family.objects.filter(village__code__within=city.code).exists():
             with self.progress("Memuat registri") as progress:
                 load_truth_into_registry(out, actor=None, progress=progress)
@@ -61,3 +67,17 @@ class Command(PaduCommand):
             return
         self.stdout.write(f"\nBuka http://{options['addr']}/  (Ctrl+C untuk berhenti)\n")
         call_command("runserver", options["addr"], use_reloader=False)
+
+    def _import(self, out, source):
+        path = next(out.glob(f"{source}.*"))
+        dataset = find_dataset(source)
+        if dataset.batches.filter(
+            file_sha256=file_sha256(path), status=BatchStatus.COMPLETED
+        ).exists():
+            return
+        with self.progress(f"Impor {dataset.name}") as progress:
+            batch = import_file(path, dataset=dataset, actor=None, progress=progress)
+        self.stdout.write(
+            f"    {dataset.name}: {batch.rows_accepted:,} diterima, {batch.rows_warned:,} dengan "
+            f"peringatan, {batch.rows_rejected:,} ditolak, {batch.rows_duplicate:,} kembar"
+        )
