@@ -93,20 +93,28 @@ class ImportBatch(models.Model):
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
 
 
+class SourceRecordQuerySet(models.QuerySet):
+    def current(self) -> "SourceRecordQuerySet":
+        """The newest published version of every record: what matching works on."""
+        return self.filter(superseded_by__isnull=True, batch__status=BatchStatus.COMPLETED)
+
+
 class SourceRecord(models.Model):
     """One accepted row: kept verbatim, and normalised.
 
     Key fields for matching are columns; the other normalised values sit in ``fields``.
-    Each batch writes its own rows; ``is_current`` marks the newest version of each record
-    id of a dataset, so a re-export replaces its records instead of duplicating them, and
-    the older versions remain as history.
+    Each batch writes its own rows, visible once the batch is published; a later batch of
+    the same dataset that carries the same record id supersedes the older version, which
+    remains as history. Publishing touches only the superseded rows, never the new ones.
     """
 
     dataset = models.ForeignKey(SourceDataset, on_delete=models.PROTECT, related_name="records")
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
     record_id = models.CharField(_("ID rekaman"), max_length=64)
     row_number = models.PositiveIntegerField(_("nomor baris"))
-    is_current = models.BooleanField(default=False)
+    superseded_by = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded"
+    )
     raw = models.JSONField(_("baris asli"))
     nik = models.CharField(_("NIK"), max_length=16, blank=True)
     nik_status = models.CharField(max_length=20, blank=True)
@@ -123,6 +131,8 @@ class SourceRecord(models.Model):
     rw = models.CharField(max_length=3, blank=True)
     fields = models.JSONField(_("data ternormalisasi"), default=dict)
 
+    objects = SourceRecordQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("rekaman sumber")
         verbose_name_plural = _("rekaman sumber")
@@ -130,13 +140,6 @@ class SourceRecord(models.Model):
             models.Index(fields=["dataset", "record_id"], name="record_dataset_id"),
             models.Index(fields=["batch", "row_number"], name="record_batch_row"),
             models.Index(fields=["nik"], name="record_nik"),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["dataset", "record_id"],
-                condition=models.Q(is_current=True),
-                name="one_current_version_per_record",
-            )
         ]
 
     def __str__(self) -> str:

@@ -193,6 +193,10 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
                 value = n.choice(cell, field)
             else:
                 value = n.KIND_NORMALISERS[field.kind](cell)
+            # Computed once: the check below and the record both read the column.
+            frame = frame.with_columns(value.alias(f"_v_{name}"))
+            checks.frame = frame
+            value = pl.col(f"_v_{name}")
             what = "tanggal" if field.kind is Kind.DATE else "nilai"
             checks.add(
                 non_empty & value.is_null(),

@@ -1,8 +1,8 @@
 """Taking a file in: read, normalise, validate, stage, publish. Every write lives here.
 
-A batch writes its rows staged (``is_current=False``) in chunks, so that progress shows and
-the database stays usable for everyone else while a large file goes in; it becomes visible
-only when ``publish_batch`` flips it current in one transaction. A failure or a cancel
+A batch writes its rows in chunks, so that progress shows and the database stays usable for
+everyone else while a large file goes in; they become visible only when ``publish_batch``
+marks the batch completed (and the versions it replaces superseded) in one transaction. A failure or a cancel
 deletes what was staged, so the database is as it was before the batch.
 """
 
@@ -201,7 +201,6 @@ _RECORD_COLUMNS = [
     "batch_id",
     "record_id",
     "row_number",
-    "is_current",
     "raw",
     *KEY_COLUMNS,
     "fields",
@@ -213,7 +212,6 @@ def _record_frame(batch: ImportBatch, records: pl.DataFrame) -> pl.DataFrame:
     return records.with_columns(
         dataset_id=pl.lit(batch.dataset_id, dtype=pl.Int64),
         batch_id=pl.lit(batch.pk, dtype=pl.Int64),
-        is_current=pl.lit(False),
         **{c: pl.col(c).fill_null("") for c in KEY_COLUMNS if c not in _NULLABLE},
     ).select(_RECORD_COLUMNS)
 
@@ -258,12 +256,14 @@ def _store_issues(batch: ImportBatch, issues: pl.DataFrame) -> None:
 def publish_batch(
     batch: ImportBatch, *, prepared, header: list[str], plan_unknown: list[str]
 ) -> None:
-    """Make the staged rows the current version of their records, in one transaction."""
+    """Make the batch's rows the current version of their records, in one transaction."""
     staged_ids = SourceRecord.objects.filter(batch=batch).values("record_id")
-    updated = SourceRecord.objects.filter(
-        dataset_id=batch.dataset_id, is_current=True, record_id__in=Subquery(staged_ids)
-    ).update(is_current=False)
-    created = SourceRecord.objects.filter(batch=batch).update(is_current=True) - updated
+    updated = (
+        SourceRecord.objects.current()
+        .filter(dataset_id=batch.dataset_id, record_id__in=Subquery(staged_ids))
+        .update(superseded_by=batch)
+    )
+    created = prepared.rows_accepted - updated
     accepted = prepared.rows_accepted
     message = "" if accepted else "Tidak ada baris yang diterima: lihat daftar masalah."
     if plan_unknown:

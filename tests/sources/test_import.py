@@ -27,7 +27,7 @@ def write(tmp_path, name, lines, encoding="utf-8"):
 
 
 def records():
-    return SourceRecord.objects.filter(is_current=True)
+    return SourceRecord.objects.current()
 
 
 def test_a_clean_file_goes_in_with_every_field(tmp_path, dataset):
@@ -267,7 +267,7 @@ def test_formula_cells_are_kept_as_text_and_defused_on_export(tmp_path, dataset)
 
 def test_a_failure_mid_way_leaves_the_database_as_it_was(tmp_path, dataset, monkeypatch):
     import_file(write(tmp_path, "awal.csv", [HEADER, GOOD[0]]), dataset=dataset, actor=None)
-    before = list(SourceRecord.objects.values_list("pk", "record_id", "is_current"))
+    before = list(SourceRecord.objects.values_list("pk", "record_id", "superseded_by"))
     monkeypatch.setattr(services, "CHUNK_ROWS", 1)
     calls = {"n": 0}
     original = services._stage_records
@@ -281,7 +281,7 @@ def test_a_failure_mid_way_leaves_the_database_as_it_was(tmp_path, dataset, monk
     monkeypatch.setattr(services, "_stage_records", failing)
     batch = import_file(write(tmp_path, "baru.csv", [HEADER, *GOOD]), dataset=dataset, actor=None)
     assert batch.status == BatchStatus.FAILED and "disk full" in batch.message
-    assert list(SourceRecord.objects.values_list("pk", "record_id", "is_current")) == before
+    assert list(SourceRecord.objects.values_list("pk", "record_id", "superseded_by")) == before
     assert not batch.issues.exists()
 
 
