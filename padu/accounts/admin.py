@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.admin import ReadOnlyAdmin
+
 from .models import AccessLog, User
 
 
@@ -17,17 +19,8 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(ReadOnlyAdmin):
     list_display = ["accessed_at", "user", "kind", "object_type", "object_id", "detail"]
     list_filter = ["kind", "object_type"]
     search_fields = ["user__username", "object_id", "detail", "request_id"]
     date_hierarchy = "accessed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -102,7 +102,8 @@ class _Checks:
         return pl.concat(self.parts).cast(ISSUE_SCHEMA).sort("row_number")
 
 
-def _unique_names(header: list[str]) -> list[str]:
+def unique_headers(header: list[str]) -> list[str]:
+    """Column titles made unique (a second NAMA becomes \"NAMA (2)\"); empty ones named."""
     seen: Counter = Counter()
     out = []
     for title in header:
@@ -114,7 +115,7 @@ def _unique_names(header: list[str]) -> list[str]:
 
 def prepare(table: RawTable, mapping: Mapping) -> Prepared:
     plan = plan_columns(table.header, mapping)
-    header = _unique_names(table.header)
+    header = unique_headers(table.header)
     frame = table.frame
     rows_read = frame.height
     cols = table.columns

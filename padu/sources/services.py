@@ -25,7 +25,7 @@ from padu.core.progress import ProgressCallback, no_progress
 from .choices import BatchStatus, Severity, SourceKind
 from .mapping import Mapping, MappingError, mapping_from_dict
 from .models import ImportBatch, ImportIssue, SourceDataset, SourceRecord
-from .pipeline import KEY_COLUMNS, prepare
+from .pipeline import KEY_COLUMNS, prepare, unique_headers
 from .reading import UnreadableFile, read_table
 
 logger = logging.getLogger(__name__)
@@ -348,7 +348,7 @@ def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
     for row, column, message in errors:
         messages.setdefault(row, []).append(f"{column}: {message}" if column else message)
     frame = table.frame.filter(pl.col("_row").is_in(list(messages)))
-    names = _unique(table.header)
+    names = unique_headers(table.header)
     frame = frame.rename({f"c{i}": name for i, name in enumerate(names)})
     return (
         frame.with_columns(
@@ -359,16 +359,6 @@ def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
         .drop("_row")
         .with_columns(pl.all().map_batches(_defuse, return_dtype=pl.String))
     )
-
-
-def _unique(header: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
-    out = []
-    for title in header:
-        title = title or "KOLOM"
-        seen[title] = seen.get(title, 0) + 1
-        out.append(title if seen[title] == 1 else f"{title} ({seen[title]})")
-    return out
 
 
 def _defuse(column: pl.Series) -> pl.Series:
