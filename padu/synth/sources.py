@@ -18,7 +18,7 @@ from padu.registry import choices as c
 
 from . import dirt
 from .geography import RegencyGeography
-from .population import Population
+from .population import Population, nik_prefix
 
 DTKS_AS_OF = dt.date(2025, 3, 31)
 P3KE_AS_OF = dt.date(2021, 12, 31)
@@ -133,14 +133,8 @@ def add_deceased(pop: Population, family_ids: np.ndarray, rng) -> pl.DataFrame:
     ghosts = ghosts.with_columns(
         person_id=pl.int_range(start, start + n, dtype=pl.Int64),
         member_no=pl.lit(99, dtype=pl.Int64),
-        nik=pl.concat_str(
-            pl.col("district_code").str.replace_all(".", "", literal=True),
-            (pl.col("birth_date").dt.day() + pl.when(pl.col("sex") == "P").then(40).otherwise(0))
-            .cast(pl.String)
-            .str.zfill(2),
-            pl.col("birth_date").dt.strftime("%m%y"),
-            (7000 + pl.int_range(1, pl.len() + 1).over("district_code")).cast(pl.String),
-        ),
+        nik=nik_prefix("district_code")
+        + (7000 + pl.int_range(1, pl.len() + 1).over("district_code")).cast(pl.String),
     )
     return ghosts.drop("district_code")
 

@@ -5,7 +5,7 @@ from padu.core.commands import PaduCommand
 from padu.sources.choices import BatchStatus
 from padu.sources.mapping import MappingError, load_mapping, plan_columns, starter_mapping
 from padu.sources.models import SourceDataset
-from padu.sources.reading import UnreadableFile, read_table
+from padu.sources.reading import UnreadableFile
 from padu.sources.services import (
     clean_up_interrupted,
     find_dataset,
@@ -62,13 +62,7 @@ class Command(PaduCommand):
             raise self.fail(batch.message or "Tidak ada baris yang diterima.")
 
     def _write_mapping(self, path, mapping, out):
-        table = read_table(
-            path,
-            sheet=mapping.sheet,
-            header_row=mapping.header_row,
-            separator=mapping.separator,
-            extra_headers=mapping.header_keys,
-        )
+        table = mapping.read(path)
         plan = plan_columns(table.header, mapping)
         out.write_text(
             starter_mapping(table.header, plan, sheet=table.sheet, header_row=table.header_row),
