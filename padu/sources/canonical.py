@@ -5,6 +5,7 @@ recognised after normalising it: upper case, anything but letters and digits rem
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -318,3 +319,14 @@ for _f in FIELDS:
         HEADER_INDEX.setdefault(header_key(_h), _f.name)
 for _f in FIELDS:  # canonical names are accepted as headers too
     HEADER_INDEX.setdefault(header_key(_f.name), _f.name)
+
+
+def unique_headers(header: list[str]) -> list[str]:
+    """Column titles made unique (a second NAMA becomes \"NAMA (2)\"); empty ones named."""
+    seen: Counter = Counter()
+    out = []
+    for title in header:
+        title = title or "(tanpa judul)"
+        seen[title] += 1
+        out.append(title if seen[title] == 1 else f"{title} ({seen[title]})")
+    return out

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .canonical import unique_headers
 from .choices import BatchStatus, Severity, SourceKind
 
 
@@ -38,6 +39,7 @@ class ImportBatch(models.Model):
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
     mapping = models.JSONField(_("pemetaan kolom"), default=dict, blank=True)
     header = models.JSONField(_("judul kolom"), default=list, blank=True)
+    value_names = models.JSONField(_("nama nilai ternormalisasi"), default=list, blank=True)
     follow_up_of = models.ForeignKey(
         "self",
         verbose_name=_("lanjutan dari"),
@@ -102,20 +104,37 @@ class SourceRecordQuerySet(models.QuerySet):
 class SourceRecord(models.Model):
     """One accepted row: kept verbatim, and normalised.
 
-    Key fields for matching are columns; the other normalised values sit in ``fields``.
+    Key fields for matching are columns; the row's cells (``raw``) and the other normalised
+    values (``values``) are JSON arrays whose names are kept once, on the batch.
     Each batch writes its own rows, visible once the batch is published; a later batch of
     the same dataset that carries the same record id supersedes the older version, which
     remains as history. Publishing touches only the superseded rows, never the new ones.
     """
 
-    dataset = models.ForeignKey(SourceDataset, on_delete=models.PROTECT, related_name="records")
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="records")
+    # Indexes and constraints cost a bulk load dearly, so each is here for a reason: the
+    # composite indexes below serve dataset and batch; dataset repeats batch.dataset (so
+    # needs no constraint of its own); village codes are checked against regions on import.
+    dataset = models.ForeignKey(
+        SourceDataset,
+        on_delete=models.PROTECT,
+        related_name="records",
+        db_index=False,
+        db_constraint=False,
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="records", db_index=False
+    )
     record_id = models.CharField(_("ID rekaman"), max_length=64)
     row_number = models.PositiveIntegerField(_("nomor baris"))
     superseded_by = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.SET_NULL, related_name="superseded"
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="superseded",
+        db_index=False,
     )
-    raw = models.JSONField(_("baris asli"))
+    raw = models.JSONField(_("baris asli"), help_text=_("sel-sel baris, urut seperti judul batch"))
     nik = models.CharField(_("NIK"), max_length=16, blank=True)
     nik_status = models.CharField(max_length=20, blank=True)
     kk_number = models.CharField(_("No KK"), max_length=16, blank=True)
@@ -125,11 +144,19 @@ class SourceRecord(models.Model):
     sex = models.CharField(max_length=1, blank=True)
     birth_date = models.DateField(null=True, blank=True)
     village = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     rt = models.CharField(max_length=3, blank=True)
     rw = models.CharField(max_length=3, blank=True)
-    fields = models.JSONField(_("data ternormalisasi"), default=dict)
+    values = models.JSONField(
+        _("nilai ternormalisasi"), default=list, help_text=_("urut seperti value_names batch")
+    )
 
     objects = SourceRecordQuerySet.as_manager()
 
@@ -144,6 +171,16 @@ class SourceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dataset_id}:{self.record_id} {self.full_name}"
+
+    @property
+    def raw_row(self) -> dict[str, str | None]:
+        """The row as it was in the file, by column title (load with select_related("batch"))."""
+        return dict(zip(unique_headers(self.batch.header), self.raw, strict=True))
+
+    @property
+    def fields(self) -> dict:
+        """The normalised values that have no column of their own, by field name."""
+        return dict(zip(self.batch.value_names, self.values, strict=True))
 
 
 class ImportIssue(models.Model):

@@ -7,13 +7,13 @@ from dataclasses import dataclass
 import polars as pl
 
 from . import normalise as n
-from .canonical import FIELDS_BY_NAME, Kind
+from .canonical import FIELDS_BY_NAME, Kind, unique_headers
 from .choices import Severity
 from .mapping import ColumnPlan, Mapping, plan_columns
 from .places import VillageResolver
 from .reading import RawTable
 
-#: Normalised values that get their own column on SourceRecord; the rest go to ``fields``.
+#: Normalised values that get their own column on SourceRecord; the rest go to ``values``.
 KEY_COLUMNS = [
     "nik",
     "nik_status",
@@ -41,6 +41,7 @@ LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
 @dataclass
 class Prepared:
     records: pl.DataFrame
+    value_names: list[str]  # the order of each record's ``values``
     issues: pl.DataFrame
     plan: ColumnPlan
     rows_read: int
@@ -102,15 +103,34 @@ class _Checks:
         return pl.concat(self.parts).cast(ISSUE_SCHEMA).sort("row_number")
 
 
-def unique_headers(header: list[str]) -> list[str]:
-    """Column titles made unique (a second NAMA becomes \"NAMA (2)\"); empty ones named."""
-    seen: Counter = Counter()
-    out = []
-    for title in header:
-        title = title or "(tanpa judul)"
-        seen[title] += 1
-        out.append(title if seen[title] == 1 else f"{title} ({seen[title]})")
-    return out
+def json_array(columns: list[str]) -> pl.Expr:
+    """Each row's values as a JSON array, in the order of ``columns``.
+
+    Records keep their cells as arrays whose names sit once on the batch: a row of keys
+    repeated a million times more than doubles what the database writes.
+    """
+    if not columns:
+        return pl.lit("[]")
+
+    def literal(column: str) -> pl.Expr:
+        encoded = pl.struct(pl.col(column).alias("v")).struct.json_encode()
+        return encoded.str.strip_prefix('{"v":').str.strip_suffix("}")
+
+    return pl.concat_str(
+        [pl.lit("["), pl.concat_str([literal(c) for c in columns], separator=","), pl.lit("]")]
+    )
+
+
+def with_per_value(frame: pl.DataFrame, column: str, derived: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Add columns computed from one column, each distinct value computed once.
+
+    Exports repeat their values (villages, dates, codes, common names), so normalising the
+    distinct values and joining them back is five to ten times faster than the whole column.
+    """
+    if not derived:
+        return frame
+    lookup = frame.select(pl.col(column).unique()).with_columns(**derived)
+    return frame.join(lookup, on=column, how="left", nulls_equal=True, maintain_order="left")
 
 
 def prepare(table: RawTable, mapping: Mapping) -> Prepared:
@@ -129,13 +149,24 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
 
     has = plan.field_columns.__contains__
 
-    # Exact duplicate rows: the first is kept, the others skipped and reported. Windows are
-    # computed on the whole frame, before any check filters it.
-    row = pl.struct(cols)
-    frame = frame.with_columns(
-        _duplicate=row.is_duplicated() & ~row.is_first_distinct(),
-        _first_row=pl.col("_row").first().over(row),
-    )
+    # Exact duplicate rows: the first is kept, the others skipped and reported. Rows are
+    # compared by a hash of all their cells (a struct comparison is several times slower);
+    # rows sharing a hash are then compared cell by cell, so a collision cannot drop a row.
+    frame = frame.with_columns(_hash=frame.select(cols).hash_rows())
+    same_hash = frame.filter(pl.col("_hash").is_duplicated())
+    if same_hash.height:
+        row = pl.struct(cols)
+        same_hash = same_hash.select(
+            "_row",
+            _duplicate=row.is_duplicated() & ~row.is_first_distinct(),
+            _first_row=pl.col("_row").first().over(row),
+        )
+        frame = frame.join(same_hash, on="_row", how="left", maintain_order="left").with_columns(
+            pl.col("_duplicate").fill_null(False)
+        )
+    else:
+        frame = frame.with_columns(_duplicate=pl.lit(False), _first_row=pl.lit(None, pl.Int64))
+    frame = frame.drop("_hash")
     checks.frame = frame
     checks.add(
         pl.col("_duplicate"),
@@ -161,17 +192,58 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
 
     out: dict[str, pl.Expr] = {}
     fields: dict[str, pl.Expr] = {}
-    for name, _index in plan.field_columns.items():
+    for name, index in plan.field_columns.items():
         field = FIELDS_BY_NAME[name]
         cell = src(name)
         column = title(name)
-        non_empty = n.clean_text(cell).is_not_null()
+        # Normalisers run once per distinct value (see with_per_value); what they produce
+        # is named here and picked up from the frame below.
+        derived: dict[str, pl.Expr] = {}
+        if field.kind in (Kind.NIK, Kind.KK):
+            derived[f"_{name}"] = n.id_reading(cell)
+            out[name] = pl.col(f"_{name}").struct.field("digits")
+            if field.kind is Kind.NIK:
+                out["nik_status"] = pl.col(f"_{name}").struct.field("status")
+        elif field.kind is Kind.NAME:
+            derived[f"_v_{name}"] = n.name_display(cell)
+            (out if name in KEY_COLUMNS else fields)[name] = pl.col(f"_v_{name}")
+            if name == "full_name":
+                derived["_v_name_key"] = n.name_key(cell)
+                derived["_v_name_title"] = n.name_title(cell)
+                out["name_key"] = pl.col("_v_name_key")
+                fields["name_title"] = pl.col("_v_name_title")
+        elif field.kind in (Kind.CHOICE, Kind.SEX, Kind.FLAG, Kind.DATE, Kind.INTEGER, Kind.MONEY):
+            if field.kind is Kind.CHOICE:
+                value = n.choice(cell, field)
+            else:
+                value = n.KIND_NORMALISERS[field.kind](cell)
+            derived[f"_v_{name}"] = value
+            derived[f"_bad_{name}"] = n.clean_text(cell).is_not_null() & value.is_null()
+            (out if name in KEY_COLUMNS else fields)[name] = pl.col(f"_v_{name}")
+        elif field.kind is Kind.RT_RW:
+            derived[f"_v_{name}"] = n.rt_rw(cell)
+            out.setdefault("rt", pl.col(f"_v_{name}").struct.field("rt"))
+            out.setdefault("rw", pl.col(f"_v_{name}").struct.field("rw"))
+        elif field.kind in (Kind.RT, Kind.RW):
+            derived[f"_v_{name}"] = n.rt_or_rw(cell)
+            out[name] = pl.col(f"_v_{name}")
+        elif field.kind is Kind.COORDINATE:
+            derived[f"_v_{name}"] = n.coordinate(cell)
+            fields[name] = pl.col(f"_v_{name}")
+        elif field.kind is Kind.COORDINATES:
+            derived[f"_v_{name}"] = n.coordinate_pair(cell)
+            fields.setdefault("latitude", pl.col(f"_v_{name}").struct.field("latitude"))
+            fields.setdefault("longitude", pl.col(f"_v_{name}").struct.field("longitude"))
+        elif field.kind in (Kind.REGION_CODE, Kind.REGION_NAME):
+            continue
+        else:
+            derived[f"_v_{name}"] = n.clean_text(cell)
+            (out if name in KEY_COLUMNS else fields)[name] = pl.col(f"_v_{name}")
+        frame = with_per_value(frame, f"c{index}", derived)
+        checks.frame = frame
         if field.kind in (Kind.NIK, Kind.KK):
             label = "NIK" if field.kind is Kind.NIK else "No KK"
-            reading = n.id_reading(cell)
-            frame = frame.with_columns(reading.alias(f"_{name}"))
             status = pl.col(f"_{name}").struct.field("status")
-            checks.frame = frame
             for code, message in _ID_MESSAGES.items():
                 checks.add(
                     status == code,
@@ -181,26 +253,10 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
                     code=f"{name}_{code}",
                     message=fmt(message, pl.lit(label), cell),
                 )
-            out[name] = pl.col(f"_{name}").struct.field("digits")
-            if field.kind is Kind.NIK:
-                out["nik_status"] = status
-        elif field.kind is Kind.NAME:
-            out[name] = n.name_display(cell)
-            if name == "full_name":
-                out["name_key"] = n.name_key(cell)
-                fields["name_title"] = n.name_title(cell)
-        elif field.kind in (Kind.CHOICE, Kind.SEX, Kind.FLAG, Kind.DATE, Kind.INTEGER, Kind.MONEY):
-            if field.kind is Kind.CHOICE:
-                value = n.choice(cell, field)
-            else:
-                value = n.KIND_NORMALISERS[field.kind](cell)
-            # Computed once: the check below and the record both read the column.
-            frame = frame.with_columns(value.alias(f"_v_{name}"))
-            checks.frame = frame
-            value = pl.col(f"_v_{name}")
+        elif f"_bad_{name}" in derived:
             what = "tanggal" if field.kind is Kind.DATE else "nilai"
             checks.add(
-                non_empty & value.is_null(),
+                pl.col(f"_bad_{name}"),
                 column=column,
                 value=cell,
                 severity=Severity.WARNING,
@@ -211,23 +267,6 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
                     cell,
                 ),
             )
-            (out if name in KEY_COLUMNS else fields)[name] = value
-        elif field.kind is Kind.RT_RW:
-            pair = n.rt_rw(cell)
-            out.setdefault("rt", pair.struct.field("rt"))
-            out.setdefault("rw", pair.struct.field("rw"))
-        elif field.kind in (Kind.RT, Kind.RW):
-            out[name] = n.rt_or_rw(cell)
-        elif field.kind is Kind.COORDINATE:
-            fields[name] = n.coordinate(cell)
-        elif field.kind is Kind.COORDINATES:
-            pair = n.coordinate_pair(cell)
-            fields.setdefault("latitude", pair.struct.field("latitude"))
-            fields.setdefault("longitude", pair.struct.field("longitude"))
-        elif field.kind in (Kind.REGION_CODE, Kind.REGION_NAME):
-            continue
-        else:
-            (out if name in KEY_COLUMNS else fields)[name] = n.clean_text(cell)
     checks.frame = frame
 
     # Formula-looking cells are kept as text, and flagged, in every column that has any.
@@ -276,22 +315,17 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
     warned = issues.filter(pl.col("severity") == Severity.WARNING.value)["row_number"].unique()
     keep = ~pl.col("_row").is_in(errors.implode()) & ~pl.col("_duplicate")
     accepted = frame.filter(keep)
-    field_cols = [c for c in accepted.columns if c.startswith("_f_")]
-    raw = pl.struct([pl.col(f"c{i}").alias(h) for i, h in enumerate(header)]).struct.json_encode()
-    normalised = (
-        pl.struct([pl.col(c).alias(c[3:]) for c in field_cols]).struct.json_encode()
-        if field_cols
-        else pl.lit("{}")
-    )
+    value_columns = [c for c in accepted.columns if c.startswith("_f_")]
     records = accepted.select(
         pl.col("_record_id").alias("record_id"),
         pl.col("_row").alias("row_number"),
-        raw.alias("raw"),
+        json_array([f"c{i}" for i in range(len(header))]).alias("raw"),
         *[pl.col(c) for c in KEY_COLUMNS],
-        normalised.alias("fields"),
+        json_array(value_columns).alias("values"),
     )
     return Prepared(
         records=records,
+        value_names=[c[3:] for c in value_columns],
         issues=issues,
         plan=plan,
         rows_read=rows_read,
@@ -385,15 +419,18 @@ def _place(frame, checks, plan, header, mapping):
     """village_id for every row: from the code column, else from names within the regency."""
     fc = plan.field_columns
 
-    def texts(field):
-        return n.clean_text(pl.col(f"c{fc[field]}")) if field in fc else pl.lit(None, pl.String)
-
-    frame = frame.with_columns(
-        _code=texts("village_code"),
-        _vname=texts("village_name"),
-        _dname=texts("district_name"),
-        _rname=texts("regency_name"),
-    )
+    targets = {
+        "village_code": "_code",
+        "village_name": "_vname",
+        "district_name": "_dname",
+        "regency_name": "_rname",
+    }
+    for field, target in targets.items():
+        if field in fc:
+            column = f"c{fc[field]}"
+            frame = with_per_value(frame, column, {target: n.clean_text(pl.col(column))})
+        else:
+            frame = frame.with_columns(pl.lit(None, pl.String).alias(target))
     resolver = VillageResolver(mapping.defaults.get("regency") or None)
     codes = set(frame["_code"].drop_nulls().unique().to_list())
     known = resolver.known_village_codes(codes)

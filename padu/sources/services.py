@@ -22,10 +22,11 @@ from django.utils import timezone
 from padu.core.history import record_bulk_change
 from padu.core.progress import ProgressCallback, no_progress
 
+from .canonical import unique_headers
 from .choices import BatchStatus, Severity, SourceKind
 from .mapping import Mapping, MappingError, mapping_from_dict
 from .models import ImportBatch, ImportIssue, SourceDataset, SourceRecord
-from .pipeline import KEY_COLUMNS, prepare, unique_headers
+from .pipeline import KEY_COLUMNS, prepare
 from .reading import UnreadableFile
 
 logger = logging.getLogger(__name__)
@@ -147,14 +148,16 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
         table = mapping.read(Path(batch.file.path))
         report(1, 4, "Memeriksa dan menormalkan")
         prepared = prepare(table, mapping)
-        header = list(table.header)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            header=list(table.header), value_names=prepared.value_names
+        )
         total = prepared.records.height
         for start in range(0, total, CHUNK_ROWS):
             _stage_records(batch, prepared.records.slice(start, CHUNK_ROWS))
             report(min(start + CHUNK_ROWS, total), total, "Menyimpan baris")
         _store_issues(batch, prepared.issues)
         report(total, total, "Menerbitkan batch")
-        publish_batch(batch, prepared=prepared, header=header, plan_unknown=prepared.plan.unknown)
+        publish_batch(batch, prepared=prepared, plan_unknown=prepared.plan.unknown)
     except ImportCancelled:
         _discard(
             batch, BatchStatus.CANCELLED, "Dibatalkan oleh pengguna; basis data tidak berubah."
@@ -196,7 +199,7 @@ _RECORD_COLUMNS = [
     "row_number",
     "raw",
     *KEY_COLUMNS,
-    "fields",
+    "values",
 ]
 _NULLABLE = {"birth_date", "village_id"}
 
@@ -246,9 +249,7 @@ def _store_issues(batch: ImportBatch, issues: pl.DataFrame) -> None:
 
 
 @transaction.atomic
-def publish_batch(
-    batch: ImportBatch, *, prepared, header: list[str], plan_unknown: list[str]
-) -> None:
+def publish_batch(batch: ImportBatch, *, prepared, plan_unknown: list[str]) -> None:
     """Make the batch's rows the current version of their records, in one transaction."""
     staged_ids = SourceRecord.objects.filter(batch=batch).values("record_id")
     updated = (
@@ -264,7 +265,6 @@ def publish_batch(
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.COMPLETED if accepted else BatchStatus.FAILED,
         finished_at=timezone.now(),
-        header=header,
         message=message,
         rows_read=prepared.rows_read,
         rows_accepted=accepted,

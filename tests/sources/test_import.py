@@ -51,7 +51,7 @@ def test_a_clean_file_goes_in_with_every_field(tmp_path, dataset):
         "001",
         "002",
     )
-    assert budi.raw["NAMA"] == "Budi Santoso" and budi.fields["address"] == "Jl. Melati 1"
+    assert budi.raw_row["NAMA"] == "Budi Santoso" and budi.fields["address"] == "Jl. Melati 1"
     assert records().get(record_id="A3").nik == ""
 
 
