@@ -4,8 +4,9 @@ The result is a table of text cells with its header row found, and the spreadshe
 number of every data row, so that every message can name the row a person sees in Excel.
 """
 
+import codecs
 import csv
-import io
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from .canonical import HEADER_INDEX, header_key
 
 SEPARATORS = [",", ";", "|", "\t"]
 _SNIFF_LINES = 40
+_SNIFF_BYTES = 256 * 1024
+_BLOCK = 4 * 1024 * 1024
 _HEADER_SCAN_ROWS = 30
 _XLSX_MAGIC = b"PK\x03\x04"
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -83,13 +86,32 @@ def _find_header(
     return index, cells(index)
 
 
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+def _encoding(path: Path, head: bytes) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return data.decode("utf-8"), "utf-8"
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(_BLOCK), b""):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "windows-1252"
+        return "windows-1252"
+    return "utf-8"
+
+
+def _as_utf8(path: Path, encoding: str) -> Path:
+    """A UTF-8 copy of a file in another code page, written block by block (Polars reads UTF-8)."""
+    with (
+        open(path, encoding=encoding, errors="replace", newline="") as source,
+        tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", suffix=".csv", delete=False
+        ) as target,
+    ):
+        for block in iter(lambda: source.read(_BLOCK), ""):
+            target.write(block)
+    return Path(target.name)
 
 
 def _sniff_separator(lines: list[str]) -> str:
@@ -112,40 +134,51 @@ def read_csv(
     separator: str | None = None,
     header_row: int | None = None,
     extra_headers: set[str] = frozenset(),
+    limit: int | None = None,
 ) -> RawTable:
-    data = path.read_bytes()
-    if not data.strip():
+    """Read a CSV without holding its text in memory: the head is sniffed for the code page,
+    separator and header row, then Polars reads the body straight from the file."""
+    with open(path, "rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    if not head.strip() and path.stat().st_size <= _SNIFF_BYTES:
         raise UnreadableFile("File kosong (0 byte atau hanya spasi). Periksa file yang diunggah.")
-    if data.startswith((_XLSX_MAGIC, _XLS_MAGIC)) or b"\x00" in data[:4096]:
+    if head.startswith((_XLSX_MAGIC, _XLS_MAGIC)) or b"\x00" in head[:4096]:
         raise UnreadableFile(
             "File ini bukan teks CSV (isinya biner, mungkin file Excel yang diganti namanya). "
             "Simpan ulang sebagai CSV, atau unggah sebagai .xlsx."
         )
-    text, encoding = _decode(data)
-    head_lines = text.splitlines()[:_SNIFF_LINES]
+    encoding = _encoding(path, head)
+    head_lines = head.decode(encoding, errors="ignore").splitlines()[:_SNIFF_LINES]
     sep = separator or _sniff_separator(head_lines)
-    head_rows = list(csv.reader(head_lines, delimiter=sep))
+    reader = csv.reader(head_lines, delimiter=sep)
+    head_rows, line_ends = [], []
+    for row in reader:
+        head_rows.append(row)
+        line_ends.append(reader.line_num)
     index, header = _find_header(head_rows, extra_headers, header_row)
     width = len(header)
-    # Lines before the header (title rows) are skipped; polars reads the rest in one pass.
-    body_start = sum(len(line) for line in text.splitlines(keepends=True)[: index + 1])
-    body = text[body_start:]
-    if not body.strip():
-        raise UnreadableFile("File hanya berisi judul kolom, tanpa baris data.")
-    frame = pl.read_csv(
-        io.BytesIO(body.encode("utf-8")),
-        has_header=False,
-        separator=sep,
-        infer_schema=False,
-        truncate_ragged_lines=True,
-        new_columns=[f"c{i}" for i in range(width)],
-        schema_overrides={f"c{i}": pl.String for i in range(width)},
-    )
-    frame = _fit_width(frame, width)
-    frame = _numbered_rows(frame, index + 2, width)
+    # Lines up to the header (title rows too) are skipped; the first data line's number is
+    # the row number a spreadsheet shows for it.
+    skip = line_ends[index]
+    source = path if encoding.startswith("utf-8") else _as_utf8(path, encoding)
+    try:
+        frame = pl.read_csv(
+            source,
+            has_header=False,
+            separator=sep,
+            skip_lines=skip,
+            n_rows=limit,
+            schema={f"c{i}": pl.String for i in range(width)},
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+        )
+        frame = _numbered_rows(frame, skip + 1, width)
+        short = _short_rows(source, sep, width, skip, limit) if frame.height else []
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
     if frame.height == 0:
         raise UnreadableFile("File hanya berisi judul kolom, tanpa baris data.")
-    short = _short_rows(body, sep, width, index + 2)
     return RawTable(
         path.name, header, frame, index + 1, encoding=encoding, separator=sep, short_rows=short
     )
@@ -168,15 +201,31 @@ def _numbered_rows(frame: pl.DataFrame, first_row: int, width: int) -> pl.DataFr
     return frame.filter(~blank)
 
 
-def _short_rows(body: str, sep: str, width: int, first_row: int) -> list[int]:
-    """Rows cut short (fewer separators than the header has columns), by spreadsheet row."""
-    short = []
-    row = first_row
-    for line in body.splitlines():
-        if line.strip() and '"' not in line and line.count(sep) < width - 1:
-            short.append(row)
-        row += 1
-    return short
+def _short_rows(source: Path, sep: str, width: int, skip: int, limit: int | None) -> list[int]:
+    """Rows cut short (fewer separators than the header has columns), by spreadsheet row.
+    Lines with quotes are left alone: a quoted cell may hold the separator."""
+    lines = pl.scan_csv(
+        source,
+        has_header=False,
+        separator="\x1f",
+        quote_char=None,
+        skip_lines=skip,
+        n_rows=limit,
+        schema={"line": pl.String},
+        truncate_ragged_lines=True,
+    )
+    line = pl.col("line")
+    short = (
+        lines.with_row_index("_row", offset=skip + 1)
+        .filter(
+            line.str.strip_chars().str.len_chars() > 0,
+            ~line.str.contains('"', literal=True),
+            line.str.count_matches(sep, literal=True) < width - 1,
+        )
+        .select(pl.col("_row").cast(pl.Int64))
+        .collect()
+    )
+    return short["_row"].to_list()
 
 
 def read_xlsx(
@@ -185,6 +234,7 @@ def read_xlsx(
     sheet: str | None = None,
     header_row: int | None = None,
     extra_headers: set[str] = frozenset(),
+    limit: int | None = None,
 ) -> RawTable:
     try:
         reader = fastexcel.read_excel(str(path))
@@ -208,7 +258,12 @@ def read_xlsx(
             "Tidak ada sheet berisi judul kolom yang dikenali (NIK, NAMA, NO KK …). "
             f"Sheet yang ada: {', '.join(names)}. Pilih sheet dengan pemetaan (sheet: …)."
         )
-    frame = reader.load_sheet(best_name, header_row=None, dtypes="string").to_polars()
+    frame = reader.load_sheet(
+        best_name,
+        header_row=None,
+        dtypes="string",
+        n_rows=limit + _HEADER_SCAN_ROWS if limit else None,
+    ).to_polars()
     rows = [list(r) for r in frame.head(_HEADER_SCAN_ROWS).iter_rows()]
     index, header = _find_header(rows, extra_headers, header_row)
     width = len(header)
@@ -216,13 +271,16 @@ def read_xlsx(
     data = data.rename({old: f"c{i}" for i, old in enumerate(data.columns)})
     data = _fit_width(data, width)
     data = _numbered_rows(data, index + 2, width)
+    if limit:
+        data = data.head(limit)
     if data.height == 0:
         raise UnreadableFile(f"Sheet {best_name!r} hanya berisi judul kolom, tanpa baris data.")
     return RawTable(path.name, header, data, index + 1, sheet=best_name)
 
 
 def read_table(path: Path, **options) -> RawTable:
-    """Read a CSV or XLSX file; raises UnreadableFile with a message for the user."""
+    """Read a CSV or XLSX file; raises UnreadableFile with a message for the user.
+    ``limit`` reads only the first rows (for a preview)."""
     path = Path(path)
     if not path.exists():
         raise UnreadableFile(f"File {path} tidak ditemukan.")
