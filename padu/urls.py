@@ -6,5 +6,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registry:family-list"), name="home"),
     path("akun/", include("padu.accounts.urls")),
     path("registri/", include("padu.registry.urls")),
+    path("impor/", include("padu.sources.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ class SourceKind(models.TextChoices):
 
 
 class BatchStatus(models.TextChoices):
+    DRAFT = "draft", _("pratinjau")
     QUEUED = "queued", _("menunggu")
     RUNNING = "running", _("berjalan")
     COMPLETED = "completed", _("selesai")

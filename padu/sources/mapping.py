@@ -37,7 +37,7 @@ class Mapping:
     def header_keys(self) -> set[str]:
         return {header_key(h) for h in self.columns}
 
-    def read(self, path: Path) -> RawTable:
+    def read(self, path: Path, *, limit: int | None = None) -> RawTable:
         """Read a file the way this mapping says (sheet, header row, separator)."""
         return read_table(
             path,
@@ -45,6 +45,7 @@ class Mapping:
             header_row=self.header_row,
             separator=self.separator,
             extra_headers=self.header_keys,
+            limit=limit,
         )
 
     def as_dict(self) -> dict:
@@ -65,10 +66,18 @@ def load_mapping(path: Path | None) -> Mapping:
     if path is None:
         return Mapping()
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as error:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
         raise MappingError(f"File pemetaan {path} tidak terbaca: {error}") from error
-    return mapping_from_dict(data, source=str(path))
+    return parse_mapping(text, source=str(path))
+
+
+def parse_mapping(text: str, *, source: str) -> Mapping:
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as error:
+        raise MappingError(f"File pemetaan {source} bukan YAML yang sah: {error}") from error
+    return mapping_from_dict(data, source=source)
 
 
 def mapping_from_dict(data: dict, *, source: str = "pemetaan") -> Mapping:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import logging
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -22,9 +22,9 @@ from django.utils import timezone
 from padu.core.history import record_bulk_change
 from padu.core.progress import ProgressCallback, no_progress
 
-from .canonical import unique_headers
+from .canonical import FIELDS_BY_NAME, unique_headers
 from .choices import BatchStatus, Severity, SourceKind
-from .mapping import Mapping, MappingError, mapping_from_dict
+from .mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
 from .models import ImportBatch, ImportIssue, SourceDataset, SourceRecord
 from .pipeline import KEY_COLUMNS, prepare
 from .reading import UnreadableFile
@@ -91,9 +91,10 @@ def create_batch(
     mapping: Mapping | None = None,
     follow_up_of: ImportBatch | None = None,
     file_name: str = "",
+    draft: bool = False,
 ) -> ImportBatch:
-    """Register a file for import (queued). A file already imported into this source is
-    marked as a duplicate and will add nothing."""
+    """Register a file for import: queued, or a draft to preview before committing. A file
+    already imported into this source is marked as a duplicate and will add nothing."""
     path = Path(path)
     sha = file_sha256(path)
     earlier = dataset.batches.filter(file_sha256=sha, status=BatchStatus.COMPLETED).first()
@@ -105,7 +106,9 @@ def create_batch(
         mapping=(mapping or Mapping()).as_dict(),
         follow_up_of=follow_up_of,
         imported_by=actor if actor and actor.pk else None,
-        status=BatchStatus.DUPLICATE if earlier else BatchStatus.QUEUED,
+        status=BatchStatus.DUPLICATE
+        if earlier
+        else (BatchStatus.DRAFT if draft else BatchStatus.QUEUED),
         message=(
             f"File yang sama sudah diimpor pada batch #{earlier.pk} "
             f"({timezone.localtime(earlier.created_at):%d-%m-%Y %H:%M}); "
@@ -175,6 +178,109 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
         )
     batch.refresh_from_db()
     return batch
+
+
+@dataclass
+class ColumnPreview:
+    title: str
+    field: str  # canonical field name, "" when unknown or ignored
+    standard_title: str
+    state: str  # "recognised", "unknown", "ignored", "repeated"
+
+
+@dataclass
+class Preview:
+    """What an import would do, judged on the first rows of the file, before committing."""
+
+    error: str = ""
+    columns: list[ColumnPreview] = field(default_factory=list)
+    rows_sampled: int = 0
+    rows_rejected: int = 0
+    rows_warned: int = 0
+    issues: list[dict] = field(default_factory=list)
+    encoding: str = ""
+    separator: str = ""
+    sheet: str = ""
+    header_row: int = 0
+    starter_mapping: str = ""
+
+    @property
+    def missing_fields(self) -> list[str]:
+        """Fields every import needs that no column supplies."""
+        present = {c.field for c in self.columns}
+        return [name for name in ("full_name",) if name not in present]
+
+
+PREVIEW_ROWS = 1000
+PREVIEW_ISSUES = 20
+
+
+def preview_batch(batch: ImportBatch, *, rows: int = PREVIEW_ROWS) -> Preview:
+    """Read the first rows of a draft batch's file and report the mapping and first problems."""
+    mapping = mapping_from_dict(batch.mapping)
+    try:
+        table = mapping.read(Path(batch.file.path), limit=rows)
+        prepared = prepare(table, mapping)
+    except (UnreadableFile, MappingError) as error:
+        return Preview(error=str(error))
+    plan = prepared.plan
+    by_index = {index: name for name, index in plan.field_columns.items()}
+    repeated = {title for title, _field in plan.duplicates}
+    columns = []
+    for index, title in enumerate(table.header):
+        name = by_index.get(index, "")
+        if name:
+            state = "recognised"
+        elif title in plan.ignored:
+            state = "ignored"
+        elif title in repeated:
+            state = "repeated"
+        else:
+            state = "unknown"
+        standard = FIELDS_BY_NAME[name].headers[0] if name else ""
+        columns.append(ColumnPreview(title or "(tanpa judul)", name, standard, state))
+    return Preview(
+        columns=columns,
+        rows_sampled=prepared.rows_read,
+        rows_rejected=prepared.rows_rejected,
+        rows_warned=prepared.rows_warned,
+        issues=prepared.issues.sort("row_number").head(PREVIEW_ISSUES).to_dicts(),
+        encoding=table.encoding,
+        separator={"\t": "tab"}.get(table.separator, table.separator),
+        sheet=table.sheet,
+        header_row=table.header_row,
+        starter_mapping=starter_mapping(
+            table.header, plan, sheet=table.sheet, header_row=table.header_row
+        ),
+    )
+
+
+def set_batch_mapping(batch: ImportBatch, mapping: Mapping, *, actor) -> None:
+    """Settle a draft's columns with a mapping file before committing it."""
+    ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.DRAFT).update(
+        mapping=mapping.as_dict()
+    )
+
+
+def commit_batch(batch: ImportBatch, *, actor) -> bool:
+    """Queue a previewed draft for the background worker. False if it was no longer a draft."""
+    from .tasks import run_import  # the task module imports this one
+
+    with transaction.atomic():
+        queued = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.DRAFT).update(
+            status=BatchStatus.QUEUED, imported_by=actor
+        )
+        if queued:
+            run_import.enqueue(batch.pk)
+    return bool(queued)
+
+
+def discard_draft(batch: ImportBatch, *, actor) -> None:
+    ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.DRAFT).update(
+        status=BatchStatus.CANCELLED,
+        message="Pratinjau dibatalkan; tidak ada yang diimpor.",
+        finished_at=timezone.now(),
+    )
 
 
 def import_file(

@@ -65,8 +65,7 @@ class Command(PaduCommand):
             self.stdout.write(f"  {account.username:<12} {account.role.label:<28} {account.scope}")
         if options["no_serve"]:
             return
-        self.stdout.write(f"\nBuka http://{options['addr']}/  (Ctrl+C untuk berhenti)\n")
-        call_command("runserver", options["addr"], use_reloader=False)
+        call_command("serve", options["addr"])
 
     def _import(self, out, source):
         path = next(out.glob(f"{source}.*"))

@@ -1,0 +1,65 @@
+from pathlib import Path
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .mapping import Mapping, MappingError, parse_mapping
+from .models import SourceDataset
+
+ACCEPTED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
+
+
+def _mapping_from_upload(upload) -> Mapping:
+    try:
+        text = upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise forms.ValidationError(
+            _("File pemetaan harus teks UTF-8 (YAML), bukan %(name)s.") % {"name": upload.name}
+        ) from error
+    try:
+        return parse_mapping(text, source=upload.name)
+    except MappingError as error:
+        raise forms.ValidationError(str(error)) from error
+
+
+class UploadForm(forms.Form):
+    dataset = forms.ModelChoiceField(
+        label=_("Sumber data"), queryset=SourceDataset.objects.all(), empty_label=None
+    )
+    file = forms.FileField(
+        label=_("File (CSV atau XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ACCEPTED_SUFFIXES))}),
+    )
+    mapping_file = forms.FileField(
+        label=_("File pemetaan kolom (YAML, tidak wajib)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        if suffix == ".xls":
+            raise forms.ValidationError(
+                _("Format .xls lama tidak didukung: simpan ulang sebagai .xlsx atau .csv.")
+            )
+        if suffix not in ACCEPTED_SUFFIXES:
+            raise forms.ValidationError(
+                _("File %(name)s bukan CSV atau XLSX. Ekspor ulang sebagai .csv atau .xlsx.")
+                % {"name": upload.name}
+            )
+        return upload
+
+    def clean_mapping_file(self):
+        upload = self.cleaned_data.get("mapping_file")
+        return _mapping_from_upload(upload) if upload else Mapping()
+
+
+class MappingForm(forms.Form):
+    mapping_file = forms.FileField(
+        label=_("File pemetaan kolom (YAML)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
+    )
+
+    def clean_mapping_file(self):
+        return _mapping_from_upload(self.cleaned_data["mapping_file"])

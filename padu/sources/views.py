@@ -1,0 +1,234 @@
+"""The data custodian's import pages: upload, preview, commit, follow progress, read the report."""
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from padu.accounts.choices import AccessKind
+from padu.accounts.services import log_access
+
+from .choices import BatchStatus, Severity
+from .forms import MappingForm, UploadForm
+from .models import ImportBatch
+from .services import (
+    commit_batch,
+    create_batch,
+    discard_draft,
+    ensure_standard_datasets,
+    preview_batch,
+    rejected_rows,
+    request_cancel,
+    set_batch_mapping,
+)
+
+ISSUES_PER_PAGE = 50
+ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
+
+
+class ImportAccessMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return self.request.user.can_manage_imports
+
+
+class BatchMixin(ImportAccessMixin):
+    def get_batch(self) -> ImportBatch:
+        return get_object_or_404(
+            ImportBatch.objects.select_related("dataset", "imported_by"), pk=self.kwargs["pk"]
+        )
+
+
+class BatchListView(ImportAccessMixin, ListView):
+    template_name = "sources/batch_list.html"
+    context_object_name = "batches"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return ImportBatch.objects.select_related("dataset", "imported_by").order_by("-pk")
+
+
+@contextmanager
+def _stored_upload(upload) -> Iterator[Path]:
+    """The uploaded file on disk under its own suffix, for as long as the import needs it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{Path(upload.name).suffix.lower()}"
+        with open(path, "wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        yield path
+
+
+class UploadView(ImportAccessMixin, FormView):
+    template_name = "sources/upload.html"
+    form_class = UploadForm
+
+    def get_initial(self):
+        ensure_standard_datasets()
+        return {"dataset": self.request.GET.get("sumber")}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["follow_up_of"] = ImportBatch.objects.filter(
+            pk=self.request.GET.get("lanjutan") or None
+        ).first()
+        return context
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["file"]
+        follow_up_of = ImportBatch.objects.filter(
+            pk=self.request.POST.get("follow_up_of") or None
+        ).first()
+        with _stored_upload(upload) as path:
+            batch = create_batch(
+                path,
+                dataset=form.cleaned_data["dataset"],
+                actor=self.request.user,
+                mapping=form.cleaned_data["mapping_file"],
+                follow_up_of=follow_up_of,
+                file_name=upload.name,
+                draft=True,
+            )
+        return redirect("sources:batch-detail", pk=batch.pk)
+
+
+class BatchDetailView(BatchMixin, DetailView):
+    """A draft shows its preview; a queued or running batch its progress; a finished one
+    its report, with the problems row by row."""
+
+    context_object_name = "batch"
+
+    def get_object(self, queryset=None):
+        return self.get_batch()
+
+    def get_template_names(self):
+        if self.object.status == BatchStatus.DRAFT:
+            return ["sources/batch_preview.html"]
+        return ["sources/batch_detail.html"]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.object
+        if batch.status == BatchStatus.DRAFT:
+            context["preview"] = preview_batch(batch)
+            context["mapping_form"] = MappingForm()
+            return context
+        severity = self.request.GET.get("tingkat", "")
+        issues = batch.issues.order_by("row_number", "id")
+        if severity in Severity.values:
+            issues = issues.filter(severity=severity)
+        context["severity"] = severity
+        context["severities"] = Severity.choices
+        context["issues_page"] = Paginator(issues, ISSUES_PER_PAGE).get_page(
+            self.request.GET.get("halaman")
+        )
+        context["active"] = batch.status in ACTIVE
+        log_access(
+            self.request.user,
+            kind=AccessKind.VIEW,
+            object_type="import_batch",
+            object_id=batch.pk,
+            request=self.request,
+        )
+        return context
+
+
+class BatchStatusView(BatchMixin, DetailView):
+    """The progress block, polled by htmx; once the batch is done the page reloads."""
+
+    template_name = "sources/_batch_status.html"
+    context_object_name = "batch"
+
+    def get_object(self, queryset=None):
+        return self.get_batch()
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.object.status not in ACTIVE and self.request.htmx:
+            response["HX-Refresh"] = "true"
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active"] = self.object.status in ACTIVE
+        return context
+
+
+class CommitView(BatchMixin, View):
+    def post(self, request, pk):
+        batch = self.get_batch()
+        if commit_batch(batch, actor=request.user):
+            messages.success(request, _("Impor dimulai di latar belakang."))
+        return redirect("sources:batch-detail", pk=pk)
+
+
+class CancelView(BatchMixin, View):
+    def post(self, request, pk):
+        batch = self.get_batch()
+        if batch.status == BatchStatus.DRAFT:
+            discard_draft(batch, actor=request.user)
+            messages.info(request, _("Pratinjau dibatalkan; tidak ada yang diimpor."))
+            return redirect("sources:batch-list")
+        request_cancel(batch, actor=request.user)
+        messages.info(request, _("Pembatalan diminta; basis data akan dikembalikan."))
+        return redirect("sources:batch-detail", pk=pk)
+
+
+class MappingView(BatchMixin, FormView):
+    """Settle a draft's columns with a mapping file, then preview again."""
+
+    form_class = MappingForm
+    template_name = "sources/batch_preview.html"
+
+    def form_valid(self, form):
+        set_batch_mapping(self.get_batch(), form.cleaned_data["mapping_file"], actor=None)
+        return redirect("sources:batch-detail", pk=self.kwargs["pk"])
+
+    def form_invalid(self, form):
+        for error in form.errors.get("mapping_file", []):
+            messages.error(self.request, error)
+        return redirect("sources:batch-detail", pk=self.kwargs["pk"])
+
+
+class StarterMappingView(BatchMixin, View):
+    def get(self, request, pk):
+        preview = preview_batch(self.get_batch())
+        response = HttpResponse(preview.starter_mapping, content_type="text/yaml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="pemetaan-batch-{pk}.yaml"'
+        return response
+
+
+class RejectedRowsView(BatchMixin, View):
+    """The rejected rows as they were, with a PESAN PADU column, to correct and import again."""
+
+    def get(self, request, pk, extension):
+        batch = self.get_batch()
+        frame = rejected_rows(batch)
+        log_access(
+            request.user,
+            kind=AccessKind.EXPORT,
+            object_type="import_batch",
+            object_id=batch.pk,
+            detail=f"baris ditolak ({frame.height}) .{extension}",
+            request=request,
+        )
+        name = f"ditolak-batch-{batch.pk}.{extension}"
+        if extension == "xlsx":
+            with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+                frame.write_excel(handle.name, worksheet="Ditolak")
+                body = Path(handle.name).read_bytes()
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            body = ("\ufeff" + frame.write_csv()).encode("utf-8")
+            content_type = "text/csv; charset=utf-8"
+        response = HttpResponse(body, content_type=content_type)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response

@@ -1,0 +1,149 @@
+"""The data custodian's import pages, through the test client and the real task queue."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from padu.accounts.choices import AccessKind, Role
+from padu.accounts.models import AccessLog
+from padu.sources.choices import BatchStatus
+from padu.sources.models import ImportBatch, SourceRecord
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "ID;NIK;NO KK;NAMA;JENIS KELAMIN;TGL LAHIR;KODE DESA;RT;RW;CATATAN"
+ROWS = [
+    "A1;3374011705800001;3374010101100001;Budi Santoso;L;17/08/1980;3374011001;1;2;x",
+    "A2;3.37402E+15;3374010101100001;Siti Aminah;P;17-08-1982;3374011001;1;2;x",
+    "A3;3374010501100003;3374010101100001;;P;2010-01-05;3374011001;1;2;x",
+]
+
+
+def csv_upload(name="dtks.csv", rows=ROWS):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = "\n".join([HEADER, *rows]).encode("utf-8")
+    return SimpleUploadedFile(name, body, content_type="text/csv")
+
+
+@pytest.fixture
+def custodian(client, make_user, dataset):
+    user = make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
+    client.force_login(user)
+    return user
+
+
+def upload(client, dataset, **extra):
+    return client.post(
+        reverse("sources:upload"), {"dataset": dataset.pk, "file": csv_upload(), **extra}
+    )
+
+
+def run_worker():
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+
+def test_upload_shows_a_preview_and_stores_nothing_yet(client, custodian, dataset):
+    response = upload(client, dataset)
+    batch = ImportBatch.objects.get()
+    assert response.url == reverse("sources:batch-detail", args=[batch.pk])
+    assert batch.status == BatchStatus.DRAFT
+
+    page = client.get(response.url).content.decode()
+    assert "Pratinjau" in page
+    assert "CATATAN" in page and "tidak dikenal" in page  # the unknown column is listed
+    assert "rusak oleh Excel" in page  # first problems: the damaged NIK …
+    assert "Nama kosong" in page  # … and the row without a name
+    assert SourceRecord.objects.count() == 0
+
+
+def test_commit_runs_in_the_background_and_the_report_follows(client, custodian, dataset):
+    batch_url = upload(client, dataset).url
+    batch = ImportBatch.objects.get()
+    client.post(reverse("sources:batch-commit", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.QUEUED
+    assert 'hx-trigger="every 2s"' in client.get(batch_url).content.decode()
+
+    run_worker()
+    batch.refresh_from_db()
+    assert (batch.status, batch.rows_accepted, batch.rows_rejected) == (
+        BatchStatus.COMPLETED,
+        2,
+        1,
+    )
+    status = client.get(reverse("sources:batch-status", args=[batch.pk]), HTTP_HX_REQUEST="true")
+    assert status["HX-Refresh"] == "true"  # the polling page reloads into the report
+    report = client.get(batch_url).content.decode()
+    assert 'id="rows-accepted">2<' in report
+    assert "Nama kosong" in report
+
+    rejected = client.get(reverse("sources:rejected-csv", args=[batch.pk]))
+    text = rejected.content.decode("utf-8-sig")
+    assert "PESAN PADU" in text.splitlines()[0] and "A3" in text and "A1" not in text
+    assert AccessLog.objects.filter(kind=AccessKind.EXPORT, object_type="import_batch").exists()
+
+
+def test_a_bad_file_is_explained_in_the_preview_and_cannot_be_committed(client, custodian, dataset):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    binary = SimpleUploadedFile("data.csv", b"PK\x03\x04\x00\x00binary", content_type="text/csv")
+    response = client.post(reverse("sources:upload"), {"dataset": dataset.pk, "file": binary})
+    page = client.get(response.url).content.decode()
+    assert "bukan teks CSV" in page
+    assert 'id="commit"' not in page
+
+
+def test_an_old_xls_file_is_refused_at_upload(client, custodian, dataset):
+    response = client.post(
+        reverse("sources:upload"), {"dataset": dataset.pk, "file": csv_upload("data.xls")}
+    )
+    assert response.status_code == 200
+    assert ".xls lama tidak didukung" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_mapping_file_settles_an_unknown_column(client, custodian, dataset):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload(client, dataset)
+    batch = ImportBatch.objects.get()
+    mapping = SimpleUploadedFile("m.yaml", b"columns:\n  CATATAN: address\n")
+    client.post(reverse("sources:batch-mapping", args=[batch.pk]), {"mapping_file": mapping})
+    batch.refresh_from_db()
+    assert batch.mapping["columns"] == {"CATATAN": "address"}
+    page = client.get(reverse("sources:batch-detail", args=[batch.pk])).content.decode()
+    assert "tidak dikenal" not in page
+
+    broken = SimpleUploadedFile("m.yaml", b"columns:\n  CATATAN: alamat_rumah\n")
+    response = client.post(
+        reverse("sources:batch-mapping", args=[batch.pk]), {"mapping_file": broken}, follow=True
+    )
+    assert "bidang tidak dikenal: alamat_rumah" in response.content.decode()
+
+
+def test_cancelling_a_draft_imports_nothing(client, custodian, dataset):
+    upload(client, dataset)
+    batch = ImportBatch.objects.get()
+    client.post(reverse("sources:batch-cancel", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.CANCELLED
+    run_worker()
+    assert SourceRecord.objects.count() == 0
+
+
+def test_only_data_custodians_reach_the_import_pages(client, make_user, dataset):
+    client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    assert client.get(reverse("sources:batch-list")).status_code == 403
+    assert upload(client, dataset).status_code == 403
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_batch_list_costs_the_same_queries_for_many_batches(
+    client, custodian, dataset, django_assert_max_num_queries
+):
+    for _ in range(30):
+        ImportBatch.objects.create(dataset=dataset, file_name="x.csv", file_sha256="0" * 64)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("sources:batch-list"))
+    assert response.content.decode().count("x.csv") == 25
