@@ -2,6 +2,7 @@
 (apart from looking up regions). Every check is a column expression over the whole file."""
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import polars as pl
@@ -10,7 +11,7 @@ from . import normalise as n
 from .canonical import FIELDS_BY_NAME, Kind, unique_headers
 from .choices import Severity
 from .mapping import ColumnPlan, Mapping, plan_columns
-from .places import VillageResolver
+from .places import Placement, VillageResolver
 from .reading import RawTable
 
 #: Normalised values that get their own column on SourceRecord; the rest go to ``values``.
@@ -133,12 +134,95 @@ def with_per_value(frame: pl.DataFrame, column: str, derived: dict[str, pl.Expr]
     return frame.join(lookup, on=column, how="left", nulls_equal=True, maintain_order="left")
 
 
-def prepare(table: RawTable, mapping: Mapping) -> Prepared:
+@dataclass
+class FileSurvey:
+    """What only the whole file can tell, gathered in one streaming pass before the rows are
+    prepared chunk by chunk: repeated rows and record ids, and where the file is."""
+
+    plan: ColumnPlan
+    header: list[str]  # unique column titles
+    rows_read: int
+    row_facts: pl.DataFrame  # _row, _record_id, _id_reused, _id_first_row, _duplicate, _first_row
+    places: "_Places"
+
+
+def survey(table: RawTable, mapping: Mapping) -> FileSurvey:
     plan = plan_columns(table.header, mapping)
-    header = unique_headers(table.header)
-    frame = table.frame
+    cols = table.columns
+    fc = plan.field_columns
+    own_id = (
+        n.clean_text(pl.col(f"c{fc['record_id']}"))
+        if "record_id" in fc
+        else pl.lit(None, pl.String)
+    )
+
+    def text(field: str) -> pl.Expr:
+        return pl.col(f"c{fc[field]}") if field in fc else pl.lit(None, pl.String)
+
+    keys = table.rows.select(
+        "_row",
+        _hash=pl.struct(cols).hash(),
+        _own_id=own_id,
+        _code=text("village_code"),
+        _rname=text("regency_name"),
+    ).collect(engine="streaming")
+    places = _Places(mapping, keys)
+    keys = keys.drop("_code", "_rname")
+
+    # Exact duplicate rows: the first is kept, the others skipped and reported. Rows are
+    # compared by a hash of all their cells; rows sharing a hash are then read again and
+    # compared cell by cell, so a hash collision cannot drop a row.
+    candidates = keys.filter(pl.col("_hash").is_duplicated())["_row"]
+    if candidates.len():
+        same = table.rows.filter(pl.col("_row").is_in(candidates.implode())).collect()
+        row = pl.struct(cols)
+        repeats = same.select(
+            "_row",
+            _duplicate=row.is_duplicated() & ~row.is_first_distinct(),
+            _first_row=pl.col("_row").first().over(row),
+        )
+        keys = keys.join(repeats, on="_row", how="left", maintain_order="left")
+    else:
+        keys = keys.with_columns(
+            _duplicate=pl.lit(None, pl.Boolean), _first_row=pl.lit(None, pl.Int64)
+        )
+    keys = keys.with_columns(pl.col("_duplicate").fill_null(False)).drop("_hash")
+
+    # The row's own id, or its 1-based data row number when the file has none. Among rows
+    # that are not exact duplicates, an id may appear once.
+    keys = keys.with_columns(
+        _record_id=pl.coalesce("_own_id", pl.int_range(1, pl.len() + 1).cast(pl.String))
+    ).drop("_own_id")
+    distinct = keys.filter(~pl.col("_duplicate"))
+    reused = distinct.filter(
+        pl.col("_record_id").is_duplicated() & ~pl.col("_record_id").is_first_distinct()
+    )["_row"]
+    first_use = distinct.group_by("_record_id").agg(pl.col("_row").min().alias("_id_first_row"))
+    keys = keys.join(first_use, on="_record_id", how="left", maintain_order="left").with_columns(
+        _id_reused=pl.col("_row").is_in(reused.implode())
+    )
+    return FileSurvey(plan, unique_headers(table.header), keys.height, keys, places)
+
+
+def prepare_chunks(
+    table: RawTable, mapping: Mapping, rows: int
+) -> tuple[FileSurvey, Iterator["Prepared"]]:
+    """The file's survey, and its rows prepared ``rows`` at a time (memory stays bounded)."""
+    facts = survey(table, mapping)
+    return facts, (prepare_chunk(chunk, table, facts) for chunk in table.chunks(rows))
+
+
+def prepare(table: RawTable, mapping: Mapping) -> "Prepared":
+    """All of a (small) file at once: previews and tests."""
+    facts = survey(table, mapping)
+    return prepare_chunk(table.frame, table, facts)
+
+
+def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "Prepared":
+    plan, header = facts.plan, facts.header
     rows_read = frame.height
     cols = table.columns
+    frame = frame.join(facts.row_facts, on="_row", how="left", maintain_order="left")
     checks = _Checks(frame)
 
     def src(field: str) -> pl.Expr:
@@ -148,25 +232,7 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
         return header[plan.field_columns[field]]
 
     has = plan.field_columns.__contains__
-
-    # Exact duplicate rows: the first is kept, the others skipped and reported. Rows are
-    # compared by a hash of all their cells (a struct comparison is several times slower);
-    # rows sharing a hash are then compared cell by cell, so a collision cannot drop a row.
-    frame = frame.with_columns(_hash=frame.select(cols).hash_rows())
-    same_hash = frame.filter(pl.col("_hash").is_duplicated())
-    if same_hash.height:
-        row = pl.struct(cols)
-        same_hash = same_hash.select(
-            "_row",
-            _duplicate=row.is_duplicated() & ~row.is_first_distinct(),
-            _first_row=pl.col("_row").first().over(row),
-        )
-        frame = frame.join(same_hash, on="_row", how="left", maintain_order="left").with_columns(
-            pl.col("_duplicate").fill_null(False)
-        )
-    else:
-        frame = frame.with_columns(_duplicate=pl.lit(False), _first_row=pl.lit(None, pl.Int64))
-    frame = frame.drop("_hash")
+    rows_duplicate = int(frame["_duplicate"].sum())
     checks.frame = frame
     checks.add(
         pl.col("_duplicate"),
@@ -176,8 +242,6 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
         code="duplicate_row",
         message=fmt("Baris kembar dengan baris {}; dilewati.", pl.col("_first_row")),
     )
-    is_duplicate = frame["_duplicate"]
-    rows_duplicate = int(is_duplicate.sum())
 
     if table.short_rows:
         short = pl.col("_row").is_in(table.short_rows)
@@ -270,7 +334,15 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
     checks.frame = frame
 
     # Formula-looking cells are kept as text, and flagged, in every column that has any.
-    risky = frame.select(n.looks_like_formula(pl.col(c)).any() for c in cols).row(0)
+    # (An anchored first-character test first: the full test is slow and rarely needed.)
+    maybe = frame.select(pl.col(c).str.contains(r"^\s*[=+\-@]").any() for c in cols).row(0)
+    suspects = [c for c, hit in zip(cols, maybe, strict=True) if hit]
+    found = (
+        frame.select(n.looks_like_formula(pl.col(c)).any() for c in suspects).row(0)
+        if suspects
+        else ()
+    )
+    risky = [c in suspects and found[suspects.index(c)] for c in cols]
     for i, column in enumerate(header):
         if not risky[i]:
             continue
@@ -301,8 +373,8 @@ def prepare(table: RawTable, mapping: Mapping) -> Prepared:
 
     frame, checks = _check_nik_against_row(frame, checks, title("nik") if has("nik") else "NIK")
     frame, checks = _check_coordinates(frame, checks)
-    frame, checks = _place(frame, checks, plan, header, mapping)
-    frame, checks = _record_ids(frame, checks, plan, header)
+    frame, checks = facts.places.place(frame, checks, plan, header)
+    frame, checks = _check_record_ids(frame, checks, plan, header)
 
     for column in KEY_COLUMNS:
         if column not in frame.columns:
@@ -415,34 +487,45 @@ def _check_coordinates(frame, checks):
     return frame, checks
 
 
-def _place(frame, checks, plan, header, mapping):
-    """village_id for every row: from the code column, else from names within the regency."""
-    fc = plan.field_columns
+class _Places:
+    """Village codes for rows: from the code column, else from names within the regency.
+    The regency is settled once for the whole file; names are looked up once each."""
 
-    targets = {
-        "village_code": "_code",
-        "village_name": "_vname",
-        "district_name": "_dname",
-        "regency_name": "_rname",
-    }
-    for field, target in targets.items():
-        if field in fc:
-            column = f"c{fc[field]}"
-            frame = with_per_value(frame, column, {target: n.clean_text(pl.col(column))})
-        else:
-            frame = frame.with_columns(pl.lit(None, pl.String).alias(target))
-    resolver = VillageResolver(mapping.defaults.get("regency") or None)
-    codes = set(frame["_code"].drop_nulls().unique().to_list())
-    known = resolver.known_village_codes(codes)
-    resolver.regency = resolver.infer_regency(
-        Counter(frame["_rname"].drop_nulls().to_list()), Counter(known.values())
-    )
-    frame = frame.with_columns(
-        village_id=pl.col("_code").replace_strict(known, default=None, return_dtype=pl.String)
-    )
-    pairs = frame.filter(pl.col("village_id").is_null()).select("_vname", "_dname").unique()
-    placements = {(v, d): resolver.place_by_name(v, d) for v, d in pairs.iter_rows()}
-    if placements:
+    def __init__(self, mapping: Mapping, keys: pl.DataFrame):
+        self.resolver = VillageResolver(mapping.defaults.get("regency") or None)
+        codes = keys["_code"].drop_nulls().unique()
+        cleaned = pl.DataFrame({"raw": codes}).with_columns(code=n.clean_text(pl.col("raw")))
+        self.known = self.resolver.known_village_codes(set(cleaned["code"].drop_nulls().to_list()))
+        regency_names = keys.select(n.clean_text(pl.col("_rname")).alias("r"))["r"].drop_nulls()
+        used_codes = Counter(self.known[c] for c in cleaned["code"].to_list() if c in self.known)
+        self.resolver.regency = self.resolver.infer_regency(
+            Counter(regency_names.to_list()), used_codes
+        )
+        self.by_name: dict[tuple[str | None, str | None], Placement] = {}
+
+    def place(self, frame, checks, plan, header):
+        fc = plan.field_columns
+        targets = {
+            "village_code": "_code",
+            "village_name": "_vname",
+            "district_name": "_dname",
+        }
+        for field, target in targets.items():
+            if field in fc:
+                column = f"c{fc[field]}"
+                frame = with_per_value(frame, column, {target: n.clean_text(pl.col(column))})
+            else:
+                frame = frame.with_columns(pl.lit(None, pl.String).alias(target))
+        frame = frame.with_columns(
+            village_id=pl.col("_code").replace_strict(
+                self.known, default=None, return_dtype=pl.String
+            )
+        )
+        pairs = frame.filter(pl.col("village_id").is_null()).select("_vname", "_dname").unique()
+        for pair in pairs.iter_rows():
+            if pair not in self.by_name:
+                self.by_name[pair] = self.resolver.place_by_name(*pair)
+        placements = {pair: self.by_name[pair] for pair in pairs.iter_rows()}
         lookup = pl.DataFrame(
             {
                 "_vname": [k[0] for k in placements],
@@ -459,69 +542,49 @@ def _place(frame, checks, plan, header, mapping):
                 "_loose": pl.Boolean,
             },
         )
-        frame = frame.join(lookup, on=["_vname", "_dname"], how="left", nulls_equal=True)
-    else:
-        frame = frame.with_columns(
-            _placed=pl.lit(None, pl.String), _note=pl.lit(None, pl.String), _loose=pl.lit(False)
+        frame = frame.join(
+            lookup, on=["_vname", "_dname"], how="left", nulls_equal=True, maintain_order="left"
+        ).with_columns(village_id=pl.coalesce("village_id", "_placed"))
+        checks.frame = frame
+        code_column = header[fc["village_code"]] if "village_code" in fc else "KODE DESA"
+        name_column = header[fc["village_name"]] if "village_name" in fc else "DESA/KELURAHAN"
+        # The column a person should fix: the name when the file has one, else the code.
+        place_column = (
+            name_column if "village_name" in fc or "village_code" not in fc else code_column
         )
-    frame = frame.with_columns(village_id=pl.coalesce("village_id", "_placed")).sort("_row")
-    checks.frame = frame
-    code_column = header[fc["village_code"]] if "village_code" in fc else "KODE DESA"
-    name_column = header[fc["village_name"]] if "village_name" in fc else "DESA/KELURAHAN"
-    # The column a person should fix: the name when the file has one, else the code.
-    place_column = name_column if "village_name" in fc or "village_code" not in fc else code_column
-    bad_code = pl.col("_code").is_not_null() & ~pl.col("_code").is_in(list(known))
-    checks.add(
-        bad_code & pl.col("village_id").is_not_null(),
-        column=code_column,
-        value=pl.col("_code"),
-        severity=Severity.WARNING,
-        code="village_code_unknown",
-        message="Kode desa tidak dikenal; desa ditentukan dari namanya.",
-    )
-    checks.add(
-        pl.col("village_id").is_null(),
-        column=place_column,
-        value=pl.coalesce("_code", "_vname", pl.lit("")),
-        severity=Severity.ERROR,
-        code="village_unknown",
-        message=fmt(
-            "Desa/kelurahan tidak dikenali ({}). Tulis kode desa 10 digit atau perbaiki namanya.",
-            pl.coalesce("_note", pl.lit("tanpa kode dan nama")),
-        ),
-    )
-    checks.add(
-        pl.col("_loose").fill_null(False) & pl.col("village_id").is_not_null(),
-        column=name_column,
-        value=pl.col("_vname"),
-        severity=Severity.WARNING,
-        code="village_name_loose",
-        message=fmt("{}; periksa.", pl.col("_note")),
-    )
-    return frame, checks
+        bad_code = pl.col("_code").is_not_null() & ~pl.col("_code").is_in(list(self.known))
+        checks.add(
+            bad_code & pl.col("village_id").is_not_null(),
+            column=code_column,
+            value=pl.col("_code"),
+            severity=Severity.WARNING,
+            code="village_code_unknown",
+            message="Kode desa tidak dikenal; desa ditentukan dari namanya.",
+        )
+        checks.add(
+            pl.col("village_id").is_null(),
+            column=place_column,
+            value=pl.coalesce("_code", "_vname", pl.lit("")),
+            severity=Severity.ERROR,
+            code="village_unknown",
+            message=fmt(
+                "Desa/kelurahan tidak dikenali ({}). Tulis kode desa 10 digit atau perbaiki namanya.",
+                pl.coalesce("_note", pl.lit("tanpa kode dan nama")),
+            ),
+        )
+        checks.add(
+            pl.col("_loose").fill_null(False) & pl.col("village_id").is_not_null(),
+            column=name_column,
+            value=pl.col("_vname"),
+            severity=Severity.WARNING,
+            code="village_name_loose",
+            message=fmt("{}; periksa.", pl.col("_note")),
+        )
+        return frame, checks
 
 
-def _record_ids(frame, checks, plan, header):
-    """The row's own id, or its 1-based data row number when the file has no id column."""
-    if "record_id" in plan.field_columns:
-        own = n.clean_text(pl.col(f"c{plan.field_columns['record_id']}"))
-        column = header[plan.field_columns["record_id"]]
-    else:
-        own, column = pl.lit(None, pl.String), "ID"
-    data_row = pl.int_range(1, pl.len() + 1).cast(pl.String)
-    frame = frame.with_columns(_record_id=pl.coalesce(own, data_row))
-    # Among rows that are not exact duplicates, an id may appear once.
-    distinct = frame.filter(~pl.col("_duplicate"))
-    reused = distinct.filter(
-        pl.col("_record_id").is_duplicated() & ~pl.col("_record_id").is_first_distinct()
-    )
-    first_use = distinct.group_by("_record_id").agg(pl.col("_row").min().alias("_id_first_row"))
-    frame = (
-        frame.join(first_use, on="_record_id", how="left")
-        .with_columns(_id_reused=pl.col("_row").is_in(reused["_row"].implode()))
-        .sort("_row")
-    )
-    checks.frame = frame
+def _check_record_ids(frame, checks, plan, header):
+    column = header[plan.field_columns["record_id"]] if "record_id" in plan.field_columns else "ID"
     checks.add(
         pl.col("_id_reused"),
         column=column,

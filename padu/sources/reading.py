@@ -7,7 +7,10 @@ number of every data row, so that every message can name the row a person sees i
 import codecs
 import csv
 import tempfile
+import weakref
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import fastexcel
@@ -32,16 +35,32 @@ class UnreadableFile(Exception):
 class RawTable:
     file_name: str
     header: list[str]
-    frame: pl.DataFrame  # text columns c0..cN, plus "_row" (spreadsheet row number)
+    rows: pl.LazyFrame  # text columns c0..cN, plus "_row" (spreadsheet row number)
     header_row: int  # 1-based
     encoding: str = ""
     separator: str = ""
     sheet: str = ""
     short_rows: list[int] = field(default_factory=list)  # rows with fewer cells than the header
+    temporary: Path | None = None  # a transcoded copy the rows are read from, removed with us
+
+    def __post_init__(self):
+        if self.temporary is not None:
+            weakref.finalize(self, self.temporary.unlink, missing_ok=True)
 
     @property
     def columns(self) -> list[str]:
         return [f"c{i}" for i in range(len(self.header))]
+
+    @cached_property
+    def frame(self) -> pl.DataFrame:
+        """Every row in memory at once; large files are read in ``chunks`` instead."""
+        return self.rows.collect()
+
+    def chunks(self, rows: int) -> Iterator[pl.DataFrame]:
+        """The rows, ``rows`` at a time, streamed from the file."""
+        for chunk in self.rows.collect_batches(chunk_size=rows):
+            if chunk.height:
+                yield chunk
 
 
 def header_score(cells: list[str | None], extra: set[str] = frozenset()) -> int:
@@ -161,27 +180,30 @@ def read_csv(
     # the row number a spreadsheet shows for it.
     skip = line_ends[index]
     source = path if encoding.startswith("utf-8") else _as_utf8(path, encoding)
-    try:
-        frame = pl.read_csv(
-            source,
-            has_header=False,
-            separator=sep,
-            skip_lines=skip,
-            n_rows=limit,
-            schema={f"c{i}": pl.String for i in range(width)},
-            truncate_ragged_lines=True,
-            raise_if_empty=False,
-        )
-        frame = _numbered_rows(frame, skip + 1, width)
-        short = _short_rows(source, sep, width, skip, limit) if frame.height else []
-    finally:
-        if source != path:
-            source.unlink(missing_ok=True)
-    if frame.height == 0:
-        raise UnreadableFile("File hanya berisi judul kolom, tanpa baris data.")
-    return RawTable(
-        path.name, header, frame, index + 1, encoding=encoding, separator=sep, short_rows=short
+    rows = pl.scan_csv(
+        source,
+        has_header=False,
+        separator=sep,
+        skip_lines=skip,
+        n_rows=limit,
+        schema={f"c{i}": pl.String for i in range(width)},
+        truncate_ragged_lines=True,
+        missing_columns="insert",
+        raise_if_empty=False,
     )
+    table = RawTable(
+        path.name,
+        header,
+        _numbered_rows(rows, skip + 1, width),
+        index + 1,
+        encoding=encoding,
+        separator=sep,
+        temporary=None if source == path else source,
+    )
+    if table.rows.head(1).collect().height == 0:
+        raise UnreadableFile("File hanya berisi judul kolom, tanpa baris data.")
+    table.short_rows = _short_rows(source, sep, width, skip, limit)
+    return table
 
 
 def _fit_width(frame: pl.DataFrame, width: int) -> pl.DataFrame:
@@ -190,7 +212,7 @@ def _fit_width(frame: pl.DataFrame, width: int) -> pl.DataFrame:
     return frame.select([f"c{i}" for i in range(width)])
 
 
-def _numbered_rows(frame: pl.DataFrame, first_row: int, width: int) -> pl.DataFrame:
+def _numbered_rows(frame: pl.LazyFrame, first_row: int, width: int) -> pl.LazyFrame:
     """Number rows as the spreadsheet does, then drop empty ones (trailing blanks, spacers)."""
     frame = frame.with_row_index("_row", offset=first_row).with_columns(
         pl.col("_row").cast(pl.Int64)
@@ -270,12 +292,12 @@ def read_xlsx(
     data = frame.slice(index + 1)
     data = data.rename({old: f"c{i}" for i, old in enumerate(data.columns)})
     data = _fit_width(data, width)
-    data = _numbered_rows(data, index + 2, width)
+    data = _numbered_rows(data.lazy(), index + 2, width).collect()
     if limit:
         data = data.head(limit)
     if data.height == 0:
         raise UnreadableFile(f"Sheet {best_name!r} hanya berisi judul kolom, tanpa baris data.")
-    return RawTable(path.name, header, data, index + 1, sheet=best_name)
+    return RawTable(path.name, header, data.lazy(), index + 1, sheet=best_name)
 
 
 def read_table(path: Path, **options) -> RawTable:

@@ -9,13 +9,15 @@ deletes what was staged, so the database is as it was before the batch.
 import datetime as dt
 import hashlib
 import logging
+import queue
 import shutil
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
@@ -26,7 +28,7 @@ from .canonical import FIELDS_BY_NAME, unique_headers
 from .choices import BatchStatus, Severity, SourceKind
 from .mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
 from .models import ImportBatch, ImportIssue, SourceDataset, SourceRecord
-from .pipeline import KEY_COLUMNS, prepare
+from .pipeline import KEY_COLUMNS, Prepared, prepare, prepare_chunks
 from .reading import UnreadableFile
 
 logger = logging.getLogger(__name__)
@@ -147,20 +149,25 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
     report = _Progress(batch, progress)
     try:
         mapping = mapping_from_dict(batch.mapping)
-        report(0, 4, "Membaca file")
+        report(0, 1, "Membaca file")
         table = mapping.read(Path(batch.file.path))
-        report(1, 4, "Memeriksa dan menormalkan")
-        prepared = prepare(table, mapping)
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            header=list(table.header), value_names=prepared.value_names
-        )
-        total = prepared.records.height
-        for start in range(0, total, CHUNK_ROWS):
-            _stage_records(batch, prepared.records.slice(start, CHUNK_ROWS))
-            report(min(start + CHUNK_ROWS, total), total, "Menyimpan baris")
-        _store_issues(batch, prepared.issues)
-        report(total, total, "Menerbitkan batch")
-        publish_batch(batch, prepared=prepared, plan_unknown=prepared.plan.unknown)
+        facts, chunks = prepare_chunks(table, mapping, CHUNK_ROWS)
+        counts = Counts(rows_read=facts.rows_read)
+        report(0, facts.rows_read, "Memeriksa, menormalkan dan menyimpan baris")
+        with _ChunkWriter(batch) as writer:
+            for prepared in chunks:
+                if not counts.value_names:
+                    counts.value_names = prepared.value_names
+                    ImportBatch.objects.filter(pk=batch.pk).update(
+                        header=list(table.header), value_names=prepared.value_names
+                    )
+                writer.write(prepared)
+                counts.add(prepared)
+                report(
+                    counts.rows_done, facts.rows_read, "Memeriksa, menormalkan dan menyimpan baris"
+                )
+        report(facts.rows_read, facts.rows_read, "Menerbitkan batch")
+        publish_batch(batch, counts=counts, plan_unknown=facts.plan.unknown)
     except ImportCancelled:
         _discard(
             batch, BatchStatus.CANCELLED, "Dibatalkan oleh pengguna; basis data tidak berubah."
@@ -336,26 +343,92 @@ def _bulk_insert(table: str, columns: list[str], frame: pl.DataFrame) -> None:
             )
 
 
-def _stage_records(batch: ImportBatch, records: pl.DataFrame) -> None:
-    with transaction.atomic():
-        _bulk_insert(SourceRecord._meta.db_table, _RECORD_COLUMNS, _record_frame(batch, records))
-
-
-def _store_issues(batch: ImportBatch, issues: pl.DataFrame) -> None:
-    if issues.height == 0:
-        return
-    frame = (
-        issues.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64))
+def _stage(batch: ImportBatch, prepared: Prepared) -> None:
+    """One chunk's records and issues, committed together (invisible until publish)."""
+    issues = (
+        prepared.issues.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64))
         .select("batch_id", "row_number", "column", "value", "severity", "code", "message")
         .with_columns(pl.col("value").fill_null(""), pl.col("column").fill_null(""))
     )
     with transaction.atomic():
-        for start in range(0, frame.height, CHUNK_ROWS):
-            _bulk_insert(ImportIssue._meta.db_table, frame.columns, frame.slice(start, CHUNK_ROWS))
+        _bulk_insert(
+            SourceRecord._meta.db_table, _RECORD_COLUMNS, _record_frame(batch, prepared.records)
+        )
+        if issues.height:
+            _bulk_insert(ImportIssue._meta.db_table, issues.columns, issues)
+
+
+class _ChunkWriter:
+    """Writes each chunk while the next one is prepared: Polars and the database then work
+    side by side on the two cores. The writer has its own connection, so it runs only when
+    the caller is not inside a transaction (whose rows it could not see); else it writes
+    in line."""
+
+    def __init__(self, batch: ImportBatch):
+        self.batch = batch
+        self.threaded = not connection.in_atomic_block
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name=f"import-{batch.pk}", daemon=True)
+
+    def __enter__(self):
+        if self.threaded:
+            self.thread.start()
+        return self
+
+    def _run(self):
+        try:
+            for prepared in iter(self.queue.get, None):
+                if self.error is None:
+                    _stage(self.batch, prepared)
+        except BaseException as error:  # handed to the importing thread
+            self.error = error
+            for _ in iter(self.queue.get, None):  # drain, so the producer never blocks
+                pass
+        finally:
+            connections.close_all()
+
+    def write(self, prepared: Prepared) -> None:
+        if self.error is not None:
+            raise self.error
+        if self.threaded:
+            self.queue.put(prepared)
+        else:
+            _stage(self.batch, prepared)
+
+    def __exit__(self, *exc):
+        if self.threaded:
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None and exc[0] is None:
+            raise self.error
+        return False
+
+
+@dataclass
+class Counts:
+    """What happened to the rows of a batch, added up chunk by chunk."""
+
+    rows_read: int
+    rows_done: int = 0
+    rows_accepted: int = 0
+    rows_warned: int = 0
+    rows_rejected: int = 0
+    rows_duplicate: int = 0
+    value_names: list[str] = field(default_factory=list)
+
+    def add(self, prepared: Prepared) -> None:
+        if prepared.value_names != self.value_names:
+            raise RuntimeError("chunks of one file disagree on their value columns")
+        self.rows_done += prepared.rows_read
+        self.rows_accepted += prepared.rows_accepted
+        self.rows_warned += prepared.rows_warned
+        self.rows_rejected += prepared.rows_rejected
+        self.rows_duplicate += prepared.rows_duplicate
 
 
 @transaction.atomic
-def publish_batch(batch: ImportBatch, *, prepared, plan_unknown: list[str]) -> None:
+def publish_batch(batch: ImportBatch, *, counts: Counts, plan_unknown: list[str]) -> None:
     """Make the batch's rows the current version of their records, in one transaction."""
     staged_ids = SourceRecord.objects.filter(batch=batch).values("record_id")
     updated = (
@@ -363,8 +436,8 @@ def publish_batch(batch: ImportBatch, *, prepared, plan_unknown: list[str]) -> N
         .filter(dataset_id=batch.dataset_id, record_id__in=Subquery(staged_ids))
         .update(superseded_by=batch)
     )
-    created = prepared.rows_accepted - updated
-    accepted = prepared.rows_accepted
+    accepted = counts.rows_accepted
+    created = accepted - updated
     message = "" if accepted else "Tidak ada baris yang diterima: lihat daftar masalah."
     if plan_unknown:
         message = (message + " Kolom tidak dikenal (diabaikan): " + ", ".join(plan_unknown)).strip()
@@ -372,11 +445,11 @@ def publish_batch(batch: ImportBatch, *, prepared, plan_unknown: list[str]) -> N
         status=BatchStatus.COMPLETED if accepted else BatchStatus.FAILED,
         finished_at=timezone.now(),
         message=message,
-        rows_read=prepared.rows_read,
+        rows_read=counts.rows_read,
         rows_accepted=accepted,
-        rows_warned=prepared.rows_warned,
-        rows_rejected=prepared.rows_rejected,
-        rows_duplicate=prepared.rows_duplicate,
+        rows_warned=counts.rows_warned,
+        rows_rejected=counts.rows_rejected,
+        rows_duplicate=counts.rows_duplicate,
         records_created=created,
         records_updated=updated,
     )
@@ -387,7 +460,7 @@ def publish_batch(batch: ImportBatch, *, prepared, plan_unknown: list[str]) -> N
             "batch": batch.pk,
             "created": created,
             "updated": updated,
-            "rejected": prepared.rows_rejected,
+            "rejected": counts.rows_rejected,
         },
         origin=f"impor {batch.dataset.name} #{batch.pk}",
     )

@@ -270,15 +270,15 @@ def test_a_failure_mid_way_leaves_the_database_as_it_was(tmp_path, dataset, monk
     before = list(SourceRecord.objects.values_list("pk", "record_id", "superseded_by"))
     monkeypatch.setattr(services, "CHUNK_ROWS", 1)
     calls = {"n": 0}
-    original = services._stage_records
+    original = services._stage
 
-    def failing(batch, frame):
+    def failing(batch, prepared):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        return original(batch, frame)
+        return original(batch, prepared)
 
-    monkeypatch.setattr(services, "_stage_records", failing)
+    monkeypatch.setattr(services, "_stage", failing)
     batch = import_file(write(tmp_path, "baru.csv", [HEADER, *GOOD]), dataset=dataset, actor=None)
     assert batch.status == BatchStatus.FAILED and "disk full" in batch.message
     assert list(SourceRecord.objects.values_list("pk", "record_id", "superseded_by")) == before
@@ -287,13 +287,13 @@ def test_a_failure_mid_way_leaves_the_database_as_it_was(tmp_path, dataset, monk
 
 def test_cancel_leaves_the_database_as_it_was(tmp_path, dataset, monkeypatch):
     monkeypatch.setattr(services, "CHUNK_ROWS", 1)
-    original = services._stage_records
+    original = services._stage
 
-    def cancel_after_first(batch, frame):
-        original(batch, frame)
+    def cancel_after_first(batch, prepared):
+        original(batch, prepared)
         request_cancel(batch, actor=None)
 
-    monkeypatch.setattr(services, "_stage_records", cancel_after_first)
+    monkeypatch.setattr(services, "_stage", cancel_after_first)
     batch = import_file(write(tmp_path, "dtks.csv", [HEADER, *GOOD]), dataset=dataset, actor=None)
     assert batch.status == BatchStatus.CANCELLED
     assert not SourceRecord.objects.exists()
@@ -376,3 +376,38 @@ def test_an_unknown_field_in_a_mapping_is_refused():
 
     with pytest.raises(MappingError, match="bidang tidak dikenal: nama_lengkap"):
         mapping_from_dict({"columns": {"NAMA": "nama_lengkap"}})
+
+
+def test_chunks_see_the_whole_file(tmp_path, dataset, monkeypatch):
+    """Repeated rows and reused ids are found across chunk borders, and a file read two rows
+    at a time ends exactly as one read at once."""
+    lines = [
+        HEADER,
+        *GOOD,
+        GOOD[0],  # an exact repeat of row 2, three chunks later
+        "A2;3374015708820099;3374010101100001;Sri Wahyuni;P;01-01-1990;3374011001;1;2;Jl. Mawar",
+        "A9;;;;;;;;;",  # no name: rejected
+        ";3374010202100001;3374010202100001;Tanpa Id;L;1990-01-01;3374011001;3;4;Jl. Kenanga",
+    ]
+
+    def run(name, chunk_rows):
+        monkeypatch.setattr(services, "CHUNK_ROWS", chunk_rows)
+        batch = import_file(
+            write(tmp_path, name, lines), dataset=find_dataset(name[:4]), actor=None
+        )
+        issues = sorted(batch.issues.values_list("row_number", "code"))
+        return (
+            batch.rows_read,
+            batch.rows_accepted,
+            batch.rows_rejected,
+            batch.rows_duplicate,
+            batch.rows_warned,
+        ), issues
+
+    whole = run("DTKS.csv", 1000)
+    chunked = run("P3KE.csv", 2)
+    assert whole == chunked
+    counts, issues = chunked
+    assert counts[:4] == (7, 4, 2, 1)
+    assert (5, "duplicate_row") in issues and (6, "record_id_reused") in issues
+    assert SourceRecord.objects.filter(batch__dataset__name="P3KE", record_id="7").exists()
