@@ -1,4 +1,3 @@
-import time
 from pathlib import Path
 
 from padu.core.commands import PaduCommand
@@ -6,6 +5,7 @@ from padu.sources.choices import BatchStatus
 from padu.sources.mapping import MappingError, load_mapping, plan_columns, starter_mapping
 from padu.sources.models import SourceDataset
 from padu.sources.reading import UnreadableFile
+from padu.sources.reporting import batch_summary
 from padu.sources.services import (
     clean_up_interrupted,
     find_dataset,
@@ -46,13 +46,11 @@ class Command(PaduCommand):
         if not path.exists():
             raise self.fail(f"File {path} tidak ditemukan.")
         clean_up_interrupted()
-        started = time.perf_counter()
         with self.progress(f"Impor {dataset.name}") as progress:
             batch = import_file(
                 path, dataset=dataset, actor=None, mapping=mapping, progress=progress
             )
-        seconds = time.perf_counter() - started
-        self._summary(batch, seconds)
+        self.stdout.write("\n".join(batch_summary(batch)))
         if options["rejected_out"] and batch.rows_rejected:
             count = write_rejected(batch, options["rejected_out"])
             self.stdout.write(f"{count:,} baris ditolak ditulis ke {options['rejected_out']}")
@@ -72,27 +70,3 @@ class Command(PaduCommand):
             f"Pemetaan awal ditulis ke {out}: {len(plan.field_columns)} kolom dikenali, "
             f"{len(plan.unknown)} belum: {', '.join(plan.unknown) or '-'}"
         )
-
-    def _summary(self, batch, seconds):
-        self.stdout.write(
-            f"Batch #{batch.pk} {batch.dataset.name} · {batch.file_name}: "
-            f"{batch.get_status_display()}"
-        )
-        if batch.status == BatchStatus.DUPLICATE:
-            self.stdout.write(batch.message)
-            return
-        rate = batch.rows_read / seconds if seconds else 0
-        self.stdout.write(
-            f"  dibaca {batch.rows_read:,} · diterima {batch.rows_accepted:,} "
-            f"(dengan peringatan {batch.rows_warned:,}) · ditolak {batch.rows_rejected:,} · "
-            f"kembar {batch.rows_duplicate:,}\n"
-            f"  rekaman baru {batch.records_created:,} · diperbarui {batch.records_updated:,} · "
-            f"{seconds:.1f} detik ({rate:,.0f} baris/detik)"
-        )
-        if batch.message:
-            self.stdout.write(f"  {batch.message}")
-        for issue in batch.issues.order_by("-severity", "row_number")[:10]:
-            self.stdout.write(f"  baris {issue.row_number} {issue.column}: {issue.message}")
-        more = batch.issues.count() - 10
-        if more > 0:
-            self.stdout.write(f"  … dan {more:,} masalah lain (padu batches show {batch.pk})")

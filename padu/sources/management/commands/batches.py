@@ -1,0 +1,58 @@
+from pathlib import Path
+
+from padu.core.commands import PaduCommand
+from padu.sources.choices import BatchStatus
+from padu.sources.models import ImportBatch
+from padu.sources.reporting import batch_summary
+from padu.sources.services import discard_draft, request_cancel, write_rejected
+
+
+class Command(PaduCommand):
+    help = "Batch impor: daftar, rincian dan masalahnya, baris yang ditolak, pembatalan."
+
+    def add_arguments(self, parser):
+        sub = self.add_subcommands(parser)
+        listing = sub.add_parser("list", help="batch terbaru")
+        listing.add_argument("--limit", type=int, default=20)
+        show = sub.add_parser("show", help="rincian satu batch dan masalahnya")
+        show.add_argument("batch", type=int)
+        show.add_argument("--issues", type=int, default=50, help="jumlah masalah yang ditampilkan")
+        rejected = sub.add_parser("rejected", help="tulis baris yang ditolak (kolom PESAN PADU)")
+        rejected.add_argument("batch", type=int)
+        rejected.add_argument("--out", type=Path, required=True, help="file .csv atau .xlsx")
+        cancel = sub.add_parser("cancel", help="batalkan batch yang menunggu atau berjalan")
+        cancel.add_argument("batch", type=int)
+
+    def handle(self, *args, action, **options):
+        if action == "list":
+            return self._list(options["limit"])
+        try:
+            batch = ImportBatch.objects.select_related("dataset").get(pk=options["batch"])
+        except ImportBatch.DoesNotExist as error:
+            raise self.fail(f"batch #{options['batch']} tidak ada (padu batches list)") from error
+        if action == "show":
+            self.stdout.write("\n".join(batch_summary(batch, issues=options["issues"])))
+        elif action == "rejected":
+            if not batch.rows_rejected:
+                raise self.fail(f"batch #{batch.pk} tidak punya baris yang ditolak")
+            count = write_rejected(batch, options["out"])
+            self.stdout.write(f"{count:,} baris ditolak ditulis ke {options['out']}")
+        elif action == "cancel":
+            if batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.DRAFT):
+                raise self.fail(f"batch #{batch.pk} sudah {batch.get_status_display()}")
+            if batch.status == BatchStatus.DRAFT:
+                discard_draft(batch, actor=None)
+            else:
+                request_cancel(batch, actor=None)
+            self.stdout.write(f"pembatalan batch #{batch.pk} diminta")
+
+    def _list(self, limit: int):
+        batches = ImportBatch.objects.select_related("dataset").order_by("-pk")[:limit]
+        for batch in batches:
+            self.stdout.write(
+                f"#{batch.pk:<5} {batch.created_at:%Y-%m-%d %H:%M}  {batch.dataset.name:<10} "
+                f"{batch.get_status_display():<12} diterima {batch.rows_accepted:>9,}  "
+                f"ditolak {batch.rows_rejected:>7,}  {batch.file_name}"
+            )
+        if not batches:
+            self.stdout.write("belum ada batch")

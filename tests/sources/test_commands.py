@@ -1,0 +1,52 @@
+"""`padu import` and `padu batches`, as a data custodian runs them."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from padu.sources.models import ImportBatch
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "ID;NIK;NO KK;NAMA;JENIS KELAMIN;TGL LAHIR;KODE DESA;RT;RW"
+ROWS = [
+    "A1;3374011705800001;3374010101100001;Budi Santoso;L;17/08/1980;3374011001;1;2",
+    "A2;3374015708820002;3374010101100001;;P;17-08-1982;3374011001;1;2",
+]
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, "--quiet", stdout=out)
+    return out.getvalue()
+
+
+def test_import_then_list_show_and_write_rejected_rows(tmp_path, dataset):
+    path = tmp_path / "dtks.csv"
+    path.write_text("\n".join([HEADER, *ROWS]), encoding="utf-8")
+    summary = run("import", str(path), "--source", "dtks")
+    batch = ImportBatch.objects.get()
+    assert f"Batch #{batch.pk} DTKS" in summary
+    assert "diterima 1" in summary and "ditolak 1" in summary
+    assert "baris 3 NAMA" in summary and "Nama kosong" in summary
+
+    assert "dtks.csv" in run("batches", "list")
+    assert "Nama kosong" in run("batches", "show", str(batch.pk))
+    out = tmp_path / "ditolak.csv"
+    assert "1 baris ditolak" in run("batches", "rejected", str(batch.pk), "--out", str(out))
+    assert "PESAN PADU" in out.read_text(encoding="utf-8-sig")
+
+    again = run("import", str(path), "--source", "DTKS")
+    assert "sudah diimpor" in again  # the same file adds nothing, and is not an error
+
+
+def test_import_fails_loudly_when_nothing_is_accepted(tmp_path, dataset):
+    path = tmp_path / "kosong.csv"
+    path.write_text(HEADER + "\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="hanya berisi judul"):
+        run("import", str(path), "--source", "DTKS")
+    with pytest.raises(CommandError, match="Sumber 'BPS' tidak dikenal"):
+        run("import", str(path), "--source", "BPS")
+    with pytest.raises(CommandError, match="tidak ada"):
+        run("batches", "show", "999")
