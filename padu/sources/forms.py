@@ -30,6 +30,11 @@ class UploadForm(forms.Form):
         label=_("File (CSV atau XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ACCEPTED_SUFFIXES))}),
     )
+    family_file = forms.FileField(
+        label=_("File keluarga (bila keluarga dan anggota ada di dua file; tidak wajib)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ACCEPTED_SUFFIXES))}),
+    )
     mapping_file = forms.FileField(
         label=_("File pemetaan kolom (YAML, tidak wajib)"),
         required=False,
@@ -37,22 +42,29 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        if suffix == ".xls":
-            raise forms.ValidationError(
-                _("Format .xls lama tidak didukung: simpan ulang sebagai .xlsx atau .csv.")
-            )
-        if suffix not in ACCEPTED_SUFFIXES:
-            raise forms.ValidationError(
-                _("File %(name)s bukan CSV atau XLSX. Ekspor ulang sebagai .csv atau .xlsx.")
-                % {"name": upload.name}
-            )
-        return upload
+        return _table_upload(self.cleaned_data["file"])
+
+    def clean_family_file(self):
+        upload = self.cleaned_data.get("family_file")
+        return _table_upload(upload) if upload else None
 
     def clean_mapping_file(self):
         upload = self.cleaned_data.get("mapping_file")
         return _mapping_from_upload(upload) if upload else Mapping()
+
+
+def _table_upload(upload):
+    suffix = Path(upload.name).suffix.lower()
+    if suffix == ".xls":
+        raise forms.ValidationError(
+            _("Format .xls lama tidak didukung: simpan ulang sebagai .xlsx atau .csv.")
+        )
+    if suffix not in ACCEPTED_SUFFIXES:
+        raise forms.ValidationError(
+            _("File %(name)s bukan CSV atau XLSX. Ekspor ulang sebagai .csv atau .xlsx.")
+            % {"name": upload.name}
+        )
+    return upload
 
 
 class MappingForm(forms.Form):

@@ -37,6 +37,13 @@ class ImportBatch(models.Model):
     file_name = models.CharField(_("nama file"), max_length=255)
     file_sha256 = models.CharField(_("sidik file (SHA-256)"), max_length=64, db_index=True)
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    family_file = models.FileField(
+        _("file keluarga"),
+        blank=True,
+        help_text=_("bila keluarga dan anggota ada di dua file, digabung lewat ID keluarga/No KK"),
+    )
+    family_file_name = models.CharField(_("nama file keluarga"), max_length=255, blank=True)
+    family_file_sha256 = models.CharField(max_length=64, blank=True)
     mapping = models.JSONField(_("pemetaan kolom"), default=dict, blank=True)
     header = models.JSONField(_("judul kolom"), default=list, blank=True)
     value_names = models.JSONField(_("nama nilai ternormalisasi"), default=list, blank=True)

@@ -10,6 +10,7 @@ import polars as pl
 from . import normalise as n
 from .canonical import FIELDS_BY_NAME, Kind, unique_headers
 from .choices import Severity
+from .families import FOUND
 from .mapping import ColumnPlan, Mapping, plan_columns
 from .places import Placement, VillageResolver
 from .reading import RawTable
@@ -370,6 +371,18 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
         code="name_missing",
         message="Nama kosong: baris tanpa nama tidak dapat diterima. Isi nama lalu impor ulang.",
     )
+
+    if FOUND in frame.columns:
+        family_column = title("family_record_id") if has("family_record_id") else title("kk_number")
+        checks.add(
+            ~pl.col(FOUND),
+            column=family_column,
+            value=src("family_record_id") if has("family_record_id") else src("kk_number"),
+            severity=Severity.WARNING,
+            code="family_not_in_family_file",
+            message=f"Keluarga ini tidak ada di file keluarga {table.family_file}; "
+            "kolom keluarganya kosong. Periksa ID KELUARGA / NO KK di kedua file.",
+        )
 
     frame, checks = _check_nik_against_row(frame, checks, title("nik") if has("nik") else "NIK")
     frame, checks = _check_coordinates(frame, checks)

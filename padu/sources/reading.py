@@ -42,6 +42,8 @@ class RawTable:
     sheet: str = ""
     short_rows: list[int] = field(default_factory=list)  # rows with fewer cells than the header
     temporary: Path | None = None  # a transcoded copy the rows are read from, removed with us
+    family_file: str = ""  # when family columns were joined in from a second file
+    parts: tuple["RawTable", ...] = field(default=(), repr=False)  # tables read from, kept open
 
     def __post_init__(self):
         if self.temporary is not None:

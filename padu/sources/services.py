@@ -26,6 +26,7 @@ from padu.core.progress import ProgressCallback, no_progress
 
 from .canonical import FIELDS_BY_NAME, unique_headers
 from .choices import BatchStatus, Severity, SourceKind
+from .families import FOUND, join_family_file
 from .mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
 from .models import ImportBatch, ImportIssue, SourceDataset, SourceRecord
 from .pipeline import KEY_COLUMNS, Prepared, prepare, prepare_chunks
@@ -93,18 +94,27 @@ def create_batch(
     mapping: Mapping | None = None,
     follow_up_of: ImportBatch | None = None,
     file_name: str = "",
+    family_path: Path | None = None,
+    family_file_name: str = "",
     draft: bool = False,
 ) -> ImportBatch:
     """Register a file for import: queued, or a draft to preview before committing. A file
-    already imported into this source is marked as a duplicate and will add nothing."""
+    already imported into this source is marked as a duplicate and will add nothing.
+    ``family_path`` is the family file of an export that keeps members apart."""
     path = Path(path)
     sha = file_sha256(path)
-    earlier = dataset.batches.filter(file_sha256=sha, status=BatchStatus.COMPLETED).first()
+    family_sha = file_sha256(Path(family_path)) if family_path else ""
+    earlier = dataset.batches.filter(
+        file_sha256=sha, family_file_sha256=family_sha, status=BatchStatus.COMPLETED
+    ).first()
     batch = ImportBatch.objects.create(
         dataset=dataset,
         file_name=file_name or path.name,
         file_sha256=sha,
         file=_keep_copy(path, sha),
+        family_file=_keep_copy(Path(family_path), family_sha) if family_path else "",
+        family_file_name=(family_file_name or Path(family_path).name) if family_path else "",
+        family_file_sha256=family_sha,
         mapping=(mapping or Mapping()).as_dict(),
         follow_up_of=follow_up_of,
         imported_by=actor if actor and actor.pk else None,
@@ -120,6 +130,17 @@ def create_batch(
         else "",
     )
     return batch
+
+
+def read_batch_file(batch: ImportBatch, mapping: Mapping, *, limit: int | None = None):
+    """The batch's rows as the pipeline reads them: its file, with the family file joined in."""
+    table = mapping.read(Path(batch.file.path), limit=limit)
+    table.file_name = batch.file_name  # the stored copy is named by its hash
+    if batch.family_file:
+        families = mapping.read(Path(batch.family_file.path))
+        families.file_name = batch.family_file_name
+        table = join_family_file(table, families, mapping)
+    return table
 
 
 @dataclass
@@ -150,7 +171,7 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
     try:
         mapping = mapping_from_dict(batch.mapping)
         report(0, 1, "Membaca file")
-        table = mapping.read(Path(batch.file.path))
+        table = read_batch_file(batch, mapping)
         facts, chunks = prepare_chunks(table, mapping, CHUNK_ROWS)
         counts = Counts(rows_read=facts.rows_read)
         report(0, facts.rows_read, "Memeriksa, menormalkan dan menyimpan baris")
@@ -226,7 +247,7 @@ def preview_batch(batch: ImportBatch, *, rows: int = PREVIEW_ROWS) -> Preview:
     """Read the first rows of a draft batch's file and report the mapping and first problems."""
     mapping = mapping_from_dict(batch.mapping)
     try:
-        table = mapping.read(Path(batch.file.path), limit=rows)
+        table = read_batch_file(batch, mapping, limit=rows)
         prepared = prepare(table, mapping)
     except (UnreadableFile, MappingError) as error:
         return Preview(error=str(error))
@@ -297,10 +318,16 @@ def import_file(
     actor,
     mapping: Mapping | None = None,
     follow_up_of: ImportBatch | None = None,
+    family_path: Path | None = None,
     progress: ProgressCallback = no_progress,
 ) -> ImportBatch:
     batch = create_batch(
-        path, dataset=dataset, actor=actor, mapping=mapping, follow_up_of=follow_up_of
+        path,
+        dataset=dataset,
+        actor=actor,
+        mapping=mapping,
+        follow_up_of=follow_up_of,
+        family_path=family_path,
     )
     return run_batch(batch, progress=progress)
 
@@ -503,7 +530,7 @@ def clean_up_interrupted(now: dt.datetime | None = None) -> int:
 
 def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
     """The rejected rows as they were in the file, with a PESAN PADU column saying why."""
-    table = mapping_from_dict(batch.mapping).read(Path(batch.file.path))
+    table = read_batch_file(batch, mapping_from_dict(batch.mapping))
     errors = (
         batch.issues.filter(severity=Severity.ERROR)
         .order_by("row_number", "id")
@@ -521,7 +548,7 @@ def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
             .replace_strict({r: " | ".join(m) for r, m in messages.items()}, return_dtype=pl.String)
             .alias("PESAN PADU")
         )
-        .drop("_row")
+        .drop("_row", FOUND, strict=False)
         .with_columns(pl.all().map_batches(_defuse, return_dtype=pl.String))
     )
 

@@ -57,8 +57,11 @@ class BatchListView(ImportAccessMixin, ListView):
 
 
 @contextmanager
-def _stored_upload(upload) -> Iterator[Path]:
+def _stored_upload(upload) -> Iterator[Path | None]:
     """The uploaded file on disk under its own suffix, for as long as the import needs it."""
+    if upload is None:
+        yield None
+        return
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"upload{Path(upload.name).suffix.lower()}"
         with open(path, "wb") as target:
@@ -87,7 +90,8 @@ class UploadView(ImportAccessMixin, FormView):
         follow_up_of = ImportBatch.objects.filter(
             pk=self.request.POST.get("follow_up_of") or None
         ).first()
-        with _stored_upload(upload) as path:
+        family_upload = form.cleaned_data["family_file"]
+        with _stored_upload(upload) as path, _stored_upload(family_upload) as family_path:
             batch = create_batch(
                 path,
                 dataset=form.cleaned_data["dataset"],
@@ -95,6 +99,8 @@ class UploadView(ImportAccessMixin, FormView):
                 mapping=form.cleaned_data["mapping_file"],
                 follow_up_of=follow_up_of,
                 file_name=upload.name,
+                family_path=family_path,
+                family_file_name=family_upload.name if family_upload else "",
                 draft=True,
             )
         return redirect("sources:batch-detail", pk=batch.pk)

@@ -411,3 +411,50 @@ def test_chunks_see_the_whole_file(tmp_path, dataset, monkeypatch):
     assert counts[:4] == (7, 4, 2, 1)
     assert (5, "duplicate_row") in issues and (6, "record_id_reused") in issues
     assert SourceRecord.objects.filter(batch__dataset__name="P3KE", record_id="7").exists()
+
+
+def test_members_and_families_in_two_files_are_joined_by_family_id(tmp_path, dataset):
+    families = write(
+        tmp_path,
+        "keluarga.csv",
+        [
+            "ID KELUARGA;NO KK;KODE DESA;RT;RW;ALAMAT;JENIS LANTAI",
+            "K1;3374010101100001;3374011001;1;2;Jl. Melati 1;Tanah",
+            "K2;3374010101100002;3374011001;3;4;Jl. Mawar 2;Keramik",
+        ],
+    )
+    members = write(
+        tmp_path,
+        "anggota.csv",
+        [
+            "ID ART;ID KELUARGA;NIK;NAMA;JENIS KELAMIN;TGL LAHIR",
+            "A1;K1;3374011705800001;Budi Santoso;L;17/08/1980",
+            "A2;K2;3374015708820002;Siti Aminah;P;17-08-1982",
+            "A3;K9;3374010501100003;Dewi Lestari;P;2010-01-05",  # no such family
+        ],
+    )
+    batch = import_file(members, dataset=dataset, actor=None, family_path=families)
+    assert (batch.rows_accepted, batch.rows_rejected) == (2, 1)
+    siti = records().select_related("batch").get(record_id="A2")
+    assert (siti.village_id, siti.rt, siti.rw, siti.kk_number) == (
+        "33.74.01.1001",
+        "003",
+        "004",
+        "3374010101100002",
+    )
+    assert siti.fields["floor_material"] == "keramik" and siti.raw_row["ALAMAT"] == "Jl. Mawar 2"
+    missing = batch.issues.get(code="family_not_in_family_file")
+    assert missing.row_number == 4 and "keluarga.csv" in missing.message
+    # Without a family, the row has no village: rejected, with a message saying why.
+    assert batch.issues.filter(row_number=4, code="village_unknown").exists()
+
+    rejected = services.rejected_rows(batch)
+    assert rejected.columns[-1] == "PESAN PADU" and rejected["ID ART"].to_list() == ["A3"]
+
+
+def test_two_files_without_a_shared_key_are_refused(tmp_path, dataset):
+    families = write(tmp_path, "k.csv", ["NO KK;KODE DESA;ALAMAT", "3374010101100001;3374011001;x"])
+    members = write(tmp_path, "a.csv", ["ID ART;NIK;NAMA", "A1;3374011705800001;Budi"])
+    batch = import_file(members, dataset=dataset, actor=None, family_path=families)
+    assert batch.status == BatchStatus.FAILED
+    assert "kolom penghubung" in batch.message and not records().exists()

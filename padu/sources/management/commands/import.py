@@ -23,6 +23,12 @@ class Command(PaduCommand):
         parser.add_argument("--source", required=True, help="nama sumber: DTKS, P3KE, Regsosek …")
         parser.add_argument("--mapping", type=Path, help="file pemetaan kolom (YAML)")
         parser.add_argument(
+            "--families",
+            type=Path,
+            metavar="FILE",
+            help="file keluarga, bila PATH hanya berisi anggota (digabung lewat ID keluarga/No KK)",
+        )
+        parser.add_argument(
             "--write-mapping",
             type=Path,
             metavar="FILE",
@@ -43,12 +49,18 @@ class Command(PaduCommand):
             dataset = find_dataset(source)
         except (MappingError, UnreadableFile, SourceDataset.DoesNotExist) as error:
             raise self.fail(str(error)) from error
-        if not path.exists():
-            raise self.fail(f"File {path} tidak ditemukan.")
+        for given in (path, options["families"]):
+            if given and not given.exists():
+                raise self.fail(f"File {given} tidak ditemukan.")
         clean_up_interrupted()
         with self.progress(f"Impor {dataset.name}") as progress:
             batch = import_file(
-                path, dataset=dataset, actor=None, mapping=mapping, progress=progress
+                path,
+                dataset=dataset,
+                actor=None,
+                mapping=mapping,
+                family_path=options["families"],
+                progress=progress,
             )
         self.stdout.write("\n".join(batch_summary(batch)))
         if options["rejected_out"] and batch.rows_rejected:
