@@ -17,8 +17,14 @@ OTHER_CITY_VILLAGE = "32.73.01.1001"  # in Kota Bandung
 
 
 def pytest_collection_modifyitems(items):
-    """Browser tests run last: their transactional flushes empty the region table."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Transactional tests (the browser tests among them) run last: their flushes empty the
+    region table the other tests share."""
+
+    def transactional(item) -> bool:
+        marker = item.get_closest_marker("django_db")
+        return bool(marker and marker.kwargs.get("transaction"))
+
+    items.sort(key=transactional)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,7 @@
 """Every row accounted for: good files go in, bad files say why, nothing half-done."""
 
+import threading
+
 import polars as pl
 import pytest
 import xlsxwriter
@@ -458,3 +460,28 @@ def test_two_files_without_a_shared_key_are_refused(tmp_path, dataset):
     batch = import_file(members, dataset=dataset, actor=None, family_path=families)
     assert batch.status == BatchStatus.FAILED
     assert "kolom penghubung" in batch.message and not records().exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_background_writer_fails_cleanly(tmp_path, monkeypatch):
+    """Outside a transaction chunks are written by a second thread; its failure still leaves
+    the database as it was."""
+    from padu.regions.services import load_regions
+
+    load_regions(only=("33.74",))
+    dataset = find_dataset("DTKS")
+    monkeypatch.setattr(services, "CHUNK_ROWS", 1)
+    writers = []
+    original = services._stage
+
+    def failing(batch, prepared):
+        writers.append(threading.current_thread().name)
+        if len(writers) == 2:
+            raise RuntimeError("disk full")
+        return original(batch, prepared)
+
+    monkeypatch.setattr(services, "_stage", failing)
+    batch = import_file(write(tmp_path, "dtks.csv", [HEADER, *GOOD]), dataset=dataset, actor=None)
+    assert batch.status == BatchStatus.FAILED and "disk full" in batch.message
+    assert writers[0].startswith("import-")  # written beside the importing thread
+    assert not SourceRecord.objects.exists() and not batch.issues.exists()
