@@ -22,7 +22,8 @@ def pytest_collection_modifyitems(items):
 
     def transactional(item) -> bool:
         marker = item.get_closest_marker("django_db")
-        return bool(marker and marker.kwargs.get("transaction"))
+        uses = getattr(item, "fixturenames", ())
+        return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in uses
 
     items.sort(key=transactional)
 

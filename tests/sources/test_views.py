@@ -43,6 +43,15 @@ def run_worker():
     call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
+@pytest.fixture
+def worker_db(transactional_db):
+    """The worker closes its database connections between tasks, which would end a test
+    wrapped in one transaction: tests that run it commit for real (and load their city)."""
+    from padu.regions.services import load_regions
+
+    load_regions(only=("33.74",))
+
+
 def test_upload_shows_a_preview_and_stores_nothing_yet(client, custodian, dataset):
     response = upload(client, dataset)
     batch = ImportBatch.objects.get()
@@ -57,7 +66,9 @@ def test_upload_shows_a_preview_and_stores_nothing_yet(client, custodian, datase
     assert SourceRecord.objects.count() == 0
 
 
-def test_commit_runs_in_the_background_and_the_report_follows(client, custodian, dataset):
+def test_commit_runs_in_the_background_and_the_report_follows(
+    worker_db, client, custodian, dataset
+):
     batch_url = upload(client, dataset).url
     batch = ImportBatch.objects.get()
     client.post(reverse("sources:batch-commit", args=[batch.pk]))
@@ -122,7 +133,7 @@ def test_a_mapping_file_settles_an_unknown_column(client, custodian, dataset):
     assert "bidang tidak dikenal: alamat_rumah" in response.content.decode()
 
 
-def test_cancelling_a_draft_imports_nothing(client, custodian, dataset):
+def test_cancelling_a_draft_imports_nothing(worker_db, client, custodian, dataset):
     upload(client, dataset)
     batch = ImportBatch.objects.get()
     client.post(reverse("sources:batch-cancel", args=[batch.pk]))
