@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "padu.registry",
     "padu.synth",
     "padu.sources",
+    "padu.matching",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,153 @@
+"""What the linkage model compares, derived from current source records with Polars.
+
+One row per source record. Names arrive with their match key from import (titles dropped,
+Muhammad variants and old spellings folded); here they are split into tokens, and the
+generic tokens that half of Indonesia shares (Siti, Nur, Muhammad, Wayan, Made …) are set
+apart so that "Siti Aminah" and "Siti Rahayu" are not taken for one person.
+"""
+
+import polars as pl
+from django.db import connection
+
+#: Name tokens too common to tell people apart on their own (after the import's folding).
+GENERIC_TOKENS = [
+    "muhammad", "siti", "nur", "nurul", "abdul", "ahmad", "achmad", "sri", "dewi", "putu",
+    "wayan", "made", "nyoman", "ketut", "kadek", "komang", "gede", "ni", "i", "al", "binti",
+    "bin", "dwi", "tri", "eka", "puji", "dan",
+]  # fmt: skip
+
+#: Short forms and spelling habits of given names, in match-key form (after the import's
+#: folding of old spellings), mapped to the name they stand for.
+NICKNAMES = {
+    "trisno": "sutrisno",
+    "lastri": "sulastri",
+    "topik": "taufik",
+    "taufik": "taufik",
+    "amad": "ahmad",
+    "akmad": "ahmad",
+    "patimah": "fatimah",
+    "selamet": "slamet",
+    "yusup": "yusuf",
+    "rohmat": "rahmat",
+    "saiful": "syaiful",
+    "syaifulah": "syaiful",
+    "purwati": "purwanti",
+    "stefanus": "stefanus",
+    "stevanus": "stefanus",
+    "yohanis": "yohanes",
+    "johanes": "yohanes",
+    "kristina": "kristina",
+    "cristina": "kristina",
+    "julianto": "yulianto",
+    "sitti": "siti",
+}
+
+COLUMNS = [
+    "unique_id",
+    "source_dataset",
+    "dataset_id",
+    "record_id",
+    "nik",
+    "nik_prefix",
+    "name_key",
+    "first_token",
+    "core_key",
+    "core_tokens",
+    "birth_date",
+    "birth_date_swapped",
+    "birth_year",
+    "birth_month_day",
+    "sex",
+    "kk_number",
+    "village_id",
+    "rt_rw",
+    "district",
+    "mother_key",
+]
+
+
+def read_current_records() -> pl.DataFrame:
+    """Current source records with what matching needs, straight from the database."""
+    sql = """
+        SELECT r.id AS unique_id, d.name AS source_dataset, r.dataset_id, r.record_id, r.nik,
+               r.kk_number, r.family_record_id, r.name_key, r.sex, r.birth_date,
+               r.village_id, r.rt, r.rw, r.batch_id, r."values" AS record_values
+        FROM sources_sourcerecord r
+        JOIN sources_importbatch b ON b.id = r.batch_id
+        JOIN sources_sourcedataset d ON d.id = r.dataset_id
+        WHERE r.superseded_by_id IS NULL AND b.status = 'completed'
+    """
+    connection.ensure_connection()
+    frame = pl.read_database(sql, connection.connection, infer_schema_length=None)
+    names = _value_positions("mother_name")
+    mother = pl.lit(None, pl.String)
+    for batch_id, position in names.items():
+        mother = (
+            pl.when(pl.col("batch_id") == batch_id)
+            .then(pl.col("record_values").str.json_path_match(f"$[{position}]"))
+            .otherwise(mother)
+        )
+    return frame.with_columns(mother_name=mother).drop("record_values")
+
+
+def _value_positions(name: str) -> dict[int, int]:
+    """batch id -> index of a normalised value in its records' ``values`` arrays."""
+    from padu.sources.models import ImportBatch
+
+    positions = {}
+    for batch_id, names in ImportBatch.objects.filter(value_names__isnull=False).values_list(
+        "pk", "value_names"
+    ):
+        if name in (names or []):
+            positions[batch_id] = names.index(name)
+    return positions
+
+
+def _tokens(column: str) -> pl.Expr:
+    folded = (
+        pl.col(column)
+        .str.split(" ")
+        .list.eval(pl.element().replace(NICKNAMES).filter(pl.element().str.len_chars() > 0))
+    )
+    return folded
+
+
+def features(frame: pl.DataFrame) -> pl.DataFrame:
+    """The compared columns; empty strings become nulls (Splink treats null as unknown)."""
+    blank_to_null = [
+        pl.when(pl.col(c).cast(pl.String).str.len_chars() > 0).then(pl.col(c)).alias(c)
+        for c in ("nik", "kk_number", "name_key", "sex", "village_id", "rt", "rw")
+    ]
+    frame = frame.with_columns(blank_to_null).with_columns(
+        pl.col("birth_date").cast(pl.Date, strict=False)
+    )
+    tokens = _tokens("name_key")
+    core = tokens.list.eval(pl.element().filter(~pl.element().is_in(GENERIC_TOKENS)))
+    mother = pl.col("mother_name").str.to_lowercase().str.replace_all(r"[^a-z ]", "")
+    return frame.select(
+        "unique_id",
+        "source_dataset",
+        "dataset_id",
+        "record_id",
+        "nik",
+        pl.col("nik").str.slice(0, 12).alias("nik_prefix"),  # region + birth date and sex
+        tokens.list.join(" ").alias("name_key"),
+        tokens.list.first().alias("first_token"),
+        core.list.sort().list.join(" ").replace("", None).alias("core_key"),
+        core.alias("core_tokens"),
+        pl.col("birth_date").dt.strftime("%Y-%m-%d").alias("birth_date"),
+        # Day and month swapped, when both could be a month (17/08 cannot).
+        pl.when(pl.col("birth_date").dt.day() <= 12)
+        .then(pl.col("birth_date").dt.strftime("%Y-%d-%m"))
+        .alias("birth_date_swapped"),
+        pl.col("birth_date").dt.year().alias("birth_year"),
+        pl.col("birth_date").dt.strftime("%m-%d").alias("birth_month_day"),
+        "sex",
+        "kk_number",
+        "village_id",
+        pl.when(pl.col("rt").is_not_null() & pl.col("rw").is_not_null())
+        .then(pl.concat_str("rt", "rw", separator="/"))
+        .alias("rt_rw"),
+        pl.col("village_id").str.slice(0, 8).alias("district"),
+        pl.when(mother.str.len_chars() > 0).then(mother).alias("mother_key"),
+    )

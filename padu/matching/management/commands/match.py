@@ -1,0 +1,45 @@
+import time
+
+from padu.core.commands import PaduCommand
+from padu.matching.choices import RunStatus
+from padu.matching.engine import MATCH_THRESHOLD, REVIEW_THRESHOLD
+from padu.matching.services import run_matching
+
+
+class Command(PaduCommand):
+    help = "Cocokkan semua rekaman sumber: satu orang, satu keluarga, dari banyak sumber."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--threshold",
+            type=float,
+            default=MATCH_THRESHOLD,
+            help=f"peluang minimal untuk dianggap orang yang sama (bawaan {MATCH_THRESHOLD})",
+        )
+        parser.add_argument(
+            "--review-threshold",
+            type=float,
+            default=REVIEW_THRESHOLD,
+            help=f"pasangan di antara ambang ini dan --threshold ditinjau (bawaan {REVIEW_THRESHOLD})",
+        )
+
+    def handle(self, *args, threshold, review_threshold, **options):
+        if not 0 < review_threshold < threshold <= 1:
+            raise self.fail("ambang harus 0 < --review-threshold < --threshold ≤ 1")
+        started = time.perf_counter()
+        with self.progress("Pencocokan") as progress:
+            run, _linkage = run_matching(
+                actor=None,
+                match_threshold=threshold,
+                review_threshold=review_threshold,
+                progress=progress,
+            )
+        if run.status != RunStatus.COMPLETED:
+            raise self.fail(run.message)
+        seconds = time.perf_counter() - started
+        self.stdout.write(
+            f"Pencocokan #{run.pk}: {run.records:,} rekaman · {run.comparisons:,} pasangan "
+            f"dibandingkan · {run.clusters:,} orang · {run.pairs_queued:,} pasangan untuk "
+            f"ditinjau · {seconds:.1f} detik"
+        )

@@ -1,0 +1,119 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import PairStatus, RunStatus
+
+
+class LinkageRun(models.Model):
+    """One matching run: its thresholds, the model it estimated, and what it found."""
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    message = models.TextField(_("pesan"), blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dijalankan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("mulai"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+    match_threshold = models.FloatField(_("ambang cocok"))
+    review_threshold = models.FloatField(_("ambang tinjauan"))
+    model = models.JSONField(
+        _("model"), default=dict, blank=True, help_text=_("pengaturan Splink dan parameter m/u")
+    )
+    records = models.PositiveIntegerField(_("rekaman"), default=0)
+    comparisons = models.PositiveBigIntegerField(_("pasangan dibandingkan"), default=0)
+    clusters = models.PositiveIntegerField(_("kelompok (orang)"), default=0)
+    pairs_queued = models.PositiveIntegerField(_("pasangan untuk ditinjau"), default=0)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_label = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("proses pencocokan")
+        verbose_name_plural = _("proses pencocokan")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_status_display()}"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class MatchPair(models.Model):
+    """A pair the model is unsure about, waiting for a data custodian's verdict."""
+
+    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="pairs")
+    left = models.ForeignKey(
+        "sources.SourceRecord", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    right = models.ForeignKey(
+        "sources.SourceRecord", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    match_weight = models.FloatField(_("bobot kecocokan"))
+    match_probability = models.FloatField(_("peluang sama"))
+    contributions = models.JSONField(
+        _("sumbangan tiap perbandingan"),
+        default=list,
+        help_text=_("[{comparison, level, weight}] — mengapa Padu menilai keduanya mirip"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PairStatus.choices, default=PairStatus.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("pasangan untuk ditinjau")
+        verbose_name_plural = _("pasangan untuk ditinjau")
+        ordering = ["-match_probability"]
+        indexes = [models.Index(fields=["run", "status"], name="pair_run_status")]
+
+    def __str__(self) -> str:
+        return f"{self.left_id}~{self.right_id} ({self.match_probability:.2f})"
+
+
+class MatchDecision(models.Model):
+    """A person's verdict on two source records, kept by their stable keys (dataset and
+    record id), so that every later run honours it, whatever the model says."""
+
+    left_dataset = models.ForeignKey(
+        "sources.SourceDataset", on_delete=models.CASCADE, related_name="+"
+    )
+    left_record_id = models.CharField(max_length=64)
+    right_dataset = models.ForeignKey(
+        "sources.SourceDataset", on_delete=models.CASCADE, related_name="+"
+    )
+    right_record_id = models.CharField(max_length=64)
+    same = models.BooleanField(_("orang yang sama"))
+    note = models.CharField(_("catatan"), max_length=300, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("keputusan pencocokan")
+        verbose_name_plural = _("keputusan pencocokan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["left_dataset", "left_record_id", "right_dataset", "right_record_id"],
+                name="one_decision_per_pair",
+            )
+        ]
+
+    def __str__(self) -> str:
+        verdict = "sama" if self.same else "berbeda"
+        return f"{self.left_record_id} / {self.right_record_id}: {verdict}"

@@ -1,0 +1,159 @@
+"""Matching: every write lives here."""
+
+import logging
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from padu.core.progress import ProgressCallback, no_progress
+
+from .choices import PairStatus, RunStatus
+from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link
+from .features import features, read_current_records
+from .models import LinkageRun, MatchDecision, MatchPair
+
+logger = logging.getLogger(__name__)
+
+
+def run_matching(
+    *,
+    actor,
+    match_threshold: float = MATCH_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+    u_pairs: float = 5e6,
+    progress: ProgressCallback = no_progress,
+) -> tuple[LinkageRun, Linkage | None]:
+    """Link every current source record; queue the doubtful pairs for review."""
+    run = LinkageRun.objects.create(
+        started_by=actor if actor and actor.pk else None,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+    )
+
+    def report(done: int, total: int, label: str) -> None:
+        LinkageRun.objects.filter(pk=run.pk).update(
+            progress_done=done, progress_total=total, progress_label=label[:100]
+        )
+        progress(done, total, label)
+
+    try:
+        records = features(read_current_records())
+        if records.height < 2:
+            return _finish(run, RunStatus.FAILED, "Belum ada rekaman sumber: impor dulu."), None
+        linkage = link(
+            records,
+            match_threshold=match_threshold,
+            review_threshold=review_threshold,
+            decisions=decisions_for(records),
+            u_pairs=u_pairs,
+            progress=report,
+        )
+        _store(run, records, linkage)
+    except Exception as error:  # keep the message for the user, the traceback for the log
+        logger.exception("linkage run %s failed", run.pk)
+        return _finish(run, RunStatus.FAILED, f"Pencocokan gagal: {error}"), None
+    run.refresh_from_db()
+    return run, linkage
+
+
+def decisions_for(records: pl.DataFrame) -> pl.DataFrame:
+    """People's verdicts, by the current records' ids (unique_id)."""
+    rows = list(
+        MatchDecision.objects.values_list(
+            "left_dataset_id", "left_record_id", "right_dataset_id", "right_record_id", "same"
+        )
+    )
+    keys = records.select("unique_id", "dataset_id", "record_id")
+    decided = pl.DataFrame(
+        rows,
+        schema={
+            "left_dataset": pl.Int64,
+            "left_record": pl.String,
+            "right_dataset": pl.Int64,
+            "right_record": pl.String,
+            "same": pl.Boolean,
+        },
+        orient="row",
+    )
+    left = keys.rename(
+        {"unique_id": "unique_id_l", "dataset_id": "left_dataset", "record_id": "left_record"}
+    )
+    right = keys.rename(
+        {"unique_id": "unique_id_r", "dataset_id": "right_dataset", "record_id": "right_record"}
+    )
+    return (
+        decided.join(left, on=["left_dataset", "left_record"])
+        .join(right, on=["right_dataset", "right_record"])
+        .select("unique_id_l", "unique_id_r", "same")
+    )
+
+
+@transaction.atomic
+def _store(run: LinkageRun, records: pl.DataFrame, linkage: Linkage) -> None:
+    review = linkage.pairs.filter(pl.col("in_review"))
+    decided = decisions_for(records)
+    if decided.height:
+        keyed = decided.select(
+            pl.min_horizontal("unique_id_l", "unique_id_r").alias("a"),
+            pl.max_horizontal("unique_id_l", "unique_id_r").alias("b"),
+        )
+        review = review.with_columns(
+            a=pl.min_horizontal("unique_id_l", "unique_id_r"),
+            b=pl.max_horizontal("unique_id_l", "unique_id_r"),
+        ).join(keyed, on=["a", "b"], how="anti")
+    reasons = contributions(review, linkage.model)
+    MatchPair.objects.bulk_create(
+        [
+            MatchPair(
+                run=run,
+                left_id=row["unique_id_l"],
+                right_id=row["unique_id_r"],
+                match_weight=row["match_weight"],
+                match_probability=row["match_probability"],
+                contributions=reasons[i],
+            )
+            for i, row in enumerate(
+                review.select(
+                    "unique_id_l", "unique_id_r", "match_weight", "match_probability"
+                ).iter_rows(named=True)
+            )
+        ],
+        batch_size=2000,
+    )
+    # Pairs queued by earlier runs and still undecided are replaced by this run's.
+    MatchPair.objects.filter(status=PairStatus.PENDING).exclude(run=run).delete()
+    LinkageRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.COMPLETED,
+        finished_at=timezone.now(),
+        model=linkage.model,
+        records=records.height,
+        comparisons=linkage.comparisons,
+        clusters=linkage.clusters["cluster_id"].n_unique(),
+        pairs_queued=review.height,
+    )
+
+
+def _finish(run: LinkageRun, status: RunStatus, message: str) -> LinkageRun:
+    LinkageRun.objects.filter(pk=run.pk).update(
+        status=status, message=message[:2000], finished_at=timezone.now()
+    )
+    run.refresh_from_db()
+    return run
+
+
+@transaction.atomic
+def decide_pair(pair: MatchPair, *, same: bool, actor, note: str = "") -> MatchDecision:
+    """Record a verdict on a queued pair; every later run honours it."""
+    left, right = pair.left, pair.right
+    decision, _ = MatchDecision.objects.update_or_create(
+        left_dataset_id=left.dataset_id,
+        left_record_id=left.record_id,
+        right_dataset_id=right.dataset_id,
+        right_record_id=right.record_id,
+        defaults={"same": same, "note": note, "decided_by": actor},
+    )
+    MatchPair.objects.filter(pk=pair.pk).update(
+        status=PairStatus.SAME if same else PairStatus.DIFFERENT
+    )
+    return decision
