@@ -129,42 +129,68 @@ def padu_settings(dialect: str = "duckdb") -> SettingsCreator:
 
 
 @dataclass
+class Model:
+    """What to compare and how to train it: Padu's model for Indonesian records, or another
+    (the FEBRL benchmark brings its own)."""
+
+    settings: SettingsCreator
+    deterministic_rules: list  # rules that find sure matches, to estimate the match rate
+    deterministic_recall: float
+    em_blocks: list  # each EM session trains the comparisons outside its block
+
+
+def padu_model(dialect: str = "duckdb") -> Model:
+    return Model(
+        settings=padu_settings(dialect),
+        deterministic_rules=[block_on("nik"), block_on("name_key", "birth_date")],
+        deterministic_recall=0.8,
+        em_blocks=[
+            block_on("nik"),
+            block_on("name_key", "birth_date"),
+            block_on("kk_number", "first_token"),
+        ],
+    )
+
+
+@dataclass
 class Linkage:
-    pairs: pl.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, gamma_*
+    pairs: pl.DataFrame  # unique_id_l, unique_id_r, match_weight, match_probability, mw_*
     clusters: pl.DataFrame  # unique_id, cluster_id
     model: dict  # the Splink model: settings with estimated m and u
     comparisons: int
 
 
 def link(
-    records: pl.DataFrame,
+    tables: list[pl.DataFrame],
     *,
+    model: Model | None = None,
     match_threshold: float = MATCH_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
     decisions: pl.DataFrame | None = None,
     u_pairs: float = 5e6,
     progress: ProgressCallback = no_progress,
 ) -> Linkage:
-    """Train on ``records`` (see features.features), score the blocked pairs, and cluster.
+    """Train on the records (one table to dedupe, or several to link), score the blocked
+    pairs, and cluster them.
 
     ``decisions`` (unique_id_l, unique_id_r, same: bool) are people's verdicts on pairs:
     a "same" pair is joined whatever the model says, a "different" pair never directly.
     """
+    model = model or padu_model()
     steps = 5
     db_api = DuckDBAPI()
-    table = db_api.register(records.to_arrow(), dataset_display_name="records")
-    linker = Linker(table, padu_settings(), log_level=None)
+    registered = [
+        db_api.register(table.to_arrow(), dataset_display_name=f"records_{i}")
+        for i, table in enumerate(tables)
+    ]
+    linker = Linker(registered, model.settings, log_level=None)
     progress(0, steps, "Memperkirakan parameter")
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("nik"), block_on("name_key", "birth_date")], recall=0.8
+        model.deterministic_rules, recall=model.deterministic_recall
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=1)
     progress(1, steps, "Melatih model (EM)")
-    for blocking in (
-        block_on("nik"),
-        block_on("name_key", "birth_date"),
-        block_on("kk_number", "first_token"),
-    ):
+    for blocking in model.em_blocks:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 blocking, fix_probability_two_random_records_match=True
@@ -184,8 +210,9 @@ def link(
     edges = pairs.select("unique_id_l", "unique_id_r", "match_probability")
     if decisions is not None and decisions.height:
         edges = _apply_decisions(edges, decisions)
+    nodes = pl.concat([table.select("unique_id") for table in tables])
     clusters = cluster_pairwise_predictions_at_threshold(
-        records.select("unique_id").to_arrow(),
+        nodes.to_arrow(),
         edges.to_arrow(),
         db_api,
         node_id_column_name="unique_id",

@@ -42,7 +42,7 @@ def run_matching(
         if records.height < 2:
             return _finish(run, RunStatus.FAILED, "Belum ada rekaman sumber: impor dulu."), None
         linkage = link(
-            records,
+            [records],
             match_threshold=match_threshold,
             review_threshold=review_threshold,
             decisions=decisions_for(records),
