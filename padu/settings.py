@@ -173,7 +173,12 @@ LOGGING = {
         "file": {"class": "logging.FileHandler", "filename": LOG_FILE, "formatter": "plain"},
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
-    "loggers": {"padu": {"handlers": ["file"], "level": "INFO", "propagate": False}},
+    "loggers": {
+        "padu": {"handlers": ["file"], "level": "INFO", "propagate": False},
+        # Splink's training notes (unobserved levels, untrained parameters) are for the log;
+        # the run itself reports what a person needs to know.
+        "splink": {"handlers": ["file"], "level": "WARNING", "propagate": False},
+    },
 }
 
 if PRODUCTION:
