@@ -21,6 +21,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from padu.core.bulk import bulk_insert
 from padu.core.history import record_bulk_change
 from padu.core.progress import ProgressCallback, no_progress
 
@@ -352,24 +353,6 @@ def _record_frame(batch: ImportBatch, records: pl.DataFrame) -> pl.DataFrame:
     ).select(_RECORD_COLUMNS)
 
 
-def _bulk_insert(table: str, columns: list[str], frame: pl.DataFrame) -> None:
-    """The fastest path each database offers: COPY on PostgreSQL, executemany on SQLite."""
-    names = ", ".join(connection.ops.quote_name(c) for c in columns)
-    table = connection.ops.quote_name(table)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            payload = frame.write_csv(include_header=False).encode("utf-8")
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)") as copy:
-                copy.write(payload)
-        else:
-            # The raw sqlite3 connection: Django's cursor wrapper rewrites every row's parameters.
-            marks = ", ".join(["?"] * len(columns))
-            rows = frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d")).iter_rows()
-            connection.connection.executemany(
-                f"INSERT INTO {table} ({names}) VALUES ({marks})", rows
-            )
-
-
 def _stage(batch: ImportBatch, prepared: Prepared) -> None:
     """One chunk's records and issues, committed together (invisible until publish)."""
     issues = (
@@ -378,11 +361,11 @@ def _stage(batch: ImportBatch, prepared: Prepared) -> None:
         .with_columns(pl.col("value").fill_null(""), pl.col("column").fill_null(""))
     )
     with transaction.atomic():
-        _bulk_insert(
+        bulk_insert(
             SourceRecord._meta.db_table, _RECORD_COLUMNS, _record_frame(batch, prepared.records)
         )
         if issues.height:
-            _bulk_insert(ImportIssue._meta.db_table, issues.columns, issues)
+            bulk_insert(ImportIssue._meta.db_table, issues.columns, issues)
 
 
 class _ChunkWriter:

@@ -1,0 +1,225 @@
+"""From clusters of source records to golden persons and families (pure Polars; the writes
+are in services).
+
+Survivorship: for every field, the value of the most trusted record that has one, trust
+being the source's precedence (field verification > census > DTKS > P3KE), then recency.
+A person lives in the household of their most trusted record that names one, so a newer
+source that shows a new KK moves them.
+"""
+
+import polars as pl
+from django.db import connection
+
+from padu.registry.models import Family, Person
+
+#: Golden fields and the source field each comes from.
+PERSON_FIELDS = {
+    "nik": "nik",
+    "full_name": "full_name",
+    "sex": "sex",
+    "birth_date": "birth_date",
+    "birth_place": "birth_place",
+    "relationship": "relationship",
+    "mother_name": "mother_name",
+    "marital_status": "marital_status",
+    "education": "education",
+    "school_participation": "school_participation",
+    "occupation": "occupation",
+    "work_status": "work_status",
+    "disability": "disability",
+    "chronic_illness": "chronic_illness",
+    "health_insurance": "health_insurance",
+    "is_pregnant": "is_pregnant",
+}
+FAMILY_FIELDS = {
+    "kk_number": "kk_number",
+    "village_id": "village_id",
+    "address": "address",
+    "rt": "rt",
+    "rw": "rw",
+    "latitude": "latitude",
+    "longitude": "longitude",
+    "house_tenure": "house_tenure",
+    "floor_area_m2": "floor_area_m2",
+    "floor_material": "floor_material",
+    "wall_material": "wall_material",
+    "roof_material": "roof_material",
+    "toilet_facility": "toilet_facility",
+    "drinking_water": "drinking_water",
+    "lighting": "lighting",
+    "electricity_capacity": "electricity_capacity",
+    "cooking_fuel": "cooking_fuel",
+    "has_lpg_5kg_or_more": "has_lpg_5kg_or_more",
+    "has_refrigerator": "has_refrigerator",
+    "has_air_conditioner": "has_air_conditioner",
+    "has_water_heater": "has_water_heater",
+    "has_television": "has_television",
+    "has_gold_10g": "has_gold_10g",
+    "has_computer": "has_computer",
+    "has_smartphone": "has_smartphone",
+    "has_motorcycle": "has_motorcycle",
+    "has_car": "has_car",
+    "has_boat": "has_boat",
+    "owns_land": "owns_land",
+    "livestock_units": "livestock_units",
+    "expenditure_per_capita": "expenditure_per_capita",
+}
+_KEY_COLUMNS = {"nik", "kk_number", "full_name", "sex", "birth_date", "village_id", "rt", "rw"}
+
+
+def _dtype(model, name: str) -> pl.DataType:
+    field = model._meta.get_field(name)
+    kind = field.get_internal_type()
+    if kind == "BooleanField":
+        return pl.Boolean
+    if kind in {"FloatField"}:
+        return pl.Float64
+    if "Integer" in kind:
+        return pl.Int64
+    if kind == "DateField":
+        return pl.Date
+    return pl.String
+
+
+def read_survivorship_inputs() -> pl.DataFrame:
+    """Current records with every field survivorship needs, and their trust."""
+    sql = """
+        SELECT r.id AS unique_id, r.dataset_id, r.record_id, r.batch_id, d.precedence,
+               r.family_record_id, r.nik, r.kk_number, r.full_name, r.sex, r.birth_date,
+               r.village_id, r.rt, r.rw, r."values" AS record_values
+        FROM sources_sourcerecord r
+        JOIN sources_importbatch b ON b.id = r.batch_id
+        JOIN sources_sourcedataset d ON d.id = r.dataset_id
+        WHERE r.superseded_by_id IS NULL AND b.status = 'completed'
+    """
+    from padu.sources.models import ImportBatch
+
+    connection.ensure_connection()
+    frame = pl.read_database(sql, connection.connection, infer_schema_length=None)
+    names = dict(ImportBatch.objects.values_list("pk", "value_names"))
+    wanted = {
+        source: (Person if source in PERSON_FIELDS.values() else Family, golden)
+        for golden, source in {**PERSON_FIELDS, **FAMILY_FIELDS}.items()
+        if source not in _KEY_COLUMNS
+    }
+    extracted = []
+    for source, (model, golden) in wanted.items():
+        value = pl.lit(None, pl.String)
+        for batch_id, value_names in names.items():
+            if source in (value_names or []):
+                position = value_names.index(source)
+                value = (
+                    pl.when(pl.col("batch_id") == batch_id)
+                    .then(pl.col("record_values").str.json_path_match(f"$[{position}]"))
+                    .otherwise(value)
+                )
+        dtype = _dtype(model, golden)
+        if dtype == pl.Boolean:
+            value = value.replace_strict({"true": True, "false": False}, default=None)
+        elif dtype != pl.String:
+            value = value.cast(pl.Float64, strict=False).cast(dtype, strict=False)
+        extracted.append(value.alias(source))
+    blank = [
+        pl.when(pl.col(c).cast(pl.String).str.len_chars() > 0).then(pl.col(c)).alias(c)
+        for c in ("nik", "kk_number", "family_record_id", "full_name", "sex", "rt", "rw")
+    ]
+    return (
+        frame.with_columns(extracted)
+        .drop("record_values")
+        .with_columns(blank)
+        .with_columns(pl.col("birth_date").cast(pl.Date, strict=False))
+    )
+
+
+def _survive(frame: pl.DataFrame, group: str, fields: dict[str, str]) -> pl.DataFrame:
+    """One row per group: each field from its most trusted record that has a value, and
+    the record it came from (``origin_<field>``)."""
+    ranked = frame.sort(
+        [group, "precedence", "batch_id", "unique_id"], descending=[False, True, True, False]
+    )
+    aggregations = []
+    for golden, source in fields.items():
+        present = pl.col(source).is_not_null()
+        aggregations.append(pl.col(source).filter(present).first().alias(golden))
+        aggregations.append(pl.col("unique_id").filter(present).first().alias(f"origin_{golden}"))
+    return ranked.group_by(group, maintain_order=True).agg(aggregations)
+
+
+def golden_persons(records: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
+    """One row per cluster (``cluster_id``) with its surviving fields."""
+    return _survive(records.join(clusters, on="unique_id"), "cluster_id", PERSON_FIELDS)
+
+
+def households(records: pl.DataFrame, clusters: pl.DataFrame, db_api) -> pl.DataFrame:
+    """cluster_id -> household_id: people whose most trusted household records share a KK,
+    or a family id within one source, live together."""
+    from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+    keyed = (
+        records.join(clusters, on="unique_id")
+        .with_columns(
+            kk=pl.when(pl.col("kk_number").is_not_null()).then(pl.lit("kk:") + pl.col("kk_number")),
+            family=pl.when(pl.col("family_record_id").is_not_null()).then(
+                pl.format("fam:{}:{}", "dataset_id", "family_record_id")
+            ),
+        )
+        .filter(pl.col("kk").is_not_null() | pl.col("family").is_not_null())
+        .sort(["cluster_id", "precedence", "batch_id"], descending=[False, True, True])
+        .group_by("cluster_id", maintain_order=True)
+        .first()
+        .with_columns(key=pl.coalesce("kk", "family"))
+    )
+    edges = keyed.filter(pl.col("kk").is_not_null() & pl.col("family").is_not_null()).select(
+        pl.col("kk").alias("key_l"), pl.col("family").alias("key_r")
+    )
+    nodes = (
+        pl.concat(
+            [keyed.select(pl.col("kk").alias("key")), keyed.select(pl.col("family").alias("key"))]
+        )
+        .drop_nulls()
+        .unique()
+    )
+    components = cluster_pairwise_predictions_at_threshold(
+        nodes.to_arrow(), edges.to_arrow(), db_api, node_id_column_name="key"
+    )
+    component = pl.from_arrow(components.as_pyarrow_table()).select(
+        "key", pl.col("cluster_id").alias("household_id")
+    )
+    return (
+        keyed.select("cluster_id", "key")
+        .join(component, on="key")
+        .select("cluster_id", "household_id")
+    )
+
+
+def golden_families(
+    records: pl.DataFrame, clusters: pl.DataFrame, homes: pl.DataFrame
+) -> pl.DataFrame:
+    """One row per household with its surviving fields, the head's records first."""
+    members = records.join(clusters, on="unique_id").join(homes, on="cluster_id")
+    # The head's word on the household counts first, then trust and recency as usual.
+    members = members.with_columns(
+        precedence=pl.col("precedence")
+        + pl.when(pl.col("relationship") == "kepala").then(1000).otherwise(0)
+    )
+    return _survive(members, "household_id", FAMILY_FIELDS)
+
+
+def keep_ids(
+    groups: pl.DataFrame, group: str, previous: pl.DataFrame, previous_id: str
+) -> pl.DataFrame:
+    """Stable ids: each new group keeps the id most of its records had before, each old id
+    going to one group only (the one holding most of its records). ``groups`` maps
+    (dataset_id, record_id) to ``group``; ``previous`` maps them to ``previous_id``.
+    Returns group -> previous_id (null for groups that need a new id)."""
+    votes = (
+        groups.join(previous, on=["dataset_id", "record_id"])
+        .group_by(group, previous_id)
+        .len()
+        .sort(["len", group], descending=[True, False])
+    )
+    # Each old id goes to the group with most of its records …
+    claims = votes.unique(previous_id, keep="first", maintain_order=True)
+    # … and each group takes its strongest claim.
+    chosen = claims.unique(group, keep="first", maintain_order=True).select(group, previous_id)
+    return groups.select(group).unique().join(chosen, on=group, how="left")
