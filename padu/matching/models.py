@@ -117,3 +117,37 @@ class MatchDecision(models.Model):
     def __str__(self) -> str:
         verdict = "sama" if self.same else "berbeda"
         return f"{self.left_record_id} / {self.right_record_id}: {verdict}"
+
+
+class RecordLink(models.Model):
+    """The golden person and family a source record belongs to, by the record's stable key
+    (dataset and record id), so that the next run can keep everyone's ids."""
+
+    dataset = models.ForeignKey(
+        "sources.SourceDataset", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    record_id = models.CharField(max_length=64)
+    source_record = models.ForeignKey(
+        "sources.SourceRecord",
+        on_delete=models.DO_NOTHING,
+        related_name="links",
+        db_constraint=False,
+        help_text=_("versi rekaman yang berlaku"),
+    )
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.CASCADE, related_name="record_links"
+    )
+    family = models.ForeignKey(
+        "registry.Family", on_delete=models.CASCADE, related_name="record_links", db_index=False
+    )
+    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = _("tautan rekaman")
+        verbose_name_plural = _("tautan rekaman")
+        constraints = [
+            models.UniqueConstraint(fields=["dataset", "record_id"], name="one_link_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dataset_id}:{self.record_id} → {self.person_id}"

@@ -12,6 +12,7 @@ from .choices import PairStatus, RunStatus
 from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link
 from .features import features, read_current_records
 from .models import LinkageRun, MatchDecision, MatchPair
+from .records import write_golden_records
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ def _store(run: LinkageRun, records: pl.DataFrame, linkage: Linkage) -> None:
     )
     # Pairs queued by earlier runs and still undecided are replaced by this run's.
     MatchPair.objects.filter(status=PairStatus.PENDING).exclude(run=run).delete()
+    write_golden_records(run, linkage.clusters, actor=run.started_by)
     LinkageRun.objects.filter(pk=run.pk).update(
         status=RunStatus.COMPLETED,
         finished_at=timezone.now(),

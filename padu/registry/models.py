@@ -110,6 +110,12 @@ class Family(models.Model):
         help_text=_("hasil pencacahan, bila diketahui; selain itu diprediksi oleh PMT"),
     )
 
+    origins = models.JSONField(
+        _("asal data"),
+        default=dict,
+        blank=True,
+        help_text=_("untuk tiap kolom: rekaman sumber asal nilainya"),
+    )
     lifecycle = models.CharField(
         _("status"),
         max_length=10,
@@ -191,6 +197,12 @@ class Person(models.Model):
     )
     is_pregnant = models.BooleanField(_("sedang hamil"), null=True, blank=True)
 
+    origins = models.JSONField(
+        _("asal data"),
+        default=dict,
+        blank=True,
+        help_text=_("untuk tiap kolom: rekaman sumber asal nilainya"),
+    )
     lifecycle = models.CharField(
         _("status"), max_length=10, choices=c.Lifecycle.choices, default=c.Lifecycle.ACTIVE
     )

@@ -56,3 +56,34 @@ def test_a_decision_is_honoured_by_the_next_run(city):
     assert cluster[pair.left_id] == cluster[pair.right_id]
     assert not MatchPair.objects.filter(run=again, left=pair.left, right=pair.right).exists()
     assert MatchPair.objects.get(pk=pair.pk).status == PairStatus.SAME
+
+
+def test_golden_records_follow_the_clusters_and_keep_their_ids(city):
+    from padu.matching.models import RecordLink
+    from padu.registry.models import Family, Person
+
+    run, linkage = run_matching(actor=None, u_pairs=2e5)
+    assert Person.objects.count() == linkage.clusters["cluster_id"].n_unique()
+    assert RecordLink.objects.count() == run.records
+
+    links = pl.DataFrame(
+        list(RecordLink.objects.values("dataset__name", "record_id", "person_id", "family_id"))
+    ).rename({"dataset__name": "source_dataset"})
+    truth = with_truth(links, city / "truth")
+    persons = pairwise_accuracy(truth, "person_id", "person_id_right")
+    families = pairwise_accuracy(truth, "family_id", "family_id_right")
+    assert persons.precision >= 0.99 and persons.recall >= 0.98
+    assert families.precision >= 0.97 and families.recall >= 0.97
+
+    # Every golden field knows its source record.
+    someone = Person.objects.exclude(nik="").first()
+    origin = someone.origins["nik"]
+    assert RecordLink.objects.filter(source_record_id=origin, person=someone).exists()
+    assert Family.objects.filter(members=someone).get().village_id
+
+    # A second run over the same records changes nobody's id.
+    before = dict(RecordLink.objects.values_list("record_id", "person_id"))
+    run_matching(actor=None, u_pairs=2e5)
+    after = dict(RecordLink.objects.values_list("record_id", "person_id"))
+    assert before == after
+    assert Person.objects.count() == linkage.clusters["cluster_id"].n_unique()

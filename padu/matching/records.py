@@ -1,0 +1,229 @@
+"""Writing golden persons and families from the survivorship frames: new ones in bulk,
+changed ones updated, everyone keeping their id where their records stay together."""
+
+from dataclasses import dataclass
+
+import polars as pl
+from django.core.management.color import no_style
+from django.db import connection, models
+from django.utils import timezone
+from splink import DuckDBAPI
+
+from padu.core.bulk import bulk_insert
+from padu.core.history import record_bulk_change
+from padu.registry.choices import Lifecycle
+from padu.registry.models import Family, Person
+
+from .golden import (
+    FAMILY_FIELDS,
+    PERSON_FIELDS,
+    golden_families,
+    golden_persons,
+    households,
+    keep_ids,
+    read_survivorship_inputs,
+)
+from .models import LinkageRun, RecordLink
+
+
+@dataclass
+class GoldenSummary:
+    persons_created: int = 0
+    persons_updated: int = 0
+    persons_merged: int = 0
+    families_created: int = 0
+    families_updated: int = 0
+    links: int = 0
+
+
+def _previous_links() -> pl.DataFrame:
+    rows = list(RecordLink.objects.values_list("dataset_id", "record_id", "person_id", "family_id"))
+    return pl.DataFrame(
+        rows,
+        schema={
+            "dataset_id": pl.Int64,
+            "record_id": pl.String,
+            "person_id": pl.Int64,
+            "family_id": pl.Int64,
+        },
+        orient="row",
+    )
+
+
+def _new_ids(model: type[models.Model], count: int) -> pl.Series:
+    """Ids for rows written in bulk; the sequence is moved past them afterwards."""
+    start = (model.objects.aggregate(top=models.Max("pk"))["top"] or 0) + 1
+    return pl.int_range(start, start + count, eager=True, dtype=pl.Int64)
+
+
+def _reset_sequences(*models_: type[models.Model]) -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models_))
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def _column_frame(model: type[models.Model], frame: pl.DataFrame, now) -> pl.DataFrame:
+    """Every concrete column of ``model``, from ``frame`` where present, else its default;
+    nulls become the default where the column may not be null."""
+    columns = []
+    for field in model._meta.concrete_fields:
+        name = field.attname
+        if name in frame.columns:
+            value = pl.col(name)
+        elif isinstance(field, models.DateTimeField):
+            value = pl.lit(now)
+        else:
+            default = field.get_default()
+            value = pl.lit(default if not isinstance(default, dict) else "{}")
+        if not field.null and name in frame.columns:
+            default = field.get_default()
+            if default is not None and not isinstance(default, dict):
+                value = value.fill_null(pl.lit(default))
+        columns.append(value.alias(name))
+    return frame.select(columns)
+
+
+def _origins(frame: pl.DataFrame, fields: dict[str, str]) -> pl.Expr:
+    origin = pl.struct([pl.col(f"origin_{f}").alias(f) for f in fields])
+    return origin.struct.json_encode().alias("origins")
+
+
+def write_golden_records(run: LinkageRun, clusters: pl.DataFrame, *, actor) -> GoldenSummary:
+    """Golden persons and families from a run's clusters. Call inside a transaction."""
+    summary = GoldenSummary()
+    now = timezone.now()
+    records = read_survivorship_inputs()
+    persons = golden_persons(records, clusters)
+    homes = households(records, clusters, DuckDBAPI())
+    alone = clusters.select("cluster_id").unique().join(homes, on="cluster_id", how="anti")
+    homes = pl.concat([homes, alone.with_columns(household_id=pl.format("solo:{}", "cluster_id"))])
+    families = golden_families(records, clusters, homes).filter(pl.col("village_id").is_not_null())
+
+    keys = records.select("unique_id", "dataset_id", "record_id").join(clusters, on="unique_id")
+    keys = keys.join(homes, on="cluster_id")
+    previous = _previous_links()
+    person_ids = keep_ids(
+        keys, "cluster_id", previous.select("dataset_id", "record_id", "person_id"), "person_id"
+    )
+    family_ids = keep_ids(
+        keys, "household_id", previous.select("dataset_id", "record_id", "family_id"), "family_id"
+    )
+
+    families = families.join(family_ids, on="household_id", how="left")
+    families, summary.families_created, summary.families_updated = _write(
+        Family, families, FAMILY_FIELDS, "family_id", now
+    )
+    persons = (
+        persons.join(person_ids, on="cluster_id", how="left")
+        .join(homes, on="cluster_id")
+        .join(families.select("household_id", pl.col("id").alias("family_id")), on="household_id")
+    )
+    person_fields = {**PERSON_FIELDS, "family_id": "family_id"}
+    persons = persons.with_columns(origin_family_id=pl.lit(None, pl.Int64))
+    persons, summary.persons_created, summary.persons_updated = _write(
+        Person, persons, person_fields, "person_id", now
+    )
+    summary.persons_merged = _retire_merged(
+        previous,
+        keys.join(persons.select("cluster_id", pl.col("id").alias("now_id")), on="cluster_id"),
+    )
+    _reset_sequences(Family, Person)
+
+    links = keys.join(
+        persons.select("cluster_id", pl.col("id").alias("person_id"), "family_id"), on="cluster_id"
+    )
+    RecordLink.objects.all().delete()
+    bulk_insert(
+        RecordLink._meta.db_table,
+        ["dataset_id", "record_id", "source_record_id", "person_id", "family_id", "run_id"],
+        links.select(
+            "dataset_id",
+            "record_id",
+            pl.col("unique_id").alias("source_record_id"),
+            "person_id",
+            "family_id",
+            pl.lit(run.pk, pl.Int64).alias("run_id"),
+        ),
+    )
+    summary.links = links.height
+    record_bulk_change(
+        Person, actor=actor, summary=summary.__dict__, origin=f"pencocokan #{run.pk}"
+    )
+    return summary
+
+
+def _write(model, frame: pl.DataFrame, fields: dict[str, str], kept: str, now):
+    """Create the rows without a kept id; update the kept ones whose values changed.
+    Returns the frame with its final ``id``, and the counts created and updated."""
+    names = list(fields)
+    new = frame.filter(pl.col(kept).is_null())
+    new = new.with_columns(id=_new_ids(model, new.height) if new.height else pl.lit(None, pl.Int64))
+    if new.height:
+        rows = new.with_columns(_origins(new, fields))
+        bulk_insert(
+            model._meta.db_table,
+            [f.attname for f in model._meta.concrete_fields],
+            _column_frame(model, rows.select(["id", *names, "origins"]), now),
+        )
+    old = frame.filter(pl.col(kept).is_not_null()).with_columns(pl.col(kept).alias("id"))
+    updated = _update_changed(model, old, names, fields)
+    return pl.concat([new, old], how="diagonal_relaxed"), new.height, updated
+
+
+def _update_changed(model, frame: pl.DataFrame, names: list[str], fields) -> int:
+    if frame.height == 0:
+        return 0
+    current = pl.DataFrame(
+        list(model.objects.filter(pk__in=frame["id"].to_list()).values("id", *names)),
+        infer_schema_length=None,
+    )
+    compared = frame.select(["id", *names]).join(current, on="id", suffix="_db")
+    changed_ids = []
+    for name in names:
+        left, right = pl.col(name), pl.col(f"{name}_db")
+        if compared.schema[name] == pl.String or compared.schema.get(f"{name}_db") == pl.String:
+            left, right = left.cast(pl.String).fill_null(""), right.cast(pl.String).fill_null("")
+        changed_ids.append(compared.filter(left.ne_missing(right))["id"])
+    ids = pl.concat(changed_ids).unique() if changed_ids else pl.Series([], dtype=pl.Int64)
+    if ids.len() == 0:
+        return 0
+    rows = frame.filter(pl.col("id").is_in(ids.implode())).with_columns(_origins(frame, fields))
+    objects = []
+    for row in rows.iter_rows(named=True):
+        values = {n: (row[n] if row[n] is not None else _blank(model, n)) for n in names}
+        objects.append(
+            model(pk=row["id"], origins=pl.Series([row["origins"]]).str.json_decode()[0], **values)
+        )
+    model.objects.bulk_update(objects, [*names, "origins"], batch_size=1000)
+    model.objects.filter(pk__in=ids.to_list()).update(version=models.F("version") + 1)
+    return len(objects)
+
+
+def _blank(model, name: str):
+    field = model._meta.get_field(
+        name.removesuffix("_id") if name.endswith("_id") and name != "kk_number" else name
+    )
+    return None if field.null else field.get_default()
+
+
+def _retire_merged(previous: pl.DataFrame, now: pl.DataFrame) -> int:
+    """Persons whose records now belong to someone else are merged into that person."""
+    if previous.height == 0:
+        return 0
+    kept = set(now["now_id"].to_list())
+    moved = (
+        previous.join(
+            now.select("dataset_id", "record_id", "now_id"), on=["dataset_id", "record_id"]
+        )
+        .filter(~pl.col("person_id").is_in(list(kept)))
+        .group_by("person_id", "now_id")
+        .len()
+        .sort("len", descending=True)
+        .unique("person_id", keep="first")
+    )
+    for person_id, now_id, _ in moved.iter_rows():
+        Person.objects.filter(pk=person_id).update(
+            lifecycle=Lifecycle.MERGED, merged_into_id=now_id, version=models.F("version") + 1
+        )
+    return moved.height
