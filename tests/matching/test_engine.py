@@ -87,3 +87,19 @@ def test_golden_records_follow_the_clusters_and_keep_their_ids(city):
     after = dict(RecordLink.objects.values_list("record_id", "person_id"))
     assert before == after
     assert Person.objects.count() == linkage.clusters["cluster_id"].n_unique()
+
+
+def test_export_links_has_one_row_per_source_record(city, tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = tmp_path / "links.csv"
+    with pytest.raises(CommandError, match="padu match"):
+        call_command("export", "links", "--out", str(out))
+    run, _ = run_matching(actor=None, u_pairs=2e5)
+    call_command("export", "links", "--out", str(out), stdout=io.StringIO())
+    links = pl.read_csv(out, infer_schema_length=0)
+    assert links.columns == ["source", "source_record_id", "person_id", "family_id"]
+    assert links.height == run.records
+    assert set(links["source"]) == {"regsosek", "dtks", "p3ke"}
