@@ -1,12 +1,14 @@
 """Matching accuracy on the synthetic city against the generator's truth, beside the
 exact-NIK (and exact No KK) baseline most offices use (targets: person precision >= 0.995 and
-recall >= 0.99; family precision and recall >= 0.98).
+recall >= 0.99; family precision and recall >= 0.98), and the time and memory of import plus
+matching plus golden records (target for a million people: under 5 minutes and 6 GB).
 
     .venv/bin/python benchmarks/match_accuracy.py [--people 50000] [--region 33.74]
 """
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -74,8 +76,12 @@ def main() -> None:
         f"{args.people:,} people, {run.records:,} source records, {run.comparisons:,} comparisons, "
         f"{run.clusters:,} persons, {run.pairs_queued:,} pairs for review"
     )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    total = matched - started
     print(
-        f"import {imported - started:.1f} s, matching and golden records {matched - imported:.1f} s"
+        f"import {imported - started:.1f} s, matching and golden records "
+        f"{matched - imported:.1f} s, together {total:.1f} s, peak {peak:,.0f} MB "
+        f"[target < 300 s and < 6,144 MB: {'met' if total < 300 and peak < 6144 else 'MISSED'}]"
     )
     print("             Padu                         exact NIK / exact No KK")
     print("             precision  recall  F1        precision  recall  F1")

@@ -2,12 +2,15 @@ from django.core.management import call_command
 
 from padu.core.commands import PaduCommand
 from padu.core.demo import DEMO_PASSWORD, demo_dir, ensure_demo_accounts
+from padu.matching.choices import RunStatus
+from padu.matching.models import LinkageRun
+from padu.matching.services import run_matching
 from padu.regions.models import Region
 from padu.regions.services import EXPECTED_TOTAL, load_regions
 from padu.registry.models import Family
 from padu.sources.choices import BatchStatus
 from padu.sources.services import file_sha256, find_dataset, import_file
-from padu.synth.services import generate_region, load_truth_into_registry
+from padu.synth.services import generate_region
 
 
 class Command(PaduCommand):
@@ -25,9 +28,9 @@ class Command(PaduCommand):
 
     def handle(self, *args, **options):
         region, people, seed = options["region"], options["people"], options["seed"]
-        self.stdout.write("1/5 Menyiapkan basis data …")
+        self.stdout.write("1/6 Menyiapkan basis data …")
         call_command("migrate", verbosity=0)
-        self.stdout.write("2/5 Memuat wilayah Kemendagri …")
+        self.stdout.write("2/6 Memuat wilayah Kemendagri …")
         if Region.objects.count() != EXPECTED_TOTAL:
             with self.progress("Memuat wilayah") as progress:
                 load_regions(progress=progress)
@@ -36,7 +39,7 @@ class Command(PaduCommand):
         except Region.DoesNotExist as error:
             raise self.fail(f"wilayah {region!r} tidak dikenal") from error
         out = demo_dir(city.code, people, seed)
-        self.stdout.write(f"3/5 Membangkitkan {people:,} penduduk sintetis {city.name} …")
+        self.stdout.write(f"3/6 Membangkitkan {people:,} penduduk sintetis {city.name} …")
         if not (out / "manifest.json").exists():
             with self.progress("Membangkitkan") as progress:
                 generate_region(
@@ -47,15 +50,20 @@ class Command(PaduCommand):
                     p3ke_format="xlsx",
                     progress=progress,
                 )
-        self.stdout.write("4/5 Mengimpor ekspor DTKS, P3KE dan Regsosek …")
+        self.stdout.write("4/6 Mengimpor ekspor DTKS, P3KE dan Regsosek …")
         for source in ("regsosek", "dtks", "p3ke"):
             self._import(out, source)
-        # Until matching builds golden records from the sources, the registry is filled
-        # from the generator's truth.
-        if not Family.objects.filter(village__code__within=city.code).exists():
-            with self.progress("Memuat registri") as progress:
-                load_truth_into_registry(out, actor=None, progress=progress)
-        self.stdout.write("5/5 Membuat akun demo …")
+        if not LinkageRun.objects.filter(status=RunStatus.COMPLETED).exists():
+            self.stdout.write("5/6 Mencocokkan: satu orang, satu keluarga …")
+            with self.progress("Pencocokan") as progress:
+                run, _linkage = run_matching(actor=None, progress=progress)
+            if run.status != RunStatus.COMPLETED:
+                raise self.fail(run.message)
+            self.stdout.write(
+                f"    {run.records:,} rekaman → {run.clusters:,} orang; "
+                f"{run.pairs_queued:,} pasangan menunggu tinjauan"
+            )
+        self.stdout.write("6/6 Membuat akun demo …")
         accounts = ensure_demo_accounts(city.code)
         families = Family.objects.filter(village__code__within=city.code).count()
         self.stdout.write(self.style.SUCCESS(f"\nDemo siap: {city.name}, {families:,} keluarga."))
