@@ -7,5 +7,6 @@ urlpatterns = [
     path("akun/", include("padu.accounts.urls")),
     path("registri/", include("padu.registry.urls")),
     path("impor/", include("padu.sources.urls")),
+    path("pencocokan/", include("padu.matching.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -46,8 +46,9 @@ class User(AbstractUser):
         return self.is_superuser or self.role == Role.ADMIN
 
     @property
-    def can_manage_imports(self) -> bool:
-        """Taking source files in is the data custodian's job (and the admin's)."""
+    def can_manage_sources(self) -> bool:
+        """Taking source files in and matching them is the data custodian's job (and the
+        admin's)."""
         return self.is_active and (self.is_padu_admin or self.role == Role.DATA_CUSTODIAN)
 
 

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("menunggu")
     RUNNING = "running", _("berjalan")
     COMPLETED = "completed", _("selesai")
     FAILED = "failed", _("gagal")

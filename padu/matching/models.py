@@ -9,7 +9,7 @@ class LinkageRun(models.Model):
     """One matching run: its thresholds, the model it estimated, and what it found."""
 
     status = models.CharField(
-        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.RUNNING
+        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     message = models.TextField(_("pesan"), blank=True)
     started_by = models.ForeignKey(
@@ -48,6 +48,10 @@ class LinkageRun(models.Model):
         if self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
 
 
 class MatchPair(models.Model):
@@ -138,7 +142,7 @@ class RecordLink(models.Model):
         "registry.Person", on_delete=models.CASCADE, related_name="record_links"
     )
     family = models.ForeignKey(
-        "registry.Family", on_delete=models.CASCADE, related_name="record_links", db_index=False
+        "registry.Family", on_delete=models.CASCADE, related_name="record_links"
     )
     run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="+", db_index=False)
 

@@ -25,12 +25,38 @@ def run_matching(
     u_pairs: float = 5e6,
     progress: ProgressCallback = no_progress,
 ) -> tuple[LinkageRun, Linkage | None]:
-    """Link every current source record; queue the doubtful pairs for review."""
+    """Link every current source record, build the golden records, queue doubtful pairs."""
     run = LinkageRun.objects.create(
         started_by=actor if actor and actor.pk else None,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
+        status=RunStatus.RUNNING,
     )
+    return execute_run(run, u_pairs=u_pairs, progress=progress)
+
+
+def queue_matching(*, actor) -> LinkageRun:
+    """A run for the background worker (from the web page); one at a time."""
+    from .tasks import run_linkage  # the task module imports this one
+
+    with transaction.atomic():
+        active = LinkageRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
+        if active.exists():
+            return active.first()
+        run = LinkageRun.objects.create(
+            started_by=actor,
+            match_threshold=MATCH_THRESHOLD,
+            review_threshold=REVIEW_THRESHOLD,
+            status=RunStatus.QUEUED,
+        )
+        run_linkage.enqueue(run.pk)
+    return run
+
+
+def execute_run(
+    run: LinkageRun, *, u_pairs: float = 5e6, progress: ProgressCallback = no_progress
+) -> tuple[LinkageRun, Linkage | None]:
+    LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
 
     def report(done: int, total: int, label: str) -> None:
         LinkageRun.objects.filter(pk=run.pk).update(
@@ -44,12 +70,13 @@ def run_matching(
             return _finish(run, RunStatus.FAILED, "Belum ada rekaman sumber: impor dulu."), None
         linkage = link(
             [records],
-            match_threshold=match_threshold,
-            review_threshold=review_threshold,
+            match_threshold=run.match_threshold,
+            review_threshold=run.review_threshold,
             decisions=decisions_for(records),
             u_pairs=u_pairs,
             progress=report,
         )
+        report(4, 5, "Membangun data orang dan keluarga")
         _store(run, records, linkage)
     except Exception as error:  # keep the message for the user, the traceback for the log
         logger.exception("linkage run %s failed", run.pk)

@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView
 from padu.accounts.choices import AccessKind
 from padu.accounts.services import log_access
 from padu.core.history import history_of
+from padu.matching.models import RecordLink
 from padu.regions.codes import normalize_code
 from padu.regions.models import Region
 
@@ -76,6 +77,12 @@ class FamilyDetailView(LoginRequiredMixin, DetailView):
         context["photos"] = family.photos.all()
         context["regions"] = [*family.village.ancestors(), family.village]
         context["history"] = history_of(family)[:20]
+        # Every source record behind each member: where Padu's values came from.
+        context["sources"] = (
+            RecordLink.objects.filter(family=family)
+            .select_related("dataset", "person", "source_record__batch")
+            .order_by("person_id", "-dataset__precedence", "record_id")
+        )
         log_access(
             self.request.user,
             kind=AccessKind.VIEW,

@@ -37,7 +37,7 @@ ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
 
 class ImportAccessMixin(LoginRequiredMixin, UserPassesTestMixin):
     def test_func(self):
-        return self.request.user.can_manage_imports
+        return self.request.user.can_manage_sources
 
 
 class BatchMixin(ImportAccessMixin):

@@ -1,0 +1,12 @@
+"""Background matching, run by the database-backed worker (`padu manage db_worker`)."""
+
+from django_tasks import task
+
+from .models import LinkageRun
+from .services import execute_run
+
+
+@task()
+def run_linkage(run_id: int) -> dict:
+    run, _linkage = execute_run(LinkageRun.objects.get(pk=run_id))
+    return {"status": run.status, "clusters": run.clusters, "queued": run.pairs_queued}

@@ -1,0 +1,143 @@
+"""The data custodian's matching pages: run it, follow it, and work the review queue."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from padu.accounts.choices import AccessKind
+from padu.accounts.services import log_access
+from padu.sources.canonical import unique_headers
+from padu.sources.models import SourceRecord
+from padu.sources.views import ImportAccessMixin
+
+from .choices import PairStatus, RunStatus
+from .models import LinkageRun, MatchPair
+from .services import decide_pair, queue_matching
+
+ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class RunListView(ImportAccessMixin, ListView):
+    template_name = "matching/run_list.html"
+    context_object_name = "runs"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return LinkageRun.objects.select_related("started_by").order_by("-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active"] = LinkageRun.objects.filter(status__in=ACTIVE).first()
+        context["pending"] = MatchPair.objects.filter(status=PairStatus.PENDING).count()
+        return context
+
+
+class StartRunView(ImportAccessMixin, View):
+    def post(self, request):
+        queue_matching(actor=request.user)
+        messages.success(request, _("Pencocokan dimulai di latar belakang."))
+        return redirect("matching:run-list")
+
+
+class RunStatusView(ImportAccessMixin, DetailView):
+    """The progress block, polled by htmx; the page reloads when the run is done."""
+
+    template_name = "matching/_run_status.html"
+    context_object_name = "run"
+    model = LinkageRun
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.object.status not in ACTIVE and self.request.htmx:
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class ReviewListView(ImportAccessMixin, ListView):
+    template_name = "matching/review_list.html"
+    context_object_name = "pairs"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            MatchPair.objects.filter(status=PairStatus.PENDING)
+            .select_related("left__dataset", "right__dataset")
+            .order_by("-match_probability", "pk")
+        )
+
+
+class PairView(ImportAccessMixin, DetailView):
+    """Two records side by side, and why Padu thinks they are one person."""
+
+    template_name = "matching/pair.html"
+    context_object_name = "pair"
+
+    def get_queryset(self):
+        return MatchPair.objects.select_related(
+            "left__dataset", "left__batch", "right__dataset", "right__batch"
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        pair = self.object
+        left, right = pair.left, pair.right
+        context["rows"] = _side_by_side(left, right)
+        widest = max((abs(c["weight"]) for c in pair.contributions), default=1) or 1
+        context["reasons"] = [
+            {**c, "width": int(100 * abs(c["weight"]) / widest)} for c in pair.contributions
+        ]
+        log_access(
+            self.request.user,
+            kind=AccessKind.VIEW,
+            object_type="match_pair",
+            object_id=pair.pk,
+            request=self.request,
+        )
+        return context
+
+
+def _side_by_side(left: SourceRecord, right: SourceRecord) -> list[dict]:
+    keys = [
+        ("Sumber", "dataset"),
+        ("ID rekaman", "record_id"),
+        ("NIK", "nik"),
+        ("Nama", "full_name"),
+        ("Jenis kelamin", "sex"),
+        ("Tanggal lahir", "birth_date"),
+        ("No KK", "kk_number"),
+        ("Desa/kelurahan", "village_id"),
+        ("RT", "rt"),
+        ("RW", "rw"),
+    ]
+    rows = []
+    for label, name in keys:
+        a, b = getattr(left, name), getattr(right, name)
+        rows.append({"label": label, "left": a, "right": b, "same": str(a) == str(b)})
+    raw_left = dict(zip(unique_headers(left.batch.header), left.raw, strict=False))
+    raw_right = dict(zip(unique_headers(right.batch.header), right.raw, strict=False))
+    for label in ("ALAMAT", "NAMA IBU KANDUNG", "NAMA IBU"):
+        if label in raw_left or label in raw_right:
+            a, b = raw_left.get(label), raw_right.get(label)
+            rows.append({"label": label.title(), "left": a, "right": b, "same": a == b})
+    return rows
+
+
+class DecideView(ImportAccessMixin, View):
+    def post(self, request, pk):
+        pair = get_object_or_404(MatchPair.objects.select_related("left", "right"), pk=pk)
+        same = request.POST.get("verdict") == "same"
+        decide_pair(pair, same=same, actor=request.user, note=request.POST.get("note", "")[:300])
+        messages.success(
+            request,
+            _("Disimpan: orang yang sama.") if same else _("Disimpan: orang berbeda."),
+        )
+        following = (
+            MatchPair.objects.filter(status=PairStatus.PENDING)
+            .order_by("-match_probability", "pk")
+            .first()
+        )
+        if following:
+            return redirect("matching:pair", pk=following.pk)
+        return redirect("matching:review-list")
