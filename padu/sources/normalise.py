@@ -134,7 +134,8 @@ def name_key(expr: pl.Expr) -> pl.Expr:
 def id_reading(expr: pl.Expr) -> pl.Expr:
     """{digits, status} for a NIK or No KK cell: the column-wise twin of
     ``padu.registry.identity.read_id_number`` (a property test keeps the two identical)."""
-    raw = expr.cast(pl.String).str.strip_chars()
+    # Python's strip() also removes the separators \x1c-\x1f; Polars' does not.
+    raw = expr.cast(pl.String).str.replace_all(r"^[\s\x1c-\x1f]+|[\s\x1c-\x1f]+$", "")
     text = raw.str.strip_chars_start("'`")
     float_whole = text.str.extract(r"^([0-9]+)[.,]0+$", 1)
     text = pl.coalesce(float_whole, text)
