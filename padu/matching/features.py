@@ -66,41 +66,53 @@ COLUMNS = [
 ]
 
 
-def read_current_records() -> pl.DataFrame:
-    """Current source records with what matching needs, straight from the database."""
+_READ_BATCH = 200_000
+
+
+def read_current_records(value_fields: tuple[str, ...] = ("mother_name",)) -> pl.DataFrame:
+    """Current source records with their trust and the named normalised values, read from
+    the database 200,000 rows at a time (the JSON of a million rows never sits in memory
+    as Python objects). Values arrive as text; the caller casts them."""
     sql = """
-        SELECT r.id AS unique_id, d.name AS source_dataset, r.dataset_id, r.record_id, r.nik,
-               r.kk_number, r.family_record_id, r.name_key, r.sex, r.birth_date,
-               r.village_id, r.rt, r.rw, r.batch_id, r."values" AS record_values
+        SELECT r.id AS unique_id, d.name AS source_dataset, r.dataset_id, d.precedence,
+               r.batch_id, r.record_id, r.nik, r.kk_number, r.family_record_id,
+               r.full_name, r.name_key, r.sex, r.birth_date, r.village_id, r.rt, r.rw,
+               r."values" AS record_values
         FROM sources_sourcerecord r
         JOIN sources_importbatch b ON b.id = r.batch_id
         JOIN sources_sourcedataset d ON d.id = r.dataset_id
         WHERE r.superseded_by_id IS NULL AND b.status = 'completed'
     """
-    connection.ensure_connection()
-    frame = pl.read_database(sql, connection.connection, infer_schema_length=None)
-    names = _value_positions("mother_name")
-    mother = pl.lit(None, pl.String)
-    for batch_id, position in names.items():
-        mother = (
-            pl.when(pl.col("batch_id") == batch_id)
-            .then(pl.col("record_values").str.json_path_match(f"$[{position}]"))
-            .otherwise(mother)
-        )
-    return frame.with_columns(mother_name=mother).drop("record_values")
-
-
-def _value_positions(name: str) -> dict[int, int]:
-    """batch id -> index of a normalised value in its records' ``values`` arrays."""
     from padu.sources.models import ImportBatch
 
-    positions = {}
-    for batch_id, names in ImportBatch.objects.filter(value_names__isnull=False).values_list(
-        "pk", "value_names"
+    positions = {
+        batch_id: {name: names.index(name) for name in value_fields if name in (names or [])}
+        for batch_id, names in ImportBatch.objects.values_list("pk", "value_names")
+    }
+    connection.ensure_connection()
+    parts = []
+    for chunk in pl.read_database(
+        sql,
+        connection.connection,
+        iter_batches=True,
+        batch_size=_READ_BATCH,
+        infer_schema_length=None,
     ):
-        if name in (names or []):
-            positions[batch_id] = names.index(name)
-    return positions
+        for (batch_id,), rows in chunk.group_by("batch_id"):
+            where = positions.get(batch_id, {})
+            parts.append(
+                rows.with_columns(
+                    (
+                        pl.col("record_values").str.json_path_match(f"$[{where[name]}]")
+                        if name in where
+                        else pl.lit(None, pl.String)
+                    ).alias(name)
+                    for name in value_fields
+                ).drop("record_values")
+            )
+    if not parts:
+        return pl.DataFrame()
+    return pl.concat(parts, how="vertical_relaxed").sort("unique_id")
 
 
 def _tokens(column: str) -> pl.Expr:

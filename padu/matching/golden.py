@@ -8,7 +8,6 @@ source that shows a new KK moves them.
 """
 
 import polars as pl
-from django.db import connection
 
 from padu.registry.models import Family, Person
 
@@ -81,51 +80,32 @@ def _dtype(model, name: str) -> pl.DataType:
     return pl.String
 
 
-def read_survivorship_inputs() -> pl.DataFrame:
-    """Current records with every field survivorship needs, and their trust."""
-    sql = """
-        SELECT r.id AS unique_id, r.dataset_id, r.record_id, r.batch_id, d.precedence,
-               r.family_record_id, r.nik, r.kk_number, r.full_name, r.sex, r.birth_date,
-               r.village_id, r.rt, r.rw, r."values" AS record_values
-        FROM sources_sourcerecord r
-        JOIN sources_importbatch b ON b.id = r.batch_id
-        JOIN sources_sourcedataset d ON d.id = r.dataset_id
-        WHERE r.superseded_by_id IS NULL AND b.status = 'completed'
-    """
-    from padu.sources.models import ImportBatch
+#: The normalised values survivorship reads from each record's ``values``.
+VALUE_FIELDS = tuple(
+    source for source in {**PERSON_FIELDS, **FAMILY_FIELDS}.values() if source not in _KEY_COLUMNS
+)
 
-    connection.ensure_connection()
-    frame = pl.read_database(sql, connection.connection, infer_schema_length=None)
-    names = dict(ImportBatch.objects.values_list("pk", "value_names"))
-    wanted = {
-        source: (Person if source in PERSON_FIELDS.values() else Family, golden)
-        for golden, source in {**PERSON_FIELDS, **FAMILY_FIELDS}.items()
-        if source not in _KEY_COLUMNS
-    }
-    extracted = []
-    for source, (model, golden) in wanted.items():
-        value = pl.lit(None, pl.String)
-        for batch_id, value_names in names.items():
-            if source in (value_names or []):
-                position = value_names.index(source)
-                value = (
-                    pl.when(pl.col("batch_id") == batch_id)
-                    .then(pl.col("record_values").str.json_path_match(f"$[{position}]"))
-                    .otherwise(value)
-                )
-        dtype = _dtype(model, golden)
+
+def survivorship_inputs(records: pl.DataFrame) -> pl.DataFrame:
+    """Records (from features.read_current_records with VALUE_FIELDS) with every value in
+    its registry type and blanks as nulls."""
+    golden_of = {source: golden for golden, source in {**PERSON_FIELDS, **FAMILY_FIELDS}.items()}
+    typed = []
+    for source in VALUE_FIELDS:
+        model = Person if source in PERSON_FIELDS.values() else Family
+        dtype = _dtype(model, golden_of[source])
+        value = pl.col(source)
         if dtype == pl.Boolean:
             value = value.replace_strict({"true": True, "false": False}, default=None)
         elif dtype != pl.String:
             value = value.cast(pl.Float64, strict=False).cast(dtype, strict=False)
-        extracted.append(value.alias(source))
+        typed.append(value.alias(source))
     blank = [
         pl.when(pl.col(c).cast(pl.String).str.len_chars() > 0).then(pl.col(c)).alias(c)
         for c in ("nik", "kk_number", "family_record_id", "full_name", "sex", "rt", "rw")
     ]
     return (
-        frame.with_columns(extracted)
-        .drop("record_values")
+        records.with_columns(typed)
         .with_columns(blank)
         .with_columns(pl.col("birth_date").cast(pl.Date, strict=False))
     )

@@ -21,7 +21,7 @@ from .golden import (
     golden_persons,
     households,
     keep_ids,
-    read_survivorship_inputs,
+    survivorship_inputs,
 )
 from .models import LinkageRun, RecordLink
 
@@ -89,11 +89,14 @@ def _origins(frame: pl.DataFrame, fields: dict[str, str]) -> pl.Expr:
     return origin.struct.json_encode().alias("origins")
 
 
-def write_golden_records(run: LinkageRun, clusters: pl.DataFrame, *, actor) -> GoldenSummary:
-    """Golden persons and families from a run's clusters. Call inside a transaction."""
+def write_golden_records(
+    run: LinkageRun, records: pl.DataFrame, clusters: pl.DataFrame, *, actor
+) -> GoldenSummary:
+    """Golden persons and families from a run's clusters. Call inside a transaction.
+    ``records`` come from features.read_current_records(golden.VALUE_FIELDS)."""
     summary = GoldenSummary()
     now = timezone.now()
-    records = read_survivorship_inputs()
+    records = survivorship_inputs(records)
     persons = golden_persons(records, clusters)
     homes = households(records, clusters, DuckDBAPI())
     alone = clusters.select("cluster_id").unique().join(homes, on="cluster_id", how="anti")

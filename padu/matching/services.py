@@ -11,6 +11,7 @@ from padu.core.progress import ProgressCallback, no_progress
 from .choices import PairStatus, RunStatus
 from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link
 from .features import features, read_current_records
+from .golden import VALUE_FIELDS
 from .models import LinkageRun, MatchDecision, MatchPair
 from .records import write_golden_records
 
@@ -65,9 +66,10 @@ def execute_run(
         progress(done, total, label)
 
     try:
-        records = features(read_current_records())
-        if records.height < 2:
+        current = read_current_records(VALUE_FIELDS)
+        if current.height < 2:
             return _finish(run, RunStatus.FAILED, "Belum ada rekaman sumber: impor dulu."), None
+        records = features(current)
         linkage = link(
             [records],
             match_threshold=run.match_threshold,
@@ -77,7 +79,7 @@ def execute_run(
             progress=report,
         )
         report(4, 5, "Membangun data orang dan keluarga")
-        _store(run, records, linkage)
+        _store(run, records, current, linkage)
     except Exception as error:  # keep the message for the user, the traceback for the log
         logger.exception("linkage run %s failed", run.pk)
         return _finish(run, RunStatus.FAILED, f"Pencocokan gagal: {error}"), None
@@ -118,7 +120,7 @@ def decisions_for(records: pl.DataFrame) -> pl.DataFrame:
 
 
 @transaction.atomic
-def _store(run: LinkageRun, records: pl.DataFrame, linkage: Linkage) -> None:
+def _store(run: LinkageRun, records: pl.DataFrame, current: pl.DataFrame, linkage: Linkage) -> None:
     review = linkage.pairs.filter(pl.col("in_review"))
     decided = decisions_for(records)
     if decided.height:
@@ -151,7 +153,7 @@ def _store(run: LinkageRun, records: pl.DataFrame, linkage: Linkage) -> None:
     )
     # Pairs queued by earlier runs and still undecided are replaced by this run's.
     MatchPair.objects.filter(status=PairStatus.PENDING).exclude(run=run).delete()
-    write_golden_records(run, linkage.clusters, actor=run.started_by)
+    write_golden_records(run, current, linkage.clusters, actor=run.started_by)
     LinkageRun.objects.filter(pk=run.pk).update(
         status=RunStatus.COMPLETED,
         finished_at=timezone.now(),
