@@ -53,7 +53,8 @@ def test_a_run_started_on_the_page_runs_in_the_background(imported_city, client,
 def test_the_review_queue_shows_why_and_keeps_the_verdict(imported_city, client, custodian):
     from padu.matching.services import run_matching
 
-    run, _ = run_matching(actor=None, u_pairs=2e5)
+    # A demanding match threshold leaves plenty of pairs for review.
+    run, _ = run_matching(actor=None, u_pairs=2e5, match_threshold=0.999999)
     pair = MatchPair.objects.filter(run=run).first()
     assert pair is not None
     listing = client.get(reverse("matching:review-list")).content.decode()
