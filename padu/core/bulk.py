@@ -1,7 +1,65 @@
-"""Writing many rows at once, the fastest way each database offers."""
+"""Reading and writing many rows at once, the fastest way each database offers."""
+
+from collections.abc import Iterator
 
 import polars as pl
+import pyarrow as pa
 from django.db import connection
+
+_BATCH_ROWS = 200_000
+
+
+def read_batches(sql: str, rows: int = _BATCH_ROWS) -> Iterator[pl.DataFrame]:
+    """A query's rows as Polars frames of about ``rows`` rows each.
+
+    Through ADBC (Arrow straight from the database's C client: ten times faster than a
+    Python cursor, and no Python object per value) on its own connection, which sees
+    committed rows only. Inside a transaction, or on SQLite's in-memory test database, the
+    rows come through Django's connection instead.
+    """
+    settings = connection.settings_dict
+    name = str(settings["NAME"])
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if connection.in_atomic_block or in_memory:
+        connection.ensure_connection()
+        yield from pl.read_database(
+            sql,
+            connection.connection,
+            iter_batches=True,
+            batch_size=rows,
+            infer_schema_length=None,
+        )
+        return
+    if connection.vendor == "postgresql":
+        import adbc_driver_postgresql.dbapi as adbc
+
+        uri = _postgres_uri(settings)
+    else:
+        import adbc_driver_sqlite.dbapi as adbc
+
+        uri = name
+    with adbc.connect(uri) as adbc_connection, adbc_connection.cursor() as cursor:
+        cursor.execute(sql)
+        pending, count = [], 0
+        for batch in cursor.fetch_record_batch():
+            pending.append(batch)
+            count += batch.num_rows
+            if count >= rows:
+                yield pl.from_arrow(pa.Table.from_batches(pending))
+                pending, count = [], 0
+        if pending:
+            yield pl.from_arrow(pa.Table.from_batches(pending))
+
+
+def _postgres_uri(settings: dict) -> str:
+    from urllib.parse import quote
+
+    user = quote(settings.get("USER") or "")
+    password = quote(settings.get("PASSWORD") or "")
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings.get("HOST") or "localhost"
+    port = settings.get("PORT") or 5432
+    return f"postgresql://{auth}{host}:{port}/{settings['NAME']}"
 
 
 def bulk_insert(table: str, columns: list[str], frame: pl.DataFrame) -> None:

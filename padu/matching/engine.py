@@ -7,10 +7,13 @@ maximisation within blocks, each block leaving its own columns out.
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
+import duckdb
 import polars as pl
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
+from django.conf import settings
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
@@ -123,8 +126,28 @@ def padu_settings(dialect: str = "duckdb") -> SettingsCreator:
             cl.JaroWinklerAtThresholds("mother_key", [0.9]),
         ],
         additional_columns_to_retain=["source_dataset", "dataset_id", "record_id"],
-        # Each comparison's Bayes factor stays on the scored pairs, to show reviewers why.
+        # Each comparison's level and weight stay on the scored pairs, to show reviewers
+        # why (only those columns are taken out of DuckDB; see _pairs).
         retain_intermediate_calculation_columns=True,
+    )
+
+
+#: DuckDB may hold this much in memory; beyond it, it spills to disk.
+DUCKDB_MEMORY = "2.5GB"
+
+
+def duckdb_api() -> DuckDBAPI:
+    """Splink's DuckDB with a memory ceiling and a spill directory in Padu's data folder."""
+    spill = Path(settings.DATA_DIR) / "tmp" / "duckdb"
+    spill.mkdir(parents=True, exist_ok=True)
+    return DuckDBAPI(
+        duckdb.connect(
+            config={
+                "memory_limit": DUCKDB_MEMORY,
+                "temp_directory": str(spill),
+                "preserve_insertion_order": False,
+            }
+        )
     )
 
 
@@ -178,7 +201,7 @@ def link(
     """
     model = model or padu_model()
     steps = 5
-    db_api = DuckDBAPI()
+    db_api = duckdb_api()
     registered = [
         db_api.register(table.to_arrow(), dataset_display_name=f"records_{i}")
         for i, table in enumerate(tables)
@@ -201,7 +224,7 @@ def link(
             logger.warning("EM session %s skipped: %s", blocking, error)
     progress(2, steps, "Membandingkan pasangan")
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
-    pairs = _frame(predictions)
+    pairs = _pairs(predictions)
     counted = linker.blocking_analysis.count_comparisons_from_blocking_rules(
         record_sample_proportion=1.0
     )
@@ -252,6 +275,19 @@ def contributions(pairs: pl.DataFrame, model: dict) -> list[list[dict]]:
                 }
             )
     return out
+
+
+def _pairs(predictions) -> pl.DataFrame:
+    """The scored pairs with their levels and weights, without the compared values (the
+    review page reads the records themselves): a fraction of the memory."""
+    relation = predictions.as_duckdbpyrelation()
+    wanted = [
+        c
+        for c in relation.columns
+        if c in {"unique_id_l", "unique_id_r", "match_weight", "match_probability"}
+        or c.startswith(("gamma_", "mw_"))
+    ]
+    return pl.from_arrow(relation.select(*wanted).arrow())
 
 
 def _frame(table) -> pl.DataFrame:

@@ -7,7 +7,8 @@ apart so that "Siti Aminah" and "Siti Rahayu" are not taken for one person.
 """
 
 import polars as pl
-from django.db import connection
+
+from padu.core.bulk import read_batches
 
 #: Name tokens too common to tell people apart on their own (after the import's folding).
 GENERIC_TOKENS = [
@@ -66,13 +67,9 @@ COLUMNS = [
 ]
 
 
-_READ_BATCH = 200_000
-
-
 def read_current_records(value_fields: tuple[str, ...] = ("mother_name",)) -> pl.DataFrame:
-    """Current source records with their trust and the named normalised values, read from
-    the database 200,000 rows at a time (the JSON of a million rows never sits in memory
-    as Python objects). Values arrive as text; the caller casts them."""
+    """Current source records with their trust and the named normalised values (as text;
+    the caller casts them)."""
     sql = """
         SELECT r.id AS unique_id, d.name AS source_dataset, r.dataset_id, d.precedence,
                r.batch_id, r.record_id, r.nik, r.kk_number, r.family_record_id,
@@ -82,6 +79,7 @@ def read_current_records(value_fields: tuple[str, ...] = ("mother_name",)) -> pl
         JOIN sources_importbatch b ON b.id = r.batch_id
         JOIN sources_sourcedataset d ON d.id = r.dataset_id
         WHERE r.superseded_by_id IS NULL AND b.status = 'completed'
+        ORDER BY r.id
     """
     from padu.sources.models import ImportBatch
 
@@ -89,30 +87,34 @@ def read_current_records(value_fields: tuple[str, ...] = ("mother_name",)) -> pl
         batch_id: {name: names.index(name) for name in value_fields if name in (names or [])}
         for batch_id, names in ImportBatch.objects.values_list("pk", "value_names")
     }
-    connection.ensure_connection()
     parts = []
-    for chunk in pl.read_database(
-        sql,
-        connection.connection,
-        iter_batches=True,
-        batch_size=_READ_BATCH,
-        infer_schema_length=None,
-    ):
-        for (batch_id,), rows in chunk.group_by("batch_id"):
+    for chunk in read_batches(sql):
+        for (batch_id,), rows in chunk.group_by("batch_id", maintain_order=True):
             where = positions.get(batch_id, {})
+            # One decode per row (as text: the arrays mix strings, numbers and booleans),
+            # then each value by its position in this import batch.
+            cells = rows["record_values"].str.json_decode(pl.List(pl.String)).list
             parts.append(
-                rows.with_columns(
+                rows.drop("record_values").with_columns(
                     (
-                        pl.col("record_values").str.json_path_match(f"$[{where[name]}]")
+                        cells.get(where[name], null_on_oob=True)
                         if name in where
-                        else pl.lit(None, pl.String)
+                        else pl.repeat(None, rows.height, dtype=pl.String, eager=True)
                     ).alias(name)
                     for name in value_fields
-                ).drop("record_values")
+                )
             )
     if not parts:
         return pl.DataFrame()
-    return pl.concat(parts, how="vertical_relaxed").sort("unique_id")
+    # In id order, so that a run over the same records is the same run. Read in that order,
+    # the rows of one import batch stay together, so this sort is rarely needed (and it
+    # would double the memory of a million rows).
+    records = pl.concat(parts, how="vertical_relaxed")
+    if not records["unique_id"].is_sorted():
+        records = records.sort("unique_id")
+    if records.schema["birth_date"] == pl.String:  # SQLite through ADBC gives dates as text
+        records = records.with_columns(pl.col("birth_date").str.to_date(strict=False))
+    return records
 
 
 def _tokens(column: str) -> pl.Expr:

@@ -7,13 +7,13 @@ import polars as pl
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
-from splink import DuckDBAPI
 
 from padu.core.bulk import bulk_insert
 from padu.core.history import record_bulk_change
 from padu.registry.choices import Lifecycle
 from padu.registry.models import Family, Person
 
+from .engine import duckdb_api
 from .golden import (
     FAMILY_FIELDS,
     PERSON_FIELDS,
@@ -98,7 +98,7 @@ def write_golden_records(
     now = timezone.now()
     records = survivorship_inputs(records)
     persons = golden_persons(records, clusters)
-    homes = households(records, clusters, DuckDBAPI())
+    homes = households(records, clusters, duckdb_api())
     alone = clusters.select("cluster_id").unique().join(homes, on="cluster_id", how="anti")
     homes = pl.concat([homes, alone.with_columns(household_id=pl.format("solo:{}", "cluster_id"))])
     families = golden_families(records, clusters, homes).filter(pl.col("village_id").is_not_null())
