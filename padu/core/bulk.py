@@ -45,10 +45,17 @@ def read_batches(sql: str, rows: int = _BATCH_ROWS) -> Iterator[pl.DataFrame]:
             pending.append(batch)
             count += batch.num_rows
             if count >= rows:
-                yield pl.from_arrow(pa.Table.from_batches(pending))
+                yield _owned(pending)
                 pending, count = [], 0
         if pending:
-            yield pl.from_arrow(pa.Table.from_batches(pending))
+            yield _owned(pending)
+
+
+def _owned(batches: list[pa.RecordBatch]) -> pl.DataFrame:
+    """A frame whose memory is its own: the driver's buffers die with its connection, and
+    Polars would otherwise keep pointing into them."""
+    table = pa.Table.from_batches(batches)
+    return pl.from_arrow(table.take(pa.array(range(table.num_rows), pa.int64())))
 
 
 def _postgres_uri(settings: dict) -> str:
