@@ -74,7 +74,7 @@ def read_current_records(value_fields: tuple[str, ...] = ("mother_name",)) -> pl
         SELECT r.id AS unique_id, d.name AS source_dataset, r.dataset_id, d.precedence,
                r.batch_id, r.record_id, r.nik, r.kk_number, r.family_record_id,
                r.full_name, r.name_key, r.sex, r.birth_date, r.village_id, r.rt, r.rw,
-               r."values" AS record_values
+               CAST(r."values" AS TEXT) AS record_values
         FROM sources_sourcerecord r
         JOIN sources_importbatch b ON b.id = r.batch_id
         JOIN sources_sourcedataset d ON d.id = r.dataset_id
