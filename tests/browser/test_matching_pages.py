@@ -1,0 +1,44 @@
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from padu.accounts.choices import Role
+from padu.matching.choices import PairStatus
+from padu.matching.models import MatchDecision, MatchPair
+from padu.matching.services import run_matching
+from padu.sources.services import find_dataset, import_file
+from padu.synth.services import generate_region
+
+from .test_registry_pages import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    city = generate_region(region="33.74", people=3_000, seed=7, out_dir=tmp_path / "city")
+    for source in ("regsosek", "dtks", "p3ke"):
+        import_file(city.files[source], dataset=find_dataset(source), actor=None)
+    run_matching(actor=None, u_pairs=2e5, match_threshold=0.999999)
+    first = MatchPair.objects.filter(status=PairStatus.PENDING).order_by(
+        "-match_probability", "pk"
+    )[0]
+    make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
+    log_in(page, live_server, "walidata")
+
+    page.get_by_role("link", name="Pencocokan").click()
+    expect(page.locator("#runs")).to_contain_text("selesai")
+    page.get_by_role("link", name=re.compile("pasangan menunggu tinjauan")).click()
+    page.get_by_role("link", name="Tinjau").first.click()
+
+    expect(page.get_by_role("heading", name="Orang yang sama?")).to_be_visible()
+    expect(page.locator("#records")).to_contain_text(first.left.full_name)
+    expect(page.locator("#records")).to_contain_text(first.right.full_name)
+    expect(page.locator("#reasons")).to_contain_text("name")
+    page.get_by_role("button", name="Orang berbeda").click()
+
+    expect(page.get_by_text("Disimpan: orang berbeda.")).to_be_visible()
+    first.refresh_from_db()
+    assert first.status == PairStatus.DIFFERENT
+    assert MatchDecision.objects.filter(same=False).count() == 1
