@@ -6,13 +6,16 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from padu.core.choices import ChangeAction
+from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress
+from padu.registry.models import Person
 
 from .choices import PairStatus, RunStatus
 from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link
 from .features import features, read_current_records
-from .golden import VALUE_FIELDS
-from .models import LinkageRun, MatchDecision, MatchPair
+from .golden import PERSON_FIELDS, VALUE_FIELDS
+from .models import LinkageRun, MatchDecision, MatchPair, RecordLink
 from .records import write_golden_records
 
 logger = logging.getLogger(__name__)
@@ -188,3 +191,42 @@ def decide_pair(pair: MatchPair, *, same: bool, actor, note: str = "") -> MatchD
         status=PairStatus.SAME if same else PairStatus.DIFFERENT
     )
     return decision
+
+
+@transaction.atomic
+def split_record(link: RecordLink, *, actor) -> Person:
+    """Take a source record that was wrongly merged into a person out again: it becomes a
+    person of its own (in the same family), and every later run is told that it differs
+    from each record the person keeps."""
+    person = link.person
+    others = list(RecordLink.objects.filter(person=person).exclude(pk=link.pk))
+    if not others:
+        raise ValueError("Rekaman ini satu-satunya sumber orang tersebut; tidak ada yang dipisah.")
+    for other in others:
+        MatchDecision.objects.update_or_create(
+            left_dataset_id=link.dataset_id,
+            left_record_id=link.record_id,
+            right_dataset_id=other.dataset_id,
+            right_record_id=other.record_id,
+            defaults={"same": False, "note": "dipisah dari orang yang sama", "decided_by": actor},
+        )
+    record = link.source_record
+    values = {**record.fields, "nik": record.nik, "full_name": record.full_name, "sex": record.sex}
+    values["birth_date"] = record.birth_date
+    fields = {
+        golden: values[source]
+        for golden, source in PERSON_FIELDS.items()
+        if values.get(source) not in (None, "")
+    }
+    separated = Person.objects.create(
+        family_id=person.family_id, origins=dict.fromkeys(fields, record.pk), **fields
+    )
+    RecordLink.objects.filter(pk=link.pk).update(person=separated)
+    record_change(
+        separated,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        after={"dipisah_dari": person.pk, "rekaman": f"{link.dataset_id}:{link.record_id}"},
+        origin="pemisahan rekaman",
+    )
+    return separated

@@ -10,4 +10,5 @@ urlpatterns = [
     path("tinjau/", views.ReviewListView.as_view(), name="review-list"),
     path("tinjau/<int:pk>/", views.PairView.as_view(), name="pair"),
     path("tinjau/<int:pk>/putuskan/", views.DecideView.as_view(), name="pair-decide"),
+    path("tautan/<int:pk>/pisah/", views.SplitView.as_view(), name="split"),
 ]

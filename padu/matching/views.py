@@ -13,8 +13,8 @@ from padu.sources.models import SourceRecord
 from padu.sources.views import ImportAccessMixin
 
 from .choices import PairStatus, RunStatus
-from .models import LinkageRun, MatchPair
-from .services import decide_pair, queue_matching
+from .models import LinkageRun, MatchPair, RecordLink
+from .services import decide_pair, queue_matching, split_record
 
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
@@ -141,3 +141,24 @@ class DecideView(ImportAccessMixin, View):
         if following:
             return redirect("matching:pair", pk=following.pk)
         return redirect("matching:review-list")
+
+
+class SplitView(ImportAccessMixin, View):
+    """Take one source record out of a person it was wrongly merged into."""
+
+    def post(self, request, pk):
+        link = get_object_or_404(
+            RecordLink.objects.select_related("person", "source_record__batch"), pk=pk
+        )
+        family = link.family_id
+        try:
+            separated = split_record(link, actor=request.user)
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request,
+                _("Rekaman %(record)s kini orang tersendiri: %(name)s.")
+                % {"record": link.record_id, "name": separated.full_name},
+            )
+        return redirect("registry:family-detail", pk=family)

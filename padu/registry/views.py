@@ -1,3 +1,5 @@
+from collections import Counter
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.views.generic import DetailView, ListView
@@ -78,11 +80,15 @@ class FamilyDetailView(LoginRequiredMixin, DetailView):
         context["regions"] = [*family.village.ancestors(), family.village]
         context["history"] = history_of(family)[:20]
         # Every source record behind each member: where Padu's values came from.
-        context["sources"] = (
+        sources = list(
             RecordLink.objects.filter(family=family)
             .select_related("dataset", "person", "source_record__batch")
             .order_by("person_id", "-dataset__precedence", "record_id")
         )
+        context["sources"] = sources
+        # A record can be split off a person only while the person has others.
+        counts = Counter(link.person_id for link in sources)
+        context["splittable"] = {person for person, n in counts.items() if n > 1}
         log_access(
             self.request.user,
             kind=AccessKind.VIEW,

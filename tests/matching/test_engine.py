@@ -103,3 +103,33 @@ def test_export_links_has_one_row_per_source_record(city, tmp_path):
     assert links.columns == ["source", "source_record_id", "person_id", "family_id"]
     assert links.height == run.records
     assert set(links["source"]) == {"regsosek", "dtks", "p3ke"}
+
+
+def test_a_wrongly_merged_record_is_split_off_and_stays_apart(city, client, make_user):
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from padu.accounts.choices import Role
+    from padu.registry.models import Person
+
+    run_matching(actor=None, u_pairs=2e5)
+    person = (
+        Person.objects.annotate(n=Count("record_links")).filter(n__gte=2).order_by("pk").first()
+    )
+    link = person.record_links.order_by("pk").last()
+    client.force_login(make_user("walidata", Role.DATA_CUSTODIAN, "33.74"))
+    page = client.get(reverse("registry:family-detail", args=[person.family_id])).content.decode()
+    assert reverse("matching:split", args=[link.pk]) in page
+
+    client.post(reverse("matching:split", args=[link.pk]))
+    link.refresh_from_db()
+    assert link.person_id != person.pk
+    assert link.person.full_name == link.source_record.full_name
+    others = person.record_links.count()
+    assert MatchDecision.objects.filter(same=False).count() == others
+
+    # The next run keeps the record apart.
+    _, linkage = run_matching(actor=None, u_pairs=2e5)
+    cluster = dict(linkage.clusters.iter_rows())
+    kept = person.record_links.values_list("source_record_id", flat=True)
+    assert all(cluster[link.source_record_id] != cluster[record] for record in kept)
