@@ -43,29 +43,6 @@ NICKNAMES = {
     "sitti": "siti",
 }
 
-COLUMNS = [
-    "unique_id",
-    "source_dataset",
-    "dataset_id",
-    "record_id",
-    "nik",
-    "nik_prefix",
-    "name_key",
-    "first_token",
-    "core_key",
-    "core_tokens",
-    "birth_date",
-    "birth_date_swapped",
-    "birth_year",
-    "birth_month_day",
-    "sex",
-    "kk_number",
-    "village_id",
-    "rt_rw",
-    "district",
-    "mother_key",
-]
-
 
 def read_current_records(value_fields: tuple[str, ...] = ("mother_name",)) -> pl.DataFrame:
     """Current source records with their trust and the named normalised values (as text;

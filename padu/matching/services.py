@@ -73,16 +73,17 @@ def execute_run(
         if current.height < 2:
             return _finish(run, RunStatus.FAILED, "Belum ada rekaman sumber: impor dulu."), None
         records = features(current)
+        decisions = decisions_for(records)
         linkage = link(
             [records],
             match_threshold=run.match_threshold,
             review_threshold=run.review_threshold,
-            decisions=decisions_for(records),
+            decisions=decisions,
             u_pairs=u_pairs,
             progress=report,
         )
         report(4, 5, "Membangun data orang dan keluarga")
-        _store(run, records, current, linkage)
+        _store(run, current, linkage, decisions)
     except Exception as error:  # keep the message for the user, the traceback for the log
         logger.exception("linkage run %s failed", run.pk)
         return _finish(run, RunStatus.FAILED, f"Pencocokan gagal: {error}"), None
@@ -123,9 +124,8 @@ def decisions_for(records: pl.DataFrame) -> pl.DataFrame:
 
 
 @transaction.atomic
-def _store(run: LinkageRun, records: pl.DataFrame, current: pl.DataFrame, linkage: Linkage) -> None:
+def _store(run: LinkageRun, current: pl.DataFrame, linkage: Linkage, decided: pl.DataFrame) -> None:
     review = linkage.pairs.filter(pl.col("in_review"))
-    decided = decisions_for(records)
     if decided.height:
         keyed = decided.select(
             pl.min_horizontal("unique_id_l", "unique_id_r").alias("a"),
@@ -161,7 +161,7 @@ def _store(run: LinkageRun, records: pl.DataFrame, current: pl.DataFrame, linkag
         status=RunStatus.COMPLETED,
         finished_at=timezone.now(),
         model=linkage.model,
-        records=records.height,
+        records=current.height,
         comparisons=linkage.comparisons,
         clusters=linkage.clusters["cluster_id"].n_unique(),
         pairs_queued=review.height,
