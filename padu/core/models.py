@@ -37,3 +37,18 @@ class ChangeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.object_repr} ({self.changed_at:%Y-%m-%d %H:%M})"
+
+
+class Progress(models.Model):
+    """How far a piece of background work has come, for its page and its progress bar."""
+
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    progress_label = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0

@@ -23,6 +23,14 @@ def no_progress(done: int, total: int, label: str) -> None:
     return None
 
 
+def write_progress(work, done: int, total: int, label: str, **fields) -> None:
+    """Store how far a row of background work (a core.models.Progress) has come, with any
+    other ``fields`` to update at the same time."""
+    type(work).objects.filter(pk=work.pk).update(
+        progress_done=done, progress_total=total, progress_label=label[:100], **fields
+    )
+
+
 @contextmanager
 def progress_bar(description: str, *, enabled: bool = True) -> Iterator[ProgressCallback]:
     """A Rich progress bar as a ProgressCallback; silent when not enabled (e.g. in tests)."""

@@ -2,10 +2,12 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.models import Progress
+
 from .choices import PairStatus, RunStatus
 
 
-class LinkageRun(models.Model):
+class LinkageRun(Progress):
     """One matching run: its thresholds, the model it estimated, and what it found."""
 
     status = models.CharField(
@@ -31,9 +33,6 @@ class LinkageRun(models.Model):
     comparisons = models.PositiveBigIntegerField(_("pasangan dibandingkan"), default=0)
     clusters = models.PositiveIntegerField(_("kelompok (orang)"), default=0)
     pairs_queued = models.PositiveIntegerField(_("pasangan untuk ditinjau"), default=0)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
-    progress_label = models.CharField(max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("proses pencocokan")
@@ -48,10 +47,6 @@ class LinkageRun(models.Model):
         if self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
 
 
 class MatchPair(models.Model):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from padu.core.choices import ChangeAction
 from padu.core.history import record_change
-from padu.core.progress import ProgressCallback, no_progress
+from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.registry.models import Person
 
 from .choices import PairStatus, RunStatus
@@ -63,9 +63,7 @@ def execute_run(
     LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
 
     def report(done: int, total: int, label: str) -> None:
-        LinkageRun.objects.filter(pk=run.pk).update(
-            progress_done=done, progress_total=total, progress_label=label[:100]
-        )
+        write_progress(run, done, total, label)
         progress(done, total, label)
 
     try:

@@ -7,10 +7,11 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from padu.accounts.choices import AccessKind
+from padu.accounts.mixins import DataCustodianRequiredMixin
 from padu.accounts.services import log_access
+from padu.core.views import PolledStatusView
 from padu.sources.canonical import unique_headers
 from padu.sources.models import SourceRecord
-from padu.sources.views import ImportAccessMixin
 
 from .choices import PairStatus, RunStatus
 from .models import LinkageRun, MatchPair, RecordLink
@@ -19,7 +20,7 @@ from .services import decide_pair, queue_matching, split_record
 ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
-class RunListView(ImportAccessMixin, ListView):
+class RunListView(DataCustodianRequiredMixin, ListView):
     template_name = "matching/run_list.html"
     context_object_name = "runs"
     paginate_by = 20
@@ -34,28 +35,21 @@ class RunListView(ImportAccessMixin, ListView):
         return context
 
 
-class StartRunView(ImportAccessMixin, View):
+class StartRunView(DataCustodianRequiredMixin, View):
     def post(self, request):
         queue_matching(actor=request.user)
         messages.success(request, _("Pencocokan dimulai di latar belakang."))
         return redirect("matching:run-list")
 
 
-class RunStatusView(ImportAccessMixin, DetailView):
-    """The progress block, polled by htmx; the page reloads when the run is done."""
-
+class RunStatusView(DataCustodianRequiredMixin, PolledStatusView):
     template_name = "matching/_run_status.html"
     context_object_name = "run"
     model = LinkageRun
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        if self.object.status not in ACTIVE and self.request.htmx:
-            response["HX-Refresh"] = "true"
-        return response
+    active_statuses = ACTIVE
 
 
-class ReviewListView(ImportAccessMixin, ListView):
+class ReviewListView(DataCustodianRequiredMixin, ListView):
     template_name = "matching/review_list.html"
     context_object_name = "pairs"
     paginate_by = 25
@@ -68,7 +62,7 @@ class ReviewListView(ImportAccessMixin, ListView):
         )
 
 
-class PairView(ImportAccessMixin, DetailView):
+class PairView(DataCustodianRequiredMixin, DetailView):
     """Two records side by side, and why Padu thinks they are one person."""
 
     template_name = "matching/pair.html"
@@ -124,7 +118,7 @@ def _side_by_side(left: SourceRecord, right: SourceRecord) -> list[dict]:
     return rows
 
 
-class DecideView(ImportAccessMixin, View):
+class DecideView(DataCustodianRequiredMixin, View):
     def post(self, request, pk):
         pair = get_object_or_404(MatchPair.objects.select_related("left", "right"), pk=pk)
         same = request.POST.get("verdict") == "same"
@@ -143,7 +137,7 @@ class DecideView(ImportAccessMixin, View):
         return redirect("matching:review-list")
 
 
-class SplitView(ImportAccessMixin, View):
+class SplitView(DataCustodianRequiredMixin, View):
     """Take one source record out of a person it was wrongly merged into."""
 
     def post(self, request, pk):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.models import Progress
+
 from .canonical import unique_headers
 from .choices import BatchStatus, Severity, SourceKind
 
@@ -28,7 +30,7 @@ class SourceDataset(models.Model):
         return self.name
 
 
-class ImportBatch(models.Model):
+class ImportBatch(Progress):
     """One file taken in: who, when, what happened to every row."""
 
     dataset = models.ForeignKey(
@@ -77,9 +79,6 @@ class ImportBatch(models.Model):
     rows_duplicate = models.PositiveIntegerField(_("baris kembar"), default=0)
     records_created = models.PositiveIntegerField(_("rekaman baru"), default=0)
     records_updated = models.PositiveIntegerField(_("rekaman diperbarui"), default=0)
-    progress_done = models.PositiveIntegerField(default=0)
-    progress_total = models.PositiveIntegerField(default=0)
-    progress_label = models.CharField(max_length=100, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
 
@@ -96,10 +95,6 @@ class ImportBatch(models.Model):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
-
-    @property
-    def percent(self) -> int:
-        return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
 
 
 class SourceRecordQuerySet(models.QuerySet):

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from padu.core.bulk import bulk_insert
 from padu.core.history import record_bulk_change
-from padu.core.progress import ProgressCallback, no_progress
+from padu.core.progress import ProgressCallback, no_progress, write_progress
 
 from .canonical import FIELDS_BY_NAME, unique_headers
 from .choices import BatchStatus, Severity, SourceKind
@@ -150,12 +150,7 @@ class _Progress:
     report: ProgressCallback
 
     def __call__(self, done: int, total: int, label: str) -> None:
-        ImportBatch.objects.filter(pk=self.batch.pk).update(
-            progress_done=done,
-            progress_total=total,
-            progress_label=label[:100],
-            heartbeat_at=timezone.now(),
-        )
+        write_progress(self.batch, done, total, label, heartbeat_at=timezone.now())
         self.report(done, total, label)
         if ImportBatch.objects.filter(pk=self.batch.pk, cancel_requested=True).exists():
             raise ImportCancelled()

@@ -6,7 +6,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,7 +14,9 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from padu.accounts.choices import AccessKind
+from padu.accounts.mixins import DataCustodianRequiredMixin
 from padu.accounts.services import log_access
+from padu.core.views import PolledStatusView
 
 from .choices import BatchStatus, Severity
 from .forms import MappingForm, UploadForm
@@ -35,19 +36,14 @@ ISSUES_PER_PAGE = 50
 ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
 
 
-class ImportAccessMixin(LoginRequiredMixin, UserPassesTestMixin):
-    def test_func(self):
-        return self.request.user.can_manage_sources
-
-
-class BatchMixin(ImportAccessMixin):
+class BatchMixin(DataCustodianRequiredMixin):
     def get_batch(self) -> ImportBatch:
         return get_object_or_404(
             ImportBatch.objects.select_related("dataset", "imported_by"), pk=self.kwargs["pk"]
         )
 
 
-class BatchListView(ImportAccessMixin, ListView):
+class BatchListView(DataCustodianRequiredMixin, ListView):
     template_name = "sources/batch_list.html"
     context_object_name = "batches"
     paginate_by = 25
@@ -70,7 +66,7 @@ def _stored_upload(upload) -> Iterator[Path | None]:
         yield path
 
 
-class UploadView(ImportAccessMixin, FormView):
+class UploadView(DataCustodianRequiredMixin, FormView):
     template_name = "sources/upload.html"
     form_class = UploadForm
 
@@ -147,25 +143,13 @@ class BatchDetailView(BatchMixin, DetailView):
         return context
 
 
-class BatchStatusView(BatchMixin, DetailView):
-    """The progress block, polled by htmx; once the batch is done the page reloads."""
-
+class BatchStatusView(BatchMixin, PolledStatusView):
     template_name = "sources/_batch_status.html"
     context_object_name = "batch"
+    active_statuses = ACTIVE
 
     def get_object(self, queryset=None):
         return self.get_batch()
-
-    def render_to_response(self, context, **kwargs):
-        response = super().render_to_response(context, **kwargs)
-        if self.object.status not in ACTIVE and self.request.htmx:
-            response["HX-Refresh"] = "true"
-        return response
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["active"] = self.object.status in ACTIVE
-        return context
 
 
 class CommitView(BatchMixin, View):

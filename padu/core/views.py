@@ -1,0 +1,20 @@
+from django.views.generic import DetailView
+
+
+class PolledStatusView(DetailView):
+    """The progress block of background work, polled by htmx; when the work is done the
+    whole page reloads (into its report)."""
+
+    #: Statuses in which the work is still queued or running.
+    active_statuses: tuple = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active"] = self.object.status in self.active_statuses
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        if self.object.status not in self.active_statuses and self.request.htmx:
+            response["HX-Refresh"] = "true"
+        return response
