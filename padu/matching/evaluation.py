@@ -5,9 +5,6 @@ from pathlib import Path
 
 import polars as pl
 
-#: Dataset names in Padu and source names in the generator's truth files.
-SOURCE_NAMES = {"Regsosek": "regsosek", "DTKS": "dtks", "P3KE": "p3ke"}
-
 
 @dataclass
 class Accuracy:
@@ -42,6 +39,8 @@ def with_truth(records: pl.DataFrame, truth_dir: Path) -> pl.DataFrame:
         Path(truth_dir) / "source_rows.csv",
         schema_overrides={"record_id": pl.String, "person_id": pl.Int64, "family_id": pl.Int64},
     )
-    return records.with_columns(source=pl.col("source_dataset").replace(SOURCE_NAMES)).join(
+    # Sources are named in lower case, as `padu export links` names them.
+    source = pl.col("source_dataset").str.to_lowercase()
+    return records.with_columns(source=source).join(
         truth.select("source", "record_id", "person_id", "family_id"), on=["source", "record_id"]
     )
