@@ -84,7 +84,7 @@ def _column_frame(model: type[models.Model], frame: pl.DataFrame, now) -> pl.Dat
     return frame.select(columns)
 
 
-def _origins(frame: pl.DataFrame, fields: dict[str, str]) -> pl.Expr:
+def _origins(fields: dict[str, str]) -> pl.Expr:
     origin = pl.struct([pl.col(f"origin_{f}").alias(f) for f in fields])
     return origin.struct.json_encode().alias("origins")
 
@@ -163,7 +163,7 @@ def _write(model, frame: pl.DataFrame, fields: dict[str, str], kept: str, now):
     new = frame.filter(pl.col(kept).is_null())
     new = new.with_columns(id=_new_ids(model, new.height) if new.height else pl.lit(None, pl.Int64))
     if new.height:
-        rows = new.with_columns(_origins(new, fields))
+        rows = new.with_columns(_origins(fields))
         bulk_insert(
             model._meta.db_table,
             [f.attname for f in model._meta.concrete_fields],
@@ -191,22 +191,19 @@ def _update_changed(model, frame: pl.DataFrame, names: list[str], fields) -> int
     ids = pl.concat(changed_ids).unique() if changed_ids else pl.Series([], dtype=pl.Int64)
     if ids.len() == 0:
         return 0
-    rows = frame.filter(pl.col("id").is_in(ids.implode())).with_columns(_origins(frame, fields))
     objects = []
-    for row in rows.iter_rows(named=True):
+    for row in frame.filter(pl.col("id").is_in(ids.implode())).iter_rows(named=True):
         values = {n: (row[n] if row[n] is not None else _blank(model, n)) for n in names}
-        objects.append(
-            model(pk=row["id"], origins=pl.Series([row["origins"]]).str.json_decode()[0], **values)
-        )
+        origins = {n: row[f"origin_{n}"] for n in fields}
+        objects.append(model(pk=row["id"], origins=origins, **values))
     model.objects.bulk_update(objects, [*names, "origins"], batch_size=1000)
     model.objects.filter(pk__in=ids.to_list()).update(version=models.F("version") + 1)
     return len(objects)
 
 
-def _blank(model, name: str):
-    field = model._meta.get_field(
-        name.removesuffix("_id") if name.endswith("_id") and name != "kk_number" else name
-    )
+def _blank(model, attname: str):
+    """What an empty value is stored as in a column (``attname``: "village_id", not "village")."""
+    field = next(f for f in model._meta.concrete_fields if f.attname == attname)
     return None if field.null else field.get_default()
 
 

@@ -81,9 +81,15 @@ def test_golden_records_follow_the_clusters_and_keep_their_ids(city):
     assert RecordLink.objects.filter(source_record_id=origin, person=someone).exists()
     assert Family.objects.filter(members=someone).get().village_id
 
-    # A second run over the same records changes nobody's id.
+    # A second run over the same records changes nobody's id, and puts back a value that
+    # was changed behind the sources' back.
     before = dict(RecordLink.objects.values_list("record_id", "person_id"))
+    Person.objects.filter(pk=someone.pk).update(full_name="Nama Lain", education="")
     run_matching(actor=None, u_pairs=2e5)
+    restored = Person.objects.get(pk=someone.pk)
+    assert (restored.full_name, restored.education) == (someone.full_name, someone.education)
+    assert restored.version == someone.version + 1
+    assert restored.origins == someone.origins
     after = dict(RecordLink.objects.values_list("record_id", "person_id"))
     assert before == after
     assert Person.objects.count() == linkage.clusters["cluster_id"].n_unique()
