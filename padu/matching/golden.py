@@ -11,58 +11,58 @@ import polars as pl
 
 from padu.registry.models import Family, Person
 
-#: Golden fields and the source field each comes from.
-PERSON_FIELDS = {
-    "nik": "nik",
-    "full_name": "full_name",
-    "sex": "sex",
-    "birth_date": "birth_date",
-    "birth_place": "birth_place",
-    "relationship": "relationship",
-    "mother_name": "mother_name",
-    "marital_status": "marital_status",
-    "education": "education",
-    "school_participation": "school_participation",
-    "occupation": "occupation",
-    "work_status": "work_status",
-    "disability": "disability",
-    "chronic_illness": "chronic_illness",
-    "health_insurance": "health_insurance",
-    "is_pregnant": "is_pregnant",
-}
-FAMILY_FIELDS = {
-    "kk_number": "kk_number",
-    "village_id": "village_id",
-    "address": "address",
-    "rt": "rt",
-    "rw": "rw",
-    "latitude": "latitude",
-    "longitude": "longitude",
-    "house_tenure": "house_tenure",
-    "floor_area_m2": "floor_area_m2",
-    "floor_material": "floor_material",
-    "wall_material": "wall_material",
-    "roof_material": "roof_material",
-    "toilet_facility": "toilet_facility",
-    "drinking_water": "drinking_water",
-    "lighting": "lighting",
-    "electricity_capacity": "electricity_capacity",
-    "cooking_fuel": "cooking_fuel",
-    "has_lpg_5kg_or_more": "has_lpg_5kg_or_more",
-    "has_refrigerator": "has_refrigerator",
-    "has_air_conditioner": "has_air_conditioner",
-    "has_water_heater": "has_water_heater",
-    "has_television": "has_television",
-    "has_gold_10g": "has_gold_10g",
-    "has_computer": "has_computer",
-    "has_smartphone": "has_smartphone",
-    "has_motorcycle": "has_motorcycle",
-    "has_car": "has_car",
-    "has_boat": "has_boat",
-    "owns_land": "owns_land",
-    "livestock_units": "livestock_units",
-    "expenditure_per_capita": "expenditure_per_capita",
-}
+#: Golden fields, each read from the source field of the same name.
+PERSON_FIELDS = (
+    "nik",
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_place",
+    "relationship",
+    "mother_name",
+    "marital_status",
+    "education",
+    "school_participation",
+    "occupation",
+    "work_status",
+    "disability",
+    "chronic_illness",
+    "health_insurance",
+    "is_pregnant",
+)
+FAMILY_FIELDS = (
+    "kk_number",
+    "village_id",
+    "address",
+    "rt",
+    "rw",
+    "latitude",
+    "longitude",
+    "house_tenure",
+    "floor_area_m2",
+    "floor_material",
+    "wall_material",
+    "roof_material",
+    "toilet_facility",
+    "drinking_water",
+    "lighting",
+    "electricity_capacity",
+    "cooking_fuel",
+    "has_lpg_5kg_or_more",
+    "has_refrigerator",
+    "has_air_conditioner",
+    "has_water_heater",
+    "has_television",
+    "has_gold_10g",
+    "has_computer",
+    "has_smartphone",
+    "has_motorcycle",
+    "has_car",
+    "has_boat",
+    "owns_land",
+    "livestock_units",
+    "expenditure_per_capita",
+)
 _KEY_COLUMNS = {"nik", "kk_number", "full_name", "sex", "birth_date", "village_id", "rt", "rw"}
 
 
@@ -81,19 +81,16 @@ def _dtype(model, name: str) -> pl.DataType:
 
 
 #: The normalised values survivorship reads from each record's ``values``.
-VALUE_FIELDS = tuple(
-    source for source in {**PERSON_FIELDS, **FAMILY_FIELDS}.values() if source not in _KEY_COLUMNS
-)
+VALUE_FIELDS = tuple(name for name in (*PERSON_FIELDS, *FAMILY_FIELDS) if name not in _KEY_COLUMNS)
 
 
 def survivorship_inputs(records: pl.DataFrame) -> pl.DataFrame:
     """Records (from features.read_current_records with VALUE_FIELDS) with every value in
     its registry type and blanks as nulls."""
-    golden_of = {source: golden for golden, source in {**PERSON_FIELDS, **FAMILY_FIELDS}.items()}
     typed = []
     for source in VALUE_FIELDS:
-        model = Person if source in PERSON_FIELDS.values() else Family
-        dtype = _dtype(model, golden_of[source])
+        model = Person if source in PERSON_FIELDS else Family
+        dtype = _dtype(model, source)
         value = pl.col(source)
         if dtype == pl.Boolean:
             value = value.replace_strict({"true": True, "false": False}, default=None)
@@ -111,17 +108,17 @@ def survivorship_inputs(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _survive(frame: pl.DataFrame, group: str, fields: dict[str, str]) -> pl.DataFrame:
+def _survive(frame: pl.DataFrame, group: str, fields: tuple[str, ...]) -> pl.DataFrame:
     """One row per group: each field from its most trusted record that has a value, and
     the record it came from (``origin_<field>``)."""
     ranked = frame.sort(
         [group, "precedence", "batch_id", "unique_id"], descending=[False, True, True, False]
     )
     aggregations = []
-    for golden, source in fields.items():
-        present = pl.col(source).is_not_null()
-        aggregations.append(pl.col(source).filter(present).first().alias(golden))
-        aggregations.append(pl.col("unique_id").filter(present).first().alias(f"origin_{golden}"))
+    for name in fields:
+        present = pl.col(name).is_not_null()
+        aggregations.append(pl.col(name).filter(present).first())
+        aggregations.append(pl.col("unique_id").filter(present).first().alias(f"origin_{name}"))
     return ranked.group_by(group, maintain_order=True).agg(aggregations)
 
 

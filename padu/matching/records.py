@@ -84,7 +84,7 @@ def _column_frame(model: type[models.Model], frame: pl.DataFrame, now) -> pl.Dat
     return frame.select(columns)
 
 
-def _origins(fields: dict[str, str]) -> pl.Expr:
+def _origins(fields: tuple[str, ...]) -> pl.Expr:
     origin = pl.struct([pl.col(f"origin_{f}").alias(f) for f in fields])
     return origin.struct.json_encode().alias("origins")
 
@@ -122,7 +122,7 @@ def write_golden_records(
         .join(homes, on="cluster_id")
         .join(families.select("household_id", pl.col("id").alias("family_id")), on="household_id")
     )
-    person_fields = {**PERSON_FIELDS, "family_id": "family_id"}
+    person_fields = (*PERSON_FIELDS, "family_id")
     persons = persons.with_columns(origin_family_id=pl.lit(None, pl.Int64))
     persons, summary.persons_created, summary.persons_updated = _write(
         Person, persons, person_fields, "person_id", now
@@ -156,7 +156,7 @@ def write_golden_records(
     return summary
 
 
-def _write(model, frame: pl.DataFrame, fields: dict[str, str], kept: str, now):
+def _write(model, frame: pl.DataFrame, fields: tuple[str, ...], kept: str, now):
     """Create the rows without a kept id; update the kept ones whose values changed.
     Returns the frame with its final ``id``, and the counts created and updated."""
     names = list(fields)
@@ -170,11 +170,11 @@ def _write(model, frame: pl.DataFrame, fields: dict[str, str], kept: str, now):
             _column_frame(model, rows.select(["id", *names, "origins"]), now),
         )
     old = frame.filter(pl.col(kept).is_not_null()).with_columns(pl.col(kept).alias("id"))
-    updated = _update_changed(model, old, names, fields)
+    updated = _update_changed(model, old, names)
     return pl.concat([new, old], how="diagonal_relaxed"), new.height, updated
 
 
-def _update_changed(model, frame: pl.DataFrame, names: list[str], fields) -> int:
+def _update_changed(model, frame: pl.DataFrame, names: list[str]) -> int:
     if frame.height == 0:
         return 0
     current = pl.DataFrame(
@@ -194,7 +194,7 @@ def _update_changed(model, frame: pl.DataFrame, names: list[str], fields) -> int
     objects = []
     for row in frame.filter(pl.col("id").is_in(ids.implode())).iter_rows(named=True):
         values = {n: (row[n] if row[n] is not None else _blank(model, n)) for n in names}
-        origins = {n: row[f"origin_{n}"] for n in fields}
+        origins = {n: row[f"origin_{n}"] for n in names}
         objects.append(model(pk=row["id"], origins=origins, **values))
     model.objects.bulk_update(objects, [*names, "origins"], batch_size=1000)
     model.objects.filter(pk__in=ids.to_list()).update(version=models.F("version") + 1)

@@ -211,11 +211,7 @@ def split_record(link: RecordLink, *, actor) -> Person:
     record = link.source_record
     values = {**record.fields, "nik": record.nik, "full_name": record.full_name, "sex": record.sex}
     values["birth_date"] = record.birth_date
-    fields = {
-        golden: values[source]
-        for golden, source in PERSON_FIELDS.items()
-        if values.get(source) not in (None, "")
-    }
+    fields = {name: values[name] for name in PERSON_FIELDS if values.get(name) not in (None, "")}
     separated = Person.objects.create(
         family_id=person.family_id, origins=dict.fromkeys(fields, record.pk), **fields
     )
