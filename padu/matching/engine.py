@@ -241,7 +241,7 @@ def link(
         node_id_column_name="unique_id",
         threshold_match_probability=match_threshold,
     )
-    clusters = _frame(clusters).select("unique_id", "cluster_id")
+    clusters = splink_frame(clusters).select("unique_id", "cluster_id")
     progress(4, steps, "Selesai")
     return Linkage(
         pairs=pairs.with_columns(in_review=pl.col("match_probability") < match_threshold),
@@ -280,19 +280,22 @@ def contributions(pairs: pl.DataFrame, model: dict) -> list[list[dict]]:
 def _pairs(predictions) -> pl.DataFrame:
     """The scored pairs with their levels and weights, without the compared values (the
     review page reads the records themselves): a fraction of the memory."""
-    relation = predictions.as_duckdbpyrelation()
-    wanted = [
-        c
-        for c in relation.columns
-        if c in {"unique_id_l", "unique_id_r", "match_weight", "match_probability"}
-        or c.startswith(("gamma_", "mw_"))
-    ]
-    return pl.from_arrow(relation.select(*wanted).arrow())
+    return splink_frame(
+        predictions,
+        lambda c: (
+            c in {"unique_id_l", "unique_id_r", "match_weight", "match_probability"}
+            or c.startswith(("gamma_", "mw_"))
+        ),
+    )
 
 
-def _frame(table) -> pl.DataFrame:
-    """A Splink result as a Polars frame (DuckDB hands it over without a copy through Arrow)."""
-    return pl.from_arrow(table.as_pyarrow_table())
+def splink_frame(table, keep=None) -> pl.DataFrame:
+    """A Splink result on DuckDB as a Polars frame, through Arrow; only the columns ``keep``
+    accepts when it is given."""
+    relation = table.as_duckdbpyrelation()
+    if keep is not None:
+        relation = relation.select(*[c for c in relation.columns if keep(c)])
+    return pl.from_arrow(relation.arrow())
 
 
 def _apply_decisions(edges: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:

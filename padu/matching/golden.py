@@ -8,8 +8,11 @@ source that shows a new KK moves them.
 """
 
 import polars as pl
+from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from padu.registry.models import Family, Person
+
+from .engine import splink_frame
 
 #: Golden fields, each read from the source field of the same name.
 PERSON_FIELDS = (
@@ -130,7 +133,6 @@ def golden_persons(records: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFram
 def households(records: pl.DataFrame, clusters: pl.DataFrame, db_api) -> pl.DataFrame:
     """cluster_id -> household_id: people whose most trusted household records share a KK,
     or a family id within one source, live together."""
-    from splink.clustering import cluster_pairwise_predictions_at_threshold
 
     keyed = (
         records.join(clusters, on="unique_id")
@@ -159,9 +161,7 @@ def households(records: pl.DataFrame, clusters: pl.DataFrame, db_api) -> pl.Data
     components = cluster_pairwise_predictions_at_threshold(
         nodes.to_arrow(), edges.to_arrow(), db_api, node_id_column_name="key"
     )
-    component = pl.from_arrow(components.as_pyarrow_table()).select(
-        "key", pl.col("cluster_id").alias("household_id")
-    )
+    component = splink_frame(components).select("key", pl.col("cluster_id").alias("household_id"))
     return (
         keyed.select("cluster_id", "key")
         .join(component, on="key")
