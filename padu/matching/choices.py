@@ -14,3 +14,9 @@ class PairStatus(models.TextChoices):
     PENDING = "pending", _("menunggu keputusan")
     SAME = "same", _("orang yang sama")
     DIFFERENT = "different", _("orang berbeda")
+
+
+class RunMode(models.TextChoices):
+    AUTO = "auto", _("otomatis")
+    FULL = "full", _("penuh: latih ulang, cocokkan semua")
+    NEW = "new", _("rekaman baru saja")

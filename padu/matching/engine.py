@@ -6,7 +6,8 @@ maximisation within blocks, each block leaving its own columns out.
 """
 
 import logging
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -200,19 +201,14 @@ def link(
     a "same" pair is joined whatever the model says, a "different" pair never directly.
     """
     model = model or padu_model()
-    steps = 5
     db_api = duckdb_api()
-    registered = [
-        db_api.register(table.to_arrow(), dataset_display_name=f"records_{i}")
-        for i, table in enumerate(tables)
-    ]
-    linker = Linker(registered, model.settings, log_level=None)
-    progress(0, steps, "Memperkirakan parameter")
+    linker = Linker(_register(db_api, tables), model.settings, log_level=None)
+    progress(0, STEPS, "Memperkirakan parameter")
     linker.training.estimate_probability_two_random_records_match(
         model.deterministic_rules, recall=model.deterministic_recall
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=1)
-    progress(1, steps, "Melatih model (EM)")
+    progress(1, STEPS, "Melatih model (EM)")
     for blocking in model.em_blocks:
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
@@ -222,18 +218,103 @@ def link(
             # On small or very clean data a level may be all but unobserved, and Splink
             # refuses the underflowing estimate; the other sessions still train it.
             logger.warning("EM session %s skipped: %s", blocking, error)
-    progress(2, steps, "Membandingkan pasangan")
+    return _score_and_cluster(
+        linker,
+        db_api,
+        nodes=pl.concat([table.select("unique_id") for table in tables]),
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        decisions=decisions,
+        progress=progress,
+    )
+
+
+def link_new(
+    records: pl.DataFrame,
+    *,
+    trained: dict,
+    known: pl.DataFrame,
+    match_threshold: float = MATCH_THRESHOLD,
+    review_threshold: float = REVIEW_THRESHOLD,
+    decisions: pl.DataFrame | None = None,
+    progress: ProgressCallback = no_progress,
+) -> Linkage:
+    """Match the new records (``is_new``) against all the others with an already trained
+    model (``trained``: a saved Splink model), without training or scoring again the pairs
+    of records matched before.
+
+    ``known`` (unique_id, group) holds the records matched before and the person they
+    belong to; they stay together, and a new record joins a person by matching any of its
+    records.
+    """
+    db_api = duckdb_api()
+    linker = Linker(_register(db_api, [records]), _only_new_pairs(trained), log_level=None)
+    progress(1, STEPS, "Memakai model yang sudah dilatih")
+    first = known.group_by("group").agg(pl.col("unique_id").min().alias("unique_id_r"))
+    together = (
+        known.join(first, on="group")
+        .filter(pl.col("unique_id") != pl.col("unique_id_r"))
+        .select(pl.col("unique_id").alias("unique_id_l"), "unique_id_r")
+    )
+    linkage = _score_and_cluster(
+        linker,
+        db_api,
+        nodes=records.select("unique_id"),
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        decisions=decisions,
+        together=together,
+        progress=progress,
+    )
+    return replace(linkage, model=trained)
+
+
+#: Steps shown while linking; the caller shows the last (writing golden records).
+STEPS = 5
+
+
+def _register(db_api: DuckDBAPI, tables: list[pl.DataFrame]) -> list:
+    return [
+        db_api.register(table.to_arrow(), dataset_display_name=f"records_{i}")
+        for i, table in enumerate(tables)
+    ]
+
+
+def _only_new_pairs(trained: dict) -> dict:
+    """A trained model whose blocking rules keep only pairs with a new record in them."""
+    rules = [
+        {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"}
+        for rule in trained["blocking_rules_to_generate_predictions"]
+    ]
+    return {**trained, "blocking_rules_to_generate_predictions": rules}
+
+
+def _score_and_cluster(
+    linker: Linker,
+    db_api: DuckDBAPI,
+    *,
+    nodes: pl.DataFrame,
+    match_threshold: float,
+    review_threshold: float,
+    decisions: pl.DataFrame | None,
+    together: pl.DataFrame | None = None,
+    progress: ProgressCallback,
+) -> Linkage:
+    """Score the blocked pairs and cluster them, with people's verdicts applied and the
+    ``together`` pairs (unique_id_l, unique_id_r) joined whatever the model says."""
+    progress(2, STEPS, "Membandingkan pasangan")
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
     pairs = _pairs(predictions)
     counted = linker.blocking_analysis.count_comparisons_from_blocking_rules(
         record_sample_proportion=1.0
     )
     comparisons = counted[-1]["cumulative_comparison_count"] if counted else 0
-    progress(3, steps, "Mengelompokkan")
+    progress(3, STEPS, "Mengelompokkan")
     edges = pairs.select("unique_id_l", "unique_id_r", "match_probability")
     if decisions is not None and decisions.height:
         edges = _apply_decisions(edges, decisions)
-    nodes = pl.concat([table.select("unique_id") for table in tables])
+    if together is not None and together.height:
+        edges = pl.concat([edges, together.with_columns(match_probability=pl.lit(1.0))])
     clusters = cluster_pairwise_predictions_at_threshold(
         nodes.to_arrow(),
         edges.to_arrow(),
@@ -242,7 +323,7 @@ def link(
         threshold_match_probability=match_threshold,
     )
     clusters = splink_frame(clusters).select("unique_id", "cluster_id")
-    progress(4, steps, "Selesai")
+    progress(4, STEPS, "Selesai")
     return Linkage(
         pairs=pairs.with_columns(in_review=pl.col("match_probability") < match_threshold),
         clusters=clusters,
@@ -277,6 +358,28 @@ def contributions(pairs: pl.DataFrame, model: dict) -> list[list[dict]]:
     return out
 
 
+def model_parameters(model: dict) -> list[dict]:
+    """A trained model for people to read: each comparison's levels with how often they
+    occur among true matches (m) and among non-matches (u), and the weight they add."""
+    out = []
+    for comparison in model.get("comparisons", []):
+        levels = []
+        for level in comparison["comparison_levels"]:
+            if level.get("is_null_level"):
+                continue
+            m, u = level.get("m_probability"), level.get("u_probability")
+            weight = math.log2(m / u) if m and u else None
+            levels.append({"label": level["label_for_charts"], "m": m, "u": u, "weight": weight})
+        out.append(
+            {
+                "name": comparison["output_column_name"],
+                "description": comparison.get("comparison_description", ""),
+                "levels": levels,
+            }
+        )
+    return out
+
+
 def _pairs(predictions) -> pl.DataFrame:
     """The scored pairs with their levels and weights, without the compared values (the
     review page reads the records themselves): a fraction of the memory."""
@@ -295,7 +398,7 @@ def splink_frame(table, keep=None) -> pl.DataFrame:
     relation = table.as_duckdbpyrelation()
     if keep is not None:
         relation = relation.select(*[c for c in relation.columns if keep(c)])
-    return pl.from_arrow(relation.arrow())
+    return relation.pl()
 
 
 def _apply_decisions(edges: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:

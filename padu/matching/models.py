@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from padu.core.models import Progress
 
-from .choices import PairStatus, RunStatus
+from .choices import PairStatus, RunMode, RunStatus
 
 
 class LinkageRun(Progress):
@@ -14,6 +14,16 @@ class LinkageRun(Progress):
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     message = models.TextField(_("pesan"), blank=True)
+    mode = models.CharField(
+        _("cara"),
+        max_length=4,
+        choices=RunMode.choices,
+        default=RunMode.AUTO,
+        help_text=_(
+            "rekaman baru saja: rekaman yang belum pernah dicocokkan dibandingkan dengan semua "
+            "yang lain memakai model terakhir; penuh: model dilatih ulang dan semua dicocokkan"
+        ),
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("dijalankan oleh"),

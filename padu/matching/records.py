@@ -36,18 +36,13 @@ class GoldenSummary:
     links: int = 0
 
 
+_LINK_COLUMNS = ["dataset_id", "record_id", "source_record_id", "person_id", "family_id"]
+
+
 def _previous_links() -> pl.DataFrame:
-    rows = list(RecordLink.objects.values_list("dataset_id", "record_id", "person_id", "family_id"))
-    return pl.DataFrame(
-        rows,
-        schema={
-            "dataset_id": pl.Int64,
-            "record_id": pl.String,
-            "person_id": pl.Int64,
-            "family_id": pl.Int64,
-        },
-        orient="row",
-    )
+    rows = list(RecordLink.objects.values_list("id", *_LINK_COLUMNS).iterator(chunk_size=50_000))
+    schema = {"id": pl.Int64, **dict.fromkeys(_LINK_COLUMNS, pl.Int64), "record_id": pl.String}
+    return pl.DataFrame(rows, schema={n: schema[n] for n in ["id", *_LINK_COLUMNS]}, orient="row")
 
 
 def _new_ids(model: type[models.Model], count: int) -> pl.Series:
@@ -135,25 +130,28 @@ def write_golden_records(
 
     links = keys.join(
         persons.select("cluster_id", pl.col("id").alias("person_id"), "family_id"), on="cluster_id"
-    )
-    RecordLink.objects.all().delete()
-    bulk_insert(
-        RecordLink._meta.db_table,
-        ["dataset_id", "record_id", "source_record_id", "person_id", "family_id", "run_id"],
-        links.select(
-            "dataset_id",
-            "record_id",
-            pl.col("unique_id").alias("source_record_id"),
-            "person_id",
-            "family_id",
-            pl.lit(run.pk, pl.Int64).alias("run_id"),
-        ),
-    )
+    ).select(*_LINK_COLUMNS[:2], pl.col("unique_id").alias("source_record_id"), *_LINK_COLUMNS[3:])
+    _write_links(run, links, previous)
     summary.links = links.height
     record_bulk_change(
         Person, actor=actor, summary=summary.__dict__, origin=f"pencocokan #{run.pk}"
     )
     return summary
+
+
+def _write_links(run: LinkageRun, links: pl.DataFrame, previous: pl.DataFrame) -> None:
+    """Only the links that changed are rewritten: a run that adds a few records, or finds
+    the same people again, leaves the others as they were."""
+    kept = previous.join(links, on=_LINK_COLUMNS, how="semi")
+    stale = previous.join(kept.select("id"), on="id", how="anti")["id"].to_list()
+    for start in range(0, len(stale), 10_000):
+        RecordLink.objects.filter(pk__in=stale[start : start + 10_000]).delete()
+    changed = links.join(kept, on=_LINK_COLUMNS, how="anti")
+    bulk_insert(
+        RecordLink._meta.db_table,
+        [*_LINK_COLUMNS, "run_id"],
+        changed.with_columns(run_id=pl.lit(run.pk, pl.Int64)),
+    )
 
 
 def _write(model, frame: pl.DataFrame, fields: tuple[str, ...], kept: str, now):

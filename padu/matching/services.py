@@ -11,8 +11,8 @@ from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.registry.models import Person
 
-from .choices import PairStatus, RunStatus
-from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link
+from .choices import PairStatus, RunMode, RunStatus
+from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link, link_new
 from .features import features, read_current_records
 from .golden import PERSON_FIELDS, VALUE_FIELDS
 from .models import LinkageRun, MatchDecision, MatchPair, RecordLink
@@ -21,9 +21,14 @@ from .records import write_golden_records
 logger = logging.getLogger(__name__)
 
 
+#: In automatic mode, a run with more new records than this share of all re-trains.
+RETRAIN_SHARE = 0.5
+
+
 def run_matching(
     *,
     actor,
+    mode: RunMode = RunMode.AUTO,
     match_threshold: float = MATCH_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
     u_pairs: float = 5e6,
@@ -32,6 +37,7 @@ def run_matching(
     """Link every current source record, build the golden records, queue doubtful pairs."""
     run = LinkageRun.objects.create(
         started_by=actor if actor and actor.pk else None,
+        mode=mode,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
         status=RunStatus.RUNNING,
@@ -39,7 +45,7 @@ def run_matching(
     return execute_run(run, u_pairs=u_pairs, progress=progress)
 
 
-def queue_matching(*, actor) -> LinkageRun:
+def queue_matching(*, actor, mode: RunMode = RunMode.AUTO) -> LinkageRun:
     """A run for the background worker (from the web page); one at a time."""
     from .tasks import run_linkage  # the task module imports this one
 
@@ -49,6 +55,7 @@ def queue_matching(*, actor) -> LinkageRun:
             return active.first()
         run = LinkageRun.objects.create(
             started_by=actor,
+            mode=mode,
             match_threshold=MATCH_THRESHOLD,
             review_threshold=REVIEW_THRESHOLD,
             status=RunStatus.QUEUED,
@@ -72,14 +79,31 @@ def execute_run(
             return _finish(run, RunStatus.FAILED, "Belum ada rekaman sumber: impor dulu."), None
         records = features(current)
         decisions = decisions_for(records)
-        linkage = link(
-            [records],
-            match_threshold=run.match_threshold,
-            review_threshold=run.review_threshold,
-            decisions=decisions,
-            u_pairs=u_pairs,
-            progress=report,
-        )
+        known = known_records(records)
+        trained = _trained_model(run.mode, records, known)
+        thresholds = {
+            "match_threshold": run.match_threshold,
+            "review_threshold": run.review_threshold,
+        }
+        if trained:
+            run.mode = RunMode.NEW
+            new = ~pl.col("unique_id").is_in(known["unique_id"].implode()) | pl.col(
+                "unique_id"
+            ).is_in(known.filter(pl.col("updated"))["unique_id"].implode())
+            linkage = link_new(
+                records.with_columns(is_new=new),
+                trained=trained,
+                known=known.select("unique_id", "group"),
+                decisions=decisions,
+                progress=report,
+                **thresholds,
+            )
+        else:
+            run.mode = RunMode.FULL
+            linkage = link(
+                [records], decisions=decisions, u_pairs=u_pairs, progress=report, **thresholds
+            )
+        LinkageRun.objects.filter(pk=run.pk).update(mode=run.mode)
         report(4, 5, "Membangun data orang dan keluarga")
         _store(run, current, linkage, decisions)
     except Exception as error:  # keep the message for the user, the traceback for the log
@@ -87,6 +111,47 @@ def execute_run(
         return _finish(run, RunStatus.FAILED, f"Pencocokan gagal: {error}"), None
     run.refresh_from_db()
     return run, linkage
+
+
+def known_records(records: pl.DataFrame) -> pl.DataFrame:
+    """The records matched before (unique_id) with the person they belong to (group), and
+    whether they were updated by a re-export since (updated)."""
+    links = pl.DataFrame(
+        list(
+            RecordLink.objects.values_list(
+                "dataset_id", "record_id", "source_record_id", "person_id"
+            )
+        ),
+        schema={
+            "dataset_id": pl.Int64,
+            "record_id": pl.String,
+            "linked_id": pl.Int64,
+            "group": pl.Int64,
+        },
+        orient="row",
+    )
+    return (
+        records.select("unique_id", "dataset_id", "record_id")
+        .join(links, on=["dataset_id", "record_id"])
+        .select("unique_id", "group", updated=pl.col("unique_id") != pl.col("linked_id"))
+    )
+
+
+def _trained_model(mode: str, records: pl.DataFrame, known: pl.DataFrame) -> dict | None:
+    """The model to match the new records with, or None when this run trains its own: when
+    asked to, when nothing was matched before, or (automatic mode) when most records are new."""
+    if mode == RunMode.FULL or known.height == 0:
+        return None
+    if mode == RunMode.AUTO and known.height < records.height * (1 - RETRAIN_SHARE):
+        return None
+    last = (
+        LinkageRun.objects.filter(status=RunStatus.COMPLETED)
+        .exclude(model={})
+        .order_by("-finished_at")
+        .values_list("model", flat=True)
+        .first()
+    )
+    return last or None
 
 
 def decisions_for(records: pl.DataFrame) -> pl.DataFrame:
@@ -152,8 +217,10 @@ def _store(run: LinkageRun, current: pl.DataFrame, linkage: Linkage, decided: pl
         ],
         batch_size=2000,
     )
-    # Pairs queued by earlier runs and still undecided are replaced by this run's.
-    MatchPair.objects.filter(status=PairStatus.PENDING).exclude(run=run).delete()
+    if run.mode == RunMode.FULL:
+        # Pairs queued by earlier runs and still undecided are replaced by this run's; a
+        # run of new records only scored pairs with a new record, so the others stay.
+        MatchPair.objects.filter(status=PairStatus.PENDING).exclude(run=run).delete()
     write_golden_records(run, current, linkage.clusters, actor=run.started_by)
     LinkageRun.objects.filter(pk=run.pk).update(
         status=RunStatus.COMPLETED,

@@ -1,5 +1,6 @@
 """The data custodian's matching pages: run it, follow it, and work the review queue."""
 
+from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -13,7 +14,8 @@ from padu.core.views import PolledStatusView
 from padu.sources.canonical import unique_headers
 from padu.sources.models import SourceRecord
 
-from .choices import PairStatus, RunStatus
+from .choices import PairStatus, RunMode, RunStatus
+from .engine import model_parameters
 from .models import LinkageRun, MatchPair, RecordLink
 from .services import decide_pair, queue_matching, split_record
 
@@ -32,14 +34,44 @@ class RunListView(DataCustodianRequiredMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["active"] = LinkageRun.objects.filter(status__in=ACTIVE).first()
         context["pending"] = MatchPair.objects.filter(status=PairStatus.PENDING).count()
+        context["form"] = StartRunForm()
         return context
+
+
+class StartRunForm(forms.Form):
+    mode = forms.ChoiceField(
+        label=_("Cara"),
+        choices=RunMode.choices,
+        initial=RunMode.AUTO,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Otomatis: rekaman baru dicocokkan dengan model terakhir, kecuali sebagian besar "
+            "rekaman baru atau belum ada model; maka model dilatih ulang."
+        ),
+    )
 
 
 class StartRunView(DataCustodianRequiredMixin, View):
     def post(self, request):
-        queue_matching(actor=request.user)
+        form = StartRunForm(request.POST)
+        mode = form.cleaned_data["mode"] if form.is_valid() else RunMode.AUTO
+        queue_matching(actor=request.user, mode=mode)
         messages.success(request, _("Pencocokan dimulai di latar belakang."))
         return redirect("matching:run-list")
+
+
+class RunDetailView(DataCustodianRequiredMixin, DetailView):
+    """A run's figures and the model it used, level by level."""
+
+    template_name = "matching/run_detail.html"
+    context_object_name = "run"
+    model = LinkageRun
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["comparisons"] = model_parameters(self.object.model)
+        context["prior"] = self.object.model.get("probability_two_random_records_match")
+        return context
 
 
 class RunStatusView(DataCustodianRequiredMixin, PolledStatusView):

@@ -3,10 +3,10 @@
 import polars as pl
 import pytest
 
-from padu.matching.choices import PairStatus, RunStatus
+from padu.matching.choices import PairStatus, RunMode, RunStatus
 from padu.matching.evaluation import pairwise_accuracy, with_truth
 from padu.matching.features import features, read_current_records
-from padu.matching.models import MatchDecision, MatchPair
+from padu.matching.models import MatchDecision, MatchPair, RecordLink
 from padu.matching.services import decide_pair, run_matching
 from padu.sources.models import SourceRecord
 from padu.sources.services import find_dataset, import_file
@@ -93,6 +93,59 @@ def test_golden_records_follow_the_clusters_and_keep_their_ids(city):
     after = dict(RecordLink.objects.values_list("record_id", "person_id"))
     assert before == after
     assert Person.objects.count() == linkage.clusters["cluster_id"].n_unique()
+
+
+def _links() -> dict[tuple[int, str], int]:
+    return {
+        (dataset, record): person
+        for dataset, record, person in RecordLink.objects.values_list(
+            "dataset_id", "record_id", "person_id"
+        )
+    }
+
+
+def test_a_new_batch_is_matched_against_the_golden_records_without_a_full_run(tmp_path, settings):
+    from padu.registry.models import Person
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    city = generate_region(region="33.74", people=3_000, seed=7, out_dir=tmp_path / "city")
+    for source in ("regsosek", "dtks"):
+        import_file(city.files[source], dataset=find_dataset(source), actor=None)
+    first, _ = run_matching(actor=None, u_pairs=2e5)
+    assert first.mode == RunMode.FULL
+    before = _links()
+
+    import_file(city.files["p3ke"], dataset=find_dataset("p3ke"), actor=None)
+    run, _ = run_matching(actor=None)
+    assert run.status == RunStatus.COMPLETED, run.message
+    assert run.mode == RunMode.NEW
+    assert run.model == first.model  # not trained again
+    after = _links()
+    assert len(after) == SourceRecord.objects.current().count()
+    # A person matched before keeps their id, unless a new record showed them to be the
+    # same as another person, into whom they are merged.
+    merged_into = dict(
+        Person.objects.filter(merged_into__isnull=False).values_list("pk", "merged_into")
+    )
+    for key, person in before.items():
+        assert after[key] in (person, merged_into.get(person)), key
+
+    links = pl.DataFrame(
+        list(RecordLink.objects.values("dataset__name", "record_id", "person_id", "family_id"))
+    ).rename({"dataset__name": "source_dataset"})
+    truth = with_truth(links, tmp_path / "city" / "truth")
+    persons = pairwise_accuracy(truth, "person_id", "person_id_right")
+    families = pairwise_accuracy(truth, "family_id", "family_id_right")
+    assert persons.precision >= 0.99 and persons.recall >= 0.98
+    assert families.precision >= 0.97 and families.recall >= 0.97
+
+    # A full run trains again and finds the same people under the same ids.
+    full, _ = run_matching(actor=None, mode=RunMode.FULL, u_pairs=2e5)
+    assert full.mode == RunMode.FULL
+    assert 0 < run.comparisons < full.comparisons  # the run of new records scored fewer
+    again = _links()
+    kept = sum(again[key] == person for key, person in after.items())
+    assert kept >= 0.99 * len(after)
 
 
 def test_export_links_has_one_row_per_source_record(city, tmp_path):

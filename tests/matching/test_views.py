@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from padu.accounts.choices import Role
-from padu.matching.choices import PairStatus, RunStatus
+from padu.matching.choices import PairStatus, RunMode, RunStatus
 from padu.matching.models import LinkageRun, MatchDecision, MatchPair
 from padu.registry.models import Family
 from padu.sources.services import find_dataset, import_file
@@ -31,9 +31,9 @@ def custodian(client, make_user):
 
 
 def test_a_run_started_on_the_page_runs_in_the_background(imported_city, client, custodian):
-    client.post(reverse("matching:run-start"))
+    client.post(reverse("matching:run-start"), {"mode": RunMode.FULL})
     run = LinkageRun.objects.get()
-    assert run.status == RunStatus.QUEUED
+    assert (run.status, run.mode) == (RunStatus.QUEUED, RunMode.FULL)
     page = client.get(reverse("matching:run-list")).content.decode()
     assert 'hx-trigger="every 2s"' in page  # progress is polled
     client.post(reverse("matching:run-start"))
@@ -44,6 +44,10 @@ def test_a_run_started_on_the_page_runs_in_the_background(imported_city, client,
     assert run.status == RunStatus.COMPLETED, run.message
     status = client.get(reverse("matching:run-status", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert status["HX-Refresh"] == "true"
+
+    # The parameters the run estimated, level by level.
+    detail = client.get(reverse("matching:run-detail", args=[run.pk])).content.decode()
+    assert "NIK beda satu digit" in detail and "hari dan bulan tertukar" in detail
 
     family = Family.objects.first()
     page = client.get(reverse("registry:family-detail", args=[family.pk])).content.decode()

@@ -1,13 +1,16 @@
 import time
 
 from padu.core.commands import PaduCommand
-from padu.matching.choices import RunStatus
+from padu.matching.choices import RunMode, RunStatus
 from padu.matching.engine import MATCH_THRESHOLD, REVIEW_THRESHOLD
 from padu.matching.services import run_matching
 
 
 class Command(PaduCommand):
-    help = "Cocokkan semua rekaman sumber: satu orang, satu keluarga, dari banyak sumber."
+    help = (
+        "Cocokkan rekaman sumber: satu orang, satu keluarga, dari banyak sumber. Bawaannya "
+        "(--mode auto) rekaman baru dicocokkan dengan model terakhir; --mode full melatih ulang."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -24,13 +27,22 @@ class Command(PaduCommand):
             help=f"pasangan di antara ambang ini dan --threshold ditinjau (bawaan {REVIEW_THRESHOLD})",
         )
 
-    def handle(self, *args, threshold, review_threshold, **options):
+        parser.add_argument(
+            "--mode",
+            choices=[mode.value for mode in RunMode],
+            default=RunMode.AUTO.value,
+            help="auto (bawaan): rekaman baru saja bila sudah ada model, kecuali sebagian besar "
+            "rekaman baru; full: latih ulang dan cocokkan semua; new: rekaman baru saja",
+        )
+
+    def handle(self, *args, threshold, review_threshold, mode, **options):
         if not 0 < review_threshold < threshold <= 1:
             raise self.fail("ambang harus 0 < --review-threshold < --threshold ≤ 1")
         started = time.perf_counter()
         with self.progress("Pencocokan") as progress:
             run, _linkage = run_matching(
                 actor=None,
+                mode=RunMode(mode),
                 match_threshold=threshold,
                 review_threshold=review_threshold,
                 progress=progress,
@@ -39,7 +51,7 @@ class Command(PaduCommand):
             raise self.fail(run.message)
         seconds = time.perf_counter() - started
         self.stdout.write(
-            f"Pencocokan #{run.pk}: {run.records:,} rekaman · {run.comparisons:,} pasangan "
+            f"Pencocokan #{run.pk} ({run.get_mode_display()}): {run.records:,} rekaman · {run.comparisons:,} pasangan "
             f"dibandingkan · {run.clusters:,} orang · {run.pairs_queued:,} pasangan untuk "
             f"ditinjau · {seconds:.1f} detik"
         )
