@@ -192,16 +192,18 @@ def link(
     review_threshold: float = REVIEW_THRESHOLD,
     decisions: pl.DataFrame | None = None,
     u_pairs: float = 5e6,
+    db_api=None,
     progress: ProgressCallback = no_progress,
 ) -> Linkage:
     """Train on the records (one table to dedupe, or several to link), score the blocked
-    pairs, and cluster them.
+    pairs, and cluster them, on DuckDB unless another Splink backend is given (``db_api``,
+    with a model for its SQL dialect: see padu.matching.spark).
 
     ``decisions`` (unique_id_l, unique_id_r, same: bool) are people's verdicts on pairs:
     a "same" pair is joined whatever the model says, a "different" pair never directly.
     """
-    model = model or padu_model()
-    db_api = duckdb_api()
+    db_api = db_api or duckdb_api()
+    model = model or padu_model(db_api.sql_dialect.sql_dialect_str)
     linker = Linker(_register(db_api, tables), model.settings, log_level=None)
     progress(0, STEPS, "Memperkirakan parameter")
     linker.training.estimate_probability_two_random_records_match(
@@ -237,6 +239,7 @@ def link_new(
     match_threshold: float = MATCH_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
     decisions: pl.DataFrame | None = None,
+    db_api=None,
     progress: ProgressCallback = no_progress,
 ) -> Linkage:
     """Match the new records (``is_new``) against all the others with an already trained
@@ -247,7 +250,7 @@ def link_new(
     belong to; they stay together, and a new record joins a person by matching any of its
     records.
     """
-    db_api = duckdb_api()
+    db_api = db_api or duckdb_api()
     linker = Linker(_register(db_api, [records]), _only_new_pairs(trained), log_level=None)
     progress(1, STEPS, "Memakai model yang sudah dilatih")
     first = known.group_by("group").agg(pl.col("unique_id").min().alias("unique_id_r"))
@@ -273,7 +276,7 @@ def link_new(
 STEPS = 5
 
 
-def _register(db_api: DuckDBAPI, tables: list[pl.DataFrame]) -> list:
+def _register(db_api, tables: list[pl.DataFrame]) -> list:
     return [
         db_api.register(table.to_arrow(), dataset_display_name=f"records_{i}")
         for i, table in enumerate(tables)
@@ -291,7 +294,7 @@ def _only_new_pairs(trained: dict) -> dict:
 
 def _score_and_cluster(
     linker: Linker,
-    db_api: DuckDBAPI,
+    db_api,
     *,
     nodes: pl.DataFrame,
     match_threshold: float,
@@ -393,8 +396,13 @@ def _pairs(predictions) -> pl.DataFrame:
 
 
 def splink_frame(table, keep=None) -> pl.DataFrame:
-    """A Splink result on DuckDB as a Polars frame, through Arrow; only the columns ``keep``
-    accepts when it is given."""
+    """A Splink result as a Polars frame, through Arrow; only the columns ``keep`` accepts
+    when it is given."""
+    if table.db_api.sql_dialect.sql_dialect_str == "spark":
+        frame = table.as_spark_dataframe()
+        if keep is not None:
+            frame = frame.select(*[c for c in frame.columns if keep(c)])
+        return pl.from_arrow(frame.toArrow())
     relation = table.as_duckdbpyrelation()
     if keep is not None:
         relation = relation.select(*[c for c in relation.columns if keep(c)])

@@ -32,9 +32,12 @@ def run_matching(
     match_threshold: float = MATCH_THRESHOLD,
     review_threshold: float = REVIEW_THRESHOLD,
     u_pairs: float = 5e6,
+    db_api=None,
     progress: ProgressCallback = no_progress,
 ) -> tuple[LinkageRun, Linkage | None]:
-    """Link every current source record, build the golden records, queue doubtful pairs."""
+    """Link the current source records, build the golden records, queue doubtful pairs.
+    Linkage runs on DuckDB unless another Splink backend is given (``db_api``: see
+    padu.matching.spark)."""
     run = LinkageRun.objects.create(
         started_by=actor if actor and actor.pk else None,
         mode=mode,
@@ -42,7 +45,7 @@ def run_matching(
         review_threshold=review_threshold,
         status=RunStatus.RUNNING,
     )
-    return execute_run(run, u_pairs=u_pairs, progress=progress)
+    return execute_run(run, u_pairs=u_pairs, db_api=db_api, progress=progress)
 
 
 def queue_matching(*, actor, mode: RunMode = RunMode.AUTO) -> LinkageRun:
@@ -65,7 +68,11 @@ def queue_matching(*, actor, mode: RunMode = RunMode.AUTO) -> LinkageRun:
 
 
 def execute_run(
-    run: LinkageRun, *, u_pairs: float = 5e6, progress: ProgressCallback = no_progress
+    run: LinkageRun,
+    *,
+    u_pairs: float = 5e6,
+    db_api=None,
+    progress: ProgressCallback = no_progress,
 ) -> tuple[LinkageRun, Linkage | None]:
     LinkageRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
 
@@ -80,7 +87,8 @@ def execute_run(
         records = features(current)
         decisions = decisions_for(records)
         known = known_records(records)
-        trained = _trained_model(run.mode, records, known)
+        dialect = db_api.sql_dialect.sql_dialect_str if db_api else "duckdb"
+        trained = _trained_model(run.mode, records, known, dialect)
         thresholds = {
             "match_threshold": run.match_threshold,
             "review_threshold": run.review_threshold,
@@ -95,13 +103,19 @@ def execute_run(
                 trained=trained,
                 known=known.select("unique_id", "group"),
                 decisions=decisions,
+                db_api=db_api,
                 progress=report,
                 **thresholds,
             )
         else:
             run.mode = RunMode.FULL
             linkage = link(
-                [records], decisions=decisions, u_pairs=u_pairs, progress=report, **thresholds
+                [records],
+                decisions=decisions,
+                u_pairs=u_pairs,
+                db_api=db_api,
+                progress=report,
+                **thresholds,
             )
         LinkageRun.objects.filter(pk=run.pk).update(mode=run.mode)
         report(4, 5, "Membangun data orang dan keluarga")
@@ -137,9 +151,12 @@ def known_records(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _trained_model(mode: str, records: pl.DataFrame, known: pl.DataFrame) -> dict | None:
+def _trained_model(
+    mode: str, records: pl.DataFrame, known: pl.DataFrame, dialect: str
+) -> dict | None:
     """The model to match the new records with, or None when this run trains its own: when
-    asked to, when nothing was matched before, or (automatic mode) when most records are new."""
+    asked to, when nothing was matched before, (automatic mode) when most records are new,
+    or when the last model was written for another engine's SQL."""
     if mode == RunMode.FULL or known.height == 0:
         return None
     if mode == RunMode.AUTO and known.height < records.height * (1 - RETRAIN_SHARE):
@@ -151,7 +168,9 @@ def _trained_model(mode: str, records: pl.DataFrame, known: pl.DataFrame) -> dic
         .values_list("model", flat=True)
         .first()
     )
-    return last or None
+    if not last or last.get("sql_dialect") != dialect:
+        return None
+    return last
 
 
 def decisions_for(records: pl.DataFrame) -> pl.DataFrame:

@@ -35,16 +35,37 @@ class Command(PaduCommand):
             "rekaman baru; full: latih ulang dan cocokkan semua; new: rekaman baru saja",
         )
 
-    def handle(self, *args, threshold, review_threshold, mode, **options):
+        parser.add_argument(
+            "--engine",
+            choices=["duckdb", "spark"],
+            default="duckdb",
+            help="duckdb (bawaan, satu mesin) atau spark (provinsi/nasional; pip install padu[spark])",
+        )
+        parser.add_argument(
+            "--spark-master",
+            default="local[2]",
+            help="alamat Spark untuk --engine spark: local[N], spark://host:7077, yarn …",
+        )
+
+    def handle(self, *args, threshold, review_threshold, mode, engine, spark_master, **options):
         if not 0 < review_threshold < threshold <= 1:
             raise self.fail("ambang harus 0 < --review-threshold < --threshold ≤ 1")
         started = time.perf_counter()
+        db_api = None
+        if engine == "spark":
+            try:
+                from padu.matching.spark import spark_api
+
+                db_api = spark_api(spark_master)
+            except ImportError:
+                raise self.fail('Spark belum terpasang: pip install "padu[spark]"') from None
         with self.progress("Pencocokan") as progress:
             run, _linkage = run_matching(
                 actor=None,
                 mode=RunMode(mode),
                 match_threshold=threshold,
                 review_threshold=review_threshold,
+                db_api=db_api,
                 progress=progress,
             )
         if run.status != RunStatus.COMPLETED:
