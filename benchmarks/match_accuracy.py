@@ -68,6 +68,8 @@ def main() -> None:
     imported = time.perf_counter()
     run, _linkage = run_matching(actor=None)
     matched = time.perf_counter()
+    if run.status != "completed":
+        sys.exit(f"matching failed: {run.message}")
     if args.incremental:
         print(
             f"Regsosek and DTKS: import {imported - started:.1f} s, full matching "
@@ -77,6 +79,8 @@ def main() -> None:
         again = time.perf_counter()
         run, _linkage = run_matching(actor=None)
         done = time.perf_counter()
+        if run.status != "completed":
+            sys.exit(f"matching P3KE failed: {run.message}")
         print(
             f"P3KE: import {again - matched:.1f} s, matching its records against the others "
             f"({run.get_mode_display()}) {done - again:.1f} s, {run.comparisons:,} comparisons"

@@ -36,6 +36,9 @@ class GoldenSummary:
     links: int = 0
 
 
+#: Ids per ``IN (…)`` query: older SQLite allows only 32,766 parameters in one statement.
+_CHUNK = 10_000
+
 _LINK_COLUMNS = ["dataset_id", "record_id", "source_record_id", "person_id", "family_id"]
 
 
@@ -144,8 +147,8 @@ def _write_links(run: LinkageRun, links: pl.DataFrame, previous: pl.DataFrame) -
     the same people again, leaves the others as they were."""
     kept = previous.join(links, on=_LINK_COLUMNS, how="semi")
     stale = previous.join(kept.select("id"), on="id", how="anti")["id"].to_list()
-    for start in range(0, len(stale), 10_000):
-        RecordLink.objects.filter(pk__in=stale[start : start + 10_000]).delete()
+    for start in range(0, len(stale), _CHUNK):
+        RecordLink.objects.filter(pk__in=stale[start : start + _CHUNK]).delete()
     changed = links.join(kept, on=_LINK_COLUMNS, how="anti")
     bulk_insert(
         RecordLink._meta.db_table,
@@ -175,8 +178,15 @@ def _write(model, frame: pl.DataFrame, fields: tuple[str, ...], kept: str, now):
 def _update_changed(model, frame: pl.DataFrame, names: list[str]) -> int:
     if frame.height == 0:
         return 0
+    ids = frame["id"].to_list()
     current = pl.DataFrame(
-        list(model.objects.filter(pk__in=frame["id"].to_list()).values("id", *names)),
+        [
+            row
+            for start in range(0, len(ids), _CHUNK)
+            for row in model.objects.filter(pk__in=ids[start : start + _CHUNK]).values(
+                "id", *names
+            )
+        ],
         infer_schema_length=None,
     )
     compared = frame.select(["id", *names]).join(current, on="id", suffix="_db")
@@ -195,7 +205,11 @@ def _update_changed(model, frame: pl.DataFrame, names: list[str]) -> int:
         origins = {n: row[f"origin_{n}"] for n in names}
         objects.append(model(pk=row["id"], origins=origins, **values))
     model.objects.bulk_update(objects, [*names, "origins"], batch_size=1000)
-    model.objects.filter(pk__in=ids.to_list()).update(version=models.F("version") + 1)
+    changed = ids.to_list()
+    for start in range(0, len(changed), _CHUNK):
+        model.objects.filter(pk__in=changed[start : start + _CHUNK]).update(
+            version=models.F("version") + 1
+        )
     return len(objects)
 
 
