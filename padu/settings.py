@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "padu.synth",
     "padu.sources",
     "padu.matching",
+    "padu.welfare",
 ]
 
 MIDDLEWARE = [

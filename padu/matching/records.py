@@ -183,9 +183,7 @@ def _update_changed(model, frame: pl.DataFrame, names: list[str]) -> int:
         [
             row
             for start in range(0, len(ids), _CHUNK)
-            for row in model.objects.filter(pk__in=ids[start : start + _CHUNK]).values(
-                "id", *names
-            )
+            for row in model.objects.filter(pk__in=ids[start : start + _CHUNK]).values("id", *names)
         ],
         infer_schema_length=None,
     )

@@ -1,5 +1,11 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from padu.accounts.choices import Role
+from padu.accounts.scoping import region_scope
+
+from .choices import CLOSED_STATUSES, ReferralStatus
 
 
 class Agency(models.Model):
@@ -16,3 +22,78 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return self.short_name
+
+
+class ReferralQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ReferralQuerySet":
+        """An agency officer sees their own agency's referrals (within their region, when
+        set); region-scoped roles see those of families in their region; others nothing."""
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.role == Role.AGENCY_OFFICER:
+            if not user.agency_id:
+                return self.none()
+            mine = self.filter(agency_id=user.agency_id)
+            if user.region_id:
+                mine = mine.filter(family__village__code__within=user.region_id)
+            return mine
+        scope = region_scope(user, "family__village__code")
+        return self.none() if scope is None else self.filter(scope)
+
+
+class Referral(models.Model):
+    """A need of a poor family sent to the agency (OPD) that must act on it."""
+
+    family = models.ForeignKey(
+        "registry.Family",
+        verbose_name=_("keluarga"),
+        on_delete=models.CASCADE,
+        related_name="referrals",
+    )
+    rule = models.ForeignKey(
+        "welfare.NeedRule", verbose_name=_("kebutuhan"), on_delete=models.PROTECT, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="referrals"
+    )
+    reason = models.CharField(_("alasan kebutuhan"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReferralStatus.choices, default=ReferralStatus.NEW
+    )
+    rejection_reason = models.CharField(_("alasan ditolak"), max_length=500, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("petugas"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("dirujuk"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    accepted_at = models.DateTimeField(_("diterima"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+
+    objects = ReferralQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("rujukan")
+        verbose_name_plural = _("rujukan")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family", "rule"],
+                condition=~models.Q(status__in=["selesai", "ditolak"]),
+                name="one_open_referral_per_need",
+            )
+        ]
+        indexes = [models.Index(fields=["agency", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.rule} · {self.family_id}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES

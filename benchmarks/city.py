@@ -1,0 +1,49 @@
+"""What the benchmarks share: Django on a fresh SQLite database in a temporary folder, and a
+synthetic city generated once by another process (so that the peak memory a benchmark
+prints is its own work's) and kept in the system's temporary folder for the next run."""
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CACHE = Path(tempfile.gettempdir()) / "padu-bench"
+SOURCES = ("regsosek", "dtks", "p3ke")
+
+
+def setup_django(region: str) -> Path:
+    data = Path(tempfile.mkdtemp(prefix="padu-bench-"))
+    os.environ["PADU_DATA_DIR"] = str(data)
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from padu.regions.services import load_regions
+
+    call_command("migrate", verbosity=0)
+    load_regions(only=(region,))
+    return data
+
+
+def synthetic_city(region: str, people: int, seed: int) -> Path:
+    city_dir = CACHE / f"{region.replace('.', '')}-{people}-{seed}"
+    if not (city_dir / "manifest.json").exists():
+        subprocess.run(
+            [sys.executable, "-m", "padu.cli", "synth", "--region", region, "--people",
+             str(people), "--seed", str(seed), "--out", str(city_dir), "--quiet"],
+            check=True,
+            env={**os.environ, "PADU_DATA_DIR": str(Path(os.environ["PADU_DATA_DIR"]) / "synth")},
+        )  # fmt: skip
+    return city_dir
+
+
+def import_sources(city_dir: Path, sources=SOURCES) -> None:
+    from padu.sources.services import find_dataset, import_file
+
+    for source in sources:
+        import_file(city_dir / f"{source}.csv", dataset=find_dataset(source), actor=None)

@@ -1,0 +1,44 @@
+"""Targeting accuracy against the generator's truth: inclusion and exclusion error."""
+
+from dataclasses import dataclass
+
+import polars as pl
+
+
+@dataclass
+class Targeting:
+    selected: int
+    eligible: int
+    inclusion_error: float  # of those selected, the share not eligible
+    exclusion_error: float  # of those eligible, the share not selected
+
+
+def targeting(frame: pl.DataFrame, selected: str, eligible: str) -> Targeting:
+    """``selected`` and ``eligible`` are boolean columns of one row per family."""
+    chosen = frame.filter(pl.col(selected))
+    truly = frame.filter(pl.col(eligible))
+    return Targeting(
+        selected=chosen.height,
+        eligible=truly.height,
+        inclusion_error=(chosen.filter(~pl.col(eligible)).height / chosen.height)
+        if chosen.height
+        else 0.0,
+        exclusion_error=(truly.filter(~pl.col(selected)).height / truly.height)
+        if truly.height
+        else 0.0,
+    )
+
+
+def top_share(frame: pl.DataFrame, rank: pl.Expr, weight: str, share: float, *, seed: int = 1):
+    """A boolean Series: the rows first by ``rank`` (ascending; ties in random order)
+    until ``share`` of the total ``weight`` is reached."""
+    order = (
+        frame.with_row_index("_row")
+        .with_columns(
+            _rank=rank, _tie=pl.Series(pl.int_range(0, frame.height, eager=True).shuffle(seed))
+        )
+        .sort(["_rank", "_tie"])
+    )
+    cumulative = order[weight].cum_sum() / order[weight].sum()
+    chosen = order.filter(cumulative <= share)["_row"]
+    return pl.Series(pl.int_range(0, frame.height, eager=True).is_in(chosen.implode()))

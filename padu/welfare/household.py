@@ -1,0 +1,138 @@
+"""A household's observable characteristics, one row per active golden family: its own
+fields and what its members add up to (size, children, schooling, work, health)."""
+
+import datetime as dt
+
+import polars as pl
+
+from padu.core.bulk import read_batches
+from padu.registry import choices as c
+
+FAMILY_FIELDS = [
+    "floor_area_m2", "house_tenure", "floor_material", "wall_material", "roof_material",
+    "toilet_facility", "drinking_water", "lighting", "electricity_capacity", "cooking_fuel",
+    "has_lpg_5kg_or_more", "has_refrigerator", "has_air_conditioner", "has_water_heater",
+    "has_television", "has_gold_10g", "has_computer", "has_smartphone", "has_motorcycle",
+    "has_car", "has_boat", "owns_land", "livestock_units", "receives_pkh", "receives_bpnt",
+    "receives_pbi_jk", "receives_pip", "receives_blt_dd", "expenditure_per_capita",
+]  # fmt: skip
+BOOLEAN_FIELDS = [name for name in FAMILY_FIELDS if name.startswith(("has_", "owns_", "receives_"))]
+
+WORKING = [
+    c.WorkStatus.SELF_EMPLOYED, c.WorkStatus.EMPLOYER, c.WorkStatus.EMPLOYEE,
+    c.WorkStatus.CASUAL, c.WorkStatus.FAMILY_WORKER,
+]  # fmt: skip
+EDUCATION_LEVEL = {choice.value: i for i, choice in enumerate(c.Education)}
+
+
+def read_households(region: str | None = None, *, as_of: dt.date | None = None) -> pl.DataFrame:
+    """Active families (within ``region``, a region code, when given) with their members'
+    aggregates, in family id order."""
+    as_of = as_of or dt.date.today()
+    where = "f.lifecycle = 'aktif' AND f.village_id IS NOT NULL"
+    if region:
+        where += f" AND f.village_id LIKE '{_code(region)}%'"
+    columns = ", ".join(f"f.{name}" for name in FAMILY_FIELDS)
+    families = _read(
+        f"SELECT f.id AS family_id, f.village_id, {columns} FROM registry_family f "
+        f"WHERE {where} ORDER BY f.id"
+    )
+    if families.height == 0:
+        return families
+    persons = _read(
+        "SELECT p.family_id, p.relationship, p.sex, p.birth_date, p.education, "
+        "p.school_participation, p.work_status, p.disability, p.chronic_illness, "
+        "p.health_insurance, p.is_pregnant FROM registry_person p "
+        f"JOIN registry_family f ON f.id = p.family_id WHERE p.lifecycle = 'aktif' AND {where}"
+    )
+    members = _members(persons, as_of)
+    households = (
+        families.with_columns(
+            [pl.col(name).cast(pl.Boolean) for name in BOOLEAN_FIELDS],
+            regency=pl.col("village_id").str.slice(0, 5),
+            district=pl.col("village_id").str.slice(0, 8),
+        )
+        .join(members, on="family_id", how="inner")
+        .with_columns(area_per_person=pl.col("floor_area_m2") / pl.col("size"))
+    )
+    return households
+
+
+def _code(region: str) -> str:
+    """A region code safe to put in SQL (digits and dots only)."""
+    if not region or not all(ch.isdigit() or ch == "." for ch in region):
+        raise ValueError(f"Kode wilayah tidak valid: {region!r}")
+    return region
+
+
+def _read(sql: str) -> pl.DataFrame:
+    parts = list(read_batches(sql))
+    return pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
+
+
+def _members(persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    birth = pl.col("birth_date")
+    if persons.schema["birth_date"] == pl.String:
+        birth = birth.str.to_date(strict=False)
+    age = (pl.lit(as_of).dt.year() - birth.dt.year()) - (
+        (pl.lit(as_of).dt.ordinal_day() < birth.dt.ordinal_day()).cast(pl.Int32)
+    )
+    persons = persons.with_columns(
+        age=age,
+        is_head=pl.col("relationship") == c.Relationship.HEAD,
+        is_pregnant=pl.col("is_pregnant").cast(pl.Boolean),
+        education_level=pl.col("education").replace_strict(
+            EDUCATION_LEVEL, default=None, return_dtype=pl.Int8
+        ),
+    )
+    head_first = persons.sort(["family_id", "is_head", "age"], descending=[False, True, True])
+    heads = head_first.group_by("family_id", maintain_order=True).first()
+    counts = persons.group_by("family_id").agg(
+        size=pl.len(),
+        children=(pl.col("age") < 15).sum(),
+        elderly=(pl.col("age") >= 60).sum(),
+        working_age=pl.col("age").is_between(15, 64).sum(),
+        school_age_out_of_school=(
+            pl.col("age").is_between(7, 18)
+            & pl.col("school_participation").is_in(
+                [c.SchoolParticipation.NEVER, c.SchoolParticipation.LEFT]
+            )
+        ).sum(),
+        members_uninsured=(pl.col("health_insurance") == c.HealthInsurance.NONE).sum(),
+        members_disabled=(
+            pl.col("disability").is_not_null()
+            & (pl.col("disability") != "")
+            & (pl.col("disability") != c.Disability.NONE)
+        ).sum(),
+        members_chronic=(
+            pl.col("chronic_illness").is_not_null()
+            & (pl.col("chronic_illness") != "")
+            & (pl.col("chronic_illness") != c.ChronicIllness.NONE)
+        ).sum(),
+        members_pregnant=pl.col("is_pregnant").fill_null(False).sum(),
+        earners=pl.col("work_status").is_in(WORKING).sum(),
+        formal_workers=pl.col("work_status")
+        .is_in([c.WorkStatus.EMPLOYEE, c.WorkStatus.EMPLOYER])
+        .sum(),
+        adult_education_mean=pl.col("education_level").filter(pl.col("age") >= 18).mean(),
+        adult_education_max=pl.col("education_level").filter(pl.col("age") >= 18).max(),
+        members_pbi=(pl.col("health_insurance") == c.HealthInsurance.PBI_JK).sum(),
+        members_paid_insurance=pl.col("health_insurance")
+        .is_in(
+            [c.HealthInsurance.BPJS_SELF, c.HealthInsurance.BPJS_EMPLOYER, c.HealthInsurance.OTHER]
+        )
+        .sum(),
+    )
+    return counts.join(
+        heads.select(
+            "family_id",
+            head_female=pl.col("sex") == c.Sex.FEMALE,
+            head_age=pl.col("age"),
+            head_education=pl.col("education"),
+            head_education_level=pl.col("education").replace_strict(
+                EDUCATION_LEVEL, default=None, return_dtype=pl.Int8
+            ),
+            head_work_status=pl.col("work_status"),
+        ),
+        on="family_id",
+    )

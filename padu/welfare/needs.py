@@ -1,0 +1,149 @@
+"""Needs from rules that an admin edits: each rule is a list of conditions on a family's
+data, and the agency that must act. A condition is {"field", "op", "value"}."""
+
+import polars as pl
+
+from padu.registry import choices as c
+
+#: What a condition may look at: the family's fields and its members' aggregates
+#: (padu.welfare.household), its classification, and the BPS criteria count.
+FIELDS = {
+    "status": "status kemiskinan (ekstrem, miskin, rentan, tidak_miskin)",
+    "desil": "desil 1–10",
+    "criteria_met": "jumlah kriteria BPS terpenuhi",
+    "size": "jumlah anggota",
+    "area_per_person": "luas lantai per orang (m²)",
+    "floor_material": "lantai",
+    "wall_material": "dinding",
+    "roof_material": "atap",
+    "toilet_facility": "jamban",
+    "drinking_water": "air minum",
+    "lighting": "penerangan",
+    "electricity_capacity": "daya listrik",
+    "cooking_fuel": "bahan bakar memasak",
+    "house_tenure": "status rumah",
+    "school_age_out_of_school": "anak 7–18 tahun tidak sekolah",
+    "members_uninsured": "anggota tanpa jaminan kesehatan",
+    "members_disabled": "anggota dengan disabilitas",
+    "members_chronic": "anggota dengan penyakit kronis",
+    "members_pregnant": "anggota sedang hamil",
+    "earners": "anggota yang bekerja",
+    "working_age": "anggota usia 15–64",
+    "elderly": "anggota usia 60 ke atas",
+    "receives_pkh": "menerima PKH",
+    "receives_bpnt": "menerima BPNT/Sembako",
+    "receives_pbi_jk": "menerima PBI JK",
+    "receives_pip": "menerima PIP",
+}
+OPERATORS = {
+    "in": lambda col, v: col.cast(pl.String).is_in([str(x) for x in v]),
+    "eq": lambda col, v: col == v,
+    "ne": lambda col, v: col != v,
+    "lt": lambda col, v: col < v,
+    "le": lambda col, v: col <= v,
+    "gt": lambda col, v: col > v,
+    "ge": lambda col, v: col >= v,
+}
+SYMBOLS = {"in": "∈", "eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+
+
+def check_conditions(conditions) -> list[str]:
+    """What is wrong with a rule's conditions, in words for the admin who wrote them."""
+    if not isinstance(conditions, list) or not conditions:
+        return ["Syarat harus daftar berisi sedikitnya satu {field, op, value}."]
+    problems = []
+    for i, condition in enumerate(conditions, start=1):
+        if not isinstance(condition, dict):
+            problems.append(f"Syarat {i}: harus berbentuk {{field, op, value}}.")
+            continue
+        if condition.get("field") not in FIELDS:
+            problems.append(
+                f"Syarat {i}: kolom {condition.get('field')!r} tidak dikenal; pilih salah satu: "
+                + ", ".join(FIELDS)
+            )
+        if condition.get("op") not in OPERATORS:
+            problems.append(
+                f"Syarat {i}: operator {condition.get('op')!r} tidak dikenal; pilih: "
+                + ", ".join(OPERATORS)
+            )
+        if condition.get("op") == "in" and not isinstance(condition.get("value"), list):
+            problems.append(f"Syarat {i}: operator 'in' butuh daftar nilai.")
+    return problems
+
+
+def describe(condition: dict) -> str:
+    value = condition["value"]
+    shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    return f"{FIELDS[condition['field']]} {SYMBOLS[condition['op']]} {shown}"
+
+
+def evaluate(families: pl.DataFrame, rules) -> pl.DataFrame:
+    """family_id, rule_id, reason: one row per need raised. ``families`` carries FIELDS."""
+    raised = []
+    for rule in rules:
+        checks = [
+            OPERATORS[cond["op"]](pl.col(cond["field"]), cond["value"]).fill_null(False)
+            for cond in rule.conditions
+        ]
+        hit = pl.any_horizontal(checks) if rule.match == "any" else pl.all_horizontal(checks)
+        # The reason names each condition that held, with the family's own value.
+        reason = pl.concat_str(
+            [
+                pl.when(check).then(
+                    pl.lit(describe(cond) + " (nilai: ")
+                    + pl.col(cond["field"]).cast(pl.String).fill_null("—")
+                    + pl.lit(")")
+                )
+                for cond, check in zip(rule.conditions, checks, strict=True)
+            ],
+            separator="; ",
+            ignore_nulls=True,
+        )
+        raised.append(
+            families.filter(hit).select(
+                "family_id", rule_id=pl.lit(rule.pk, pl.Int64), reason=reason.str.slice(0, 500)
+            )
+        )
+    if not raised:
+        return pl.DataFrame(
+            schema={"family_id": pl.Int64, "rule_id": pl.Int64, "reason": pl.String}
+        )
+    return pl.concat(raised)
+
+
+def _any(field: str, values) -> dict:
+    return {"field": field, "op": "in", "value": [str(v) for v in values]}
+
+
+#: The rules a new installation starts with: (code, dimension, label, agency code, match,
+#: conditions). An admin edits them afterwards; they are never overwritten.
+STANDARD_RULES = [
+    ("pangan-ekstrem", "pangan", "Bantuan pangan bagi keluarga miskin ekstrem", "dinsos", "any",
+     [_any("status", ["ekstrem"])]),
+    ("rumah-tidak-layak", "rumah", "Rumah tidak layak huni (RTLH)", "perkim", "any",
+     [_any("floor_material", [c.FloorMaterial.EARTH, c.FloorMaterial.BAMBOO]),
+      _any("wall_material", [c.WallMaterial.BAMBOO, c.WallMaterial.WOVEN_BAMBOO, c.WallMaterial.LOG]),
+      _any("roof_material", [c.RoofMaterial.THATCH, c.RoofMaterial.BAMBOO]),
+      {"field": "area_per_person", "op": "lt", "value": 7.2}]),
+    ("sanitasi", "air_sanitasi", "Jamban sehat", "perkim", "any",
+     [_any("toilet_facility", [c.ToiletFacility.NONE, c.ToiletFacility.PUBLIC])]),
+    ("air-minum", "air_sanitasi", "Air minum layak", "perkim", "any",
+     [_any("drinking_water", [c.DrinkingWater.UNPROTECTED_WELL, c.DrinkingWater.UNPROTECTED_SPRING,
+                              c.DrinkingWater.SURFACE, c.DrinkingWater.RAIN])]),
+    ("listrik", "listrik", "Sambungan listrik PLN", "perkim", "any",
+     [_any("lighting", [c.Lighting.NONE, c.Lighting.NON_PLN, c.Lighting.PLN_UNMETERED])]),
+    ("anak-tidak-sekolah", "pendidikan", "Anak usia sekolah tidak bersekolah", "disdikbud", "any",
+     [{"field": "school_age_out_of_school", "op": "gt", "value": 0}]),
+    ("jaminan-kesehatan", "kesehatan", "Anggota tanpa jaminan kesehatan (usulan PBI JK)", "dinkes",
+     "any", [{"field": "members_uninsured", "op": "gt", "value": 0}]),
+    ("layanan-kesehatan", "kesehatan", "Disabilitas, penyakit kronis atau kehamilan", "dinkes", "any",
+     [{"field": "members_disabled", "op": "gt", "value": 0},
+      {"field": "members_chronic", "op": "gt", "value": 0},
+      {"field": "members_pregnant", "op": "gt", "value": 0}]),
+    ("tanpa-penghasilan", "pekerjaan", "Tidak ada anggota yang bekerja", "disnaker", "all",
+     [{"field": "earners", "op": "eq", "value": 0}, {"field": "working_age", "op": "gt", "value": 0}]),
+    ("belum-bansos", "bansos", "Miskin tetapi belum menerima PKH atau BPNT", "dinsos", "all",
+     [_any("status", ["ekstrem", "miskin"]),
+      {"field": "receives_pkh", "op": "eq", "value": False},
+      {"field": "receives_bpnt", "op": "eq", "value": False}]),
+]  # fmt: skip

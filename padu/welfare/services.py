@@ -1,0 +1,303 @@
+"""Welfare: fit the PMT, classify families, raise needs and refer them. Every write is here."""
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+from django.db import models, transaction
+
+from padu.core.bulk import bulk_insert
+from padu.core.progress import ProgressCallback, no_progress
+from padu.programs.services import ensure_standard_agencies, refer_needs
+from padu.regions.models import Region
+
+from . import pmt
+from .choices import POOR_STATUSES, LineKind, PovertyStatus
+from .criteria import count_criteria
+from .household import read_households
+from .models import FamilyNeed, FamilyWelfare, NeedRule, PovertyLine, WelfareModel
+from .needs import STANDARD_RULES, evaluate
+
+logger = logging.getLogger(__name__)
+
+#: Published lines (Rp per person per month) a new installation starts with; an admin adds
+#: regional lines and later years.
+STANDARD_LINES = [
+    (2024, LineKind.POVERTY, 595_242, "BPS, garis kemiskinan nasional September 2024"),
+    (2025, LineKind.POVERTY, 641_443, "BPS, garis kemiskinan nasional September 2025"),
+    (2025, LineKind.EXTREME, 391_000, "US$2,15 PPP per hari, sekitar Rp391.000 (2025)"),
+    (
+        2024,
+        LineKind.EXTREME,
+        362_800,
+        "perkiraan: garis ekstrem 2025 dikalikan rasio garis kemiskinan 2024/2025",
+    ),
+]
+DEFAULT_YEAR = 2025
+#: Vulnerable (rentan): below this multiple of the poverty line.
+VULNERABLE_MULTIPLE = 1.5
+
+
+@transaction.atomic
+def ensure_poverty_lines() -> None:
+    for year, kind, amount, source in STANDARD_LINES:
+        PovertyLine.objects.get_or_create(
+            year=year, kind=kind, region=None, defaults={"amount": amount, "source": source}
+        )
+
+
+@transaction.atomic
+def ensure_standard_rules() -> None:
+    """Create the standard need rules that are missing; never overwrite an admin's edits."""
+    agencies = {agency.code: agency for agency in ensure_standard_agencies()}
+    for code, dimension, label, agency, match, conditions in STANDARD_RULES:
+        NeedRule.objects.get_or_create(
+            code=code,
+            defaults={
+                "dimension": dimension,
+                "label": label,
+                "agency": agencies[agency],
+                "match": match,
+                "conditions": conditions,
+            },
+        )
+
+
+def lines_for(village_ids: pl.Series, year: int) -> pl.DataFrame:
+    """village_id -> poverty_line, extreme_line: each the most specific line of the year
+    whose area holds the village (village, district, regency, province, then national)."""
+    lines = list(PovertyLine.objects.filter(year=year).values_list("kind", "region_id", "amount"))
+    villages = pl.DataFrame({"village_id": village_ids.unique()})
+    out = villages
+    for kind, column in ((LineKind.POVERTY, "poverty_line"), (LineKind.EXTREME, "extreme_line")):
+        national = next((a for k, r, a in lines if k == kind and r is None), None)
+        if national is None:
+            raise ValueError(
+                f"Belum ada {LineKind(kind).label.lower()} nasional untuk tahun {year}: "
+                "tambahkan di Admin › Garis kemiskinan."
+            )
+        regional = {r: a for k, r, a in lines if k == kind and r is not None}
+        value = pl.lit(national, pl.Int64)
+        for length in (2, 5, 8, 13):  # later (more specific) wins
+            prefix = pl.col("village_id").str.slice(0, length)
+            value = (
+                pl.when(prefix.is_in(list(regional)))
+                .then(prefix.replace_strict(regional, default=None, return_dtype=pl.Int64))
+                .otherwise(value)
+            )
+        out = out.with_columns(value.alias(column))
+    return out
+
+
+@dataclass
+class Classification:
+    families: int = 0
+    models: list | None = None
+    by_status: dict | None = None
+    needs: int = 0
+    referrals: int = 0
+
+
+def classify(
+    region: str | None = None,
+    *,
+    actor,
+    refit: bool = True,
+    year: int = DEFAULT_YEAR,
+    progress: ProgressCallback = no_progress,
+) -> Classification:
+    """Score every active family (within ``region`` when given), give it a desil and a
+    poverty status, count the BPS criteria, raise its needs and refer a poor family's needs
+    to their agencies. With ``refit``, each regency gets a new model version fitted on
+    today's data; otherwise its latest version is reused (and fitted if there is none)."""
+    ensure_poverty_lines()
+    ensure_standard_rules()
+    progress(0, 4, "Membaca data keluarga")
+    households = read_households(region)
+    result = Classification(models=[], by_status={})
+    if households.height == 0:
+        return result
+    households = households.join(
+        lines_for(households["village_id"], year), on="village_id", how="left"
+    )
+    rules = list(NeedRule.objects.filter(is_active=True))
+    regencies = households["regency"].unique().sort().to_list()
+    for i, regency in enumerate(regencies):
+        progress(1 + i / len(regencies), 4, f"Menilai {regency}")
+        frame = households.filter(pl.col("regency") == regency)
+        with transaction.atomic():
+            model = _model_for(regency, frame, actor=actor, refit=refit, year=year)
+            scored = score(frame, model)
+            _write_results(model, scored)
+            needs = evaluate(scored, rules)
+            _write_needs(model, needs, scored["family_id"].to_list())
+            poor = scored.filter(pl.col("status").is_in(list(POOR_STATUSES)))["family_id"]
+            result.referrals += refer_needs(
+                needs.filter(pl.col("family_id").is_in(poor.implode())), actor=actor
+            )
+            WelfareModel.objects.filter(pk=model.pk).update(families=scored.height)
+        result.models.append(model)
+        result.families += scored.height
+        result.needs += needs.height
+        for status, count in scored.group_by("status").len().iter_rows():
+            result.by_status[status] = result.by_status.get(status, 0) + count
+    progress(4, 4, "Selesai")
+    return result
+
+
+def _model_for(regency: str, frame: pl.DataFrame, *, actor, refit: bool, year: int):
+    latest = WelfareModel.objects.filter(regency_id=regency).order_by("-version").first()
+    if latest and not refit:
+        return latest
+    return fit_model(regency, frame, actor=actor, year=year)
+
+
+def fit_model(regency: str, households: pl.DataFrame, *, actor, year: int) -> WelfareModel:
+    """A new model version for a regency: the PMT fitted on its families with known
+    expenditure, its desil cut-offs ranked by persons, and score cut-offs for the poverty
+    statuses set so that the shares below them match the shares the known expenditures
+    show (a PMT shrinks toward the mean, so its raw predictions would find too few poor)."""
+    spec, statistics = pmt.fit(households)
+    scores = pmt.predict(households, spec)
+    sizes = households["size"].cast(pl.Float64).to_numpy()
+    shares = _status_shares(households)
+    statistics["shares"] = shares
+    statistics["families"] = households.height
+    cutoffs = {
+        "desil": pmt.person_weighted_cutoffs(scores, sizes, [d / 10 for d in range(1, 10)]),
+        **dict(
+            zip(
+                shares,
+                pmt.person_weighted_cutoffs(scores, sizes, list(shares.values())),
+                strict=True,
+            )
+        ),
+    }
+    version = (
+        WelfareModel.objects.filter(regency_id=regency).aggregate(top=models.Max("version"))["top"]
+        or 0
+    ) + 1
+    return WelfareModel.objects.create(
+        regency=Region.objects.get(code=regency),
+        version=version,
+        year=year,
+        fitted_by=actor if actor and actor.pk else None,
+        specification=spec,
+        statistics=statistics,
+        cutoffs=cutoffs,
+    )
+
+
+def _status_shares(households: pl.DataFrame) -> dict[str, float]:
+    """Person-weighted shares below each line among families with known expenditure."""
+    known = households.filter(pl.col("expenditure_per_capita") > 0)
+    spend = pl.col("expenditure_per_capita")
+    persons = known["size"].sum() or 1
+    return {
+        status: float(known.filter(spend < line)["size"].sum() / persons)
+        for status, line in (
+            (PovertyStatus.EXTREME.value, pl.col("extreme_line")),
+            (PovertyStatus.POOR.value, pl.col("poverty_line")),
+            (PovertyStatus.VULNERABLE.value, pl.col("poverty_line") * VULNERABLE_MULTIPLE),
+        )
+    }
+
+
+def score(households: pl.DataFrame, model: WelfareModel) -> pl.DataFrame:
+    """Households with score, predicted and observed expenditure, desil, status and the
+    BPS criteria."""
+    scores = pmt.predict(households, model.specification)
+    cut = model.cutoffs
+    desil = np.searchsorted(np.array(cut["desil"]), scores, side="left") + 1
+    observed = pl.col("expenditure_per_capita")
+    by_observation = (
+        pl.when(observed < pl.col("extreme_line"))
+        .then(pl.lit(PovertyStatus.EXTREME.value))
+        .when(observed < pl.col("poverty_line"))
+        .then(pl.lit(PovertyStatus.POOR.value))
+        .when(observed < pl.col("poverty_line") * VULNERABLE_MULTIPLE)
+        .then(pl.lit(PovertyStatus.VULNERABLE.value))
+        .otherwise(pl.lit(PovertyStatus.NOT_POOR.value))
+    )
+    by_score = (
+        pl.when(pl.col("score") <= cut[PovertyStatus.EXTREME])
+        .then(pl.lit(PovertyStatus.EXTREME.value))
+        .when(pl.col("score") <= cut[PovertyStatus.POOR])
+        .then(pl.lit(PovertyStatus.POOR.value))
+        .when(pl.col("score") <= cut[PovertyStatus.VULNERABLE])
+        .then(pl.lit(PovertyStatus.VULNERABLE.value))
+        .otherwise(pl.lit(PovertyStatus.NOT_POOR.value))
+    )
+    scored = households.with_columns(
+        score=pl.Series(scores), desil=pl.Series(desil, dtype=pl.Int16)
+    ).with_columns(
+        predicted_expenditure=((pl.col("score").exp() / 1000).round() * 1000).cast(pl.Int64),
+        observed_expenditure=pl.when(observed > 0).then(observed),
+        pmt_status=by_score,
+        status=pl.when(observed > 0).then(by_observation).otherwise(by_score),
+    )
+    return scored.join(count_criteria(households), on="family_id")
+
+
+def _write_results(model: WelfareModel, scored: pl.DataFrame) -> None:
+    """This model's results for these families, replacing any it gave them before (other
+    versions' results stay)."""
+    ids = scored["family_id"].to_list()
+    for start in range(0, len(ids), 20_000):
+        FamilyWelfare.objects.filter(
+            model=model, family_id__in=ids[start : start + 20_000]
+        ).delete()
+    bulk_insert(
+        FamilyWelfare._meta.db_table,
+        [
+            "family_id",
+            "model_id",
+            "score",
+            "predicted_expenditure",
+            "observed_expenditure",
+            "desil",
+            "status",
+            "criteria_met",
+            "criteria_known",
+            "criteria",
+        ],
+        scored.select(
+            "family_id",
+            pl.lit(model.pk, pl.Int64).alias("model_id"),
+            "score",
+            "predicted_expenditure",
+            "observed_expenditure",
+            "desil",
+            "status",
+            "criteria_met",
+            "criteria_known",
+            # As JSON text (the codes are plain slugs).
+            pl.when(pl.col("criteria").list.len() > 0)
+            .then(pl.concat_str(pl.lit('["'), pl.col("criteria").list.join('","'), pl.lit('"]')))
+            .otherwise(pl.lit("[]"))
+            .alias("criteria"),
+        ),
+    )
+
+
+def _write_needs(model: WelfareModel, needs: pl.DataFrame, family_ids: list[int]) -> None:
+    for start in range(0, len(family_ids), 20_000):
+        FamilyNeed.objects.filter(
+            model=model, family_id__in=family_ids[start : start + 20_000]
+        ).delete()
+    bulk_insert(
+        FamilyNeed._meta.db_table,
+        ["family_id", "model_id", "rule_id", "reason"],
+        needs.with_columns(model_id=pl.lit(model.pk, pl.Int64)),
+    )
+
+
+def latest_result(family) -> FamilyWelfare | None:
+    """The family's result under the newest model that classified it."""
+    return (
+        FamilyWelfare.objects.filter(family=family)
+        .select_related("model")
+        .order_by("-model__fitted_at", "-model__version")
+        .first()
+    )
