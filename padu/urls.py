@@ -8,5 +8,6 @@ urlpatterns = [
     path("registri/", include("padu.registry.urls")),
     path("impor/", include("padu.sources.urls")),
     path("pencocokan/", include("padu.matching.urls")),
+    path("rujukan/", include("padu.programs.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from padu.core.history import history_of
 from padu.matching.models import RecordLink
 from padu.regions.codes import normalize_code
 from padu.regions.models import Region
+from padu.welfare.services import explain as explain_welfare
 
 from .choices import Relationship
 from .identity import read_id_number
@@ -89,6 +90,7 @@ class FamilyDetailView(LoginRequiredMixin, DetailView):
         # A record can be split off a person only while the person has others.
         counts = Counter(link.person_id for link in sources)
         context["splittable"] = {person for person, n in counts.items() if n > 1}
+        context["welfare"] = explain_welfare(family)
         log_access(
             self.request.user,
             kind=AccessKind.VIEW,

@@ -301,3 +301,39 @@ def latest_result(family) -> FamilyWelfare | None:
         .order_by("-model__fitted_at", "-model__version")
         .first()
     )
+
+
+def explain(family) -> dict | None:
+    """Everything the family page shows about a family's welfare, in words: its latest
+    result, the lines it was measured against, each BPS criterion, each need with the rule
+    that raised it, and its referrals."""
+    from padu.programs.models import Referral
+
+    from .criteria import CRITERIA
+
+    result = latest_result(family)
+    if result is None:
+        return None
+    model = result.model
+    lines = lines_for(pl.Series([family.village_id]), model.year).row(0, named=True)
+    met = set(result.criteria)
+    criteria = [
+        {
+            "label": criterion.label,
+            "state": "met"
+            if criterion.code in met
+            else ("unknown" if criterion.met is None else "no"),
+        }
+        for criterion in CRITERIA
+    ]
+    needs = FamilyNeed.objects.filter(family=family, model=model).select_related("rule__agency")
+    return {
+        "result": result,
+        "model": model,
+        "poverty_line": lines["poverty_line"],
+        "extreme_line": lines["extreme_line"],
+        "vulnerable_line": round(lines["poverty_line"] * VULNERABLE_MULTIPLE),
+        "criteria": criteria,
+        "needs": needs,
+        "referrals": Referral.objects.filter(family=family).select_related("rule", "agency"),
+    }

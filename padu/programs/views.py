@@ -1,0 +1,170 @@
+"""An agency's work queue of referrals: filter, export, and move each one along."""
+
+import datetime as dt
+import io
+
+import polars as pl
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from padu.accounts.choices import AccessKind
+from padu.accounts.services import log_access
+from padu.registry.choices import Relationship
+from padu.registry.models import Person
+from padu.welfare.choices import Dimension
+from padu.welfare.models import FamilyWelfare
+
+from .choices import ReferralStatus
+from .models import Referral
+from .services import StaleReferral, update_referral
+
+
+def _referrals(user):
+    head = Person.objects.filter(family=OuterRef("family"), relationship=Relationship.HEAD)
+    latest = FamilyWelfare.objects.filter(family=OuterRef("family")).order_by("-model__fitted_at")
+    return (
+        Referral.objects.visible_to(user)
+        .select_related("family__village", "rule", "agency")
+        .annotate(
+            head_name=Subquery(head.values("full_name")[:1]),
+            desil=Subquery(latest.values("desil")[:1]),
+        )
+    )
+
+
+class ReferralListView(LoginRequiredMixin, ListView):
+    template_name = "programs/referral_list.html"
+    context_object_name = "referrals"
+    paginate_by = 50
+
+    def get_queryset(self):
+        queryset = _referrals(self.request.user)
+        params = self.request.GET
+        if region := params.get("wilayah", "").strip():
+            queryset = queryset.filter(family__village__code__startswith=region)
+        if dimension := params.get("kebutuhan"):
+            queryset = queryset.filter(rule__dimension=dimension)
+        if status := params.get("status"):
+            queryset = queryset.filter(status=status)
+        if (desil := params.get("desil", "")).isdigit():
+            queryset = queryset.filter(desil__lte=int(desil))
+        if (days := params.get("umur", "")).isdigit():
+            queryset = queryset.filter(
+                created_at__lte=timezone.now() - dt.timedelta(days=int(days))
+            )
+        return queryset.order_by("created_at", "pk")
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            return self._export()
+        log_access(
+            request.user,
+            kind=AccessKind.LIST,
+            object_type="referral",
+            object_id="*",
+            request=request,
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = ReferralStatus.choices
+        context["dimensions"] = Dimension.choices
+        context["query"] = self.request.GET.copy()
+        context["query"].pop("page", None)
+        context["query"].pop("format", None)
+        return context
+
+    def _export(self) -> HttpResponse:
+        rows = self.get_queryset().values_list(
+            "pk", "agency__short_name", "rule__label", "reason", "status", "family__kk_number",
+            "head_name", "family__address", "family__rt", "family__rw", "family__village__name",
+            "family__village_id", "desil", "created_at", "notes",
+        )  # fmt: skip
+        columns = [
+            "ID RUJUKAN", "OPD", "KEBUTUHAN", "ALASAN", "STATUS", "NO KK", "KEPALA KELUARGA",
+            "ALAMAT", "RT", "RW", "DESA/KELURAHAN", "KODE WILAYAH", "DESIL", "DIRUJUK", "CATATAN",
+        ]  # fmt: skip
+        frame = pl.DataFrame(
+            [list(row) for row in rows.iterator()],
+            schema=columns,
+            orient="row",
+            infer_schema_length=None,
+        )
+        frame = frame.with_columns(
+            pl.col("DIRUJUK").cast(pl.String),
+            # Text that a spreadsheet would run as a formula is kept as text.
+            pl.col(pl.String).str.replace(r"^([=+\-@])", "'$1"),
+        )
+        buffer = io.BytesIO()
+        frame.write_excel(buffer, worksheet="rujukan", autofit=True)
+        log_access(
+            self.request.user,
+            kind=AccessKind.EXPORT,
+            object_type="referral",
+            object_id="*",
+            request=self.request,
+        )
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = 'attachment; filename="rujukan.xlsx"'
+        return response
+
+
+class ReferralDetailView(LoginRequiredMixin, View):
+    template_name = "programs/referral_detail.html"
+
+    def _object(self, request, pk):
+        # Another agency's referral, or one outside the officer's region, does not exist.
+        return get_object_or_404(_referrals(request.user), pk=pk)
+
+    def get(self, request, pk):
+        from django.shortcuts import render
+
+        referral = self._object(request, pk)
+        log_access(
+            request.user,
+            kind=AccessKind.VIEW,
+            object_type="referral",
+            object_id=pk,
+            request=request,
+        )
+        return render(
+            request,
+            self.template_name,
+            {"referral": referral, "statuses": ReferralStatus.choices},
+        )
+
+    def post(self, request, pk):
+        referral = self._object(request, pk)
+        seen = request.POST.get("version", "")
+        try:
+            update_referral(
+                referral,
+                actor=request.user,
+                status=request.POST.get("status", ""),
+                notes=request.POST.get("notes", "")[:2000],
+                rejection_reason=request.POST.get("rejection_reason", ""),
+                seen_version=int(seen) if seen.isdigit() else None,
+            )
+        except StaleReferral:
+            messages.error(
+                request,
+                _(
+                    "Rujukan ini baru saja diubah orang lain; periksa perubahannya lalu simpan lagi."
+                ),
+            )
+        except ValueError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Rujukan disimpan."))
+        return redirect("programs:referral-detail", pk=pk)
