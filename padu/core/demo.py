@@ -60,7 +60,7 @@ def ensure_demo_accounts(region_code: str) -> list[DemoAccount]:
     ensure_role_groups()
     city = Region.objects.get(code=region_code)
     village = _busiest_village(region_code)
-    dinkes = Agency.objects.get(code="dinkes")
+    dinkes, perkim = Agency.objects.get(code="dinkes"), Agency.objects.get(code="perkim")
     plan = [
         ("admin", Role.ADMIN, None, None, "Administrator"),
         ("walidata", Role.DATA_CUSTODIAN, city, None, "Wali Data"),
@@ -68,6 +68,7 @@ def ensure_demo_accounts(region_code: str) -> list[DemoAccount]:
         ("operator", Role.VILLAGE_OPERATOR, village, None, "Operator Desa"),
         ("verifikator", Role.VERIFIER, city, None, "Verifikator TKPK"),
         ("dinkes", Role.AGENCY_OFFICER, city, dinkes, "Petugas Dinkes"),
+        ("perkim", Role.AGENCY_OFFICER, city, perkim, "Petugas Perkim"),
         ("pimpinan", Role.LEADER, city, None, "Pimpinan Daerah"),
         ("publik", Role.PUBLIC, None, None, "Warga"),
     ]
