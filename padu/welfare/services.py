@@ -243,54 +243,39 @@ def score(households: pl.DataFrame, model: WelfareModel) -> pl.DataFrame:
 def _write_results(model: WelfareModel, scored: pl.DataFrame) -> None:
     """This model's results for these families, replacing any it gave them before (other
     versions' results stay)."""
-    ids = scored["family_id"].to_list()
-    for start in range(0, len(ids), 20_000):
-        FamilyWelfare.objects.filter(
-            model=model, family_id__in=ids[start : start + 20_000]
-        ).delete()
-    bulk_insert(
-        FamilyWelfare._meta.db_table,
-        [
-            "family_id",
-            "model_id",
-            "score",
-            "predicted_expenditure",
-            "observed_expenditure",
-            "desil",
-            "status",
-            "criteria_met",
-            "criteria_known",
-            "criteria",
-        ],
-        scored.select(
-            "family_id",
-            pl.lit(model.pk, pl.Int64).alias("model_id"),
-            "score",
-            "predicted_expenditure",
-            "observed_expenditure",
-            "desil",
-            "status",
-            "criteria_met",
-            "criteria_known",
-            # As JSON text (the codes are plain slugs).
-            pl.when(pl.col("criteria").list.len() > 0)
-            .then(pl.concat_str(pl.lit('["'), pl.col("criteria").list.join('","'), pl.lit('"]')))
-            .otherwise(pl.lit("[]"))
-            .alias("criteria"),
-        ),
+    _delete_for(FamilyWelfare, model, scored["family_id"].to_list())
+    rows = scored.select(
+        "family_id",
+        pl.lit(model.pk, pl.Int64).alias("model_id"),
+        "score",
+        "predicted_expenditure",
+        "observed_expenditure",
+        "desil",
+        "status",
+        "criteria_met",
+        "criteria_known",
+        # As JSON text (the codes are plain slugs).
+        pl.when(pl.col("criteria").list.len() > 0)
+        .then(pl.concat_str(pl.lit('["'), pl.col("criteria").list.join('","'), pl.lit('"]')))
+        .otherwise(pl.lit("[]"))
+        .alias("criteria"),
     )
+    bulk_insert(FamilyWelfare._meta.db_table, rows.columns, rows)
 
 
 def _write_needs(model: WelfareModel, needs: pl.DataFrame, family_ids: list[int]) -> None:
+    _delete_for(FamilyNeed, model, family_ids)
+    rows = needs.with_columns(model_id=pl.lit(model.pk, pl.Int64))
+    bulk_insert(FamilyNeed._meta.db_table, rows.columns, rows)
+
+
+def _delete_for(result_model, model: WelfareModel, family_ids: list[int]) -> None:
+    """Delete a model version's rows of ``result_model`` for these families, in chunks
+    (older SQLite allows only 32,766 parameters in one statement)."""
     for start in range(0, len(family_ids), 20_000):
-        FamilyNeed.objects.filter(
+        result_model.objects.filter(
             model=model, family_id__in=family_ids[start : start + 20_000]
         ).delete()
-    bulk_insert(
-        FamilyNeed._meta.db_table,
-        ["family_id", "model_id", "rule_id", "reason"],
-        needs.with_columns(model_id=pl.lit(model.pk, pl.Int64)),
-    )
 
 
 def latest_result(family) -> FamilyWelfare | None:
