@@ -7,6 +7,14 @@ import pyarrow as pa
 from django.db import connection
 
 _BATCH_ROWS = 200_000
+#: Ids per ``IN (…)`` query: older SQLite allows only 32,766 parameters in one statement.
+_IDS_PER_QUERY = 10_000
+
+
+def id_chunks(ids: list, size: int = _IDS_PER_QUERY) -> Iterator[list]:
+    """``ids`` in slices small enough for one ``IN (…)`` query on every database."""
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def read_batches(sql: str, rows: int = _BATCH_ROWS) -> Iterator[pl.DataFrame]:

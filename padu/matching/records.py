@@ -8,7 +8,7 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.utils import timezone
 
-from padu.core.bulk import bulk_insert
+from padu.core.bulk import bulk_insert, id_chunks
 from padu.core.history import record_bulk_change
 from padu.registry.choices import Lifecycle
 from padu.registry.models import Family, Person
@@ -36,13 +36,11 @@ class GoldenSummary:
     links: int = 0
 
 
-#: Ids per ``IN (…)`` query: older SQLite allows only 32,766 parameters in one statement.
-_CHUNK = 10_000
-
 _LINK_COLUMNS = ["dataset_id", "record_id", "source_record_id", "person_id", "family_id"]
 
 
-def _previous_links() -> pl.DataFrame:
+def read_links() -> pl.DataFrame:
+    """Every record link: its id, the record's key and version, its person and family."""
     rows = list(RecordLink.objects.values_list("id", *_LINK_COLUMNS).iterator(chunk_size=50_000))
     schema = {"id": pl.Int64, **dict.fromkeys(_LINK_COLUMNS, pl.Int64), "record_id": pl.String}
     return pl.DataFrame(rows, schema={n: schema[n] for n in ["id", *_LINK_COLUMNS]}, orient="row")
@@ -103,7 +101,7 @@ def write_golden_records(
 
     keys = records.select("unique_id", "dataset_id", "record_id").join(clusters, on="unique_id")
     keys = keys.join(homes, on="cluster_id")
-    previous = _previous_links()
+    previous = read_links()
     person_ids = keep_ids(
         keys, "cluster_id", previous.select("dataset_id", "record_id", "person_id"), "person_id"
     )
@@ -147,8 +145,8 @@ def _write_links(run: LinkageRun, links: pl.DataFrame, previous: pl.DataFrame) -
     the same people again, leaves the others as they were."""
     kept = previous.join(links, on=_LINK_COLUMNS, how="semi")
     stale = previous.join(kept.select("id"), on="id", how="anti")["id"].to_list()
-    for start in range(0, len(stale), _CHUNK):
-        RecordLink.objects.filter(pk__in=stale[start : start + _CHUNK]).delete()
+    for chunk in id_chunks(stale):
+        RecordLink.objects.filter(pk__in=chunk).delete()
     changed = links.join(kept, on=_LINK_COLUMNS, how="anti")
     bulk_insert(
         RecordLink._meta.db_table,
@@ -178,12 +176,11 @@ def _write(model, frame: pl.DataFrame, fields: tuple[str, ...], kept: str, now):
 def _update_changed(model, frame: pl.DataFrame, names: list[str]) -> int:
     if frame.height == 0:
         return 0
-    ids = frame["id"].to_list()
     current = pl.DataFrame(
         [
             row
-            for start in range(0, len(ids), _CHUNK)
-            for row in model.objects.filter(pk__in=ids[start : start + _CHUNK]).values("id", *names)
+            for chunk in id_chunks(frame["id"].to_list())
+            for row in model.objects.filter(pk__in=chunk).values("id", *names)
         ],
         infer_schema_length=None,
     )
@@ -203,11 +200,8 @@ def _update_changed(model, frame: pl.DataFrame, names: list[str]) -> int:
         origins = {n: row[f"origin_{n}"] for n in names}
         objects.append(model(pk=row["id"], origins=origins, **values))
     model.objects.bulk_update(objects, [*names, "origins"], batch_size=1000)
-    changed = ids.to_list()
-    for start in range(0, len(changed), _CHUNK):
-        model.objects.filter(pk__in=changed[start : start + _CHUNK]).update(
-            version=models.F("version") + 1
-        )
+    for chunk in id_chunks(ids.to_list()):
+        model.objects.filter(pk__in=chunk).update(version=models.F("version") + 1)
     return len(objects)
 
 

@@ -16,7 +16,7 @@ from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, l
 from .features import features, read_current_records
 from .golden import PERSON_FIELDS, VALUE_FIELDS
 from .models import LinkageRun, MatchDecision, MatchPair, RecordLink
-from .records import write_golden_records
+from .records import read_links, write_golden_records
 
 logger = logging.getLogger(__name__)
 
@@ -95,11 +95,10 @@ def execute_run(
         }
         if trained:
             run.mode = RunMode.NEW
-            new = ~pl.col("unique_id").is_in(known["unique_id"].implode()) | pl.col(
-                "unique_id"
-            ).is_in(known.filter(pl.col("updated"))["unique_id"].implode())
+            # New: never matched, or changed by a re-export since it was.
+            unchanged = known.filter(~pl.col("updated"))["unique_id"].implode()
             linkage = link_new(
-                records.with_columns(is_new=new),
+                records.with_columns(is_new=~pl.col("unique_id").is_in(unchanged)),
                 trained=trained,
                 known=known.select("unique_id", "group"),
                 decisions=decisions,
@@ -130,19 +129,8 @@ def execute_run(
 def known_records(records: pl.DataFrame) -> pl.DataFrame:
     """The records matched before (unique_id) with the person they belong to (group), and
     whether they were updated by a re-export since (updated)."""
-    links = pl.DataFrame(
-        list(
-            RecordLink.objects.values_list(
-                "dataset_id", "record_id", "source_record_id", "person_id"
-            )
-        ),
-        schema={
-            "dataset_id": pl.Int64,
-            "record_id": pl.String,
-            "linked_id": pl.Int64,
-            "group": pl.Int64,
-        },
-        orient="row",
+    links = read_links().select(
+        "dataset_id", "record_id", linked_id="source_record_id", group="person_id"
     )
     return (
         records.select("unique_id", "dataset_id", "record_id")

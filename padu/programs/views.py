@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
@@ -128,8 +128,6 @@ class ReferralDetailView(LoginRequiredMixin, View):
         return get_object_or_404(_referrals(request.user), pk=pk)
 
     def get(self, request, pk):
-        from django.shortcuts import render
-
         referral = self._object(request, pk)
         log_access(
             request.user,

@@ -6,6 +6,7 @@ import datetime as dt
 import polars as pl
 
 from padu.core.bulk import read_batches
+from padu.regions.codes import normalize_code
 from padu.registry import choices as c
 
 FAMILY_FIELDS = [
@@ -59,10 +60,11 @@ def read_households(region: str | None = None, *, as_of: dt.date | None = None) 
 
 
 def _code(region: str) -> str:
-    """A region code safe to put in SQL (digits and dots only)."""
-    if not region or not all(ch.isdigit() or ch == "." for ch in region):
+    """The dotted region code (digits and dots only, so safe to put in SQL)."""
+    code = normalize_code(region)
+    if code is None:
         raise ValueError(f"Kode wilayah tidak valid: {region!r}")
-    return region
+    return code
 
 
 def _read(sql: str) -> pl.DataFrame:
@@ -129,9 +131,7 @@ def _members(persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
             head_female=pl.col("sex") == c.Sex.FEMALE,
             head_age=pl.col("age"),
             head_education=pl.col("education"),
-            head_education_level=pl.col("education").replace_strict(
-                EDUCATION_LEVEL, default=None, return_dtype=pl.Int8
-            ),
+            head_education_level=pl.col("education_level"),
             head_work_status=pl.col("work_status"),
         ),
         on="family_id",

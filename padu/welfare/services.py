@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 from django.db import models, transaction
 
-from padu.core.bulk import bulk_insert
+from padu.core.bulk import bulk_insert, id_chunks
 from padu.core.progress import ProgressCallback, no_progress
 from padu.programs.services import ensure_standard_agencies, refer_needs
 from padu.regions.models import Region
@@ -270,12 +270,9 @@ def _write_needs(model: WelfareModel, needs: pl.DataFrame, family_ids: list[int]
 
 
 def _delete_for(result_model, model: WelfareModel, family_ids: list[int]) -> None:
-    """Delete a model version's rows of ``result_model`` for these families, in chunks
-    (older SQLite allows only 32,766 parameters in one statement)."""
-    for start in range(0, len(family_ids), 20_000):
-        result_model.objects.filter(
-            model=model, family_id__in=family_ids[start : start + 20_000]
-        ).delete()
+    """Delete a model version's rows of ``result_model`` for these families."""
+    for chunk in id_chunks(family_ids):
+        result_model.objects.filter(model=model, family_id__in=chunk).delete()
 
 
 def latest_result(family) -> FamilyWelfare | None:
