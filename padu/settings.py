@@ -6,6 +6,7 @@ DATABASE_URL     PostgreSQL in production, e.g. postgresql://user@host:5432/padu
                  unset means SQLite in PADU_DATA_DIR
 PADU_SECRET_KEY  required in production
 PADU_ALLOWED_HOSTS  comma-separated, production only
+PADU_VERIFICATION_STALE_DAYS  a family not verified for longer is flagged stale (default 365)
 """
 
 import os
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "padu.sources",
     "padu.matching",
     "padu.welfare",
+    "padu.verification",
 ]
 
 MIDDLEWARE = [
@@ -163,6 +165,9 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {"TITLE": "Padu API", "VERSION": "0.1.0"}
 
 SESSION_COOKIE_AGE = 8 * 60 * 60
+
+#: A family not verified in the field for this many days is flagged as stale.
+VERIFICATION_STALE_DAYS = int(os.environ.get("PADU_VERIFICATION_STALE_DAYS", "365"))
 LOG_FILE = DATA_DIR / "padu.log"
 LOGGING = {
     "version": 1,

@@ -9,5 +9,6 @@ urlpatterns = [
     path("impor/", include("padu.sources.urls")),
     path("pencocokan/", include("padu.matching.urls")),
     path("rujukan/", include("padu.programs.urls")),
+    path("verivali/", include("padu.verification.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,11 +5,14 @@ from django.core.management import call_command
 
 from padu.accounts.choices import Role
 from padu.accounts.services import create_user
+from padu.matching.services import run_matching
 from padu.regions.models import Region
 from padu.regions.services import load_regions
 from padu.registry import choices as c
 from padu.registry.models import Family, Person
 from padu.registry.services import bulk_create_families
+from padu.sources.services import find_dataset, import_file
+from padu.synth.services import generate_region
 
 VILLAGE_A = "33.74.01.1001"  # Miroto, Semarang Tengah
 VILLAGE_B = "33.74.02.1008"  # Tanjung Mas, Semarang Utara
@@ -81,3 +84,15 @@ def make_user(db):
         )
 
     return make
+
+
+@pytest.fixture
+def matched_city(db, tmp_path, settings):
+    """A small synthetic city imported and matched: golden families to classify."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    city = generate_region(region="33.74", people=3_000, seed=7, out_dir=tmp_path / "city")
+    for source in ("regsosek", "dtks", "p3ke"):
+        import_file(city.files[source], dataset=find_dataset(source), actor=None)
+    run, _ = run_matching(actor=None, u_pairs=2e5)
+    assert run.status == "completed", run.message
+    return tmp_path / "city"

@@ -22,6 +22,11 @@ def _json_value(value):
     return value
 
 
+def jsonable(values: dict) -> dict:
+    """``values`` ready for a JSON column (dates as ISO text, models as ids)."""
+    return {name: _json_value(value) for name, value in values.items()}
+
+
 def snapshot(instance: models.Model, fields: Iterable[str] | None = None) -> dict:
     """A JSON-ready dict of an instance's concrete field values (foreign keys as ids)."""
     names = fields or [f.attname for f in instance._meta.concrete_fields]

@@ -44,18 +44,24 @@ NICKNAMES = {
 }
 
 
-def read_current_records(value_fields: tuple[str, ...] = ("mother_name",)) -> pl.DataFrame:
-    """Current source records with their trust and the named normalised values (as text;
-    the caller casts them)."""
-    sql = """
-        SELECT r.id AS unique_id, d.name AS source_dataset, r.dataset_id, d.precedence,
+def read_current_records(
+    value_fields: tuple[str, ...] = ("mother_name",), *, record_ids: list[int] | None = None
+) -> pl.DataFrame:
+    """Current source records (all, or those of ``record_ids``) with their trust and the
+    named normalised values (as text; the caller casts them)."""
+    only = ""
+    if record_ids is not None:
+        only = f"AND r.id IN ({','.join(str(int(i)) for i in record_ids) or 'NULL'})"
+    sql = f"""
+        SELECT r.id AS unique_id, d.name AS source_dataset, d.kind AS source_kind,
+               r.dataset_id, d.precedence,
                r.batch_id, r.record_id, r.nik, r.kk_number, r.family_record_id,
                r.full_name, r.name_key, r.sex, r.birth_date, r.village_id, r.rt, r.rw,
                CAST(r."values" AS TEXT) AS record_values
         FROM sources_sourcerecord r
         JOIN sources_importbatch b ON b.id = r.batch_id
         JOIN sources_sourcedataset d ON d.id = r.dataset_id
-        WHERE r.superseded_by_id IS NULL AND b.status = 'completed'
+        WHERE r.superseded_by_id IS NULL AND b.status = 'completed' {only}
         ORDER BY r.id
     """
     from padu.sources.models import ImportBatch

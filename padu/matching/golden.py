@@ -32,6 +32,7 @@ PERSON_FIELDS = (
     "chronic_illness",
     "health_insurance",
     "is_pregnant",
+    "lifecycle",
 )
 FAMILY_FIELDS = (
     "kk_number",
@@ -65,6 +66,9 @@ FAMILY_FIELDS = (
     "owns_land",
     "livestock_units",
     "expenditure_per_capita",
+    "lifecycle",
+    "verification_status",
+    "verified_on",
 )
 _KEY_COLUMNS = {"nik", "kk_number", "full_name", "sex", "birth_date", "village_id", "rt", "rw"}
 
@@ -83,8 +87,16 @@ def _dtype(model, name: str) -> pl.DataType:
     return pl.String
 
 
+#: Family fields read from a source value of another name (a person has a lifecycle too).
+FAMILY_SOURCE_NAMES = {"lifecycle": "family_lifecycle"}
+_GOLDEN_NAMES = {source: golden for golden, source in FAMILY_SOURCE_NAMES.items()}
+
 #: The normalised values survivorship reads from each record's ``values``.
-VALUE_FIELDS = tuple(name for name in (*PERSON_FIELDS, *FAMILY_FIELDS) if name not in _KEY_COLUMNS)
+VALUE_FIELDS = tuple(
+    name
+    for name in (*PERSON_FIELDS, *(FAMILY_SOURCE_NAMES.get(n, n) for n in FAMILY_FIELDS))
+    if name not in _KEY_COLUMNS
+)
 
 
 def survivorship_inputs(records: pl.DataFrame) -> pl.DataFrame:
@@ -93,10 +105,12 @@ def survivorship_inputs(records: pl.DataFrame) -> pl.DataFrame:
     typed = []
     for source in VALUE_FIELDS:
         model = Person if source in PERSON_FIELDS else Family
-        dtype = _dtype(model, source)
+        dtype = _dtype(model, _GOLDEN_NAMES.get(source, source))
         value = pl.col(source)
         if dtype == pl.Boolean:
             value = value.replace_strict({"true": True, "false": False}, default=None)
+        elif dtype == pl.Date:
+            value = value.str.to_date(strict=False)
         elif dtype != pl.String:
             value = value.cast(pl.Float64, strict=False).cast(dtype, strict=False)
         typed.append(value.alias(source))
@@ -176,8 +190,9 @@ def golden_families(
     members = records.join(clusters, on="unique_id").join(homes, on="cluster_id")
     # The head's word on the household counts first, then trust and recency as usual.
     members = members.with_columns(
+        *(pl.col(source).alias(golden) for golden, source in FAMILY_SOURCE_NAMES.items()),
         precedence=pl.col("precedence")
-        + pl.when(pl.col("relationship") == "kepala").then(1000).otherwise(0)
+        + pl.when(pl.col("relationship") == "kepala").then(1000).otherwise(0),
     )
     return _survive(members, "household_id", FAMILY_FIELDS)
 

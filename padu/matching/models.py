@@ -149,7 +149,15 @@ class RecordLink(models.Model):
     family = models.ForeignKey(
         "registry.Family", on_delete=models.CASCADE, related_name="record_links"
     )
-    run = models.ForeignKey(LinkageRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    run = models.ForeignKey(
+        LinkageRun,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        help_text=_("kosong: ditautkan langsung oleh kunjungan verivali yang disetujui"),
+    )
 
     class Meta:
         verbose_name = _("tautan rekaman")

@@ -9,14 +9,18 @@ from django.db import connection, models
 from django.utils import timezone
 
 from padu.core.bulk import bulk_insert, id_chunks
-from padu.core.history import record_bulk_change
+from padu.core.choices import ChangeAction
+from padu.core.history import jsonable, record_bulk_change, record_change
 from padu.registry.choices import Lifecycle
 from padu.registry.models import Family, Person
+from padu.sources.choices import SourceKind
 
 from .engine import duckdb_api
+from .features import read_current_records
 from .golden import (
     FAMILY_FIELDS,
     PERSON_FIELDS,
+    VALUE_FIELDS,
     golden_families,
     golden_persons,
     households,
@@ -93,6 +97,8 @@ def write_golden_records(
     summary = GoldenSummary()
     now = timezone.now()
     records = survivorship_inputs(records)
+    previous = read_links()
+    clusters = attach_field_records(records, clusters, previous)
     persons = golden_persons(records, clusters)
     homes = households(records, clusters, duckdb_api())
     alone = clusters.select("cluster_id").unique().join(homes, on="cluster_id", how="anti")
@@ -101,7 +107,6 @@ def write_golden_records(
 
     keys = records.select("unique_id", "dataset_id", "record_id").join(clusters, on="unique_id")
     keys = keys.join(homes, on="cluster_id")
-    previous = read_links()
     person_ids = keep_ids(
         keys, "cluster_id", previous.select("dataset_id", "record_id", "person_id"), "person_id"
     )
@@ -140,6 +145,42 @@ def write_golden_records(
     return summary
 
 
+def attach_field_records(
+    records: pl.DataFrame, clusters: pl.DataFrame, previous: pl.DataFrame
+) -> pl.DataFrame:
+    """Field-visit records are not matched: each belongs to the person it was written for.
+    It joins the cluster that now holds most of that person's other records, or, for a
+    member only a visit knows, a cluster of the person's visit records alone."""
+    field = records.filter(pl.col("source_kind") == SourceKind.FIELD)
+    if field.height == 0:
+        return clusters
+    keys = ["dataset_id", "record_id"]
+    owners = previous.select(*keys, "person_id")
+    placed = (
+        records.select("unique_id", *keys)
+        .join(owners, on=keys)
+        .join(clusters, on="unique_id")
+        .group_by("person_id", "cluster_id")
+        .len()
+        .sort(["len", "cluster_id"], descending=[True, False])
+        .unique("person_id", keep="first", maintain_order=True)
+        .select("person_id", "cluster_id")
+    )
+    attached = (
+        field.select("unique_id", *keys)
+        .join(owners, on=keys, how="left")
+        .join(placed, on="person_id", how="left")
+        .with_columns(
+            pl.coalesce(
+                "cluster_id",
+                pl.col("unique_id").min().over(pl.coalesce("person_id", -pl.col("unique_id"))),
+            ).cast(clusters.schema["cluster_id"])
+        )
+        .select("unique_id", "cluster_id")
+    )
+    return pl.concat([clusters, attached])
+
+
 def _write_links(run: LinkageRun, links: pl.DataFrame, previous: pl.DataFrame) -> None:
     """Only the links that changed are rewritten: a run that adds a few records, or finds
     the same people again, leaves the others as they were."""
@@ -159,6 +200,7 @@ def _write(model, frame: pl.DataFrame, fields: tuple[str, ...], kept: str, now):
     """Create the rows without a kept id; update the kept ones whose values changed.
     Returns the frame with its final ``id``, and the counts created and updated."""
     names = list(fields)
+    frame = frame.with_columns(_defaults_for_nulls(model, names))
     new = frame.filter(pl.col(kept).is_null())
     new = new.with_columns(id=_new_ids(model, new.height) if new.height else pl.lit(None, pl.Int64))
     if new.height:
@@ -171,6 +213,18 @@ def _write(model, frame: pl.DataFrame, fields: tuple[str, ...], kept: str, now):
     old = frame.filter(pl.col(kept).is_not_null()).with_columns(pl.col(kept).alias("id"))
     updated = _update_changed(model, old, names)
     return pl.concat([new, old], how="diagonal_relaxed"), new.height, updated
+
+
+def _defaults_for_nulls(model, names: list[str]) -> list[pl.Expr]:
+    """A missing value in a column that may not be null is its default (lifecycle "aktif"),
+    so that it compares equal to what the database holds."""
+    fills = []
+    for field in model._meta.concrete_fields:
+        if field.attname in names and not field.null:
+            default = field.get_default()
+            if default is not None and not isinstance(default, dict):
+                fills.append(pl.col(field.attname).fill_null(pl.lit(default)))
+    return fills
 
 
 def _update_changed(model, frame: pl.DataFrame, names: list[str]) -> int:
@@ -231,3 +285,60 @@ def _retire_merged(previous: pl.DataFrame, now: pl.DataFrame) -> int:
             lifecycle=Lifecycle.MERGED, merged_into_id=now_id, version=models.F("version") + 1
         )
     return moved.height
+
+
+def resurvive_families(family_ids: list[int], *, actor, origin: str) -> int:
+    """Survivorship again for these families and their members, from the records linked to
+    them, after records were added outside a run (an approved field visit). Everyone stays
+    in their family; each changed person and family gets a change-log row naming ``origin``.
+    Call inside a transaction. Returns the number of persons and families changed."""
+    members = list(Person.objects.filter(family_id__in=family_ids).values_list("pk", "family_id"))
+    homes = pl.DataFrame(members, schema=["cluster_id", "household_id"], orient="row")
+    links = list(
+        RecordLink.objects.filter(person_id__in=homes["cluster_id"].to_list()).values_list(
+            "source_record_id", "person_id"
+        )
+    )
+    clusters = pl.DataFrame(links, schema=["unique_id", "cluster_id"], orient="row")
+    records = read_current_records(VALUE_FIELDS, record_ids=clusters["unique_id"].to_list())
+    if records.height == 0:
+        return 0
+    records = survivorship_inputs(records)
+    persons = golden_persons(records, clusters).rename({"cluster_id": "id"})
+    families = golden_families(records, clusters, homes).rename({"household_id": "id"})
+    return _apply_logged(Family, families, FAMILY_FIELDS, actor, origin) + _apply_logged(
+        Person, persons, PERSON_FIELDS, actor, origin
+    )
+
+
+def _apply_logged(model, frame: pl.DataFrame, fields: tuple[str, ...], actor, origin) -> int:
+    """Write each row's surviving values where they differ, one change-log row each."""
+    objects = model.objects.select_for_update().in_bulk(frame["id"].to_list())
+    changed = 0
+    for row in frame.iter_rows(named=True):
+        instance = objects[row["id"]]
+        before, after = {}, {}
+        # No record has a word on a field: what the registry holds stands (a record
+        # added outside a run only adds what it says).
+        said = [name for name in fields if row[name] is not None]
+        for name in said:
+            if getattr(instance, name) != row[name]:
+                before[name], after[name] = getattr(instance, name), row[name]
+                setattr(instance, name, row[name])
+        origins = {**instance.origins, **{n: row[f"origin_{n}"] for n in said}}
+        if not after and origins == instance.origins:
+            continue
+        instance.origins = origins
+        instance.version += 1
+        instance.save()
+        if after:
+            record_change(
+                instance,
+                actor=actor,
+                action=ChangeAction.UPDATE,
+                before=jsonable(before),
+                after=jsonable(after),
+                origin=origin,
+            )
+            changed += 1
+    return changed

@@ -10,6 +10,7 @@ from padu.core.choices import ChangeAction
 from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.registry.models import Person
+from padu.sources.choices import SourceKind
 
 from .choices import PairStatus, RunMode, RunStatus
 from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link, link_new
@@ -82,9 +83,11 @@ def execute_run(
 
     try:
         current = read_current_records(VALUE_FIELDS)
-        if current.height < 2:
+        # Field visits speak of a known person; they are not matched (records.attach_field_records).
+        linkable = current.filter(pl.col("source_kind") != SourceKind.FIELD)
+        if linkable.height < 2:
             return _finish(run, RunStatus.FAILED, "Belum ada rekaman sumber: impor dulu."), None
-        records = features(current)
+        records = features(linkable)
         decisions = decisions_for(records)
         known = known_records(records)
         dialect = db_api.sql_dialect.sql_dialect_str if db_api else "duckdb"

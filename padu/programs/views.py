@@ -1,7 +1,6 @@
 """An agency's work queue of referrals: filter, export, and move each one along."""
 
 import datetime as dt
-import io
 
 import polars as pl
 from django.contrib import messages
@@ -16,6 +15,7 @@ from django.views.generic import ListView
 
 from padu.accounts.choices import AccessKind
 from padu.accounts.services import log_access
+from padu.core.spreadsheet import xlsx_bytes
 from padu.registry.choices import Relationship
 from padu.registry.models import Person
 from padu.welfare.choices import Dimension
@@ -98,13 +98,7 @@ class ReferralListView(LoginRequiredMixin, ListView):
             orient="row",
             infer_schema_length=None,
         )
-        frame = frame.with_columns(
-            pl.col("DIRUJUK").cast(pl.String),
-            # Text that a spreadsheet would run as a formula is kept as text.
-            pl.col(pl.String).str.replace(r"^([=+\-@])", "'$1"),
-        )
-        buffer = io.BytesIO()
-        frame.write_excel(buffer, worksheet="rujukan", autofit=True)
+        frame = frame.with_columns(pl.col("DIRUJUK").cast(pl.String))
         log_access(
             self.request.user,
             kind=AccessKind.EXPORT,
@@ -113,7 +107,7 @@ class ReferralListView(LoginRequiredMixin, ListView):
             request=self.request,
         )
         response = HttpResponse(
-            buffer.getvalue(),
+            xlsx_bytes(frame, "rujukan"),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         response["Content-Disposition"] = 'attachment; filename="rujukan.xlsx"'

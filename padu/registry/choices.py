@@ -185,3 +185,15 @@ class FamilyLifecycle(models.TextChoices):
     MOVED = "pindah", _("Pindah keluar wilayah")
     DISSOLVED = "bubar", _("Tidak ada lagi (semua anggota meninggal/pindah)")
     MERGED = "digabung", _("Digabung ke data lain")
+
+
+class VerificationStatus(models.TextChoices):
+    """What a field visit found (verivali), as SIKS-NG names it."""
+
+    ELIGIBLE = "layak", _("Layak")
+    NOT_ELIGIBLE = "tidak_layak", _("Tidak layak")
+    DECEASED = "meninggal", _("Meninggal")
+    MOVED = "pindah", _("Pindah")
+    WELL_OFF = "mampu", _("Mampu")
+    NOT_FOUND = "tidak_ditemukan", _("Tidak ditemukan")
+    NEW = "usulan_baru", _("Usulan baru")

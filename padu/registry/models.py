@@ -110,6 +110,15 @@ class Family(models.Model):
         help_text=_("hasil pencacahan, bila diketahui; selain itu diprediksi oleh PMT"),
     )
 
+    verification_status = models.CharField(
+        _("status verivali"),
+        max_length=16,
+        choices=c.VerificationStatus.choices,
+        blank=True,
+        help_text=_("hasil kunjungan lapangan terakhir yang disetujui"),
+    )
+    verified_on = models.DateField(_("tanggal verivali"), null=True, blank=True)
+
     origins = models.JSONField(
         _("asal data"),
         default=dict,

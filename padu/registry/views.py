@@ -1,7 +1,10 @@
 from collections import Counter
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from padu.accounts.choices import AccessKind
@@ -10,11 +13,12 @@ from padu.core.history import history_of
 from padu.matching.models import RecordLink
 from padu.regions.codes import normalize_code
 from padu.regions.models import Region
+from padu.verification.services import explain as explain_verification
 from padu.welfare.services import explain as explain_welfare
 
 from .choices import Relationship
 from .identity import read_id_number
-from .models import Family, Person
+from .models import Family, FamilyPhoto, Person
 
 
 def _head_name():
@@ -91,6 +95,7 @@ class FamilyDetailView(LoginRequiredMixin, DetailView):
         counts = Counter(link.person_id for link in sources)
         context["splittable"] = {person for person, n in counts.items() if n > 1}
         context["welfare"] = explain_welfare(family)
+        context["verification"] = explain_verification(family)
         log_access(
             self.request.user,
             kind=AccessKind.VIEW,
@@ -99,3 +104,12 @@ class FamilyDetailView(LoginRequiredMixin, DetailView):
             request=self.request,
         )
         return context
+
+
+@login_required
+def family_photo(request, pk):
+    """A house photo, to those who may see the family (personal data: never a public URL)."""
+    photo = get_object_or_404(
+        FamilyPhoto.objects.filter(family__in=Family.objects.visible_to(request.user)), pk=pk
+    )
+    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")

@@ -24,6 +24,7 @@ from django.utils import timezone
 from padu.core.bulk import bulk_insert
 from padu.core.history import record_bulk_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
+from padu.core.spreadsheet import defuse
 
 from .canonical import FIELDS_BY_NAME, unique_headers
 from .choices import BatchStatus, Severity, SourceKind
@@ -527,15 +528,8 @@ def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
             .alias("PESAN PADU")
         )
         .drop("_row", FOUND, strict=False)
-        .with_columns(pl.all().map_batches(_defuse, return_dtype=pl.String))
+        .with_columns(pl.all().map_batches(defuse, return_dtype=pl.String))
     )
-
-
-def _defuse(column: pl.Series) -> pl.Series:
-    """Cells a spreadsheet would execute get a leading apostrophe (OWASP CSV injection)."""
-    text = column.cast(pl.String)
-    risky = text.str.contains(r"^[=+\-@\t\r]") & ~text.str.contains(r"^[+-]?\d+([.,]\d+)?$")
-    return pl.select(pl.when(risky).then(pl.lit("'") + text).otherwise(text)).to_series()
 
 
 def write_rejected(batch: ImportBatch, out: Path) -> int:

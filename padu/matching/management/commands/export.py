@@ -4,6 +4,7 @@ import polars as pl
 
 from padu.core.commands import PaduCommand
 from padu.matching.models import RecordLink
+from padu.sources.choices import SourceKind
 
 
 class Command(PaduCommand):
@@ -17,8 +18,11 @@ class Command(PaduCommand):
         links.add_argument("--out", type=Path, required=True, help="file .csv")
 
     def handle(self, *args, action, out, **options):
-        rows = RecordLink.objects.order_by("dataset__name", "record_id").values_list(
-            "dataset__name", "record_id", "person_id", "family_id"
+        # Imported records only: a field visit's records are not rows of any file.
+        rows = (
+            RecordLink.objects.exclude(dataset__kind=SourceKind.FIELD)
+            .order_by("dataset__name", "record_id")
+            .values_list("dataset__name", "record_id", "person_id", "family_id")
         )
         frame = pl.DataFrame(
             list(rows.iterator(chunk_size=20_000)),

@@ -1,0 +1,533 @@
+import json
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from padu.accounts.choices import AccessKind, Role
+from padu.accounts.models import User
+from padu.accounts.services import log_access
+from padu.core.spreadsheet import xlsx_bytes
+from padu.regions.codes import normalize_code
+from padu.regions.models import Region
+from padu.registry.choices import Relationship
+from padu.registry.identity import read_id_number
+from padu.registry.models import Family, Person
+
+from . import services
+from .choices import AssignmentState, RoundStatus, VisitStatus
+from .coverage import coverage as area_coverage
+from .coverage import league, villages_not_started
+from .export import round_results
+from .forms import MeetingForm, ProposalForm, ReturnForm, RoundForm, VisitForm, new_members
+from .models import Assignment, Round, Visit, VisitPhoto
+
+#: Roles that see coverage figures (aggregates) for their region.
+COVERAGE_ROLES = {
+    Role.DINSOS_OFFICER,
+    Role.DATA_CUSTODIAN,
+    Role.VERIFIER,
+    Role.LEADER,
+    Role.VILLAGE_OPERATOR,
+}
+
+
+def _is_operator(user) -> bool:
+    return user.role == Role.VILLAGE_OPERATOR
+
+
+def _is_dinsos(user) -> bool:
+    return user.is_padu_admin or user.role == Role.DINSOS_OFFICER
+
+
+def _head_name():
+    heads = Person.objects.filter(family=OuterRef("family_id"), relationship=Relationship.HEAD)
+    return Subquery(heads.values("full_name")[:1])
+
+
+@login_required
+def home(request):
+    if _is_operator(request.user):
+        return redirect("verification:tasks")
+    if _is_dinsos(request.user):
+        return redirect("verification:round-list")
+    return redirect("verification:coverage")
+
+
+# -- the operator (mobile first) --------------------------------------------------------
+
+
+@login_required
+def tasks(request):
+    """The operator's assigned families in open rounds, searchable by name, NIK or No KK."""
+    if not _is_operator(request.user):
+        raise PermissionDenied
+    assignments = Assignment.objects.visible_to(request.user).filter(round__status=RoundStatus.OPEN)
+    query = request.GET.get("q", "").strip()
+    state = request.GET.get("tahap", "")
+    if query:
+        number = read_id_number(query)
+        if number.ok:
+            with_nik = Person.objects.filter(nik=number.digits).values("family_id")
+            assignments = assignments.filter(
+                Q(family__kk_number=number.digits) | Q(family_id__in=with_nik)
+            )
+        else:
+            named = Person.objects.filter(full_name__icontains=query).values("family_id")
+            assignments = assignments.filter(family_id__in=named)
+    if state in AssignmentState.values:
+        assignments = assignments.filter(state=state)
+    counts = dict(
+        Assignment.objects.visible_to(request.user)
+        .filter(round__status=RoundStatus.OPEN)
+        .values_list("state")
+        .annotate(n=Count("id"))
+    )
+    page = (
+        assignments.select_related("family", "village", "round")
+        .annotate(head_name=_head_name())
+        .order_by("state", "village_id", "family__rw", "family__rt", "id")[:50]
+    )
+    returned = Visit.objects.visible_to(request.user).filter(status=VisitStatus.RETURNED)
+    if query:
+        log_access(
+            request.user,
+            kind=AccessKind.LIST,
+            object_type="assignment",
+            detail=f"q={query!r}",
+            request=request,
+        )
+    return render(
+        request,
+        "verification/tasks.html",
+        {
+            "assignments": page,
+            "query": query,
+            "state": state,
+            "states": [(v, label, counts.get(v, 0)) for v, label in AssignmentState.choices],
+            "returned": returned.select_related("family")[:20],
+        },
+    )
+
+
+@login_required
+def visit_form(request, pk):
+    """Record a visit of an assigned family. The page keeps a draft on the phone (see
+    static/padu/visit.js), and a form sent twice is one visit."""
+    assignment = get_object_or_404(
+        Assignment.objects.visible_to(request.user).select_related("family__village", "round"),
+        pk=pk,
+    )
+    if not _is_operator(request.user):
+        raise PermissionDenied
+    family = assignment.family
+    if request.method == "POST":
+        form = VisitForm(request.POST, request.FILES, family=family)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                visit = services.submit_visit(
+                    assignment,
+                    actor=request.user,
+                    client_key=data["client_key"],
+                    outcome=data["outcome"],
+                    visited_on=data["visited_on"],
+                    family_changes=form.family_changes(),
+                    member_changes=form.member_changes(),
+                    seen=form.seen_values(),
+                    latitude=data["latitude"],
+                    longitude=data["longitude"],
+                    gps_accuracy_m=data["gps_accuracy_m"],
+                    notes=data["notes"],
+                    photos=data["photos"],
+                )
+            except services.VisitConflict as conflict:
+                # Shown what changed; sent again, the form compares with today's values.
+                form.data = form.data.copy()
+                form.data["seen"] = json.dumps(services.family_snapshot(family))
+                return render(
+                    request,
+                    "verification/visit_form.html",
+                    {"form": form, "assignment": assignment, "conflicts": conflict.conflicts},
+                    status=409,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Kunjungan tersimpan dan menunggu musyawarah desa."))
+                url = reverse("verification:visit-detail", args=[visit.pk])
+                return redirect(f"{url}?terkirim={visit.client_key}")
+    else:
+        form = VisitForm(
+            family=family,
+            initial={
+                "client_key": uuid.uuid4(),
+                "seen": json.dumps(services.family_snapshot(family)),
+            },
+        )
+    log_access(
+        request.user,
+        kind=AccessKind.VIEW,
+        object_type="family",
+        object_id=family.pk,
+        request=request,
+    )
+    return render(request, "verification/visit_form.html", {"form": form, "assignment": assignment})
+
+
+@login_required
+def propose(request):
+    """Usulan baru: a family that no source listed."""
+    if not _is_operator(request.user):
+        raise PermissionDenied
+    verification_round = (
+        Round.objects.filter(status=RoundStatus.OPEN, assignments__operator=request.user)
+        .distinct()
+        .first()
+    )
+    if verification_round is None:
+        messages.error(request, _("Belum ada putaran verivali yang berjalan untuk Anda."))
+        return redirect("verification:tasks")
+    form = ProposalForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        family_values = {
+            k: data[k] for k in ("kk_number", "address", "rt", "rw") if data[k] not in ("", None)
+        }
+        try:
+            visit = services.propose_family(
+                verification_round,
+                actor=request.user,
+                village=data["village"],
+                client_key=data["client_key"],
+                visited_on=data["visited_on"],
+                family_values=family_values,
+                members=new_members(data),
+                latitude=data["latitude"],
+                longitude=data["longitude"],
+                gps_accuracy_m=data["gps_accuracy_m"],
+                notes=data["notes"],
+                photos=data["photos"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Usulan keluarga baru tersimpan."))
+            url = reverse("verification:visit-detail", args=[visit.pk])
+            return redirect(f"{url}?terkirim={visit.client_key}")
+    return render(
+        request, "verification/proposal_form.html", {"form": form, "round": verification_round}
+    )
+
+
+@login_required
+def meeting(request):
+    """The operator records the village meeting (musdes/muskel) that agreed on visits."""
+    if not _is_operator(request.user):
+        raise PermissionDenied
+    waiting = list(
+        Visit.objects.visible_to(request.user)
+        .filter(status=VisitStatus.SUBMITTED)
+        .select_related("family", "village", "round")
+        .order_by("village_id", "pk")
+    )
+    form = MeetingForm(request.POST or None, request.FILES or None, visits=waiting)
+    if request.method == "POST" and form.is_valid():
+        chosen = [v for v in waiting if str(v.pk) in form.cleaned_data["visits"]]
+        villages = {v.village_id for v in chosen}
+        rounds = {v.round_id for v in chosen}
+        if len(villages) != 1 or len(rounds) != 1:
+            form.add_error("visits", _("Satu musyawarah untuk satu desa dan satu putaran."))
+        else:
+            try:
+                services.record_meeting(
+                    chosen[0].round,
+                    village=chosen[0].village,
+                    held_on=form.cleaned_data["held_on"],
+                    minutes=form.cleaned_data["minutes"],
+                    notes=form.cleaned_data["notes"],
+                    visits=chosen,
+                    actor=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(n)s kunjungan disepakati musyawarah; menunggu persetujuan Dinsos.")
+                    % {"n": len(chosen)},
+                )
+                return redirect("verification:tasks")
+    return render(request, "verification/meeting_form.html", {"form": form, "waiting": waiting})
+
+
+# -- a visit, for its operator and for Dinsos --------------------------------------------
+
+
+@login_required
+def visit_detail(request, pk):
+    visit = get_object_or_404(
+        Visit.objects.visible_to(request.user).select_related(
+            "family", "village", "round", "operator", "meeting", "decided_by"
+        ),
+        pk=pk,
+    )
+    members = {str(p.pk): p for p in visit.family.members.all()} if visit.family_id else {}
+    member_changes = [
+        (members.get(pid), changes)
+        for pid, changes in visit.member_changes.items()
+        if pid != "baru"
+    ]
+    conflicts = []
+    if visit.family_id and visit.status == VisitStatus.AGREED and _is_dinsos(request.user):
+        conflicts = services.changed_meanwhile(
+            visit.family, visit.family_changes, visit.member_changes, visit.seen
+        )
+    if visit.family_id:
+        log_access(
+            request.user,
+            kind=AccessKind.VIEW,
+            object_type="family",
+            object_id=visit.family_id,
+            detail=f"kunjungan {visit.pk}",
+            request=request,
+        )
+    labels = {f.attname: f.verbose_name for f in Family._meta.concrete_fields}
+    return render(
+        request,
+        "verification/visit_detail.html",
+        {
+            "visit": visit,
+            "family_changes": [(labels.get(k, k), v) for k, v in visit.family_changes.items()],
+            "member_changes": member_changes,
+            "new_members": visit.member_changes.get("baru", []),
+            "conflicts": conflicts,
+            "can_decide": _is_dinsos(request.user) and visit.status == VisitStatus.AGREED,
+            "return_form": ReturnForm(),
+            "sent_key": request.GET.get("terkirim", ""),
+        },
+    )
+
+
+@login_required
+@require_POST
+def decide(request, pk):
+    """Dinsos approves a visit (or, having seen a conflict, approves it anyway) or sends it back."""
+    visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=pk)
+    if not _is_dinsos(request.user):
+        raise PermissionDenied
+    try:
+        if request.POST.get("action") == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Tuliskan alasan pengembalian."))
+            services.return_visit(visit, reason=form.cleaned_data["reason"], actor=request.user)
+            messages.success(request, _("Kunjungan dikembalikan ke operator."))
+        else:
+            force = request.POST.get("action") == "force"
+            services.approve_visit(visit, actor=request.user, force=force)
+            messages.success(request, _("Kunjungan disetujui; data keluarga diperbarui."))
+    except services.VisitConflict:
+        messages.error(
+            request,
+            _("Data keluarga ini diubah orang lain sejak kunjungan dicatat. Periksa perbedaannya."),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("verification:visit-detail", pk=visit.pk)
+
+
+@login_required
+def photo(request, pk):
+    """A visit photo, to those who may see the visit (personal data: never a public URL)."""
+    picture = get_object_or_404(VisitPhoto, pk=pk)
+    if not Visit.objects.visible_to(request.user).filter(pk=picture.visit_id).exists():
+        raise Http404
+    return FileResponse(picture.image.open("rb"), content_type="image/jpeg")
+
+
+# -- Dinsos: rounds, assignments, approvals ------------------------------------------------
+
+
+def _dinsos_only(request):
+    if not _is_dinsos(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def round_list(request):
+    _dinsos_only(request)
+    form = RoundForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = services.create_round(
+                name=data["name"],
+                purpose=data["purpose"],
+                region=data["region"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                max_desil=data["max_desil"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Putaran dibuat: %(n)s keluarga.") % {"n": created.assignments.count()},
+            )
+            return redirect("verification:round-detail", pk=created.pk)
+    rounds = _rounds_for(request.user).annotate(
+        families=Count("assignments"),
+        approved=Count("assignments", filter=Q(assignments__state=AssignmentState.APPROVED)),
+    )
+    return render(request, "verification/round_list.html", {"rounds": rounds, "form": form})
+
+
+def _rounds_for(user):
+    rounds = Round.objects.select_related("region")
+    if user.region_id:
+        # Rounds over the user's area, or over an area that contains it.
+        rounds = rounds.filter(
+            Q(region__code__within=user.region_id) | Q(region__code__in=_ancestors(user.region_id))
+        )
+    return rounds
+
+
+def _ancestors(code: str) -> list[str]:
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+@login_required
+def round_detail(request, pk):
+    _dinsos_only(request)
+    verification_round = get_object_or_404(_rounds_for(request.user), pk=pk)
+    scoped = Assignment.objects.visible_to(request.user).filter(round=verification_round)
+    if request.method == "POST":
+        village = get_object_or_404(Region, code=request.POST.get("village", ""))
+        operator = get_object_or_404(User, pk=request.POST.get("operator") or 0)
+        try:
+            count = services.assign_village(
+                verification_round, village, operator, actor=request.user
+            )
+            messages.success(
+                request,
+                _("%(n)s keluarga di %(village)s ditugaskan kepada %(user)s.")
+                % {"n": count, "village": village.name, "user": operator.username},
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("verification:round-detail", pk=pk)
+    villages = (
+        scoped.values("village_id", "village__name")
+        .annotate(
+            families=Count("id"),
+            visited=Count("id", filter=~Q(state=AssignmentState.PENDING)),
+            approved=Count("id", filter=Q(state=AssignmentState.APPROVED)),
+            operators=Count("operator", distinct=True),
+        )
+        .order_by("village_id")
+    )
+    operators = list(
+        User.objects.filter(role=Role.VILLAGE_OPERATOR, is_active=True, region__isnull=False)
+        .filter(region__code__within=verification_round.region_id)
+        .order_by("username")
+    )
+    assigned = dict(
+        scoped.filter(operator__isnull=False)
+        .values_list("village_id", "operator__username")
+        .distinct()
+    )
+    rows = [
+        {
+            **row,
+            "assigned": assigned.get(row["village_id"], ""),
+            "candidates": [o for o in operators if row["village_id"].startswith(o.region_id)],
+        }
+        for row in villages
+    ]
+    waiting = (
+        Visit.objects.visible_to(request.user)
+        .filter(round=verification_round, status__in=[VisitStatus.SUBMITTED, VisitStatus.AGREED])
+        .select_related("family", "village", "operator", "meeting")
+        .order_by("status", "village_id", "pk")
+    )
+    return render(
+        request,
+        "verification/round_detail.html",
+        {"round": verification_round, "villages": rows, "waiting": waiting[:100]},
+    )
+
+
+@login_required
+def round_export(request, pk):
+    _dinsos_only(request)
+    verification_round = get_object_or_404(_rounds_for(request.user), pk=pk)
+    frame = round_results(verification_round)
+    if request.user.region_id:
+        frame = frame.filter(frame["KODE_WILAYAH"].str.starts_with(request.user.region_id))
+    log_access(
+        request.user,
+        kind=AccessKind.EXPORT,
+        object_type="verification_round",
+        object_id=verification_round.pk,
+        request=request,
+    )
+    response = HttpResponse(
+        xlsx_bytes(frame, "verivali"),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="verivali-{verification_round.pk}.xlsx"'
+    )
+    return response
+
+
+# -- coverage: aggregates for officers and leaders -----------------------------------------
+
+
+@login_required
+def coverage(request):
+    user = request.user
+    if not (user.is_padu_admin or user.role in COVERAGE_ROLES):
+        raise PermissionDenied
+    code = normalize_code(request.GET.get("wilayah", "")) or user.region_id
+    if not code:
+        code = Round.objects.values_list("region_id", flat=True).first()
+    if not code:
+        return render(request, "verification/coverage.html", {"rows": [], "rounds": []})
+    if user.region_id and not code.startswith(user.region_id):
+        code = user.region_id
+    region = get_object_or_404(Region, code=code)
+    rounds = Round.objects.filter(
+        Q(region__code__within=region.code) | Q(region__code__in=_ancestors(region.code))
+    )
+    available = list(rounds.order_by("-starts_on", "-id"))
+    chosen = request.GET.get("putaran", "")
+    if chosen.isdigit():
+        rounds = rounds.filter(pk=chosen)
+    rows, total = area_coverage(region, rounds)
+    return render(
+        request,
+        "verification/coverage.html",
+        {
+            "region": region,
+            "crumbs": [*region.ancestors(), region],
+            "rows": rows,
+            "total": total,
+            "league": league(rows),
+            "not_started": villages_not_started(region, rounds),
+            "rounds": available,
+            "chosen": chosen,
+            "drill": region.level < 4,
+        },
+    )
