@@ -20,6 +20,11 @@ NEW_MEMBER_SLOTS = 2
 _LIFECYCLE_STATUS = {Lifecycle.DECEASED: MemberStatus.DECEASED, Lifecycle.MOVED: MemberStatus.MOVED}
 
 
+def _date_input() -> forms.DateInput:
+    """A phone's date picker: it reads and writes ISO dates whatever the page's language."""
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -59,9 +64,7 @@ class PositionFields(forms.Form):
     )
     photos = MultipleImageField(label=_("Foto rumah"), required=False)
     client_key = forms.UUIDField(widget=forms.HiddenInput)
-    visited_on = forms.DateField(
-        label=_("Tanggal kunjungan"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    visited_on = forms.DateField(label=_("Tanggal kunjungan"), widget=_date_input())
 
     def clean(self):
         cleaned = super().clean()
@@ -211,7 +214,7 @@ def _new_member_fields(prefix: str) -> dict:
         f"{prefix}birth_date": forms.DateField(
             label=_("Tanggal lahir"),
             required=False,
-            widget=forms.DateInput(attrs={"type": "date"}),
+            widget=_date_input(),
         ),
         f"{prefix}relationship": forms.ChoiceField(
             label=_("Hubungan"), required=False, choices=[("", "—"), *Relationship.choices]
@@ -286,9 +289,7 @@ class ProposalForm(PositionFields):
 
 
 class MeetingForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Tanggal musyawarah"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    held_on = forms.DateField(label=_("Tanggal musyawarah"), widget=_date_input())
     minutes = forms.FileField(
         label=_("Berita acara (foto atau PDF)"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*,application/pdf"}),
@@ -319,8 +320,8 @@ class RoundForm(forms.Form):
         label=_("Tujuan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     region = forms.ModelChoiceField(label=_("Wilayah"), queryset=Region.objects.none())
-    starts_on = forms.DateField(label=_("Mulai"), widget=forms.DateInput(attrs={"type": "date"}))
-    ends_on = forms.DateField(label=_("Selesai"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_on = forms.DateField(label=_("Mulai"), widget=_date_input())
+    ends_on = forms.DateField(label=_("Selesai"), widget=_date_input())
     max_desil = forms.IntegerField(
         label=_("Sampai desil"), required=False, min_value=1, max_value=10,
         help_text=_("kosong: semua keluarga aktif di wilayah"),
