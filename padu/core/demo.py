@@ -98,3 +98,114 @@ def ensure_demo_accounts(region_code: str) -> list[DemoAccount]:
             DemoAccount(username, role, where if role != Role.PUBLIC else "agregat saja")
         )
     return accounts
+
+
+#: The demo round: how far the field has come in the villages given to operators.
+DEMO_VILLAGES = 6
+DEMO_OUTCOMES = {
+    "layak": 0.78,
+    "mampu": 0.08,
+    "pindah": 0.05,
+    "tidak_ditemukan": 0.05,
+    "tidak_layak": 0.04,
+}
+
+
+def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
+    """A verivali round in progress over the city's poorer families (desil 1–4): six
+    villages given to operators, most of their families visited, some agreed in the
+    village meeting and some of those approved, so that every page has something to show.
+    Returns the number of visits approved (0 when the round exists already)."""
+    import datetime as dt
+    import random
+    import uuid
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from padu.verification import services
+    from padu.verification.models import Assignment, Round
+
+    if Round.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    dinsos = User.objects.get(username="dinsos")
+    today = timezone.localdate()
+    city = Region.objects.get(code=region_code)
+    verification_round = services.create_round(
+        name=f"Verivali {today.year} semester {1 if today.month <= 6 else 2}",
+        purpose="Pemutakhiran keluarga desil 1–4 sebelum penetapan DTSEN daerah",
+        region=city,
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=60),
+        max_desil=4,
+        actor=dinsos,
+    )
+    operator = User.objects.get(username="operator")
+    busiest = (
+        verification_round.assignments.exclude(village_id=operator.region_id)
+        .values_list("village_id", flat=True)
+        .annotate(n=Count("id"))
+        .order_by("-n")[: DEMO_VILLAGES - 1]
+    )
+    approved = 0
+    for number, code in enumerate([operator.region_id, *busiest]):
+        village = Region.objects.get(code=code)
+        if number == 0:
+            village_operator = operator
+        else:
+            village_operator, _ = User.objects.update_or_create(
+                username=f"operator{number + 1}",
+                defaults={
+                    "role": Role.VILLAGE_OPERATOR,
+                    "region": village,
+                    "first_name": "Operator",
+                },
+            )
+            village_operator.set_password(DEMO_PASSWORD)
+            village_operator.save(update_fields=["password"])
+        services.assign_village(verification_round, village, village_operator, actor=dinsos)
+        # The demo's own operator keeps most families to visit; the others are further on.
+        share = 0.3 if village_operator == operator else rng.uniform(0.5, 0.95)
+        assignments = list(
+            Assignment.objects.filter(round=verification_round, village=village)
+            .select_related("family__village")
+            .order_by("id")
+        )
+        visits = []
+        for assignment in assignments[: int(len(assignments) * share)]:
+            outcome = rng.choices(list(DEMO_OUTCOMES), weights=list(DEMO_OUTCOMES.values()))[0]
+            family_changes = {}
+            if outcome == "pindah":
+                family_changes = {"address": f"Jl. Baru No. {rng.randint(1, 99)}"}
+            visits.append(
+                services.submit_visit(
+                    assignment,
+                    actor=village_operator,
+                    client_key=uuid.uuid4(),
+                    outcome=outcome,
+                    visited_on=today - dt.timedelta(days=rng.randint(1, 25)),
+                    family_changes=family_changes,
+                    member_changes={},
+                    seen=services.family_snapshot(assignment.family),
+                    latitude=assignment.family.latitude,
+                    longitude=assignment.family.longitude,
+                    notes="Kunjungan demo",
+                )
+            )
+        agreed = visits[: int(len(visits) * 0.7)]
+        if not agreed:
+            continue
+        services.record_meeting(
+            verification_round,
+            village=village,
+            held_on=today - dt.timedelta(days=2),
+            minutes=ContentFile(b"%PDF-1.4\n% berita acara demo\n", name="berita-acara.pdf"),
+            visits=agreed,
+            actor=village_operator,
+        )
+        for visit in agreed[: int(len(agreed) * 0.8)]:
+            visit.refresh_from_db()
+            services.approve_visit(visit, actor=dinsos)
+            approved += 1
+    return approved

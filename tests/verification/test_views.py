@@ -1,0 +1,110 @@
+"""Verivali pages: who may open what, by URL, and how many queries a list costs."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from padu.accounts.choices import Role
+from padu.regions.models import Region
+from padu.verification import services
+from padu.verification.models import Assignment
+from tests.conftest import VILLAGE_A, VILLAGE_B, make_family
+
+from .test_services import photo_with_exif
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def round_with_visit(families, make_user, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    dinsos = make_user("dinsos", Role.DINSOS_OFFICER, "33.74")
+    operator_a = make_user("operator_a", Role.VILLAGE_OPERATOR, VILLAGE_A)
+    operator_b = make_user("operator_b", Role.VILLAGE_OPERATOR, VILLAGE_B)
+    round_ = services.create_round(
+        name="Putaran",
+        region=Region.objects.get(code="33.74"),
+        starts_on=dt.date(2026, 11, 1),
+        ends_on=dt.date(2026, 12, 31),
+        actor=dinsos,
+    )
+    for family, operator in ((families["a"], operator_a), (families["b"], operator_b)):
+        services.assign_village(round_, family.village, operator, actor=dinsos)
+    theirs = Assignment.objects.get(family=families["b"])
+    visit = services.submit_visit(
+        theirs,
+        actor=operator_b,
+        client_key=uuid.uuid4(),
+        outcome="layak",
+        visited_on=dt.date(2026, 11, 20),
+        family_changes={},
+        member_changes={},
+        seen=services.family_snapshot(families["b"]),
+        photos=[photo_with_exif()],
+    )
+    return {"round": round_, "theirs": theirs, "visit": visit, "dinsos": dinsos}
+
+
+def test_an_operator_cannot_open_another_village_by_url(
+    client, round_with_visit, django_user_model
+):
+    client.force_login(django_user_model.objects.get(username="operator_a"))
+    theirs, visit = round_with_visit["theirs"], round_with_visit["visit"]
+    assert client.get(reverse("verification:visit-form", args=[theirs.pk])).status_code == 404
+    posted = client.post(
+        reverse("verification:visit-form", args=[theirs.pk]),
+        {"outcome": "layak", "visited_on": "2026-11-20", "client_key": str(uuid.uuid4())},
+    )
+    assert posted.status_code == 404
+    assert client.get(reverse("verification:visit-detail", args=[visit.pk])).status_code == 404
+    photo = visit.photos.get()
+    assert client.get(reverse("verification:photo", args=[photo.pk])).status_code == 404
+    page = client.get(reverse("verification:tasks"))
+    assert page.status_code == 200 and "Siti Aminah" not in page.content.decode()
+    # Approving is Dinsos' work, and the round pages are theirs too.
+    decide = client.post(reverse("verification:decide", args=[visit.pk]), {"action": "approve"})
+    assert decide.status_code == 404
+    round_page = reverse("verification:round-detail", args=[round_with_visit["round"].pk])
+    assert client.get(round_page).status_code == 403
+
+
+def test_a_leader_sees_coverage_but_no_visit(client, round_with_visit, make_user):
+    leader = make_user("pimpinan", Role.LEADER, "33.74")
+    client.force_login(leader)
+    page = client.get(reverse("verification:coverage"), {"wilayah": "33.74"})
+    assert page.status_code == 200
+    assert page.context["total"].visited == 1 and page.context["total"].in_scope == 2
+    visit = round_with_visit["visit"]
+    assert client.get(reverse("verification:visit-detail", args=[visit.pk])).status_code == 404
+    # A region outside the leader's own is not shown: their own region is.
+    other = client.get(reverse("verification:coverage"), {"wilayah": "32.73"})
+    assert other.context["region"].code == "33.74"
+
+
+def test_the_task_list_costs_the_same_queries_for_five_families_or_fifty(client, make_user):
+    dinsos = make_user("dinsos", Role.DINSOS_OFFICER, "33.74")
+    operator = make_user("operator", Role.VILLAGE_OPERATOR, VILLAGE_A)
+    client.force_login(operator)
+
+    def queries_for(count: int, start: int) -> int:
+        for i in range(start, start + count):
+            make_family(
+                VILLAGE_A, kk=f"33740101011{i:05d}", head=f"Kepala {i}", nik=f"33740117058{i:05d}"
+            )
+        round_ = services.create_round(
+            name=f"Putaran {start}",
+            region=Region.objects.get(code=VILLAGE_A),
+            starts_on=dt.date(2026, 11, 1),
+            ends_on=dt.date(2026, 12, 31),
+            actor=dinsos,
+        )
+        services.assign_village(round_, round_.region, operator, actor=dinsos)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("verification:tasks")).status_code == 200
+        return len(queries)
+
+    assert queries_for(5, 0) == queries_for(45, 100)
