@@ -205,7 +205,6 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
             actor=village_operator,
         )
         for visit in agreed[: int(len(agreed) * 0.8)]:
-            visit.refresh_from_db()
             services.approve_visit(visit, actor=dinsos)
             approved += 1
     return approved

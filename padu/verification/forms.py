@@ -132,8 +132,12 @@ class VisitForm(PositionFields):
         self.fields["visited_on"].initial = timezone.localdate()
 
     @property
-    def family_fields(self):
-        return [self[name] for name in FAMILY_EDITABLE]
+    def address_fields(self):
+        return [self[name] for name in FAMILY_EDITABLE[:4]]
+
+    @property
+    def housing_fields(self):
+        return [self[name] for name in FAMILY_EDITABLE[4:]]
 
     @property
     def member_rows(self):

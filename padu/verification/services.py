@@ -37,7 +37,7 @@ from .models import Assignment, Round, VillageMeeting, Visit, VisitPhoto
 #: The field-verification dataset: above every census and list (see STANDARD_DATASETS).
 FIELD_DATASET = ("Verifikasi lapangan", 100)
 
-#: Family attributes an operator may correct, by golden field name.
+#: Family attributes an operator may correct, by golden field name: the address first.
 FAMILY_EDITABLE = (
     "kk_number",
     "address",
@@ -506,6 +506,23 @@ def approve_visit(visit: Visit, *, actor, force: bool = False) -> Visit:
         Assignment.objects.filter(pk=visit.assignment_id).update(state=AssignmentState.APPROVED)
     record_change(visit, actor=actor, action=ChangeAction.UPDATE, after={"disetujui": family.pk})
     return visit
+
+
+def approve_agreed(verification_round: Round, *, actor) -> tuple[int, int]:
+    """Approve every visit of the round in the officer's area that its village meeting
+    agreed on, each in its own transaction; a visit in conflict is held for a person to
+    look at. Returns (approved, held)."""
+    approved = held = 0
+    waiting = Visit.objects.visible_to(actor).filter(
+        round=verification_round, status=VisitStatus.AGREED
+    )
+    for visit in waiting.order_by("pk"):
+        try:
+            approve_visit(visit, actor=actor)
+            approved += 1
+        except VisitConflict:
+            held += 1
+    return approved, held
 
 
 def field_dataset() -> SourceDataset:

@@ -412,6 +412,14 @@ def round_detail(request, pk):
     _dinsos_only(request)
     verification_round = get_object_or_404(_rounds_for(request.user), pk=pk)
     scoped = Assignment.objects.visible_to(request.user).filter(round=verification_round)
+    if request.method == "POST" and request.POST.get("action") == "approve-agreed":
+        approved, held = services.approve_agreed(verification_round, actor=request.user)
+        messages.success(
+            request,
+            _("%(n)s kunjungan disetujui; %(held)s ditahan karena datanya diubah orang lain.")
+            % {"n": approved, "held": held},
+        )
+        return redirect("verification:round-detail", pk=pk)
     if request.method == "POST":
         village = get_object_or_404(Region, code=request.POST.get("village", ""))
         operator = get_object_or_404(User, pk=request.POST.get("operator") or 0)
@@ -459,12 +467,17 @@ def round_detail(request, pk):
         Visit.objects.visible_to(request.user)
         .filter(round=verification_round, status__in=[VisitStatus.SUBMITTED, VisitStatus.AGREED])
         .select_related("family", "village", "operator", "meeting")
-        .order_by("status", "village_id", "pk")
+        .order_by("-status", "village_id", "pk")  # agreed in the meeting (ready) first
     )
     return render(
         request,
         "verification/round_detail.html",
-        {"round": verification_round, "villages": rows, "waiting": waiting[:100]},
+        {
+            "round": verification_round,
+            "villages": rows,
+            "waiting": waiting[:100],
+            "agreed": waiting.filter(status=VisitStatus.AGREED).count(),
+        },
     )
 
 

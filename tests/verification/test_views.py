@@ -108,3 +108,21 @@ def test_the_task_list_costs_the_same_queries_for_five_families_or_fifty(client,
         return len(queries)
 
     assert queries_for(5, 0) == queries_for(45, 100)
+
+
+def test_dinsos_approves_what_the_village_meeting_agreed_in_one_go(
+    client, round_with_visit, django_user_model
+):
+    from .test_services import agreed
+
+    operator_b = django_user_model.objects.get(username="operator_b")
+    agreed([round_with_visit["visit"]], operator_b)
+    client.force_login(round_with_visit["dinsos"])
+    url = reverse("verification:round-detail", args=[round_with_visit["round"].pk])
+    page = client.get(url)
+    assert "Setujui 1 kunjungan yang disepakati musdes" in page.content.decode()
+    response = client.post(url, {"action": "approve-agreed"}, follow=True)
+    assert "1 kunjungan disetujui; 0 ditahan" in response.content.decode()
+    theirs = round_with_visit["theirs"]
+    theirs.refresh_from_db()
+    assert theirs.state == "disetujui" and theirs.family.verification_status == "layak"

@@ -74,6 +74,17 @@
     });
   }
 
+  // The new address of a family that moved is asked only when "pindah" is chosen.
+  document.querySelectorAll("[data-moved]").forEach(function (block) {
+    var form = block.closest("form");
+    function toggle() {
+      var chosen = form.querySelector("input[name=outcome]:checked");
+      block.hidden = !(chosen && chosen.value === "pindah");
+    }
+    form.addEventListener("change", toggle);
+    toggle();
+  });
+
   document.querySelectorAll("[data-locate]").forEach(function (button) {
     var status = document.querySelector("[data-locate-status]");
     button.addEventListener("click", function () {
