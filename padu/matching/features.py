@@ -64,11 +64,16 @@ def read_current_records(
         WHERE r.superseded_by_id IS NULL AND b.status = 'completed' {only}
         ORDER BY r.id
     """
-    from padu.sources.models import ImportBatch
+    from padu.sources.models import ImportBatch, SourceRecord
 
+    batches = ImportBatch.objects.all()
+    if record_ids is not None:
+        batches = batches.filter(
+            pk__in=SourceRecord.objects.filter(pk__in=record_ids).values("batch_id")
+        )
     positions = {
         batch_id: {name: names.index(name) for name in value_fields if name in (names or [])}
-        for batch_id, names in ImportBatch.objects.values_list("pk", "value_names")
+        for batch_id, names in batches.values_list("pk", "value_names")
     }
     parts = []
     for chunk in read_batches(sql):

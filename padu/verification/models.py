@@ -226,14 +226,14 @@ class Visit(models.Model):
     )
     decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
     return_reason = models.TextField(_("alasan dikembalikan"), blank=True)
-    batch = models.OneToOneField(
+    batch = models.ForeignKey(
         "sources.ImportBatch",
-        verbose_name=_("rekaman verifikasi"),
+        verbose_name=_("batch rekaman verifikasi"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="visit",
-        help_text=_("rekaman sumber yang ditulis saat disetujui"),
+        related_name="visits",
+        help_text=_("rekaman sumber yang ditulis saat disetujui (satu batch per putaran)"),
     )
     created_at = models.DateTimeField(_("diajukan"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)

@@ -11,12 +11,12 @@ until a person decides (VisitConflict).
 import datetime as dt
 import hashlib
 import io
-import json
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
@@ -24,6 +24,7 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from padu.accounts.choices import Role
 from padu.core.choices import ChangeAction
 from padu.core.history import jsonable, record_change
+from padu.matching.golden import VALUE_FIELDS
 from padu.matching.models import RecordLink
 from padu.matching.records import resurvive_families
 from padu.registry.choices import FamilyLifecycle, Lifecycle, VerificationStatus
@@ -71,6 +72,11 @@ NEW_MEMBER_FIELDS = ("full_name", "nik", "sex", "birth_date", "relationship")
 _RECORD_COLUMNS = {"nik", "kk_number", "full_name", "sex", "birth_date", "village_id", "rt", "rw"}
 #: Longest side of a stored photo: enough to see a roof and a wall, small on a slow network.
 PHOTO_MAX_SIDE = 1600
+
+#: A field record's id: the visit, then the person ("V12-P345").
+_VISIT_PREFIX = "V"
+#: The values every field record carries, in this order (None where the visit said nothing).
+FIELD_VALUE_NAMES = VALUE_FIELDS
 
 _MEMBER_LIFECYCLE = {MemberStatus.DECEASED: Lifecycle.DECEASED, MemberStatus.MOVED: Lifecycle.MOVED}
 
@@ -574,7 +580,6 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
     # The household stays one: every record names the family, and its KK as it stands now.
     kk_number = family_values.get("kk_number") or family.kk_number
     records = []
-    names: list[str] = []
     for person, mine in rows:
         values = {
             **family_values,
@@ -583,35 +588,26 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
         }
         values["kk_number"] = kk_number
         records.append((person, values))
-        names += [n for n in values if n not in _RECORD_COLUMNS and n not in names]
-    dataset = field_dataset()
-    payload = json.dumps([v for _, v in records], sort_keys=True, default=str)
-    now = timezone.now()
-    batch = ImportBatch.objects.create(
-        dataset=dataset,
-        file_name=f"kunjungan-{visit.pk}",
-        file_sha256=hashlib.sha256(payload.encode()).hexdigest(),
-        header=["id_penduduk", *sorted(_RECORD_COLUMNS), *names],
-        value_names=names,
-        status=BatchStatus.COMPLETED,
-        imported_by=actor,
-        started_at=now,
-        finished_at=now,
-        rows_read=len(records),
-        rows_accepted=len(records),
-        records_created=len(records),
+    batch = _round_batch(visit.round, actor=actor)
+    first_row = batch.rows_read + 1
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        rows_read=F("rows_read") + len(records),
+        rows_accepted=F("rows_accepted") + len(records),
+        records_created=F("records_created") + len(records),
+        finished_at=timezone.now(),
     )
+    columns = sorted(_RECORD_COLUMNS)
     created = SourceRecord.objects.bulk_create(
         [
             SourceRecord(
-                dataset=dataset,
+                dataset_id=batch.dataset_id,
                 batch=batch,
-                record_id=f"V{visit.pk}-P{person.pk}",
+                record_id=f"{_VISIT_PREFIX}{visit.pk}-P{person.pk}",
                 row_number=row,
                 raw=[
                     str(person.pk),
-                    *(_text(values.get(c)) for c in sorted(_RECORD_COLUMNS)),
-                    *(_text(values.get(n)) for n in names),
+                    *(_text(values.get(c)) for c in columns),
+                    *(_text(values.get(n)) for n in FIELD_VALUE_NAMES),
                 ],
                 nik=values.get("nik", ""),
                 kk_number=values.get("kk_number", ""),
@@ -622,15 +618,15 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
                 village_id=values.get("village_id") or None,
                 rt=values.get("rt", ""),
                 rw=values.get("rw", ""),
-                values=[values.get(n) for n in names],
+                values=[values.get(n) for n in FIELD_VALUE_NAMES],
             )
-            for row, (person, values) in enumerate(records, start=1)
+            for row, (person, values) in enumerate(records, start=first_row)
         ]
     )
     RecordLink.objects.bulk_create(
         [
             RecordLink(
-                dataset=dataset,
+                dataset_id=batch.dataset_id,
                 record_id=record.record_id,
                 source_record=record,
                 person=person,
@@ -640,6 +636,38 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
         ]
     )
     visit.batch = batch
+
+
+def _round_batch(verification_round: Round, *, actor) -> ImportBatch:
+    """The import batch holding a round's approved visits (one per round, so that a full
+    matching run reads them in a few large groups, not one per visit). The round is locked
+    while the batch is found or made."""
+    Round.objects.select_for_update().get(pk=verification_round.pk)
+    name = f"verivali-putaran-{verification_round.pk}"
+    dataset = field_dataset()
+    batch = ImportBatch.objects.filter(dataset=dataset, file_name=name).first()
+    if batch is None:
+        now = timezone.now()
+        batch = ImportBatch.objects.create(
+            dataset=dataset,
+            file_name=name,
+            file_sha256=hashlib.sha256(name.encode()).hexdigest(),
+            header=["id_penduduk", *sorted(_RECORD_COLUMNS), *FIELD_VALUE_NAMES],
+            value_names=list(FIELD_VALUE_NAMES),
+            status=BatchStatus.COMPLETED,
+            imported_by=actor,
+            started_at=now,
+            finished_at=now,
+        )
+    return batch
+
+
+def visit_id_of(record_id: str) -> int | None:
+    """The visit a field record was written for (its record id starts "V<visit>-")."""
+    if not record_id.startswith(_VISIT_PREFIX):
+        return None
+    number = record_id[len(_VISIT_PREFIX) :].split("-", 1)[0]
+    return int(number) if number.isdigit() else None
 
 
 def _text(value) -> str:
@@ -664,8 +692,9 @@ def explain(family: Family) -> FamilyVerification:
     from_visits = dict(
         SourceRecord.objects.filter(
             pk__in=set(origins.values()), dataset__kind=SourceKind.FIELD
-        ).values_list("pk", "batch__visit__pk")
+        ).values_list("pk", "record_id")
     )
+    from_visits = {pk: visit_id_of(record_id) for pk, record_id in from_visits.items()}
     labels = {f.attname: str(f.verbose_name) for f in Family._meta.concrete_fields}
     changed = [
         (labels.get(name, name), getattr(family, name), from_visits[pk])

@@ -153,7 +153,9 @@ def test_an_approved_visit_becomes_the_newest_truth_and_survives_a_full_run(
     assert family.verified_on == TODAY
     # Each changed value names the visit's record as its origin, and history names the visit.
     origin = SourceRecord.objects.get(pk=family.origins["village_id"])
-    assert origin.dataset.kind == SourceKind.FIELD and origin.batch.visit.pk == submitted.pk
+    assert origin.dataset.kind == SourceKind.FIELD
+    assert services.visit_id_of(origin.record_id) == submitted.pk
+    assert origin.batch.visits.get() == submitted  # the round's batch of approved visits
     log = history_of(family).get(origin__contains=f"#{submitted.pk}")
     assert log.after["village_id"] == destination.code
     assert Person.objects.get(pk=deceased.pk).lifecycle == Lifecycle.DECEASED
