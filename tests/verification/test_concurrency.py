@@ -4,7 +4,7 @@ own database connection: neither change is lost."""
 import threading
 
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection, connections
 
 from padu.accounts.choices import Role
 from padu.regions.services import load_regions
@@ -60,7 +60,7 @@ def test_two_approvals_at_once_keep_both_changes(make_user):
         except Exception as error:  # reported below, with the thread's own traceback lost
             errors.append(error)
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own connection
 
     threads = [
         threading.Thread(target=approve, args=(roof, dinsos)),
