@@ -49,9 +49,11 @@ class Round(models.Model):
         return self.name
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "AssignmentQuerySet":
-        """Assignments in the user's region subtree; an operator's own assignments only."""
+class FieldWorkQuerySet(models.QuerySet):
+    """Assignments and visits: those in the user's region subtree, and of an operator,
+    only their own."""
+
+    def visible_to(self, user) -> "FieldWorkQuerySet":
         scope = region_scope(user, "village__code")
         if scope is None:
             return self.none()
@@ -88,7 +90,7 @@ class Assignment(models.Model):
     )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    objects = AssignmentQuerySet.as_manager()
+    objects = FieldWorkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("penugasan")
@@ -134,15 +136,6 @@ class VillageMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"Musyawarah {self.village_id} {self.held_on}"
-
-
-class VisitQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "VisitQuerySet":
-        scope = region_scope(user, "village__code")
-        if scope is None:
-            return self.none()
-        mine = self.filter(scope)
-        return mine.filter(operator=user) if user.role == Role.VILLAGE_OPERATOR else mine
 
 
 class Visit(models.Model):
@@ -238,7 +231,7 @@ class Visit(models.Model):
     created_at = models.DateTimeField(_("diajukan"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = VisitQuerySet.as_manager()
+    objects = FieldWorkQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kunjungan")

@@ -282,7 +282,8 @@ def submit_visit(
     conflicts = changed_meanwhile(family, family_changes, member_changes, seen)
     if conflicts:
         raise VisitConflict(None, conflicts)
-    visit = Visit.objects.create(
+    visit = _create_visit(
+        photos,
         round=assignment.round,
         assignment=assignment,
         family=family,
@@ -299,8 +300,6 @@ def submit_visit(
         member_changes=_jsonable_members(member_changes),
         seen=seen or family_snapshot(family),
     )
-    for upload in photos:
-        add_photo(visit, upload)
     assignment.state = AssignmentState.VISITED
     assignment.save(update_fields=["state", "updated_at"])
     record_change(
@@ -335,7 +334,8 @@ def propose_family(
     _check_operator(actor, None, village)
     if not members:
         raise ValidationError(_("Usulan baru perlu sedikitnya satu anggota keluarga."))
-    visit = Visit.objects.create(
+    visit = _create_visit(
+        photos,
         round=verification_round,
         village=village,
         operator=actor,
@@ -349,11 +349,16 @@ def propose_family(
         family_changes=jsonable({**family_values, "village_id": village.code}),
         member_changes={"baru": [jsonable(m) for m in members]},
     )
-    for upload in photos:
-        add_photo(visit, upload)
     record_change(
         visit, actor=actor, action=ChangeAction.CREATE, after={"usulan_baru": village.code}
     )
+    return visit
+
+
+def _create_visit(photos, **fields) -> Visit:
+    visit = Visit.objects.create(**fields)
+    for upload in photos:
+        add_photo(visit, upload)
     return visit
 
 
