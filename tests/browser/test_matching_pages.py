@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from padu.accounts.choices import Role
 from padu.matching.choices import PairStatus
-from padu.matching.models import MatchDecision, MatchPair
+from padu.matching.models import MatchDecision, MatchPair, RecordLink
 from padu.matching.services import run_matching
 from padu.sources.services import find_dataset, import_file
 from padu.synth.services import generate_region
@@ -42,3 +42,29 @@ def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp
     first.refresh_from_db()
     assert first.status == PairStatus.DIFFERENT
     assert MatchDecision.objects.filter(same=False).count() == 1
+
+    # The next pair is the same person.
+    second = MatchPair.objects.filter(status=PairStatus.PENDING).order_by(
+        "-match_probability", "pk"
+    )[0]
+    page.get_by_role("link", name="Pencocokan").click()
+    page.get_by_role("link", name=re.compile("pasangan menunggu tinjauan")).click()
+    page.get_by_role("link", name="Tinjau").first.click()
+    expect(page.locator("#records")).to_contain_text(second.left.full_name)
+    page.get_by_role("button", name="Orang yang sama").click()
+    expect(page.get_by_text("Disimpan: orang yang sama.")).to_be_visible()
+
+    # A later run honours both decisions, and asks about neither pair again.
+    run, _ = run_matching(actor=None, u_pairs=2e5, match_threshold=0.999999)
+    assert run.status == "completed", run.message
+
+    def person_of(record):
+        return RecordLink.objects.get(dataset_id=record.dataset_id, record_id=record.record_id)
+
+    assert person_of(second.left).person_id == person_of(second.right).person_id
+    assert person_of(first.left).person_id != person_of(first.right).person_id
+    for pair in (first, second):
+        again = MatchPair.objects.filter(
+            status=PairStatus.PENDING, left=pair.left, right=pair.right
+        ) | MatchPair.objects.filter(status=PairStatus.PENDING, left=pair.right, right=pair.left)
+        assert not again.exists()
