@@ -11,6 +11,7 @@ from padu.regions.models import Region
 from padu.registry.choices import Lifecycle, Relationship, Sex, VerificationStatus
 from padu.registry.identity import read_id_number
 from padu.registry.models import Family
+from padu.welfare.choices import PovertyStatus
 
 from .choices import MemberStatus
 from .services import FAMILY_EDITABLE, NEW_MEMBER_FIELDS, plain_value
@@ -330,6 +331,13 @@ class RoundForm(forms.Form):
         label=_("Sampai desil"), required=False, min_value=1, max_value=10,
         help_text=_("kosong: semua keluarga aktif di wilayah"),
     )  # fmt: skip
+    statuses = forms.MultipleChoiceField(
+        label=_("Status kemiskinan"), required=False, choices=PovertyStatus.choices,
+        widget=forms.CheckboxSelectMultiple, help_text=_("kosong: semua status"),
+    )  # fmt: skip
+    stale_only = forms.BooleanField(
+        label=_("Hanya keluarga yang perlu diverifikasi ulang"), required=False
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

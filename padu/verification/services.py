@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
@@ -131,9 +131,13 @@ def create_round(
     actor,
     purpose: str = "",
     max_desil: int | None = None,
+    statuses: list[str] | None = None,
+    stale_only: bool = False,
 ) -> Round:
-    """A round over the active families of ``region`` the officer may see (at most desil
-    ``max_desil`` under the newest welfare model), each an assignment awaiting an operator."""
+    """A round over the active families of ``region`` the officer may see, each an
+    assignment awaiting an operator. Optionally only those at most desil ``max_desil`` or
+    of these poverty ``statuses`` under the newest welfare model, or only those not verified
+    for longer than PADU_VERIFICATION_STALE_DAYS."""
     _require(actor, Role.DINSOS_OFFICER)
     if ends_on < starts_on:
         raise ValidationError(_("Tanggal selesai sebelum tanggal mulai."))
@@ -145,6 +149,15 @@ def create_round(
         criteria["max_desil"] = max_desil
         poor = latest_welfare_desil().filter(desil__lte=max_desil).values("family_id")
         families = families.filter(pk__in=poor)
+    if statuses:
+        criteria["statuses"] = sorted(statuses)
+        poor = latest_welfare_desil().filter(status__in=statuses).values("family_id")
+        families = families.filter(pk__in=poor)
+    if stale_only:
+        from .coverage import stale_before
+
+        criteria["stale_only"] = True
+        families = families.filter(Q(verified_on__isnull=True) | Q(verified_on__lt=stale_before()))
     verification_round = Round.objects.create(
         name=name,
         purpose=purpose,

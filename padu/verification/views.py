@@ -375,6 +375,8 @@ def round_list(request):
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
                 max_desil=data["max_desil"],
+                statuses=data["statuses"],
+                stale_only=data["stale_only"],
                 actor=request.user,
             )
         except ValidationError as error:

@@ -315,6 +315,16 @@ def test_coverage_rolls_up_and_the_round_exports_in_siks_ng_layout(families, sta
     assert [code for code, _, _ in villages_not_started(city, [round_])] == [VILLAGE_B]
     # Families never verified are stale; the one just verified is not.
     assert (total.families, total.stale) == (2, 1)
+    # A round of the stale families only leaves the one just verified out.
+    again = services.create_round(
+        name="Ulang",
+        region=city,
+        starts_on=TODAY,
+        ends_on=TODAY,
+        stale_only=True,
+        actor=dinsos,
+    )
+    assert [a.family for a in again.assignments.all()] == [families["b"]]
 
     out = tmp_path / "verivali.xlsx"
     call_command("verify", "export", "--round", str(round_.pk), "--out", str(out), "--quiet")
@@ -326,3 +336,30 @@ def test_coverage_rolls_up_and_the_round_exports_in_siks_ng_layout(families, sta
     assert set(sheet["STATUS_VERIVALI"]) == {"Layak"}
     assert set(sheet["STATUS_PERSETUJUAN"]) == {"Disetujui Dinsos"}
     assert Round.objects.get(pk=round_.pk).assignments.count() == 2
+
+
+def test_a_round_takes_the_families_its_criteria_name(matched_city, make_user):
+    from padu.welfare.services import classify
+
+    classify(actor=None)
+    dinsos = make_user("dinsos", Role.DINSOS_OFFICER, "33.74")
+    results = services.latest_welfare_desil()
+    poorest = services.create_round(
+        name="Desil 1-4",
+        region=Region.objects.get(code="33.74"),
+        starts_on=TODAY,
+        ends_on=TODAY,
+        max_desil=4,
+        actor=dinsos,
+    )
+    assert poorest.assignments.count() == results.filter(desil__lte=4).count() > 0
+    extreme = services.create_round(
+        name="Ekstrem",
+        region=Region.objects.get(code="33.74"),
+        starts_on=TODAY,
+        ends_on=TODAY,
+        statuses=["ekstrem"],
+        actor=dinsos,
+    )
+    assert extreme.assignments.count() == results.filter(status="ekstrem").count() > 0
+    assert extreme.criteria == {"statuses": ["ekstrem"]}
