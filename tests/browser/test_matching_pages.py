@@ -15,6 +15,10 @@ from .test_registry_pages import log_in
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+def person_of(record) -> RecordLink:
+    return RecordLink.objects.get(dataset_id=record.dataset_id, record_id=record.record_id)
+
+
 def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     city = generate_region(region="33.74", people=3_000, seed=7, out_dir=tmp_path / "city")
@@ -43,27 +47,29 @@ def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp
     assert first.status == PairStatus.DIFFERENT
     assert MatchDecision.objects.filter(same=False).count() == 1
 
-    # The next pair is the same person.
-    second = MatchPair.objects.filter(status=PairStatus.PENDING).order_by(
-        "-match_probability", "pk"
-    )[0]
-    page.get_by_role("link", name="Pencocokan").click()
-    page.get_by_role("link", name=re.compile("pasangan menunggu tinjauan")).click()
-    page.get_by_role("link", name="Tinjau").first.click()
+    # Another pair, of records the run left as two persons: the custodian says they are one.
+    apart = [
+        pair
+        for pair in MatchPair.objects.filter(status=PairStatus.PENDING).order_by("pk")
+        if person_of(pair.left).person_id != person_of(pair.right).person_id
+    ]
+    second = apart[0]
+    page.goto(f"{live_server.url}/pencocokan/tinjau/{second.pk}/")
     expect(page.locator("#records")).to_contain_text(second.left.full_name)
     page.get_by_role("button", name="Orang yang sama").click()
     expect(page.get_by_text("Disimpan: orang yang sama.")).to_be_visible()
+    # And one more, of records that are two persons now, the custodian confirms as two.
+    third = apart[1]
+    page.goto(f"{live_server.url}/pencocokan/tinjau/{third.pk}/")
+    page.get_by_role("button", name="Orang berbeda").click()
+    expect(page.get_by_text("Disimpan: orang berbeda.")).to_be_visible()
 
     # A later run honours both decisions, and asks about neither pair again.
     run, _ = run_matching(actor=None, u_pairs=2e5, match_threshold=0.999999)
     assert run.status == "completed", run.message
-
-    def person_of(record):
-        return RecordLink.objects.get(dataset_id=record.dataset_id, record_id=record.record_id)
-
     assert person_of(second.left).person_id == person_of(second.right).person_id
-    assert person_of(first.left).person_id != person_of(first.right).person_id
-    for pair in (first, second):
+    assert person_of(third.left).person_id != person_of(third.right).person_id
+    for pair in (first, second, third):
         again = MatchPair.objects.filter(
             status=PairStatus.PENDING, left=pair.left, right=pair.right
         ) | MatchPair.objects.filter(status=PairStatus.PENDING, left=pair.right, right=pair.left)
