@@ -70,7 +70,8 @@ FAMILY_FIELDS = (
     "verification_status",
     "verified_on",
 )
-_KEY_COLUMNS = {"nik", "kk_number", "full_name", "sex", "birth_date", "village_id", "rt", "rw"}
+#: Golden fields that source records hold as columns of their own, not in ``values``.
+KEY_COLUMNS = {"nik", "kk_number", "full_name", "sex", "birth_date", "village_id", "rt", "rw"}
 
 
 def _dtype(model, name: str) -> pl.DataType:
@@ -95,7 +96,7 @@ _GOLDEN_NAMES = {source: golden for golden, source in FAMILY_SOURCE_NAMES.items(
 VALUE_FIELDS = tuple(
     name
     for name in (*PERSON_FIELDS, *(FAMILY_SOURCE_NAMES.get(n, n) for n in FAMILY_FIELDS))
-    if name not in _KEY_COLUMNS
+    if name not in KEY_COLUMNS
 )
 
 

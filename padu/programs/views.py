@@ -16,8 +16,7 @@ from django.views.generic import ListView
 from padu.accounts.choices import AccessKind
 from padu.accounts.services import log_access
 from padu.core.spreadsheet import xlsx_bytes
-from padu.registry.choices import Relationship
-from padu.registry.models import Person
+from padu.registry.queries import head_name
 from padu.welfare.choices import Dimension
 from padu.welfare.models import FamilyWelfare
 
@@ -27,13 +26,12 @@ from .services import StaleReferral, update_referral
 
 
 def _referrals(user):
-    head = Person.objects.filter(family=OuterRef("family"), relationship=Relationship.HEAD)
     latest = FamilyWelfare.objects.filter(family=OuterRef("family")).order_by("-model__fitted_at")
     return (
         Referral.objects.visible_to(user)
         .select_related("family__village", "rule", "agency")
         .annotate(
-            head_name=Subquery(head.values("full_name")[:1]),
+            head_name=head_name("family"),
             desil=Subquery(latest.values("desil")[:1]),
         )
     )

@@ -61,6 +61,18 @@ def parent_code(code: str) -> str | None:
     return code.rsplit(".", 1)[0] if "." in code else None
 
 
+def ancestor_codes(code: str) -> list[str]:
+    """The codes above ``code``, province first ("33.74.01" → ["33", "33.74"])."""
+    parts = code.split(".")
+    return [".".join(parts[:i]) for i in range(1, len(parts))]
+
+
+def is_within(code: str, ancestor: str) -> bool:
+    """``code`` is ``ancestor`` or lies below it (the ``__within`` lookup, in Python).
+    Segments are fixed width, so a prefix cannot match a sibling."""
+    return code.startswith(ancestor)
+
+
 def split_name(name: str) -> tuple[str | None, str]:
     """("kabupaten", "semarang") from "KAB. SEMARANG"; the kind is None when not written."""
     text = re.sub(r"\s+", " ", str(name).lower()).strip()

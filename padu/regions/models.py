@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import RegionKind, RegionLevel
-from .codes import name_key, normalize_code, split_name
+from .codes import ancestor_codes, name_key, normalize_code, split_name
 from .fields import RegionCodeField
 
 
@@ -85,6 +85,4 @@ class Region(models.Model):
 
     def ancestors(self) -> list["Region"]:
         """Province first, in one query."""
-        parts = self.code.split(".")
-        codes = [".".join(parts[:i]) for i in range(1, len(parts))]
-        return list(Region.objects.filter(code__in=codes).order_by("level"))
+        return list(Region.objects.filter(code__in=ancestor_codes(self.code)).order_by("level"))

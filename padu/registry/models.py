@@ -7,6 +7,10 @@ from padu.accounts.scoping import region_scope
 
 from . import choices as c
 
+#: Where a position in Indonesia can be, with a margin (for validating GPS readings).
+LATITUDE_RANGE = (-11.5, 6.5)
+LONGITUDE_RANGE = (94.5, 141.5)
+
 
 class FamilyQuerySet(models.QuerySet):
     def visible_to(self, user) -> "FamilyQuerySet":
@@ -40,13 +44,16 @@ class Family(models.Model):
         _("lintang"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(-11.5), MaxValueValidator(6.5)],
+        validators=[MinValueValidator(LATITUDE_RANGE[0]), MaxValueValidator(LATITUDE_RANGE[1])],
     )
     longitude = models.FloatField(
         _("bujur"),
         null=True,
         blank=True,
-        validators=[MinValueValidator(94.5), MaxValueValidator(141.5)],
+        validators=[
+            MinValueValidator(LONGITUDE_RANGE[0]),
+            MaxValueValidator(LONGITUDE_RANGE[1]),
+        ],
     )
 
     # Housing (Regsosek block on the dwelling).

@@ -2,7 +2,7 @@ from collections import Counter
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
@@ -16,14 +16,8 @@ from padu.regions.models import Region
 from padu.verification.services import explain as explain_verification
 from padu.welfare.services import explain as explain_welfare
 
-from .choices import Relationship
-from .identity import read_id_number
-from .models import Family, FamilyPhoto, Person
-
-
-def _head_name():
-    heads = Person.objects.filter(family=OuterRef("pk"), relationship=Relationship.HEAD)
-    return Subquery(heads.values("full_name")[:1])
+from .models import Family, FamilyPhoto
+from .queries import families_matching, head_name
 
 
 class FamilyListView(LoginRequiredMixin, ListView):
@@ -40,18 +34,10 @@ class FamilyListView(LoginRequiredMixin, ListView):
         if self.region_code:
             qs = qs.filter(village__code__within=self.region_code)
         if self.query:
-            number = read_id_number(self.query)
-            if number.ok:
-                with_nik = Person.objects.filter(nik=number.digits).values("family_id")
-                qs = qs.filter(Q(kk_number=number.digits) | Q(pk__in=with_nik))
-            else:
-                matching = Person.objects.filter(full_name__icontains=self.query).values(
-                    "family_id"
-                )
-                qs = qs.filter(pk__in=matching)
+            qs = qs.filter(pk__in=families_matching(self.query))
         return (
             qs.select_related("village")
-            .annotate(head_name=_head_name(), member_count=Count("members"))
+            .annotate(head_name=head_name(), member_count=Count("members"))
             .order_by("village_id", "rw", "rt", "id")
         )
 

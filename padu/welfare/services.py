@@ -275,6 +275,16 @@ def _delete_for(result_model, model: WelfareModel, family_ids: list[int]) -> Non
         result_model.objects.filter(model=model, family_id__in=chunk).delete()
 
 
+def current_results():
+    """Every family's result under its regency's newest model version."""
+    newest = {}
+    for model_id, regency in WelfareModel.objects.order_by("regency", "-version").values_list(
+        "pk", "regency"
+    ):
+        newest.setdefault(regency, model_id)
+    return FamilyWelfare.objects.filter(model_id__in=newest.values())
+
+
 def latest_result(family) -> FamilyWelfare | None:
     """The family's result under the newest model that classified it."""
     return (
