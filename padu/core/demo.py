@@ -182,15 +182,17 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
                 services.submit_visit(
                     assignment,
                     actor=village_operator,
-                    client_key=uuid.uuid4(),
+                    report=services.FieldReport(
+                        client_key=uuid.uuid4(),
+                        visited_on=today - dt.timedelta(days=rng.randint(1, 25)),
+                        latitude=assignment.family.latitude,
+                        longitude=assignment.family.longitude,
+                        notes="Kunjungan demo",
+                    ),
                     outcome=outcome,
-                    visited_on=today - dt.timedelta(days=rng.randint(1, 25)),
                     family_changes=family_changes,
                     member_changes={},
                     seen=services.family_snapshot(assignment.family),
-                    latitude=assignment.family.latitude,
-                    longitude=assignment.family.longitude,
-                    notes="Kunjungan demo",
                 )
             )
         agreed = visits[: int(len(visits) * 0.7)]

@@ -45,6 +45,26 @@ def stale_before(today: dt.date | None = None) -> dt.date:
     return today - dt.timedelta(days=settings.VERIFICATION_STALE_DAYS)
 
 
+def stale() -> Q:
+    """The families not verified in the field for too long (or ever)."""
+    return Q(verified_on__isnull=True) | Q(verified_on__lt=stale_before())
+
+
+def is_stale(family) -> bool:
+    """``stale()`` for one family in hand."""
+    return family.verified_on is None or family.verified_on < stale_before()
+
+
+def progress_counts() -> dict:
+    """Assignments in scope, visited and approved: the aggregates every coverage view and
+    round page counts."""
+    return {
+        "in_scope": Count("id"),
+        "visited": Count("id", filter=~Q(state=AssignmentState.PENDING)),
+        "approved": Count("id", filter=Q(state=AssignmentState.APPROVED)),
+    }
+
+
 def coverage(region: Region, rounds) -> tuple[list[AreaCoverage], AreaCoverage]:
     """Per child area of ``region`` (down to villages): families in scope of ``rounds``,
     visited, approved, and the active families not verified for too long. Returns the
@@ -57,11 +77,7 @@ def coverage(region: Region, rounds) -> tuple[list[AreaCoverage], AreaCoverage]:
         Assignment.objects.filter(round__in=rounds, village__code__within=region.code)
         .annotate(area=Left("village_id", length))
         .values("area")
-        .annotate(
-            in_scope=Count("id"),
-            visited=Count("id", filter=~Q(state=AssignmentState.PENDING)),
-            approved=Count("id", filter=Q(state=AssignmentState.APPROVED)),
-        )
+        .annotate(**progress_counts())
     )
     for row in assignments:
         area = rows.get(row["area"])
@@ -71,15 +87,11 @@ def coverage(region: Region, rounds) -> tuple[list[AreaCoverage], AreaCoverage]:
                 row["visited"],
                 row["approved"],
             )
-    cutoff = stale_before()
     families = (
         Family.objects.filter(village__code__within=region.code, lifecycle=FamilyLifecycle.ACTIVE)
         .annotate(area=Left("village_id", length))
         .values("area")
-        .annotate(
-            families=Count("id"),
-            stale=Count("id", filter=Q(verified_on__isnull=True) | Q(verified_on__lt=cutoff)),
-        )
+        .annotate(families=Count("id"), stale=Count("id", filter=stale()))
     )
     for row in families:
         area = rows.get(row["area"])
@@ -105,10 +117,7 @@ def villages_not_started(region: Region, rounds) -> list[tuple[str, str, int]]:
     rows = (
         Assignment.objects.filter(round__in=rounds, village__code__within=region.code)
         .values("village_id", "village__name")
-        .annotate(
-            in_scope=Count("id"),
-            visited=Count("id", filter=~Q(state=AssignmentState.PENDING)),
-        )
+        .annotate(**progress_counts())
         .filter(visited=0)
         .order_by("village_id")
     )

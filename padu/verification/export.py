@@ -19,11 +19,13 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def round_results(verification_round: Round) -> pl.DataFrame:
+def round_results(verification_round: Round, visits=None) -> pl.DataFrame:
     """Every person of every visited family of the round, as the golden record now stands,
-    with the visit's outcome and where its approval stands."""
+    with the visit's outcome and where its approval stands. ``visits``: those the reader
+    may see (``Visit.objects.visible_to(user)``); all of them for the command line."""
     visits = list(
-        Visit.objects.filter(round=verification_round, family__isnull=False)
+        (Visit.objects.all() if visits is None else visits)
+        .filter(round=verification_round, family__isnull=False)
         .exclude(status=VisitStatus.RETURNED)
         .values_list(
             "pk", "family_id", "outcome", "visited_on", "operator__username",

@@ -7,14 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from padu.regions.choices import RegionLevel
+from padu.regions.codes import ancestor_codes
 from padu.regions.models import Region
 from padu.registry.choices import Lifecycle, Relationship, Sex, VerificationStatus
 from padu.registry.identity import read_id_number
-from padu.registry.models import Family
+from padu.registry.models import LATITUDE_RANGE, LONGITUDE_RANGE, Family
 from padu.welfare.choices import PovertyStatus
 
 from .choices import MemberStatus
-from .services import FAMILY_EDITABLE, NEW_MEMBER_FIELDS, plain_value
+from .services import FAMILY_EDITABLE, NEW_MEMBER_FIELDS, FieldReport, family_snapshot, plain_value
 
 #: Empty rows for members the operator found who are not listed.
 NEW_MEMBER_SLOTS = 2
@@ -46,15 +47,18 @@ class MultipleImageField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class PositionFields(forms.Form):
-    """The phone's GPS position, filled by the page's "Ambil lokasi" button."""
+class FieldReportForm(forms.Form):
+    """What every visit form asks besides its findings: the phone's GPS position (filled by
+    the page's "Ambil lokasi" button), photos, notes, the date, members not listed."""
 
     latitude = forms.FloatField(
-        label=_("Lintang"), required=False, min_value=-11.5, max_value=6.5,
+        label=_("Lintang"), required=False, min_value=LATITUDE_RANGE[0],
+        max_value=LATITUDE_RANGE[1],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )  # fmt: skip
     longitude = forms.FloatField(
-        label=_("Bujur"), required=False, min_value=94.5, max_value=141.5,
+        label=_("Bujur"), required=False, min_value=LONGITUDE_RANGE[0],
+        max_value=LONGITUDE_RANGE[1],
         widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
     )  # fmt: skip
     gps_accuracy_m = forms.FloatField(
@@ -67,11 +71,63 @@ class PositionFields(forms.Form):
     client_key = forms.UUIDField(widget=forms.HiddenInput)
     visited_on = forms.DateField(label=_("Tanggal kunjungan"), widget=_date_input())
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for slot in range(NEW_MEMBER_SLOTS):
+            self.fields.update(_new_member_fields(f"new{slot}_"))
+        self.fields["visited_on"].initial = timezone.localdate()
+        self.fields["client_key"].initial = uuid.uuid4()
+
+    @property
+    def new_member_rows(self):
+        return [
+            [self[f"new{slot}_{name}"] for name in NEW_MEMBER_FIELDS]
+            for slot in range(NEW_MEMBER_SLOTS)
+        ]
+
     def clean(self):
         cleaned = super().clean()
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             raise forms.ValidationError(_("Isi lintang dan bujur berdua, atau kosongkan keduanya."))
+        for slot in range(NEW_MEMBER_SLOTS):
+            prefix = f"new{slot}_"
+            self._clean_id_number(cleaned, f"{prefix}nik", "NIK")
+            filled = any(cleaned.get(f"{prefix}{n}") for n in NEW_MEMBER_FIELDS)
+            if filled and not cleaned.get(f"{prefix}full_name"):
+                self.add_error(f"{prefix}full_name", _("Nama anggota baru wajib diisi."))
         return cleaned
+
+    def _clean_id_number(self, cleaned: dict, name: str, label: str) -> None:
+        """A NIK or No KK as its 16 digits, or an error on its field naming what is wrong."""
+        value = cleaned.get(name) or ""
+        if not value:
+            cleaned[name] = ""
+            return
+        reading = read_id_number(value)
+        if reading.ok:
+            cleaned[name] = reading.digits
+        else:
+            self.add_error(name, reading.message(label))
+
+    def new_members(self) -> list[dict]:
+        out = []
+        for slot in range(NEW_MEMBER_SLOTS):
+            values = {n: self.cleaned_data.get(f"new{slot}_{n}") for n in NEW_MEMBER_FIELDS}
+            if values["full_name"]:
+                out.append({n: v for n, v in values.items() if v not in (None, "")})
+        return out
+
+    def report(self) -> FieldReport:
+        data = self.cleaned_data
+        return FieldReport(
+            client_key=data["client_key"],
+            visited_on=data["visited_on"],
+            latitude=data["latitude"],
+            longitude=data["longitude"],
+            gps_accuracy_m=data["gps_accuracy_m"],
+            notes=data["notes"],
+            photos=tuple(data["photos"]),
+        )
 
 
 def _nik_field(initial: str = "") -> forms.CharField:
@@ -83,16 +139,7 @@ def _nik_field(initial: str = "") -> forms.CharField:
     )
 
 
-def _clean_nik(value: str) -> str:
-    if not value:
-        return ""
-    reading = read_id_number(value)
-    if not reading.ok:
-        raise forms.ValidationError(reading.message("NIK"))
-    return reading.digits
-
-
-class VisitForm(PositionFields):
+class VisitForm(FieldReportForm):
     """The visit of a listed family: outcome, corrections, members, photos, position."""
 
     outcome = forms.ChoiceField(
@@ -108,18 +155,19 @@ class VisitForm(PositionFields):
 
     def __init__(self, *args, family: Family, **kwargs):
         self.family = family
-        self.members = [m for m in family.members.order_by("id")]
+        self.members = list(family.members.order_by("id"))
         super().__init__(*args, **kwargs)
+        self.fields["seen"].initial = json.dumps(family_snapshot(family))
         self.fields.update(fields_for_model(Family, fields=FAMILY_EDITABLE))
         for name in FAMILY_EDITABLE:
             field = self.fields[name]
             field.required = False
             field.initial = getattr(family, name)
-            if name in {"kk_number"}:
+            if name == "kk_number":
                 field.widget.attrs["inputmode"] = "numeric"
-        regency = family.village_id[:5]
+        regency = ancestor_codes(family.village_id)[1]
         self.fields["move_village"].queryset = Region.objects.filter(
-            level=RegionLevel.VILLAGE, code__startswith=regency
+            level=RegionLevel.VILLAGE, code__within=regency
         ).order_by("name")
         for person in self.members:
             self.fields[f"m{person.pk}_status"] = forms.ChoiceField(
@@ -128,9 +176,6 @@ class VisitForm(PositionFields):
                 initial=_LIFECYCLE_STATUS.get(person.lifecycle, MemberStatus.PRESENT),
             )
             self.fields[f"m{person.pk}_nik"] = _nik_field(person.nik)
-        for slot in range(NEW_MEMBER_SLOTS):
-            self.fields.update(_new_member_fields(f"new{slot}_"))
-        self.fields["visited_on"].initial = timezone.localdate()
 
     @property
     def address_fields(self):
@@ -144,22 +189,10 @@ class VisitForm(PositionFields):
     def member_rows(self):
         return [(p, self[f"m{p.pk}_status"], self[f"m{p.pk}_nik"]) for p in self.members]
 
-    @property
-    def new_member_rows(self):
-        return [
-            [self[f"new{slot}_{name}"] for name in NEW_MEMBER_FIELDS]
-            for slot in range(NEW_MEMBER_SLOTS)
-        ]
-
     def clean(self):
         cleaned = super().clean()
         for person in self.members:
-            name = f"m{person.pk}_nik"
-            try:
-                cleaned[name] = _clean_nik(cleaned.get(name, ""))
-            except forms.ValidationError as error:
-                self.add_error(name, error)
-        _clean_new_members(self, cleaned)
+            self._clean_id_number(cleaned, f"m{person.pk}_nik", "NIK")
         if cleaned.get("outcome") == VerificationStatus.MOVED and not (
             cleaned.get("moved_out") or cleaned.get("move_village")
         ):
@@ -200,7 +233,7 @@ class VisitForm(PositionFields):
                 mine["nik"] = cleaned[f"m{person.pk}_nik"]
             if mine:
                 changes[str(person.pk)] = mine
-        new = new_members(cleaned)
+        new = self.new_members()
         if new:
             changes["baru"] = new
         return changes
@@ -227,28 +260,7 @@ def _new_member_fields(prefix: str) -> dict:
     }
 
 
-def _clean_new_members(form: forms.Form, cleaned: dict) -> None:
-    for slot in range(NEW_MEMBER_SLOTS):
-        prefix = f"new{slot}_"
-        try:
-            cleaned[f"{prefix}nik"] = _clean_nik(cleaned.get(f"{prefix}nik", ""))
-        except forms.ValidationError as error:
-            form.add_error(f"{prefix}nik", error)
-        filled = any(cleaned.get(f"{prefix}{n}") for n in NEW_MEMBER_FIELDS)
-        if filled and not cleaned.get(f"{prefix}full_name"):
-            form.add_error(f"{prefix}full_name", _("Nama anggota baru wajib diisi."))
-
-
-def new_members(cleaned: dict) -> list[dict]:
-    out = []
-    for slot in range(NEW_MEMBER_SLOTS):
-        values = {n: cleaned.get(f"new{slot}_{n}") for n in NEW_MEMBER_FIELDS}
-        if values["full_name"]:
-            out.append({n: v for n, v in values.items() if v not in (None, "")})
-    return out
-
-
-class ProposalForm(PositionFields):
+class ProposalForm(FieldReportForm):
     """A family no source listed (usulan baru)."""
 
     village = forms.ModelChoiceField(label=_("Desa/kelurahan"), queryset=Region.objects.none())
@@ -261,34 +273,15 @@ class ProposalForm(PositionFields):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = Region.objects.filter(
-            level=RegionLevel.VILLAGE, code__startswith=user.region_id or "-"
-        ).order_by("name")
-        for slot in range(NEW_MEMBER_SLOTS):
-            self.fields.update(_new_member_fields(f"new{slot}_"))
-        self.fields["visited_on"].initial = timezone.localdate()
-        self.fields["client_key"].initial = uuid.uuid4()
-
-    @property
-    def new_member_rows(self):
-        return [
-            [self[f"new{slot}_{name}"] for name in NEW_MEMBER_FIELDS]
-            for slot in range(NEW_MEMBER_SLOTS)
-        ]
-
-    def clean_kk_number(self):
-        value = self.cleaned_data["kk_number"]
-        if not value:
-            return ""
-        reading = read_id_number(value)
-        if not reading.ok:
-            raise forms.ValidationError(reading.message("No KK"))
-        return reading.digits
+        villages = Region.objects.filter(level=RegionLevel.VILLAGE).order_by("name")
+        self.fields["village"].queryset = (
+            villages.filter(code__within=user.region_id) if user.region_id else villages.none()
+        )
 
     def clean(self):
         cleaned = super().clean()
-        _clean_new_members(self, cleaned)
-        if not new_members(cleaned):
+        self._clean_id_number(cleaned, "kk_number", "No KK")
+        if not self.new_members():
             self.add_error("new0_full_name", _("Isi sedikitnya satu anggota keluarga."))
         return cleaned
 
@@ -343,7 +336,7 @@ class RoundForm(forms.Form):
         super().__init__(*args, **kwargs)
         scope = Region.objects.filter(level__lte=RegionLevel.DISTRICT)
         if user.region_id:
-            scope = scope.filter(code__startswith=user.region_id)
+            scope = scope.filter(code__within=user.region_id)
         self.fields["region"].queryset = scope.order_by("code")
 
 

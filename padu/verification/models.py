@@ -2,13 +2,22 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.choices import Role
 from padu.accounts.scoping import region_scope
+from padu.regions.codes import ancestor_codes
 from padu.registry.choices import VerificationStatus
 
 from .choices import AssignmentState, RoundStatus, VisitStatus
+
+
+class RoundQuerySet(models.QuerySet):
+    def touching(self, code: str) -> "RoundQuerySet":
+        """Rounds over the region ``code``, over an area inside it, or over an area that
+        contains it."""
+        return self.filter(Q(region__code__within=code) | Q(region__code__in=ancestor_codes(code)))
 
 
 class Round(models.Model):
@@ -39,6 +48,8 @@ class Round(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+
+    objects = RoundQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("putaran verivali")

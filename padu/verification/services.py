@@ -11,12 +11,13 @@ until a person decides (VisitConflict).
 import datetime as dt
 import hashlib
 import io
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
@@ -24,15 +25,18 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from padu.accounts.choices import Role
 from padu.core.choices import ChangeAction
 from padu.core.history import jsonable, record_change
-from padu.matching.golden import VALUE_FIELDS
+from padu.matching.golden import KEY_COLUMNS, VALUE_FIELDS
 from padu.matching.models import RecordLink
 from padu.matching.records import resurvive_families
+from padu.regions.codes import is_within
 from padu.registry.choices import FamilyLifecycle, Lifecycle, VerificationStatus
 from padu.registry.models import Family, FamilyPhoto, Person
 from padu.sources.choices import BatchStatus, SourceKind
 from padu.sources.models import ImportBatch, SourceDataset, SourceRecord
+from padu.welfare.services import current_results
 
 from .choices import AssignmentState, MemberStatus, RoundStatus, VisitStatus
+from .coverage import is_stale, stale
 from .models import Assignment, Round, VillageMeeting, Visit, VisitPhoto
 
 #: The field-verification dataset: above every census and list (see STANDARD_DATASETS).
@@ -68,8 +72,6 @@ FAMILY_EDITABLE = (
 PERSON_EDITABLE = ("nik", "full_name", "relationship")
 #: Attributes of a member a visit adds.
 NEW_MEMBER_FIELDS = ("full_name", "nik", "sex", "birth_date", "relationship")
-#: Source-record columns (the rest of a record's values go into its ``values``).
-_RECORD_COLUMNS = {"nik", "kk_number", "full_name", "sex", "birth_date", "village_id", "rt", "rw"}
 #: Longest side of a stored photo: enough to see a roof and a wall, small on a slow network.
 PHOTO_MAX_SIDE = 1600
 
@@ -94,6 +96,23 @@ class VisitConflict(Exception):
 
 
 @dataclass(frozen=True)
+class FieldReport:
+    """What every visit carries besides its findings: when and where, the photos and notes,
+    and the key that makes a form sent twice one visit."""
+
+    client_key: uuid.UUID
+    visited_on: dt.date
+    latitude: float | None = None
+    longitude: float | None = None
+    gps_accuracy_m: float | None = None
+    notes: str = ""
+    photos: tuple = ()
+
+    def already_sent(self) -> Visit | None:
+        return Visit.objects.filter(client_key=self.client_key).first()
+
+
+@dataclass(frozen=True)
 class Conflict:
     label: str
     seen: object
@@ -107,18 +126,6 @@ class Conflict:
 def _require(actor, *roles: Role) -> None:
     if not (actor.is_padu_admin or actor.role in roles):
         raise PermissionDenied(_("Peran Anda tidak dapat melakukan ini."))
-
-
-def latest_welfare_desil():
-    """family -> desil under each regency's newest welfare model (a queryset of pairs)."""
-    from padu.welfare.models import FamilyWelfare, WelfareModel
-
-    newest = {}
-    for model_id, regency in WelfareModel.objects.order_by("regency", "-version").values_list(
-        "pk", "regency"
-    ):
-        newest.setdefault(regency, model_id)
-    return FamilyWelfare.objects.filter(model_id__in=newest.values())
 
 
 @transaction.atomic
@@ -147,17 +154,15 @@ def create_round(
     criteria = {}
     if max_desil:
         criteria["max_desil"] = max_desil
-        poor = latest_welfare_desil().filter(desil__lte=max_desil).values("family_id")
+        poor = current_results().filter(desil__lte=max_desil).values("family_id")
         families = families.filter(pk__in=poor)
     if statuses:
         criteria["statuses"] = sorted(statuses)
-        poor = latest_welfare_desil().filter(status__in=statuses).values("family_id")
+        poor = current_results().filter(status__in=statuses).values("family_id")
         families = families.filter(pk__in=poor)
     if stale_only:
-        from .coverage import stale_before
-
         criteria["stale_only"] = True
-        families = families.filter(Q(verified_on__isnull=True) | Q(verified_on__lt=stale_before()))
+        families = families.filter(stale())
     verification_round = Round.objects.create(
         name=name,
         purpose=purpose,
@@ -192,7 +197,7 @@ def assign_village(verification_round: Round, village, operator, *, actor) -> in
     """Give a village's families in the round to one operator working there."""
     _require(actor, Role.DINSOS_OFFICER)
     if operator.role != Role.VILLAGE_OPERATOR or not (
-        operator.region_id and village.code.startswith(operator.region_id)
+        operator.region_id and is_within(village.code, operator.region_id)
     ):
         raise ValidationError(
             _("%(user)s bukan operator di %(village)s.")
@@ -221,6 +226,12 @@ def family_snapshot(family: Family) -> dict:
     return {"version": family.version, "family": values, "members": members}
 
 
+def family_label(name: str) -> str:
+    """A family field's name as the pages show it ("village_id" → "desa/kelurahan")."""
+    field = next((f for f in Family._meta.concrete_fields if f.attname == name), None)
+    return str(field.verbose_name) if field else name
+
+
 def plain_value(value):
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -233,11 +244,10 @@ def changed_meanwhile(family: Family, visit_changes: dict, member_changes: dict,
         return []
     now = family_snapshot(family)
     conflicts = []
-    labels = {f.attname: str(f.verbose_name) for f in Family._meta.concrete_fields}
     for name, proposed in visit_changes.items():
         before, current = seen["family"].get(name), now["family"].get(name)
         if name in now["family"] and before != current:
-            conflicts.append(Conflict(labels.get(name, name), before, current, proposed))
+            conflicts.append(Conflict(family_label(name), before, current, proposed))
     for pid, changes in member_changes.items():
         if pid == "baru" or pid not in now["members"]:
             continue
@@ -254,7 +264,7 @@ def changed_meanwhile(family: Family, visit_changes: dict, member_changes: dict,
 def _check_operator(actor, assignment: Assignment | None, village) -> None:
     if actor.role != Role.VILLAGE_OPERATOR and not actor.is_padu_admin:
         raise PermissionDenied(_("Hanya operator desa/kelurahan yang mencatat kunjungan."))
-    if not (actor.is_padu_admin or (actor.region_id and village.code.startswith(actor.region_id))):
+    if not (actor.is_padu_admin or (actor.region_id and is_within(village.code, actor.region_id))):
         raise PermissionDenied(_("Keluarga ini di luar wilayah kerja Anda."))
     if assignment is not None and assignment.operator_id != actor.pk and not actor.is_padu_admin:
         raise PermissionDenied(_("Keluarga ini tidak ditugaskan kepada Anda."))
@@ -265,23 +275,16 @@ def submit_visit(
     assignment: Assignment,
     *,
     actor,
-    client_key,
+    report: FieldReport,
     outcome: str,
-    visited_on: dt.date,
     family_changes: dict,
     member_changes: dict,
     seen: dict,
-    latitude: float | None = None,
-    longitude: float | None = None,
-    gps_accuracy_m: float | None = None,
-    notes: str = "",
-    photos=(),
 ) -> Visit:
     """Record what the operator found. A form sent twice is one visit (``client_key``).
     Raises VisitConflict when someone changed the same data since the form was opened;
     the caller shows what changed and the operator sends again with fresh ``seen``."""
-    existing = Visit.objects.filter(client_key=client_key).first()
-    if existing is not None:
+    if existing := report.already_sent():
         return existing
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     family = assignment.family
@@ -296,19 +299,13 @@ def submit_visit(
     if conflicts:
         raise VisitConflict(None, conflicts)
     visit = _create_visit(
-        photos,
+        report,
         round=assignment.round,
         assignment=assignment,
         family=family,
         village=family.village,
         operator=actor,
-        client_key=client_key,
         outcome=outcome,
-        visited_on=visited_on,
-        latitude=latitude,
-        longitude=longitude,
-        gps_accuracy_m=gps_accuracy_m,
-        notes=notes,
         family_changes=jsonable(family_changes),
         member_changes=_jsonable_members(member_changes),
         seen=seen or family_snapshot(family),
@@ -319,7 +316,7 @@ def submit_visit(
         visit,
         actor=actor,
         action=ChangeAction.CREATE,
-        after={"keluarga": family.pk, "hasil": outcome, "foto": len(photos)},
+        after={"keluarga": family.pk, "hasil": outcome, "foto": len(report.photos)},
     )
     return visit
 
@@ -330,35 +327,22 @@ def propose_family(
     *,
     actor,
     village,
-    client_key,
-    visited_on: dt.date,
+    report: FieldReport,
     family_values: dict,
     members: list[dict],
-    latitude: float | None = None,
-    longitude: float | None = None,
-    gps_accuracy_m: float | None = None,
-    notes: str = "",
-    photos=(),
 ) -> Visit:
     """An operator proposes a family no source listed (usulan baru)."""
-    existing = Visit.objects.filter(client_key=client_key).first()
-    if existing is not None:
+    if existing := report.already_sent():
         return existing
     _check_operator(actor, None, village)
     if not members:
         raise ValidationError(_("Usulan baru perlu sedikitnya satu anggota keluarga."))
     visit = _create_visit(
-        photos,
+        report,
         round=verification_round,
         village=village,
         operator=actor,
-        client_key=client_key,
         outcome=VerificationStatus.NEW,
-        visited_on=visited_on,
-        latitude=latitude,
-        longitude=longitude,
-        gps_accuracy_m=gps_accuracy_m,
-        notes=notes,
         family_changes=jsonable({**family_values, "village_id": village.code}),
         member_changes={"baru": [jsonable(m) for m in members]},
     )
@@ -368,9 +352,17 @@ def propose_family(
     return visit
 
 
-def _create_visit(photos, **fields) -> Visit:
-    visit = Visit.objects.create(**fields)
-    for upload in photos:
+def _create_visit(report: FieldReport, **findings) -> Visit:
+    visit = Visit.objects.create(
+        client_key=report.client_key,
+        visited_on=report.visited_on,
+        latitude=report.latitude,
+        longitude=report.longitude,
+        gps_accuracy_m=report.gps_accuracy_m,
+        notes=report.notes,
+        **findings,
+    )
+    for upload in report.photos:
         add_photo(visit, upload)
     return visit
 
@@ -509,8 +501,8 @@ def approve_visit(visit: Visit, *, actor, force: bool = False) -> Visit:
             raise VisitConflict(visit, conflicts)
     else:
         family = _new_family(visit, actor=actor)
+    origin = _origin(visit)
     _write_field_records(visit, family, actor=actor)
-    origin = f"kunjungan verivali #{visit.pk}"
     resurvive_families([family.pk], actor=actor, origin=origin)
     for photo in visit.photos.all():
         FamilyPhoto.objects.create(
@@ -549,6 +541,11 @@ def approve_agreed(verification_round: Round, *, actor) -> tuple[int, int]:
     return approved, held
 
 
+def _origin(visit: Visit) -> str:
+    """What the change log names as the origin of everything a visit changed."""
+    return f"kunjungan verivali #{visit.pk}"
+
+
 def field_dataset() -> SourceDataset:
     name, precedence = FIELD_DATASET
     return SourceDataset.objects.get_or_create(
@@ -560,9 +557,7 @@ def _new_family(visit: Visit, *, actor) -> Family:
     """The golden family an approved usulan baru becomes; its values come from the visit's
     records through survivorship, like any other family's."""
     family = Family.objects.create(village_id=visit.village_id)
-    record_change(
-        family, actor=actor, action=ChangeAction.CREATE, origin=f"usulan baru #{visit.pk}"
-    )
+    record_change(family, actor=actor, action=ChangeAction.CREATE, origin=_origin(visit))
     return family
 
 
@@ -589,9 +584,7 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
         rows.append((person, mine))
     for new in changes.get("baru", []):
         person = Person.objects.create(family=family, full_name=new["full_name"])
-        record_change(
-            person, actor=actor, action=ChangeAction.CREATE, origin=f"kunjungan #{visit.pk}"
-        )
+        record_change(person, actor=actor, action=ChangeAction.CREATE, origin=_origin(visit))
         rows.append((person, dict(new)))
     if everyone_gone:
         family_values["family_lifecycle"] = FamilyLifecycle.DISSOLVED
@@ -614,7 +607,7 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
         records_created=F("records_created") + len(records),
         finished_at=timezone.now(),
     )
-    columns = sorted(_RECORD_COLUMNS)
+    columns = sorted(KEY_COLUMNS)
     created = SourceRecord.objects.bulk_create(
         [
             SourceRecord(
@@ -670,7 +663,7 @@ def _round_batch(verification_round: Round, *, actor) -> ImportBatch:
             dataset=dataset,
             file_name=name,
             file_sha256=hashlib.sha256(name.encode()).hexdigest(),
-            header=["id_penduduk", *sorted(_RECORD_COLUMNS), *FIELD_VALUE_NAMES],
+            header=["id_penduduk", *sorted(KEY_COLUMNS), *FIELD_VALUE_NAMES],
             value_names=list(FIELD_VALUE_NAMES),
             status=BatchStatus.COMPLETED,
             imported_by=actor,
@@ -704,8 +697,6 @@ class FamilyVerification:
 def explain(family: Family) -> FamilyVerification:
     """The family's verivali status, the visit it came from, and every golden value a
     visit set: what the family page shows."""
-    from .coverage import stale_before
-
     origins = {name: pk for name, pk in (family.origins or {}).items() if pk}
     from_visits = dict(
         SourceRecord.objects.filter(
@@ -713,9 +704,8 @@ def explain(family: Family) -> FamilyVerification:
         ).values_list("pk", "record_id")
     )
     from_visits = {pk: visit_id_of(record_id) for pk, record_id in from_visits.items()}
-    labels = {f.attname: str(f.verbose_name) for f in Family._meta.concrete_fields}
     changed = [
-        (labels.get(name, name), getattr(family, name), from_visits[pk])
+        (family_label(name), getattr(family, name), from_visits[pk])
         for name, pk in origins.items()
         if pk in from_visits and name not in {"verification_status", "verified_on"}
     ]
@@ -724,6 +714,6 @@ def explain(family: Family) -> FamilyVerification:
         status=family.get_verification_status_display(),
         verified_on=family.verified_on,
         visit=Visit.objects.filter(pk=visit_id).first() if visit_id else None,
-        stale=family.verified_on is None or family.verified_on < stale_before(),
+        stale=is_stale(family),
         changed_by_visits=changed,
     )

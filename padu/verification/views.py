@@ -1,10 +1,9 @@
 import json
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,18 +14,16 @@ from padu.accounts.choices import AccessKind, Role
 from padu.accounts.models import User
 from padu.accounts.services import log_access
 from padu.core.spreadsheet import xlsx_bytes
-from padu.regions.codes import normalize_code
+from padu.regions.codes import is_within, normalize_code
 from padu.regions.models import Region
-from padu.registry.choices import Relationship
-from padu.registry.identity import read_id_number
-from padu.registry.models import Family, Person
+from padu.registry.queries import families_matching, head_name
 
 from . import services
 from .choices import AssignmentState, RoundStatus, VisitStatus
 from .coverage import coverage as area_coverage
-from .coverage import league, villages_not_started
+from .coverage import league, progress_counts, villages_not_started
 from .export import round_results
-from .forms import MeetingForm, ProposalForm, ReturnForm, RoundForm, VisitForm, new_members
+from .forms import MeetingForm, ProposalForm, ReturnForm, RoundForm, VisitForm
 from .models import Assignment, Round, Visit, VisitPhoto
 
 #: Roles that see coverage figures (aggregates) for their region.
@@ -45,11 +42,6 @@ def _is_operator(user) -> bool:
 
 def _is_dinsos(user) -> bool:
     return user.is_padu_admin or user.role == Role.DINSOS_OFFICER
-
-
-def _head_name():
-    heads = Person.objects.filter(family=OuterRef("family_id"), relationship=Relationship.HEAD)
-    return Subquery(heads.values("full_name")[:1])
 
 
 @login_required
@@ -73,15 +65,7 @@ def tasks(request):
     query = request.GET.get("q", "").strip()
     state = request.GET.get("tahap", "")
     if query:
-        number = read_id_number(query)
-        if number.ok:
-            with_nik = Person.objects.filter(nik=number.digits).values("family_id")
-            assignments = assignments.filter(
-                Q(family__kk_number=number.digits) | Q(family_id__in=with_nik)
-            )
-        else:
-            named = Person.objects.filter(full_name__icontains=query).values("family_id")
-            assignments = assignments.filter(family_id__in=named)
+        assignments = assignments.filter(family_id__in=families_matching(query))
     if state in AssignmentState.values:
         assignments = assignments.filter(state=state)
     counts = dict(
@@ -92,7 +76,7 @@ def tasks(request):
     )
     page = (
         assignments.select_related("family", "village", "round")
-        .annotate(head_name=_head_name())
+        .annotate(head_name=head_name("family_id"))
         .order_by("state", "village_id", "family__rw", "family__rt", "id")[:50]
     )
     returned = Visit.objects.visible_to(request.user).filter(status=VisitStatus.RETURNED)
@@ -131,22 +115,15 @@ def visit_form(request, pk):
     if request.method == "POST":
         form = VisitForm(request.POST, request.FILES, family=family)
         if form.is_valid():
-            data = form.cleaned_data
             try:
                 visit = services.submit_visit(
                     assignment,
                     actor=request.user,
-                    client_key=data["client_key"],
-                    outcome=data["outcome"],
-                    visited_on=data["visited_on"],
+                    report=form.report(),
+                    outcome=form.cleaned_data["outcome"],
                     family_changes=form.family_changes(),
                     member_changes=form.member_changes(),
                     seen=form.seen_values(),
-                    latitude=data["latitude"],
-                    longitude=data["longitude"],
-                    gps_accuracy_m=data["gps_accuracy_m"],
-                    notes=data["notes"],
-                    photos=data["photos"],
                 )
             except services.VisitConflict as conflict:
                 # Shown what changed; sent again, the form compares with today's values.
@@ -165,13 +142,7 @@ def visit_form(request, pk):
                 url = reverse("verification:visit-detail", args=[visit.pk])
                 return redirect(f"{url}?terkirim={visit.client_key}")
     else:
-        form = VisitForm(
-            family=family,
-            initial={
-                "client_key": uuid.uuid4(),
-                "seen": json.dumps(services.family_snapshot(family)),
-            },
-        )
+        form = VisitForm(family=family)
     log_access(
         request.user,
         kind=AccessKind.VIEW,
@@ -206,15 +177,9 @@ def propose(request):
                 verification_round,
                 actor=request.user,
                 village=data["village"],
-                client_key=data["client_key"],
-                visited_on=data["visited_on"],
+                report=form.report(),
                 family_values=family_values,
-                members=new_members(data),
-                latitude=data["latitude"],
-                longitude=data["longitude"],
-                gps_accuracy_m=data["gps_accuracy_m"],
-                notes=data["notes"],
-                photos=data["photos"],
+                members=form.new_members(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -299,13 +264,14 @@ def visit_detail(request, pk):
             detail=f"kunjungan {visit.pk}",
             request=request,
         )
-    labels = {f.attname: f.verbose_name for f in Family._meta.concrete_fields}
     return render(
         request,
         "verification/visit_detail.html",
         {
             "visit": visit,
-            "family_changes": [(labels.get(k, k), v) for k, v in visit.family_changes.items()],
+            "family_changes": [
+                (services.family_label(k), v) for k, v in visit.family_changes.items()
+            ],
             "member_changes": member_changes,
             "new_members": visit.member_changes.get("baru", []),
             "conflicts": conflicts,
@@ -396,17 +362,7 @@ def round_list(request):
 
 def _rounds_for(user):
     rounds = Round.objects.select_related("region")
-    if user.region_id:
-        # Rounds over the user's area, or over an area that contains it.
-        rounds = rounds.filter(
-            Q(region__code__within=user.region_id) | Q(region__code__in=_ancestors(user.region_id))
-        )
-    return rounds
-
-
-def _ancestors(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:i]) for i in range(1, len(parts))]
+    return rounds.touching(user.region_id) if user.region_id else rounds
 
 
 @login_required
@@ -439,12 +395,7 @@ def round_detail(request, pk):
         return redirect("verification:round-detail", pk=pk)
     villages = (
         scoped.values("village_id", "village__name")
-        .annotate(
-            families=Count("id"),
-            visited=Count("id", filter=~Q(state=AssignmentState.PENDING)),
-            approved=Count("id", filter=Q(state=AssignmentState.APPROVED)),
-            operators=Count("operator", distinct=True),
-        )
+        .annotate(**progress_counts())
         .order_by("village_id")
     )
     operators = list(
@@ -461,7 +412,7 @@ def round_detail(request, pk):
         {
             **row,
             "assigned": assigned.get(row["village_id"], ""),
-            "candidates": [o for o in operators if row["village_id"].startswith(o.region_id)],
+            "candidates": [o for o in operators if is_within(row["village_id"], o.region_id)],
         }
         for row in villages
     ]
@@ -487,9 +438,7 @@ def round_detail(request, pk):
 def round_export(request, pk):
     _dinsos_only(request)
     verification_round = get_object_or_404(_rounds_for(request.user), pk=pk)
-    frame = round_results(verification_round)
-    if request.user.region_id:
-        frame = frame.filter(frame["KODE_WILAYAH"].str.starts_with(request.user.region_id))
+    frame = round_results(verification_round, Visit.objects.visible_to(request.user))
     log_access(
         request.user,
         kind=AccessKind.EXPORT,
@@ -520,12 +469,10 @@ def coverage(request):
         code = Round.objects.values_list("region_id", flat=True).first()
     if not code:
         return render(request, "verification/coverage.html", {"rows": [], "rounds": []})
-    if user.region_id and not code.startswith(user.region_id):
+    if user.region_id and not is_within(code, user.region_id):
         code = user.region_id
     region = get_object_or_404(Region, code=code)
-    rounds = Round.objects.filter(
-        Q(region__code__within=region.code) | Q(region__code__in=_ancestors(region.code))
-    )
+    rounds = Round.objects.touching(region.code)
     available = list(rounds.order_by("-starts_on", "-id"))
     chosen = request.GET.get("putaran", "")
     if chosen.isdigit():

@@ -72,18 +72,20 @@ def assigned(round_, family, operator, dinsos):
     return Assignment.objects.get(round=round_, family=family)
 
 
+def report(**position) -> services.FieldReport:
+    return services.FieldReport(client_key=uuid.uuid4(), visited_on=TODAY, **position)
+
+
 def visit(assignment, operator, *, outcome=VerificationStatus.ELIGIBLE, seen=None, **changes):
     family = assignment.family
     return services.submit_visit(
         assignment,
         actor=operator,
-        client_key=uuid.uuid4(),
+        report=report(**changes.pop("report", {})),
         outcome=outcome,
-        visited_on=TODAY,
         family_changes=changes.pop("family", {}),
         member_changes=changes.pop("members", {}),
         seen=seen if seen is not None else services.family_snapshot(family),
-        **changes,
     )
 
 
@@ -128,9 +130,7 @@ def test_an_approved_visit_becomes_the_newest_truth_and_survives_a_full_run(
         outcome=VerificationStatus.MOVED,
         family={"village_id": destination.code, "address": "Jl. Baru No. 7", "rt": "004"},
         members={str(deceased.pk): {"status": "meninggal"}, str(other.pk): {"nik": new_nik}},
-        latitude=-6.99,
-        longitude=110.42,
-        photos=[photo_with_exif()],
+        report={"latitude": -6.99, "longitude": 110.42, "photos": (photo_with_exif(),)},
     )
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.VISITED
@@ -280,8 +280,7 @@ def test_a_proposed_family_becomes_a_golden_family_once_approved(families, staff
         round_,
         actor=operator,
         village=Region.objects.get(code=VILLAGE_A),
-        client_key=uuid.uuid4(),
-        visited_on=TODAY,
+        report=report(),
         family_values={"address": "Gg. Kenanga 3", "rt": "007", "rw": "002"},
         members=[
             {"full_name": "Sri Wahyuni", "sex": "P", "relationship": "kepala"},
@@ -339,11 +338,11 @@ def test_coverage_rolls_up_and_the_round_exports_in_siks_ng_layout(families, sta
 
 
 def test_a_round_takes_the_families_its_criteria_name(matched_city, make_user):
-    from padu.welfare.services import classify
+    from padu.welfare.services import classify, current_results
 
     classify(actor=None)
     dinsos = make_user("dinsos", Role.DINSOS_OFFICER, "33.74")
-    results = services.latest_welfare_desil()
+    results = current_results()
     poorest = services.create_round(
         name="Desil 1-4",
         region=Region.objects.get(code="33.74"),

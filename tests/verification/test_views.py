@@ -38,13 +38,15 @@ def round_with_visit(families, make_user, settings, tmp_path):
     visit = services.submit_visit(
         theirs,
         actor=operator_b,
-        client_key=uuid.uuid4(),
+        report=services.FieldReport(
+            client_key=uuid.uuid4(),
+            visited_on=dt.date(2026, 11, 20),
+            photos=(photo_with_exif(),),
+        ),
         outcome="layak",
-        visited_on=dt.date(2026, 11, 20),
         family_changes={},
         member_changes={},
         seen=services.family_snapshot(families["b"]),
-        photos=[photo_with_exif()],
     )
     return {"round": round_, "theirs": theirs, "visit": visit, "dinsos": dinsos}
 
