@@ -1,12 +1,17 @@
 """Setting up the demo: a synthetic city with golden records and one account per role."""
 
+import datetime as dt
+import random
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
+from django.utils import timezone
 
 from padu.accounts.choices import Role
 from padu.accounts.models import User
@@ -14,6 +19,8 @@ from padu.programs.models import Agency
 from padu.programs.services import ensure_standard_agencies
 from padu.regions.models import Region
 from padu.registry.models import Family
+from padu.verification import services as verification
+from padu.verification.models import Assignment, Round
 
 DEMO_PASSWORD = "padu-demo"
 
@@ -116,23 +123,13 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
     villages given to operators, most of their families visited, some agreed in the
     village meeting and some of those approved, so that every page has something to show.
     Returns the number of visits approved (0 when the round exists already)."""
-    import datetime as dt
-    import random
-    import uuid
-
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from padu.verification import services
-    from padu.verification.models import Assignment, Round
-
     if Round.objects.exists():
         return 0
     rng = random.Random(seed)
     dinsos = User.objects.get(username="dinsos")
     today = timezone.localdate()
     city = Region.objects.get(code=region_code)
-    verification_round = services.create_round(
+    verification_round = verification.create_round(
         name=f"Verivali {today.year} semester {1 if today.month <= 6 else 2}",
         purpose="Pemutakhiran keluarga desil 1–4 sebelum penetapan DTSEN daerah",
         region=city,
@@ -164,7 +161,7 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
             )
             village_operator.set_password(DEMO_PASSWORD)
             village_operator.save(update_fields=["password"])
-        services.assign_village(verification_round, village, village_operator, actor=dinsos)
+        verification.assign_village(verification_round, village, village_operator, actor=dinsos)
         # The demo's own operator keeps most families to visit; the others are further on.
         share = 0.3 if village_operator == operator else rng.uniform(0.5, 0.95)
         assignments = list(
@@ -179,10 +176,10 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
             if outcome == "pindah":
                 family_changes = {"address": f"Jl. Baru No. {rng.randint(1, 99)}"}
             visits.append(
-                services.submit_visit(
+                verification.submit_visit(
                     assignment,
                     actor=village_operator,
-                    report=services.FieldReport(
+                    report=verification.FieldReport(
                         client_key=uuid.uuid4(),
                         visited_on=today - dt.timedelta(days=rng.randint(1, 25)),
                         latitude=assignment.family.latitude,
@@ -192,13 +189,13 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
                     outcome=outcome,
                     family_changes=family_changes,
                     member_changes={},
-                    seen=services.family_snapshot(assignment.family),
+                    seen=verification.family_snapshot(assignment.family),
                 )
             )
         agreed = visits[: int(len(visits) * 0.7)]
         if not agreed:
             continue
-        services.record_meeting(
+        verification.record_meeting(
             verification_round,
             village=village,
             held_on=today - dt.timedelta(days=2),
@@ -207,6 +204,6 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
             actor=village_operator,
         )
         for visit in agreed[: int(len(agreed) * 0.8)]:
-            services.approve_visit(visit, actor=dinsos)
+            verification.approve_visit(visit, actor=dinsos)
             approved += 1
     return approved

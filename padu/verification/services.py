@@ -152,13 +152,14 @@ def create_round(
         village__code__within=region.code, lifecycle=FamilyLifecycle.ACTIVE
     )
     criteria = {}
+    results = current_results() if max_desil or statuses else None
     if max_desil:
         criteria["max_desil"] = max_desil
-        poor = current_results().filter(desil__lte=max_desil).values("family_id")
+        poor = results.filter(desil__lte=max_desil).values("family_id")
         families = families.filter(pk__in=poor)
     if statuses:
         criteria["statuses"] = sorted(statuses)
-        poor = current_results().filter(status__in=statuses).values("family_id")
+        poor = results.filter(status__in=statuses).values("family_id")
         families = families.filter(pk__in=poor)
     if stale_only:
         criteria["stale_only"] = True
