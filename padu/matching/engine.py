@@ -200,7 +200,7 @@ def link(
     with a model for its SQL dialect: see padu.matching.spark).
 
     ``decisions`` (unique_id_l, unique_id_r, same: bool) are people's verdicts on pairs:
-    a "same" pair is joined whatever the model says, a "different" pair never directly.
+    a "same" pair is joined whatever the model says, a "different" pair is kept apart.
     """
     db_api = db_api or duckdb_api()
     model = model or padu_model(db_api.sql_dialect.sql_dialect_str)
@@ -303,7 +303,8 @@ def _score_and_cluster(
     together: pl.DataFrame | None = None,
     progress: ProgressCallback,
 ) -> Linkage:
-    """Score the blocked pairs and cluster them, with people's verdicts applied and the
+    """Score the blocked pairs and cluster them, with people's verdicts applied (a pair
+    said to differ ends in two clusters, however many records chain it) and the
     ``together`` pairs (unique_id_l, unique_id_r) joined whatever the model says."""
     progress(2, STEPS, "Membandingkan pasangan")
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
@@ -326,6 +327,10 @@ def _score_and_cluster(
         threshold_match_probability=match_threshold,
     )
     clusters = splink_frame(clusters).select("unique_id", "cluster_id")
+    if decisions is not None and decisions.height:
+        clusters = keep_apart(
+            clusters, edges, decisions.filter(~pl.col("same")), threshold=match_threshold
+        )
     progress(4, STEPS, "Selesai")
     return Linkage(
         pairs=pairs.with_columns(in_review=pl.col("match_probability") < match_threshold),
@@ -426,3 +431,60 @@ def _apply_decisions(edges: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFra
         .then(0.0)
         .otherwise(pl.col("match_probability"))
     ).drop("same")
+
+
+def keep_apart(
+    clusters: pl.DataFrame, edges: pl.DataFrame, apart: pl.DataFrame, *, threshold: float
+) -> pl.DataFrame:
+    """Split the clusters that hold two records people said differ (``apart``:
+    unique_id_l, unique_id_r). A cluster grows along chains (A~B, B~C), so removing the
+    pair's own link is not enough: within such a cluster the links are added again
+    strongest first, skipping any that would join records kept apart (single linkage
+    with cannot-link constraints), which cuts the chain at its weakest link. A split-off
+    part takes its smallest record id as cluster id, as Splink numbers clusters."""
+    cluster_of = clusters.select("unique_id", "cluster_id")
+    pairs = apart.select(
+        a=pl.min_horizontal("unique_id_l", "unique_id_r"),
+        b=pl.max_horizontal("unique_id_l", "unique_id_r"),
+    )
+    conflicts = (
+        pairs.join(cluster_of.rename({"unique_id": "a", "cluster_id": "cluster_a"}), on="a")
+        .join(cluster_of.rename({"unique_id": "b", "cluster_id": "cluster_b"}), on="b")
+        .filter(pl.col("cluster_a") == pl.col("cluster_b"))
+    )
+    if conflicts.height == 0:
+        return clusters
+    touched = clusters.filter(pl.col("cluster_id").is_in(conflicts["cluster_a"].implode()))
+    links = (
+        edges.filter(pl.col("match_probability") >= threshold)
+        .join(touched.rename({"unique_id": "unique_id_l"}), on="unique_id_l")
+        .join(touched.rename({"unique_id": "unique_id_r"}), on="unique_id_r", suffix="_r")
+        .filter(pl.col("cluster_id") == pl.col("cluster_id_r"))
+        .sort(["match_probability", "unique_id_l", "unique_id_r"], descending=[True, False, False])
+    )
+    root = {node: node for node in touched["unique_id"].to_list()}
+    barred: dict[int, set[int]] = {node: set() for node in root}
+    for a, b in conflicts.select("a", "b").iter_rows():
+        barred[a].add(b)
+        barred[b].add(a)
+
+    def find(node: int) -> int:
+        while root[node] != node:
+            root[node] = root[root[node]]
+            node = root[node]
+        return node
+
+    for left, right in links.select("unique_id_l", "unique_id_r").iter_rows():
+        one, other = find(left), find(right)
+        if one == other or any(find(node) == other for node in barred[one]):
+            continue
+        keep, joined = min(one, other), max(one, other)
+        root[joined] = keep
+        barred[keep] |= barred.pop(joined)
+    split = pl.DataFrame(
+        {"unique_id": list(root), "cluster_id": [find(node) for node in root]},
+        schema=clusters.select("unique_id", "cluster_id").schema,
+    )
+    return pl.concat(
+        [clusters.join(touched.select("unique_id"), on="unique_id", how="anti"), split]
+    )

@@ -98,12 +98,14 @@ def execute_run(
         }
         if trained:
             run.mode = RunMode.NEW
-            # New: never matched, or changed by a re-export since it was.
-            unchanged = known.filter(~pl.col("updated"))["unique_id"].implode()
+            # A person that holds two records people since said differ is matched anew.
+            settled = known.join(contested_groups(known, decisions), on="group", how="anti")
+            # New: never matched, changed by a re-export since it was, or contested.
+            unchanged = settled.filter(~pl.col("updated"))["unique_id"].implode()
             linkage = link_new(
                 records.with_columns(is_new=~pl.col("unique_id").is_in(unchanged)),
                 trained=trained,
-                known=known.select("unique_id", "group"),
+                known=settled.select("unique_id", "group"),
                 decisions=decisions,
                 db_api=db_api,
                 progress=report,
@@ -139,6 +141,19 @@ def known_records(records: pl.DataFrame) -> pl.DataFrame:
         records.select("unique_id", "dataset_id", "record_id")
         .join(links, on=["dataset_id", "record_id"])
         .select("unique_id", "group", updated=pl.col("unique_id") != pl.col("linked_id"))
+    )
+
+
+def contested_groups(known: pl.DataFrame, decisions: pl.DataFrame) -> pl.DataFrame:
+    """The persons (group) that hold both records of a pair people said differ."""
+    group_of = known.select("unique_id", "group")
+    return (
+        decisions.filter(~pl.col("same"))
+        .join(group_of.rename({"unique_id": "unique_id_l"}), on="unique_id_l")
+        .join(group_of.rename({"unique_id": "unique_id_r"}), on="unique_id_r", suffix="_r")
+        .filter(pl.col("group") == pl.col("group_r"))
+        .select("group")
+        .unique()
     )
 
 

@@ -157,7 +157,9 @@ class DecideView(DataCustodianRequiredMixin, View):
         decide_pair(pair, same=same, actor=request.user, note=request.POST.get("note", "")[:300])
         messages.success(
             request,
-            _("Disimpan: orang yang sama.") if same else _("Disimpan: orang berbeda."),
+            _("Disimpan: orang yang sama; keduanya digabung pada pencocokan berikutnya.")
+            if same
+            else _("Disimpan: orang berbeda; keduanya dipisah pada pencocokan berikutnya."),
         )
         following = (
             MatchPair.objects.filter(status=PairStatus.PENDING)

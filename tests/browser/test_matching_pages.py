@@ -42,22 +42,24 @@ def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp
     expect(page.locator("#reasons")).to_contain_text("name")
     page.get_by_role("button", name="Orang berbeda").click()
 
-    expect(page.get_by_text("Disimpan: orang berbeda.")).to_be_visible()
+    expect(page.get_by_text("Disimpan: orang berbeda;")).to_be_visible()
     first.refresh_from_db()
     assert first.status == PairStatus.DIFFERENT
     assert MatchDecision.objects.filter(same=False).count() == 1
 
-    # Another pair, of records the run left as two persons: the custodian says they are one.
+    # Another pair, of records the run left as two persons (and neither the first pair's
+    # person), which the custodian says are one.
+    firsts = {person_of(first.left).person_id, person_of(first.right).person_id}
     apart = [
         pair
         for pair in MatchPair.objects.filter(status=PairStatus.PENDING).order_by("pk")
-        if person_of(pair.left).person_id != person_of(pair.right).person_id
+        if len({person_of(pair.left).person_id, person_of(pair.right).person_id} - firsts) == 2
     ]
     second = apart[0]
     page.goto(f"{live_server.url}/pencocokan/tinjau/{second.pk}/")
     expect(page.locator("#records")).to_contain_text(second.left.full_name)
     page.get_by_role("button", name="Orang yang sama").click()
-    expect(page.get_by_text("Disimpan: orang yang sama.")).to_be_visible()
+    expect(page.get_by_text("Disimpan: orang yang sama;")).to_be_visible()
     # And one more, of two other persons, the custodian confirms as two (a pair touching
     # the persons just joined would contradict that verdict).
     joined = {person_of(second.left).person_id, person_of(second.right).person_id}
@@ -68,11 +70,12 @@ def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp
     )
     page.goto(f"{live_server.url}/pencocokan/tinjau/{third.pk}/")
     page.get_by_role("button", name="Orang berbeda").click()
-    expect(page.get_by_text("Disimpan: orang berbeda.")).to_be_visible()
+    expect(page.get_by_text("Disimpan: orang berbeda;")).to_be_visible()
 
     # A later run honours both decisions, and asks about neither pair again.
     run, _ = run_matching(actor=None, u_pairs=2e5, match_threshold=0.999999)
     assert run.status == "completed", run.message
+    assert person_of(first.left).person_id != person_of(first.right).person_id
     assert person_of(second.left).person_id == person_of(second.right).person_id
     assert person_of(third.left).person_id != person_of(third.right).person_id
     for pair in (first, second, third):

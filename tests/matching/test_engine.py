@@ -192,3 +192,58 @@ def test_a_wrongly_merged_record_is_split_off_and_stays_apart(city, client, make
     cluster = dict(linkage.clusters.iter_rows())
     kept = person.record_links.values_list("source_record_id", flat=True)
     assert all(cluster[link.source_record_id] != cluster[record] for record in kept)
+
+
+def test_keep_apart_cuts_the_weakest_link_of_the_chain():
+    from padu.matching.engine import keep_apart
+
+    # 1~2 strongly, 2~3 weakly, 3~4 strongly: one cluster; people said 1 and 4 differ.
+    clusters = pl.DataFrame({"unique_id": [1, 2, 3, 4, 9], "cluster_id": [1, 1, 1, 1, 9]})
+    edges = pl.DataFrame(
+        {
+            "unique_id_l": [1, 2, 3, 1],
+            "unique_id_r": [2, 3, 4, 4],
+            "match_probability": [0.999, 0.97, 0.998, 0.0],
+        }
+    )
+    apart = pl.DataFrame({"unique_id_l": [4], "unique_id_r": [1]})
+    split = dict(keep_apart(clusters, edges, apart, threshold=0.95).iter_rows())
+    assert split == {1: 1, 2: 1, 3: 3, 4: 3, 9: 9}
+
+    # Record 2 differs from both its neighbours: three parts.
+    apart = pl.DataFrame({"unique_id_l": [1, 2], "unique_id_r": [2, 3]})
+    split = dict(keep_apart(clusters, edges, apart, threshold=0.95).iter_rows())
+    assert split == {1: 1, 2: 2, 3: 3, 4: 3, 9: 9}
+
+    # Nothing to do when the records are already apart.
+    apart = pl.DataFrame({"unique_id_l": [1], "unique_id_r": [9]})
+    assert keep_apart(clusters, edges, apart, threshold=0.95).equals(clusters)
+
+
+@pytest.mark.parametrize("mode", [RunMode.FULL, RunMode.AUTO])
+def test_a_different_verdict_splits_a_person_held_together_by_a_third_record(city, mode):
+    from django.db.models import Count
+
+    from padu.registry.models import Person
+
+    run_matching(actor=None, u_pairs=2e5)
+    person = (
+        Person.objects.annotate(n=Count("record_links")).filter(n__gte=3).order_by("pk").first()
+    )
+    first, second, *rest = person.record_links.order_by("pk")
+    MatchDecision.objects.create(
+        left_dataset_id=first.dataset_id,
+        left_record_id=first.record_id,
+        right_dataset_id=second.dataset_id,
+        right_record_id=second.record_id,
+        same=False,
+    )
+
+    run, _ = run_matching(actor=None, mode=mode, u_pairs=2e5)
+    assert run.status == RunStatus.COMPLETED, run.message
+    assert run.mode == (RunMode.FULL if mode == RunMode.FULL else RunMode.NEW)
+    now = _links()
+    assert now[first.dataset_id, first.record_id] != now[second.dataset_id, second.record_id]
+    # Cut once: the person's records now make two persons, one keeping its id.
+    persons = {now[link.dataset_id, link.record_id] for link in (first, second, *rest)}
+    assert len(persons) == 2 and person.pk in persons
