@@ -21,7 +21,11 @@ from .names import BALINESE_BIRTH_ORDER, TRADITIONS, mix_for
 
 CITY_MEDIAN_EXPENDITURE = 1_650_000  # Rp per person per month
 REGENCY_MEDIAN_EXPENDITURE = 1_150_000
-EXPENDITURE_SLOPE = 0.56  # log-expenditure per unit of latent welfare
+EXPENDITURE_SLOPE = 0.50  # log-expenditure per unit of latent welfare
+#: Per-capita expenditure falls with household size beyond what welfare explains (more
+#: dependants per earner): Susenas-based PMTs find -0.3 to -0.5 on log household size.
+SIZE_ELASTICITY = -0.40
+EXPENDITURE_NOISE = 0.22  # what no observable explains: a bad month, a windfall
 
 
 @dataclass(frozen=True)
@@ -120,8 +124,15 @@ def generate_population(
     F = n_families
 
     median = CITY_MEDIAN_EXPENDITURE if geo.is_city else REGENCY_MEDIAN_EXPENDITURE
+    log_size = np.log(size)
     expenditure = np.round(
-        np.exp(np.log(median) + EXPENDITURE_SLOPE * z + rng.normal(0, 0.25, F)), -3
+        np.exp(
+            np.log(median)
+            + EXPENDITURE_SLOPE * z
+            + SIZE_ELASTICITY * (log_size - log_size.mean())
+            + rng.normal(0, EXPENDITURE_NOISE, F)
+        ),
+        -3,
     ).astype(np.int64)
 
     mix = mix_for(geo.code)

@@ -7,6 +7,8 @@ data, and after fitting the coefficients. The same specification turns any famil
 row of the design matrix, so a stored model scores new families exactly as it did its own.
 """
 
+from statistics import NormalDist
+
 import numpy as np
 import polars as pl
 
@@ -138,3 +140,16 @@ def person_weighted_cutoffs(scores: np.ndarray, sizes: np.ndarray, shares) -> li
     return [
         float(scores[order][min(np.searchsorted(cumulative, s), len(order) - 1)]) for s in shares
     ]
+
+
+def expected_share_below(
+    scores: np.ndarray, sizes: np.ndarray, log_lines: np.ndarray, rmse: float
+) -> float:
+    """The person-weighted share of people expected below their family's line: each
+    family's chance that its true log expenditure lies below the line, reading the PMT's
+    prediction as normal around the score with the residual spread. Unlike counting the
+    scores below the line (too few: a prediction shrinks toward the mean) or the sample's
+    share (a dozen extremely poor families in a city's census sample), it uses every
+    family and is not biased by the shrinkage."""
+    chance = np.vectorize(NormalDist().cdf, otypes=[float])((log_lines - scores) / rmse)
+    return float((chance * sizes).sum() / sizes.sum())

@@ -156,13 +156,14 @@ def _model_for(regency: str, frame: pl.DataFrame, *, actor, refit: bool, year: i
 def fit_model(regency: str, households: pl.DataFrame, *, actor, year: int) -> WelfareModel:
     """A new model version for a regency: the PMT fitted on its families with known
     expenditure, its desil cut-offs ranked by persons, and score cut-offs for the poverty
-    statuses set so that the shares below them match the shares the known expenditures
-    show (a PMT shrinks toward the mean, so its raw predictions would find too few poor)."""
+    statuses set so that the shares below them match the shares the model expects (a PMT
+    shrinks toward the mean, so its raw predictions would find too few poor)."""
     spec, statistics = pmt.fit(households)
     scores = pmt.predict(households, spec)
     sizes = households["size"].cast(pl.Float64).to_numpy()
-    shares = _status_shares(households)
+    shares = _status_shares(households, scores, sizes, statistics["rmse"])
     statistics["shares"] = shares
+    statistics["sample_shares"] = _sample_shares(households)
     statistics["families"] = households.height
     cutoffs = {
         "desil": pmt.person_weighted_cutoffs(scores, sizes, [d / 10 for d in range(1, 10)]),
@@ -189,18 +190,37 @@ def fit_model(regency: str, households: pl.DataFrame, *, actor, year: int) -> We
     )
 
 
-def _status_shares(households: pl.DataFrame) -> dict[str, float]:
-    """Person-weighted shares below each line among families with known expenditure."""
+#: Each status with the line (Rp per person per month) a family is below.
+STATUS_LINES = (
+    (PovertyStatus.EXTREME.value, pl.col("extreme_line")),
+    (PovertyStatus.POOR.value, pl.col("poverty_line")),
+    (PovertyStatus.VULNERABLE.value, pl.col("poverty_line") * VULNERABLE_MULTIPLE),
+)
+
+
+def _status_shares(
+    households: pl.DataFrame, scores: np.ndarray, sizes: np.ndarray, rmse: float
+) -> dict[str, float]:
+    """Person-weighted shares expected below each line, over every family."""
+    return {
+        status: pmt.expected_share_below(
+            scores,
+            sizes,
+            households.select(line.cast(pl.Float64).log()).to_series().to_numpy(),
+            rmse,
+        )
+        for status, line in STATUS_LINES
+    }
+
+
+def _sample_shares(households: pl.DataFrame) -> dict[str, float]:
+    """Person-weighted shares below each line among families with known expenditure (shown
+    beside the model's: the two should agree within the sample's noise)."""
     known = households.filter(pl.col("expenditure_per_capita") > 0)
-    spend = pl.col("expenditure_per_capita")
     persons = known["size"].sum() or 1
     return {
-        status: float(known.filter(spend < line)["size"].sum() / persons)
-        for status, line in (
-            (PovertyStatus.EXTREME.value, pl.col("extreme_line")),
-            (PovertyStatus.POOR.value, pl.col("poverty_line")),
-            (PovertyStatus.VULNERABLE.value, pl.col("poverty_line") * VULNERABLE_MULTIPLE),
-        )
+        status: float(known.filter(pl.col("expenditure_per_capita") < line)["size"].sum() / persons)
+        for status, line in STATUS_LINES
     }
 
 

@@ -107,3 +107,36 @@ def test_the_most_specific_poverty_line_applies(matched_city):
     lines = lines_for(pl.Series(["33.74.01.1001", "33.22.01.2001"]), 2025)
     by_village = dict(zip(lines["village_id"], lines["poverty_line"], strict=True))
     assert by_village == {"33.74.01.1001": 700_000, "33.22.01.2001": national}
+
+
+def test_the_expected_share_below_a_line_reads_each_prediction_as_a_spread():
+    import numpy as np
+
+    from padu.welfare.pmt import expected_share_below
+
+    line = np.log(np.full(3, 400_000.0))
+    # A family predicted right at the line is below it half the time.
+    assert expected_share_below(line[:1], np.ones(1), line[:1], 0.25) == pytest.approx(0.5)
+    # Far below and far above: all of a three-person family and none of a one-person one.
+    scores = line + np.array([-2.0, 2.0, 0.0])
+    sizes = np.array([3.0, 1.0, 0.0])
+    assert expected_share_below(scores, sizes, line, 0.25) == pytest.approx(0.75, abs=1e-6)
+    # One standard deviation above the line: about 16%, more than a count of predictions
+    # below the line (none) would say.
+    assert expected_share_below(line + 0.25, np.ones(3), line, 0.25) == pytest.approx(
+        0.1587, abs=1e-3
+    )
+
+
+def test_the_poverty_cutoffs_follow_the_share_the_model_expects(matched_city):
+    classify(actor=None)
+    model = WelfareModel.objects.get()
+    expected = model.statistics["shares"]
+    assert (
+        set(expected) == set(model.statistics["sample_shares"]) == {"ekstrem", "miskin", "rentan"}
+    )
+    assert 0 < expected["ekstrem"] < expected["miskin"] < expected["rentan"] < 1
+    # The PMT flags about the expected share of persons (ties at a cut-off aside).
+    results = _results(model).unique("family__members__id")
+    by_score = results.filter(pl.col("score") <= model.cutoffs["miskin"])
+    assert by_score.height / results.height == pytest.approx(expected["miskin"], abs=0.02)
