@@ -67,7 +67,8 @@ def test_a_visit_from_a_phone_is_approved_and_counted(
     operator.get_by_label("Pindah", exact=True).check()
     operator.get_by_label("Desa/kelurahan tujuan").select_option(VILLAGE_B)
     operator.get_by_label("Alamat", exact=True).fill("Jl. Kakap Raya 12")
-    # The network drops: the half-filled form stays on the phone.
+    operator.get_by_label("Foto rumah").set_input_files(house_photo())
+    # The network drops: the half-filled form, its photo included, stays on the phone.
     phone.set_offline(True)
     operator.get_by_role("button", name="Kirim kunjungan").click()
     expect(operator.get_by_text("Tidak ada sinyal.")).to_be_visible()
@@ -76,8 +77,11 @@ def test_a_visit_from_a_phone_is_approved_and_counted(
     expect(operator.get_by_text("Isian yang belum terkirim dimuat")).to_be_visible()
     expect(operator.get_by_label("Alamat", exact=True)).to_have_value("Jl. Kakap Raya 12")
     expect(operator.get_by_label("Pindah", exact=True)).to_be_checked()
+    expect(operator.get_by_text("1 foto yang belum terkirim juga dimuat lagi.")).to_be_visible()
+    assert operator.get_by_label("Foto rumah").evaluate("input => input.files[0].name") == (
+        "rumah.jpg"
+    )
 
-    operator.get_by_label("Foto rumah").set_input_files(house_photo())
     operator.get_by_role("button", name="Ambil lokasi").click()
     expect(operator.get_by_text("Lokasi didapat")).to_be_visible()
     expect(operator.get_by_label("Lintang")).to_have_value("-6.981200")
@@ -87,8 +91,9 @@ def test_a_visit_from_a_phone_is_approved_and_counted(
     assert visit.outcome == VerificationStatus.MOVED and visit.photos.count() == 1
     assert visit.latitude == pytest.approx(-6.9812) and visit.gps_accuracy_m == 12
     assert visit.family_changes == {"address": "Jl. Kakap Raya 12", "village_id": VILLAGE_B}
-    # The draft is gone once the server has the visit.
+    # The draft is gone once the server has the visit, its photo too.
     assert operator.evaluate("Object.keys(localStorage).length") == 0
+    operator.wait_for_function("idbKeyval.keys().then(keys => keys.length === 0)")
 
     # The village meeting agrees on it.
     operator.get_by_role("link", name="Tugas").click()

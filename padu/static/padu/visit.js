@@ -1,9 +1,30 @@
 // Field visit forms on a cheap phone with a bad network: what is typed is kept on the
-// phone until the server has it, the phone's GPS fills the position, and a visit the
-// server confirmed clears its draft.
+// phone until the server has it (text in localStorage, photos as files in IndexedDB
+// through idb-keyval, since a file input is empty again after any reload), the phone's
+// GPS fills the position, and a visit the server confirmed clears its draft.
 (function () {
   "use strict";
   var PREFIX = "padu-draft:";
+  var PHOTOS = "padu-photos:";
+  var store = window.idbKeyval; // absent or refused (private mode): text drafts still work
+
+  function savePhotos(input, key) {
+    if (!store) { return; }
+    var files = Array.prototype.slice.call(input.files || []);
+    (files.length ? store.set(PHOTOS + key, files) : store.del(PHOTOS + key)).catch(function () {});
+  }
+
+  // Put the draft's photos back into an empty file input; says how many came back.
+  function restorePhotos(input, key) {
+    if (!store || (input.files && input.files.length)) { return Promise.resolve(0); }
+    return store.get(PHOTOS + key).then(function (files) {
+      if (!files || !files.length || typeof DataTransfer === "undefined") { return 0; }
+      var transfer = new DataTransfer();
+      files.forEach(function (file) { transfer.items.add(file); });
+      input.files = transfer.files;
+      return files.length;
+    }).catch(function () { return 0; });
+  }
 
   function fields(form) {
     return Array.prototype.filter.call(form.elements, function (el) {
@@ -44,11 +65,21 @@
 
   document.querySelectorAll("form[data-draft]").forEach(function (form) {
     var key = form.getAttribute("data-draft");
+    var note = document.querySelector("[data-draft-note]");
     var hasErrors = document.querySelector(".errorlist, .message.error[role=alert]");
-    // A page the server sent back with errors shows the server's values, not the draft.
-    if (!hasErrors && restore(form, key)) {
-      var note = document.querySelector("[data-draft-note]");
-      if (note) { note.hidden = false; }
+    // A page the server sent back with errors shows the server's values, not the draft;
+    // its photos, which no server page can send back, come from the draft either way.
+    if (!hasErrors && restore(form, key) && note) { note.hidden = false; }
+    var photos = form.querySelector("input[type=file][name=photos]");
+    if (photos) {
+      restorePhotos(photos, key).then(function (count) {
+        var status = document.querySelector("[data-photos-restored]");
+        if (count && status) {
+          status.textContent = count + " foto yang belum terkirim juga dimuat lagi.";
+          status.hidden = false;
+        }
+      });
+      photos.addEventListener("change", function () { savePhotos(photos, key); });
     }
     form.addEventListener("input", function () { save(form, key); });
     form.addEventListener("change", function () { save(form, key); });
@@ -68,9 +99,14 @@
     var sentKey = sent.getAttribute("data-sent");
     Object.keys(localStorage).forEach(function (name) {
       if (name.indexOf(PREFIX) !== 0) { return; }
+      var sentDraft;
       try {
-        if (JSON.parse(localStorage.getItem(name)).client_key === sentKey) { localStorage.removeItem(name); }
-      } catch (e) { localStorage.removeItem(name); }
+        sentDraft = JSON.parse(localStorage.getItem(name)).client_key === sentKey;
+      } catch (e) { sentDraft = true; }
+      if (sentDraft) {
+        localStorage.removeItem(name);
+        if (store) { store.del(PHOTOS + name.slice(PREFIX.length)).catch(function () {}); }
+      }
     });
   }
 
