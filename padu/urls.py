@@ -8,6 +8,7 @@ urlpatterns = [
     path("registri/", include("padu.registry.urls")),
     path("impor/", include("padu.sources.urls")),
     path("pencocokan/", include("padu.matching.urls")),
+    path("penilaian/", include("padu.welfare.urls")),
     path("rujukan/", include("padu.programs.urls")),
     path("verivali/", include("padu.verification.urls")),
     path("admin/", admin.site.urls),

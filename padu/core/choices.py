@@ -7,3 +7,13 @@ class ChangeAction(models.TextChoices):
     UPDATE = "update", _("diubah")
     DELETE = "delete", _("dihapus")
     BULK_CREATE = "bulk_create", _("dibuat massal")
+
+
+class RunStatus(models.TextChoices):
+    """The states of background work (a matching run, a classification run)."""
+
+    QUEUED = "queued", _("menunggu")
+    RUNNING = "running", _("berjalan")
+    COMPLETED = "completed", _("selesai")
+    FAILED = "failed", _("gagal")
+    CANCELLED = "cancelled", _("dibatalkan")

@@ -2,18 +2,14 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from padu.core.models import Progress
+from padu.core.models import BackgroundRun
 
-from .choices import PairStatus, RunMode, RunStatus
+from .choices import PairStatus, RunMode
 
 
-class LinkageRun(Progress):
+class LinkageRun(BackgroundRun):
     """One matching run: its thresholds, the model it estimated, and what it found."""
 
-    status = models.CharField(
-        _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
-    )
-    message = models.TextField(_("pesan"), blank=True)
     mode = models.CharField(
         _("cara"),
         max_length=4,
@@ -24,16 +20,6 @@ class LinkageRun(Progress):
             "yang lain memakai model terakhir; penuh: model dilatih ulang dan semua dicocokkan"
         ),
     )
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dijalankan oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    started_at = models.DateTimeField(_("mulai"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
     match_threshold = models.FloatField(_("ambang cocok"))
     review_threshold = models.FloatField(_("ambang tinjauan"))
     model = models.JSONField(
@@ -48,15 +34,6 @@ class LinkageRun(Progress):
         verbose_name = _("proses pencocokan")
         verbose_name_plural = _("proses pencocokan")
         ordering = ["-started_at"]
-
-    def __str__(self) -> str:
-        return f"#{self.pk} {self.get_status_display()}"
-
-    @property
-    def duration_seconds(self) -> float | None:
-        if self.finished_at:
-            return (self.finished_at - self.started_at).total_seconds()
-        return None
 
 
 class MatchPair(models.Model):

@@ -6,13 +6,13 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
-from padu.core.choices import ChangeAction
+from padu.core.choices import ChangeAction, RunStatus
 from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.registry.models import Person
 from padu.sources.choices import SourceKind
 
-from .choices import PairStatus, RunMode, RunStatus
+from .choices import PairStatus, RunMode
 from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link, link_new
 from .features import features, read_current_records
 from .golden import PERSON_FIELDS, VALUE_FIELDS

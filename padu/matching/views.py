@@ -10,11 +10,12 @@ from django.views.generic import DetailView, ListView
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import DataCustodianRequiredMixin
 from padu.accounts.services import log_access
+from padu.core.choices import RunStatus
 from padu.core.views import PolledStatusView
 from padu.sources.canonical import unique_headers
 from padu.sources.models import SourceRecord
 
-from .choices import PairStatus, RunMode, RunStatus
+from .choices import PairStatus, RunMode
 from .engine import model_parameters
 from .models import LinkageRun, MatchPair, RecordLink
 from .services import decide_pair, queue_matching, split_record

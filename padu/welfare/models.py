@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.models import BackgroundRun
+
 from .choices import Dimension, LineKind, PovertyStatus, RuleMatch
 
 
@@ -172,3 +174,33 @@ class FamilyNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_id}: {self.rule_id}"
+
+
+class ClassificationRun(BackgroundRun):
+    """Classifying the families of an area in the background, started from the web (the
+    command line calls the same service directly)."""
+
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("wilayah"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("kosong: semua wilayah"),
+    )
+    refit = models.BooleanField(
+        _("latih model baru"),
+        default=True,
+        help_text=_("ya: versi model baru tiap kabupaten/kota; tidak: pakai versi terakhir"),
+    )
+    year = models.PositiveSmallIntegerField(_("tahun garis kemiskinan"))
+    cancel_requested = models.BooleanField(_("diminta batal"), default=False)
+    families = models.PositiveIntegerField(_("keluarga dinilai"), default=0)
+    by_status = models.JSONField(_("per status"), default=dict, blank=True)
+    referrals = models.PositiveIntegerField(_("rujukan baru"), default=0)
+
+    class Meta:
+        verbose_name = _("proses penilaian")
+        verbose_name_plural = _("proses penilaian")
+        ordering = ["-started_at"]

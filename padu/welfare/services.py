@@ -6,9 +6,11 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from django.db import models, transaction
+from django.utils import timezone
 
 from padu.core.bulk import bulk_insert, id_chunks
-from padu.core.progress import ProgressCallback, no_progress
+from padu.core.choices import RunStatus
+from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.programs.services import ensure_standard_agencies, refer_needs
 from padu.regions.models import Region
 
@@ -16,7 +18,14 @@ from . import pmt
 from .choices import POOR_STATUSES, LineKind, PovertyStatus
 from .criteria import count_criteria
 from .household import read_households
-from .models import FamilyNeed, FamilyWelfare, NeedRule, PovertyLine, WelfareModel
+from .models import (
+    ClassificationRun,
+    FamilyNeed,
+    FamilyWelfare,
+    NeedRule,
+    PovertyLine,
+    WelfareModel,
+)
 from .needs import STANDARD_RULES, evaluate
 
 logger = logging.getLogger(__name__)
@@ -144,6 +153,88 @@ def classify(
             result.by_status[status] = result.by_status.get(status, 0) + count
     progress(4, 4, "Selesai")
     return result
+
+
+ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class ClassificationCancelled(Exception):
+    pass
+
+
+def queue_classification(
+    *, actor, region: Region | None, refit: bool = True, year: int = DEFAULT_YEAR
+) -> ClassificationRun:
+    """A classification run for the background worker (from the web page); one at a time."""
+    from .tasks import run_classification  # the task module imports this one
+
+    with transaction.atomic():
+        active = ClassificationRun.objects.filter(status__in=ACTIVE).first()
+        if active:
+            return active
+        run = ClassificationRun.objects.create(
+            started_by=actor, region=region, refit=refit, year=year
+        )
+        run_classification.enqueue(run.pk)
+    return run
+
+
+def cancel_classification(run: ClassificationRun) -> None:
+    ClassificationRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(cancel_requested=True)
+    # A queued run no worker has started yet stops here.
+    ClassificationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.CANCELLED, finished_at=timezone.now(), message="Dibatalkan."
+    )
+
+
+def execute_classification(run: ClassificationRun) -> ClassificationRun:
+    """Classify the run's area, writing its progress; a cancel takes effect before the next
+    regency/city, whose families keep their earlier results (each regency is written in
+    one transaction)."""
+    started = ClassificationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+        status=RunStatus.RUNNING
+    )
+    if not started:  # cancelled while queued
+        run.refresh_from_db()
+        return run
+
+    def report(done: int, total: int, label: str) -> None:
+        write_progress(run, done, total, label)
+        unfinished = done < total
+        if (
+            unfinished
+            and ClassificationRun.objects.filter(pk=run.pk, cancel_requested=True).exists()
+        ):
+            raise ClassificationCancelled
+
+    outcome = {"status": RunStatus.COMPLETED, "message": ""}
+    try:
+        result = classify(
+            run.region_id, actor=run.started_by, refit=run.refit, year=run.year, progress=report
+        )
+    except ClassificationCancelled:
+        outcome = {
+            "status": RunStatus.CANCELLED,
+            "message": "Dibatalkan. Wilayah yang sudah selesai memakai hasil baru; yang lain "
+            "tetap dengan hasil sebelumnya. Jalankan lagi untuk melanjutkan.",
+        }
+    except ValueError as error:  # e.g. too few families with a known expenditure
+        outcome = {"status": RunStatus.FAILED, "message": str(error)}
+    except Exception as error:  # keep the message for the user, the traceback for the log
+        logger.exception("classification run %s failed", run.pk)
+        outcome = {"status": RunStatus.FAILED, "message": f"Penilaian gagal: {error}"}
+    else:
+        if result.families == 0:
+            outcome = {
+                "status": RunStatus.FAILED,
+                "message": "Belum ada keluarga di wilayah ini: impor dan cocokkan dulu.",
+            }
+        outcome.update(
+            families=result.families, by_status=result.by_status, referrals=result.referrals
+        )
+    ClassificationRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **outcome)
+    run.refresh_from_db()
+    return run
 
 
 def _model_for(regency: str, frame: pl.DataFrame, *, actor, refit: bool, year: int):

@@ -3,7 +3,8 @@
 import polars as pl
 import pytest
 
-from padu.matching.choices import PairStatus, RunMode, RunStatus
+from padu.core.choices import RunStatus
+from padu.matching.choices import PairStatus, RunMode
 from padu.matching.evaluation import pairwise_accuracy, with_truth
 from padu.matching.features import features, read_current_records
 from padu.matching.models import MatchDecision, MatchPair, RecordLink

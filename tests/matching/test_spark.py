@@ -5,7 +5,8 @@ import os
 import polars as pl
 import pytest
 
-from padu.matching.choices import RunMode, RunStatus
+from padu.core.choices import RunStatus
+from padu.matching.choices import RunMode
 from padu.matching.evaluation import pairwise_accuracy, with_truth
 from padu.matching.models import RecordLink
 from padu.matching.services import run_matching

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from padu.accounts.choices import Role
-from padu.matching.choices import PairStatus, RunMode, RunStatus
+from padu.core.choices import RunStatus
+from padu.matching.choices import PairStatus, RunMode
 from padu.matching.models import LinkageRun, MatchDecision, MatchPair
 from padu.registry.models import Family
 from padu.sources.services import find_dataset, import_file

@@ -1,7 +1,8 @@
 import time
 
+from padu.core.choices import RunStatus
 from padu.core.commands import PaduCommand
-from padu.matching.choices import RunMode, RunStatus
+from padu.matching.choices import RunMode
 from padu.matching.engine import MATCH_THRESHOLD, REVIEW_THRESHOLD
 from padu.matching.services import run_matching
 

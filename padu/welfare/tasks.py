@@ -1,0 +1,12 @@
+"""Background classification, run by the database-backed worker (`padu manage db_worker`)."""
+
+from django_tasks import task
+
+from .models import ClassificationRun
+from .services import execute_classification
+
+
+@task()
+def run_classification(run_id: int) -> dict:
+    run = execute_classification(ClassificationRun.objects.get(pk=run_id))
+    return {"status": run.status, "families": run.families}

@@ -1,0 +1,55 @@
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from padu.accounts.mixins import DataCustodianRequiredMixin
+from padu.core.views import PolledStatusView
+
+from .forms import StartClassificationForm
+from .models import ClassificationRun
+from .services import ACTIVE, cancel_classification, queue_classification
+
+
+class RunListView(DataCustodianRequiredMixin, ListView):
+    """Classification runs: start one, follow it, and what each found."""
+
+    template_name = "welfare/run_list.html"
+    context_object_name = "runs"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return ClassificationRun.objects.select_related("started_by", "region").order_by("-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["active"] = ClassificationRun.objects.filter(status__in=ACTIVE).first()
+        context.setdefault("form", StartClassificationForm(user=self.request.user))
+        return context
+
+    def post(self, request):
+        form = StartClassificationForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            queue_classification(
+                actor=request.user, region=data["region"], refit=data["refit"], year=data["year"]
+            )
+            messages.success(request, _("Penilaian dimulai di latar belakang."))
+            return redirect("welfare:run-list")
+        self.object_list = self.get_queryset()
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class CancelRunView(DataCustodianRequiredMixin, View):
+    def post(self, request, pk):
+        cancel_classification(get_object_or_404(ClassificationRun, pk=pk))
+        messages.info(request, _("Pembatalan diminta."))
+        return redirect("welfare:run-list")
+
+
+class RunStatusView(DataCustodianRequiredMixin, PolledStatusView):
+    template_name = "welfare/_run_status.html"
+    context_object_name = "run"
+    model = ClassificationRun
+    active_statuses = ACTIVE

@@ -1,0 +1,78 @@
+"""Classification started from the web: in the background, one at a time, with progress,
+cancellable, within the user's regencies."""
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from padu.accounts.choices import Role
+from padu.core.choices import RunStatus
+from padu.welfare.models import ClassificationRun, FamilyWelfare, WelfareModel
+from padu.welfare.services import execute_classification
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_classification_started_on_the_page_runs_in_the_background(
+    matched_city, client, make_user
+):
+    client.force_login(make_user("walidata", Role.DATA_CUSTODIAN, "33.74"))
+    page = client.get(reverse("welfare:run-list")).content.decode()
+    assert 'value="33.74"' in page and "Semua kabupaten/kota" not in page  # its own city
+
+    client.post(reverse("welfare:run-list"), {"region": "33.74", "refit": "on", "year": 2025})
+    run = ClassificationRun.objects.get()
+    assert (run.status, run.region_id, run.refit) == (RunStatus.QUEUED, "33.74", True)
+    page = client.get(reverse("welfare:run-list")).content.decode()
+    assert 'hx-trigger="every 2s"' in page  # progress is polled
+    client.post(reverse("welfare:run-list"), {"region": "33.74", "year": 2025})
+    assert ClassificationRun.objects.count() == 1  # one run at a time
+
+    call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+    run.refresh_from_db()
+    assert run.status == RunStatus.COMPLETED, run.message
+    assert run.families == FamilyWelfare.objects.count() > 0
+    assert sum(run.by_status.values()) == run.families
+    assert run.progress_done == run.progress_total
+    status = client.get(reverse("welfare:run-status", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert status["HX-Refresh"] == "true"
+    assert f"{run.families:,}" in client.get(reverse("welfare:run-list")).content.decode()
+
+
+def test_a_region_outside_the_users_scope_is_refused(matched_city, client, make_user):
+    client.force_login(make_user("walidata", Role.DATA_CUSTODIAN, "32.73"))  # Kota Bandung
+    response = client.post(reverse("welfare:run-list"), {"region": "33.74", "year": 2025})
+    assert response.status_code == 400
+    assert not ClassificationRun.objects.exists()
+
+
+def test_only_data_custodians_start_classification(matched_city, client, make_user):
+    client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    assert client.get(reverse("welfare:run-list")).status_code == 403
+    assert client.post(reverse("welfare:run-list"), {"region": "33.74"}).status_code == 403
+    assert not ClassificationRun.objects.exists()
+
+
+def test_a_cancelled_run_leaves_the_earlier_results(matched_city, client, make_user):
+    custodian = make_user("walidata", Role.DATA_CUSTODIAN)
+    client.force_login(custodian)
+    first = execute_classification(
+        ClassificationRun.objects.create(started_by=custodian, year=2025)
+    )
+    assert first.status == RunStatus.COMPLETED
+    before = FamilyWelfare.objects.count()
+
+    # Cancelled while running: the worker stops before the next regency/city.
+    run = ClassificationRun.objects.create(started_by=custodian, year=2025)
+    client.post(reverse("welfare:run-cancel", args=[run.pk]))
+    run.refresh_from_db()
+    assert run.status == RunStatus.CANCELLED  # it had not started: it never will
+    assert execute_classification(run).status == RunStatus.CANCELLED
+
+    running = ClassificationRun.objects.create(
+        started_by=custodian, year=2025, cancel_requested=True
+    )
+    running = execute_classification(running)
+    assert running.status == RunStatus.CANCELLED and "Jalankan lagi" in running.message
+    assert WelfareModel.objects.count() == 1  # no half-written model version
+    assert FamilyWelfare.objects.count() == before
