@@ -140,9 +140,15 @@ def _survive(frame: pl.DataFrame, group: str, fields: tuple[str, ...]) -> pl.Dat
     return ranked.group_by(group, maintain_order=True).agg(aggregations)
 
 
+#: What survivorship ranks a group's records by (besides the group itself).
+_RANKING = ("unique_id", "precedence", "batch_id")
+
+
 def golden_persons(records: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFrame:
     """One row per cluster (``cluster_id``) with its surviving fields."""
-    return _survive(records.join(clusters, on="unique_id"), "cluster_id", PERSON_FIELDS)
+    # Only the columns needed: a join copies every column of a million-row frame.
+    needed = records.select(*_RANKING, *PERSON_FIELDS)
+    return _survive(needed.join(clusters, on="unique_id"), "cluster_id", PERSON_FIELDS)
 
 
 def households(records: pl.DataFrame, clusters: pl.DataFrame, db_api) -> pl.DataFrame:
@@ -150,7 +156,8 @@ def households(records: pl.DataFrame, clusters: pl.DataFrame, db_api) -> pl.Data
     or a family id within one source, live together."""
 
     keyed = (
-        records.join(clusters, on="unique_id")
+        records.select(*_RANKING, "dataset_id", "kk_number", "family_record_id")
+        .join(clusters, on="unique_id")
         .with_columns(
             kk=pl.when(pl.col("kk_number").is_not_null()).then(pl.lit("kk:") + pl.col("kk_number")),
             family=pl.when(pl.col("family_record_id").is_not_null()).then(
@@ -188,7 +195,12 @@ def golden_families(
     records: pl.DataFrame, clusters: pl.DataFrame, homes: pl.DataFrame
 ) -> pl.DataFrame:
     """One row per household with its surviving fields, the head's records first."""
-    members = records.join(clusters, on="unique_id").join(homes, on="cluster_id")
+    sources = [FAMILY_SOURCE_NAMES.get(name, name) for name in FAMILY_FIELDS]
+    members = (
+        records.select(*_RANKING, "relationship", *sources)
+        .join(clusters, on="unique_id")
+        .join(homes, on="cluster_id")
+    )
     # The head's word on the household counts first, then trust and recency as usual.
     members = members.with_columns(
         *(pl.col(source).alias(golden) for golden, source in FAMILY_SOURCE_NAMES.items()),

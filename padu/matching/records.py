@@ -40,6 +40,9 @@ class GoldenSummary:
     links: int = 0
 
 
+#: Rows written or compared at a time.
+WRITE_SLICE_ROWS = 100_000
+
 _LINK_COLUMNS = ["dataset_id", "record_id", "source_record_id", "person_id", "family_id"]
 
 
@@ -93,10 +96,10 @@ def write_golden_records(
     run: LinkageRun, records: pl.DataFrame, clusters: pl.DataFrame, *, actor
 ) -> GoldenSummary:
     """Golden persons and families from a run's clusters. Call inside a transaction.
-    ``records`` come from features.read_current_records(golden.VALUE_FIELDS)."""
+    ``records`` come from golden.survivorship_inputs(features.read_current_records(
+    golden.VALUE_FIELDS))."""
     summary = GoldenSummary()
     now = timezone.now()
-    records = survivorship_inputs(records)
     previous = read_links()
     clusters = attach_field_records(records, clusters, previous)
     persons = golden_persons(records, clusters)
@@ -203,12 +206,12 @@ def _write(model, frame: pl.DataFrame, fields: tuple[str, ...], kept: str, now):
     frame = frame.with_columns(_defaults_for_nulls(model, names))
     new = frame.filter(pl.col(kept).is_null())
     new = new.with_columns(id=_new_ids(model, new.height) if new.height else pl.lit(None, pl.Int64))
-    if new.height:
-        rows = new.with_columns(_origins(fields))
+    # In slices: a million rows' origins as JSON and their COPY text at once cost gigabytes.
+    for rows in new.iter_slices(WRITE_SLICE_ROWS):
         bulk_insert(
             model._meta.db_table,
             [f.attname for f in model._meta.concrete_fields],
-            _column_frame(model, rows.select(["id", *names, "origins"]), now),
+            _column_frame(model, rows.select(["id", *names, _origins(fields)]), now),
         )
     old = frame.filter(pl.col(kept).is_not_null()).with_columns(pl.col(kept).alias("id"))
     updated = _update_changed(model, old, names)
@@ -230,22 +233,28 @@ def _defaults_for_nulls(model, names: list[str]) -> list[pl.Expr]:
 def _update_changed(model, frame: pl.DataFrame, names: list[str]) -> int:
     if frame.height == 0:
         return 0
-    current = pl.DataFrame(
-        [
-            row
-            for chunk in id_chunks(frame["id"].to_list())
-            for row in model.objects.filter(pk__in=chunk).values("id", *names)
-        ],
-        infer_schema_length=None,
-    )
-    compared = frame.select(["id", *names]).join(current, on="id", suffix="_db")
-    changed_ids = []
-    for name in names:
-        left, right = pl.col(name), pl.col(f"{name}_db")
-        if compared.schema[name] == pl.String or compared.schema.get(f"{name}_db") == pl.String:
-            left, right = left.cast(pl.String).fill_null(""), right.cast(pl.String).fill_null("")
-        changed_ids.append(compared.filter(left.ne_missing(right))["id"])
-    ids = pl.concat(changed_ids).unique() if changed_ids else pl.Series([], dtype=pl.Int64)
+    changed_ids = [pl.Series("id", [], dtype=pl.Int64)]
+    # Slice by slice: the database's values of a million rows as Python dicts at once cost
+    # more than the rest of the run.
+    for rows in frame.select(["id", *names]).iter_slices(WRITE_SLICE_ROWS):
+        current = pl.DataFrame(
+            [
+                row
+                for chunk in id_chunks(rows["id"].to_list())
+                for row in model.objects.filter(pk__in=chunk).values("id", *names)
+            ],
+            infer_schema_length=None,
+        )
+        compared = rows.join(current, on="id", suffix="_db")
+        for name in names:
+            left, right = pl.col(name), pl.col(f"{name}_db")
+            if compared.schema[name] == pl.String or compared.schema.get(f"{name}_db") == pl.String:
+                left, right = (
+                    left.cast(pl.String).fill_null(""),
+                    right.cast(pl.String).fill_null(""),
+                )
+            changed_ids.append(compared.filter(left.ne_missing(right))["id"])
+    ids = pl.concat(changed_ids).unique()
     if ids.len() == 0:
         return 0
     objects = []

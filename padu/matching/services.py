@@ -1,6 +1,7 @@
 """Matching: every write lives here."""
 
 import logging
+from dataclasses import replace
 
 import polars as pl
 from django.db import transaction
@@ -15,7 +16,7 @@ from padu.sources.choices import SourceKind
 from .choices import PairStatus, RunMode
 from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link, link_new
 from .features import features, read_current_records
-from .golden import PERSON_FIELDS, VALUE_FIELDS
+from .golden import PERSON_FIELDS, VALUE_FIELDS, survivorship_inputs
 from .models import LinkageRun, MatchDecision, MatchPair, RecordLink
 from .records import read_links, write_golden_records
 
@@ -83,52 +84,65 @@ def execute_run(
 
     try:
         current = read_current_records(VALUE_FIELDS)
-        # Field visits speak of a known person; they are not matched (records.attach_field_records).
-        linkable = current.filter(pl.col("source_kind") != SourceKind.FIELD)
-        if linkable.height < 2:
+        linkage, decisions = _link(run, current, u_pairs=u_pairs, db_api=db_api, progress=report)
+        if linkage is None:
             return _finish(run, RunStatus.FAILED, "Belum ada rekaman sumber: impor dulu."), None
-        records = features(linkable)
-        decisions = decisions_for(records)
-        known = known_records(records)
-        dialect = db_api.sql_dialect.sql_dialect_str if db_api else "duckdb"
-        trained = _trained_model(run.mode, records, known, dialect)
-        thresholds = {
-            "match_threshold": run.match_threshold,
-            "review_threshold": run.review_threshold,
-        }
-        if trained:
-            run.mode = RunMode.NEW
-            # A person that holds two records people since said differ is matched anew.
-            settled = known.join(contested_groups(known, decisions), on="group", how="anti")
-            # New: never matched, changed by a re-export since it was, or contested.
-            unchanged = settled.filter(~pl.col("updated"))["unique_id"].implode()
-            linkage = link_new(
-                records.with_columns(is_new=~pl.col("unique_id").is_in(unchanged)),
-                trained=trained,
-                known=settled.select("unique_id", "group"),
-                decisions=decisions,
-                db_api=db_api,
-                progress=report,
-                **thresholds,
-            )
-        else:
-            run.mode = RunMode.FULL
-            linkage = link(
-                [records],
-                decisions=decisions,
-                u_pairs=u_pairs,
-                db_api=db_api,
-                progress=report,
-                **thresholds,
-            )
         LinkageRun.objects.filter(pk=run.pk).update(mode=run.mode)
         report(4, 5, "Membangun data orang dan keluarga")
+        # From here on only what the golden records need is kept: of a million people's
+        # scored pairs, the doubtful ones; of their records, the typed values.
+        linkage = replace(linkage, pairs=linkage.pairs.filter(pl.col("in_review")))
+        current = survivorship_inputs(current)
         _store(run, current, linkage, decisions)
     except Exception as error:  # keep the message for the user, the traceback for the log
         logger.exception("linkage run %s failed", run.pk)
         return _finish(run, RunStatus.FAILED, f"Pencocokan gagal: {error}"), None
     run.refresh_from_db()
     return run, linkage
+
+
+def _link(
+    run: LinkageRun, current: pl.DataFrame, *, u_pairs: float, db_api, progress
+) -> tuple[Linkage | None, pl.DataFrame]:
+    """Link the current records in the run's mode (which it settles on run.mode); the
+    frames only linking needs are freed when it returns."""
+    # Field visits speak of a known person; they are not matched (records.attach_field_records).
+    linkable = current.filter(pl.col("source_kind") != SourceKind.FIELD)
+    if linkable.height < 2:
+        return None, pl.DataFrame()
+    records = features(linkable)
+    del linkable
+    decisions = decisions_for(records)
+    known = known_records(records)
+    dialect = db_api.sql_dialect.sql_dialect_str if db_api else "duckdb"
+    trained = _trained_model(run.mode, records, known, dialect)
+    thresholds = {"match_threshold": run.match_threshold, "review_threshold": run.review_threshold}
+    if trained:
+        run.mode = RunMode.NEW
+        # A person that holds two records people since said differ is matched anew.
+        settled = known.join(contested_groups(known, decisions), on="group", how="anti")
+        # New: never matched, changed by a re-export since it was, or contested.
+        unchanged = settled.filter(~pl.col("updated"))["unique_id"].implode()
+        linkage = link_new(
+            records.with_columns(is_new=~pl.col("unique_id").is_in(unchanged)),
+            trained=trained,
+            known=settled.select("unique_id", "group"),
+            decisions=decisions,
+            db_api=db_api,
+            progress=progress,
+            **thresholds,
+        )
+    else:
+        run.mode = RunMode.FULL
+        linkage = link(
+            [records],
+            decisions=decisions,
+            u_pairs=u_pairs,
+            db_api=db_api,
+            progress=progress,
+            **thresholds,
+        )
+    return linkage, decisions
 
 
 def known_records(records: pl.DataFrame) -> pl.DataFrame:
