@@ -81,3 +81,17 @@ def test_a_cancelled_run_leaves_the_earlier_results(matched_city, client, make_u
     assert running.status == RunStatus.CANCELLED and "Jalankan lagi" in running.message
     assert WelfareModel.objects.count() == 1  # no half-written model version
     assert FamilyWelfare.objects.count() == before
+
+
+def test_the_run_list_pages_through_older_runs(client, make_user):
+    custodian = make_user("walidata", Role.DATA_CUSTODIAN)
+    client.force_login(custodian)
+    ClassificationRun.objects.bulk_create(
+        ClassificationRun(started_by=custodian, year=2025, status=RunStatus.COMPLETED)
+        for _ in range(21)
+    )
+    first = client.get(reverse("welfare:run-list")).content.decode()
+    assert "Halaman 1 dari 2" in first and "?page=2" in first
+    assert (
+        "Halaman 2 dari 2" in client.get(reverse("welfare:run-list") + "?page=2").content.decode()
+    )
