@@ -17,3 +17,7 @@ class RunStatus(models.TextChoices):
     COMPLETED = "completed", _("selesai")
     FAILED = "failed", _("gagal")
     CANCELLED = "cancelled", _("dibatalkan")
+
+
+#: A run in these is still waiting for the worker or being worked on.
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)

@@ -3,7 +3,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ChangeAction, RunStatus
+from .choices import ACTIVE_RUN_STATUSES, ChangeAction, RunStatus
 
 
 class ChangeLog(models.Model):
@@ -54,8 +54,16 @@ class Progress(models.Model):
         return int(100 * self.progress_done / self.progress_total) if self.progress_total else 0
 
 
+class BackgroundRunQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_RUN_STATUSES)
+
+
 class BackgroundRun(Progress):
-    """A run of long work started by a person and done by the background worker."""
+    """A run of long work started by a person and done by the background worker. Its
+    progress block (templates/_run_status.html) polls ``status_url_name``."""
+
+    status_url_name = ""
 
     status = models.CharField(
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
@@ -71,6 +79,8 @@ class BackgroundRun(Progress):
     )
     started_at = models.DateTimeField(_("mulai"), auto_now_add=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
+
+    objects = BackgroundRunQuerySet.as_manager()
 
     class Meta:
         abstract = True

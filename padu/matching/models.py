@@ -10,6 +10,8 @@ from .choices import PairStatus, RunMode
 class LinkageRun(BackgroundRun):
     """One matching run: its thresholds, the model it estimated, and what it found."""
 
+    status_url_name = "matching:run-status"
+
     mode = models.CharField(
         _("cara"),
         max_length=4,

@@ -55,9 +55,9 @@ def queue_matching(*, actor, mode: RunMode = RunMode.AUTO) -> LinkageRun:
     from .tasks import run_linkage  # the task module imports this one
 
     with transaction.atomic():
-        active = LinkageRun.objects.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
-        if active.exists():
-            return active.first()
+        active = LinkageRun.objects.active().first()
+        if active:
+            return active
         run = LinkageRun.objects.create(
             started_by=actor,
             mode=mode,
@@ -227,7 +227,8 @@ def decisions_for(records: pl.DataFrame) -> pl.DataFrame:
 
 @transaction.atomic
 def _store(run: LinkageRun, current: pl.DataFrame, linkage: Linkage, decided: pl.DataFrame) -> None:
-    review = linkage.pairs.filter(pl.col("in_review"))
+    """``linkage.pairs`` are the doubtful pairs only (execute_run keeps no others)."""
+    review = linkage.pairs
     if decided.height:
         keyed = decided.select(
             pl.min_horizontal("unique_id_l", "unique_id_r").alias("a"),

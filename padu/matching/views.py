@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import DataCustodianRequiredMixin
 from padu.accounts.services import log_access
-from padu.core.choices import RunStatus
+from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.views import PolledStatusView
 from padu.sources.canonical import unique_headers
 from padu.sources.models import SourceRecord
@@ -19,8 +19,6 @@ from .choices import PairStatus, RunMode
 from .engine import model_parameters
 from .models import LinkageRun, MatchPair, RecordLink
 from .services import decide_pair, queue_matching, split_record
-
-ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class RunListView(DataCustodianRequiredMixin, ListView):
@@ -33,7 +31,7 @@ class RunListView(DataCustodianRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["active"] = LinkageRun.objects.filter(status__in=ACTIVE).first()
+        context["active"] = LinkageRun.objects.active().first()
         context["pending"] = MatchPair.objects.filter(status=PairStatus.PENDING).count()
         context["form"] = StartRunForm()
         return context
@@ -76,10 +74,10 @@ class RunDetailView(DataCustodianRequiredMixin, DetailView):
 
 
 class RunStatusView(DataCustodianRequiredMixin, PolledStatusView):
-    template_name = "matching/_run_status.html"
+    template_name = "_run_status.html"
     context_object_name = "run"
     model = LinkageRun
-    active_statuses = ACTIVE
+    active_statuses = ACTIVE_RUN_STATUSES
 
 
 class ReviewListView(DataCustodianRequiredMixin, ListView):

@@ -180,6 +180,8 @@ class ClassificationRun(BackgroundRun):
     """Classifying the families of an area in the background, started from the web (the
     command line calls the same service directly)."""
 
+    status_url_name = "welfare:run-status"
+
     region = models.ForeignKey(
         "regions.Region",
         verbose_name=_("wilayah"),

@@ -155,9 +155,6 @@ def classify(
     return result
 
 
-ACTIVE = (RunStatus.QUEUED, RunStatus.RUNNING)
-
-
 class ClassificationCancelled(Exception):
     pass
 
@@ -169,7 +166,7 @@ def queue_classification(
     from .tasks import run_classification  # the task module imports this one
 
     with transaction.atomic():
-        active = ClassificationRun.objects.filter(status__in=ACTIVE).first()
+        active = ClassificationRun.objects.active().first()
         if active:
             return active
         run = ClassificationRun.objects.create(
@@ -180,7 +177,7 @@ def queue_classification(
 
 
 def cancel_classification(run: ClassificationRun) -> None:
-    ClassificationRun.objects.filter(pk=run.pk, status__in=ACTIVE).update(cancel_requested=True)
+    ClassificationRun.objects.active().filter(pk=run.pk).update(cancel_requested=True)
     # A queued run no worker has started yet stops here.
     ClassificationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
         status=RunStatus.CANCELLED, finished_at=timezone.now(), message="Dibatalkan."

@@ -5,11 +5,12 @@ from django.views import View
 from django.views.generic import ListView
 
 from padu.accounts.mixins import DataCustodianRequiredMixin
+from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.views import PolledStatusView
 
 from .forms import StartClassificationForm
 from .models import ClassificationRun
-from .services import ACTIVE, cancel_classification, queue_classification
+from .services import cancel_classification, queue_classification
 
 
 class RunListView(DataCustodianRequiredMixin, ListView):
@@ -24,7 +25,7 @@ class RunListView(DataCustodianRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["active"] = ClassificationRun.objects.filter(status__in=ACTIVE).first()
+        context["active"] = ClassificationRun.objects.active().first()
         context.setdefault("form", StartClassificationForm(user=self.request.user))
         return context
 
@@ -52,4 +53,4 @@ class RunStatusView(DataCustodianRequiredMixin, PolledStatusView):
     template_name = "welfare/_run_status.html"
     context_object_name = "run"
     model = ClassificationRun
-    active_statuses = ACTIVE
+    active_statuses = ACTIVE_RUN_STATUSES
