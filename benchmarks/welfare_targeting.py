@@ -17,7 +17,6 @@ import resource
 import sys
 import time
 
-import numpy as np
 from city import import_sources, setup_django, synthetic_city
 
 
@@ -34,7 +33,7 @@ def main() -> None:
     from padu.matching.services import run_matching
     from padu.synth.population import EXPENDITURE_SLOPE, SIZE_ELASTICITY
     from padu.welfare.choices import LineKind, PovertyStatus
-    from padu.welfare.evaluation import targeting, top_share
+    from padu.welfare.evaluation import targeting, top_count, top_share
     from padu.welfare.models import FamilyWelfare, PovertyLine
     from padu.welfare.services import classify
 
@@ -109,31 +108,18 @@ def main() -> None:
     # poverty is rare and a family's spending has a part no observable shows (a bad month),
     # so the "best possible" row ranks by all the generator knows but that part.
     flagged = frame["pmt_extreme"].sum()
+    best_possible = EXPENDITURE_SLOPE * pl.col("welfare") + SIZE_ELASTICITY * pl.col("size").log()
+    ranks = {"pmt": pl.col("score"), "criteria": -pl.col("criteria_met"), "best": best_possible}
     frame = frame.with_columns(
-        best_possible=EXPENDITURE_SLOPE * pl.col("welfare")
-        + SIZE_ELASTICITY * pl.col("size").log(),
-        _tie=pl.Series(np.random.default_rng(args.seed).permutation(frame.height)),
-    )
-    nets = {}
-    for times in (1, 2, 4):
-        count = times * flagged
-        for name, order, descending in (
-            ("pmt", "score", False),
-            ("criteria", "criteria_met", True),
-            ("best", "best_possible", False),
-        ):
-            chosen = frame.sort([order, "_tie"], descending=[descending, False]).head(count)
-            column = f"{name}_extreme_{times}x"
-            nets[column] = frame["family_id"].is_in(chosen["family_id"].implode())
-    frame = frame.with_columns(
-        **nets,
+        **{
+            f"{name}_extreme_{times}x": top_count(frame, rank, times * flagged, seed=args.seed)
+            for times in (1, 2, 4)
+            for name, rank in ranks.items()
+        },
         pmt_extreme_desil1=pl.col("desil") == 1,
-    )
-    desil_1 = frame.sort(["criteria_met", "_tie"], descending=[True, False]).head(
-        frame["pmt_extreme_desil1"].sum()
-    )
-    frame = frame.with_columns(
-        criteria_extreme_desil1=frame["family_id"].is_in(desil_1["family_id"].implode())
+        criteria_extreme_desil1=top_count(
+            frame, ranks["criteria"], (frame["desil"] == 1).sum(), seed=args.seed
+        ),
     )
     print(f"{frame.height:,} families tied to the truth; extreme line Rp{extreme_line:,}")
     print("                          selected  eligible  inclusion err  exclusion err")

@@ -29,16 +29,30 @@ def targeting(frame: pl.DataFrame, selected: str, eligible: str) -> Targeting:
     )
 
 
-def top_share(frame: pl.DataFrame, rank: pl.Expr, weight: str, share: float, *, seed: int = 1):
-    """A boolean Series: the rows first by ``rank`` (ascending; ties in random order)
-    until ``share`` of the total ``weight`` is reached."""
-    order = (
+def _ranked(frame: pl.DataFrame, rank: pl.Expr, seed: int) -> pl.DataFrame:
+    """The rows (with their position ``_row``) by ``rank`` ascending, ties in random order."""
+    return (
         frame.with_row_index("_row")
         .with_columns(
             _rank=rank, _tie=pl.Series(pl.int_range(0, frame.height, eager=True).shuffle(seed))
         )
         .sort(["_rank", "_tie"])
     )
+
+
+def _mask(frame: pl.DataFrame, rows: pl.Series) -> pl.Series:
+    return pl.Series(pl.int_range(0, frame.height, eager=True).is_in(rows.implode()))
+
+
+def top_share(frame: pl.DataFrame, rank: pl.Expr, weight: str, share: float, *, seed: int = 1):
+    """A boolean Series: the rows first by ``rank`` (ascending; ties in random order)
+    until ``share`` of the total ``weight`` is reached."""
+    order = _ranked(frame, rank, seed)
     cumulative = order[weight].cum_sum() / order[weight].sum()
-    chosen = order.filter(cumulative <= share)["_row"]
-    return pl.Series(pl.int_range(0, frame.height, eager=True).is_in(chosen.implode()))
+    return _mask(frame, order.filter(cumulative <= share)["_row"])
+
+
+def top_count(frame: pl.DataFrame, rank: pl.Expr, count: int, *, seed: int = 1):
+    """A boolean Series: the first ``count`` rows by ``rank`` (ascending; ties in random
+    order)."""
+    return _mask(frame, _ranked(frame, rank, seed).head(count)["_row"])
