@@ -12,7 +12,6 @@ from padu.accounts.mixins import DataCustodianRequiredMixin
 from padu.accounts.services import log_access
 from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.views import PolledStatusView
-from padu.sources.canonical import unique_headers
 from padu.sources.models import SourceRecord
 
 from .choices import PairStatus, RunMode
@@ -140,8 +139,7 @@ def _side_by_side(left: SourceRecord, right: SourceRecord) -> list[dict]:
     for label, name in keys:
         a, b = getattr(left, name), getattr(right, name)
         rows.append({"label": label, "left": a, "right": b, "same": str(a) == str(b)})
-    raw_left = dict(zip(unique_headers(left.batch.header), left.raw, strict=False))
-    raw_right = dict(zip(unique_headers(right.batch.header), right.raw, strict=False))
+    raw_left, raw_right = left.raw_row, right.raw_row
     for label in ("ALAMAT", "NAMA IBU KANDUNG", "NAMA IBU"):
         if label in raw_left or label in raw_right:
             a, b = raw_left.get(label), raw_right.get(label)

@@ -43,6 +43,7 @@ LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
 @dataclass
 class Prepared:
     records: pl.DataFrame
+    cells: pl.DataFrame  # every row read, as it was: "_row" and c0..cN (see RawRows)
     value_names: list[str]  # the order of each record's ``values``
     issues: pl.DataFrame
     plan: ColumnPlan
@@ -108,7 +109,7 @@ class _Checks:
 def json_array(columns: list[str]) -> pl.Expr:
     """Each row's values as a JSON array, in the order of ``columns``.
 
-    Records keep their cells as arrays whose names sit once on the batch: a row of keys
+    Records keep their values as arrays whose names sit once on the batch: a row of keys
     repeated a million times more than doubles what the database writes.
     """
     if not columns:
@@ -239,6 +240,7 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
     plan, header = facts.plan, facts.header
     rows_read = frame.height
     cols = table.columns
+    cells = frame.select("_row", *cols)
     frame = frame.join(facts.row_facts, on="_row", how="left", maintain_order="left")
     checks = _Checks(frame)
 
@@ -420,12 +422,12 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
     records = accepted.select(
         pl.col("_record_id").alias("record_id"),
         pl.col("_row").alias("row_number"),
-        json_array([f"c{i}" for i in range(len(header))]).alias("raw"),
         *[pl.col(c) for c in KEY_COLUMNS],
         json_array(value_columns).alias("values"),
     )
     return Prepared(
         records=records,
+        cells=cells,
         value_names=[c[3:] for c in value_columns],
         issues=issues,
         plan=plan,

@@ -26,11 +26,11 @@ from padu.core.history import record_bulk_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.core.spreadsheet import defuse
 
-from .canonical import FIELDS_BY_NAME, unique_headers
+from .canonical import FIELDS_BY_NAME
 from .choices import BatchStatus, Severity, SourceKind
-from .families import FOUND, join_family_file
+from .families import join_family_file
 from .mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
-from .models import ImportBatch, ImportIssue, SourceDataset, SourceRecord
+from .models import ImportBatch, ImportIssue, RawRows, SourceDataset, SourceRecord
 from .pipeline import KEY_COLUMNS, Prepared, prepare, prepare_chunks
 from .reading import UnreadableFile
 
@@ -334,7 +334,6 @@ _RECORD_COLUMNS = [
     "batch_id",
     "record_id",
     "row_number",
-    "raw",
     *KEY_COLUMNS,
     "values",
 ]
@@ -350,7 +349,8 @@ def _record_frame(batch: ImportBatch, records: pl.DataFrame) -> pl.DataFrame:
 
 
 def _stage(batch: ImportBatch, prepared: Prepared) -> None:
-    """One chunk's records and issues, committed together (invisible until publish)."""
+    """One chunk's records, raw rows and issues, committed together (invisible until
+    publish)."""
     issues = (
         prepared.issues.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64))
         .select("batch_id", "row_number", "column", "value", "severity", "code", "message")
@@ -362,6 +362,7 @@ def _stage(batch: ImportBatch, prepared: Prepared) -> None:
         )
         if issues.height:
             bulk_insert(ImportIssue._meta.db_table, issues.columns, issues)
+        RawRows.encode(batch.pk, prepared.cells).save()
 
 
 class _ChunkWriter:
@@ -476,6 +477,7 @@ def _discard(batch: ImportBatch, status: BatchStatus, message: str) -> None:
     with transaction.atomic():
         SourceRecord.objects.filter(batch=batch).delete()
         ImportIssue.objects.filter(batch=batch).delete()
+        RawRows.objects.filter(batch=batch).delete()
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=status, message=message[:2000], finished_at=timezone.now()
         )
@@ -509,7 +511,6 @@ def clean_up_interrupted(now: dt.datetime | None = None) -> int:
 
 def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
     """The rejected rows as they were in the file, with a PESAN PADU column saying why."""
-    table = read_batch_file(batch, mapping_from_dict(batch.mapping))
     errors = (
         batch.issues.filter(severity=Severity.ERROR)
         .order_by("row_number", "id")
@@ -518,16 +519,14 @@ def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
     messages: dict[int, list[str]] = {}
     for row, column, message in errors:
         messages.setdefault(row, []).append(f"{column}: {message}" if column else message)
-    frame = table.frame.filter(pl.col("_row").is_in(list(messages)))
-    names = unique_headers(table.header)
-    frame = frame.rename({f"c{i}": name for i, name in enumerate(names)})
+    frame = RawRows.rows(batch, list(messages))
     return (
         frame.with_columns(
             pl.col("_row")
             .replace_strict({r: " | ".join(m) for r, m in messages.items()}, return_dtype=pl.String)
             .alias("PESAN PADU")
         )
-        .drop("_row", FOUND, strict=False)
+        .drop("_row")
         .with_columns(pl.all().map_batches(defuse, return_dtype=pl.String))
     )
 

@@ -14,6 +14,7 @@ import io
 import uuid
 from dataclasses import dataclass
 
+import polars as pl
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -32,7 +33,7 @@ from padu.regions.codes import is_within
 from padu.registry.choices import FamilyLifecycle, Lifecycle, VerificationStatus
 from padu.registry.models import Family, FamilyPhoto, Person
 from padu.sources.choices import BatchStatus, SourceKind
-from padu.sources.models import ImportBatch, SourceDataset, SourceRecord
+from padu.sources.models import ImportBatch, RawRows, SourceDataset, SourceRecord
 from padu.welfare.services import current_results
 
 from .choices import AssignmentState, MemberStatus, RoundStatus, VisitStatus
@@ -609,6 +610,20 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
         finished_at=timezone.now(),
     )
     columns = sorted(KEY_COLUMNS)
+    rows = list(range(first_row, first_row + len(records)))
+    cells = [
+        [
+            str(person.pk),
+            *(_text(values.get(c)) for c in columns),
+            *(_text(values.get(n)) for n in FIELD_VALUE_NAMES),
+        ]
+        for person, values in records
+    ]
+    width = 1 + len(columns) + len(FIELD_VALUE_NAMES)
+    cells = pl.DataFrame(
+        cells, schema={f"c{i}": pl.String for i in range(width)}, orient="row"
+    ).insert_column(0, pl.Series("_row", rows, dtype=pl.Int64))
+    RawRows.encode(batch.pk, cells).save()
     created = SourceRecord.objects.bulk_create(
         [
             SourceRecord(
@@ -616,11 +631,6 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
                 batch=batch,
                 record_id=f"{_VISIT_PREFIX}{visit.pk}-P{person.pk}",
                 row_number=row,
-                raw=[
-                    str(person.pk),
-                    *(_text(values.get(c)) for c in columns),
-                    *(_text(values.get(n)) for n in FIELD_VALUE_NAMES),
-                ],
                 nik=values.get("nik", ""),
                 kk_number=values.get("kk_number", ""),
                 family_record_id=f"F{family.pk}",
@@ -632,7 +642,7 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
                 rw=values.get("rw", ""),
                 values=[values.get(n) for n in FIELD_VALUE_NAMES],
             )
-            for row, (person, values) in enumerate(records, start=first_row)
+            for row, (person, values) in zip(rows, records, strict=True)
         ]
     )
     RecordLink.objects.bulk_create(

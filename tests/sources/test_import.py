@@ -9,7 +9,7 @@ import xlsxwriter
 from padu.sources import services
 from padu.sources.choices import BatchStatus, Severity
 from padu.sources.mapping import Mapping, mapping_from_dict
-from padu.sources.models import ImportBatch, SourceRecord
+from padu.sources.models import ImportBatch, RawRows, SourceRecord
 from padu.sources.services import find_dataset, import_file, request_cancel, write_rejected
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +101,8 @@ def test_bad_rows_are_rejected_with_file_row_column_and_advice_good_rows_kept(tm
     assert "Nama kosong" in errors[5].message
     assert errors[6].column == "KODE DESA" and "kode desa" in errors[6].message
     assert "terpotong" in errors[7].message
+    # Rejected rows come from the database's copy of the rows, not the stored file.
+    batch.file.delete()
     out = tmp_path / "ditolak.csv"
     assert write_rejected(batch, out) == 3
     rejected = pl.read_csv(out, separator=",", infer_schema_length=0)
@@ -398,18 +400,27 @@ def test_chunks_see_the_whole_file(tmp_path, dataset, monkeypatch):
             write(tmp_path, name, lines), dataset=find_dataset(name[:4]), actor=None
         )
         issues = sorted(batch.issues.values_list("row_number", "code"))
+        raw = RawRows.rows(batch).rows()
         return (
-            batch.rows_read,
-            batch.rows_accepted,
-            batch.rows_rejected,
-            batch.rows_duplicate,
-            batch.rows_warned,
-        ), issues
+            (
+                batch.rows_read,
+                batch.rows_accepted,
+                batch.rows_rejected,
+                batch.rows_duplicate,
+                batch.rows_warned,
+            ),
+            issues,
+            raw,
+        )
 
     whole = run("DTKS.csv", 1000)
     chunked = run("P3KE.csv", 2)
     assert whole == chunked
-    counts, issues = chunked
+    counts, issues, raw = chunked
+    # Every row read is kept as it was, the rejected and the repeated ones too.
+    assert [row[0] for row in raw] == list(range(2, 9))
+    assert raw[5][1:4] == ("A9", None, None) and raw[3] == (5, *GOOD[0].split(";"))
+    assert RawRows.objects.filter(batch__dataset__name="P3KE").count() == 4
     assert counts[:4] == (7, 4, 2, 1)
     assert (5, "duplicate_row") in issues and (6, "record_id_reused") in issues
     assert SourceRecord.objects.filter(batch__dataset__name="P3KE", record_id="7").exists()

@@ -1,0 +1,42 @@
+"""Data already imported survives a change of how it is stored."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from padu.sources.models import RawRows
+
+BEFORE = [("sources", "0002_records_as_arrays_drafts_family_files")]
+AFTER = [("sources", "0003_raw_rows_in_parquet_blocks")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_arrays_move_into_raw_row_blocks():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    apps = executor.loader.project_state(BEFORE).apps
+    dataset = apps.get_model("sources", "SourceDataset").objects.create(name="DTKS", kind="dtks")
+    batch = apps.get_model("sources", "ImportBatch").objects.create(
+        dataset=dataset, file_name="dtks.csv", file_sha256="0" * 64, header=["ID", "NAMA", "RT"]
+    )
+    record = apps.get_model("sources", "SourceRecord")
+    record.objects.bulk_create(
+        [
+            record(
+                dataset=dataset, batch=batch, record_id="A1", row_number=2, raw=["A1", "Budi", "1"]
+            ),
+            record(
+                dataset=dataset, batch=batch, record_id="A3", row_number=4, raw=["A3", "Ani", None]
+            ),
+        ]
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(AFTER)
+
+    block = RawRows.objects.get()
+    assert (block.batch_id, block.first_row, block.last_row) == (batch.pk, 2, 4)
+    assert block.frame().rows() == [(2, "A1", "Budi", "1"), (4, "A3", "Ani", None)]
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
