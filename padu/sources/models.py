@@ -240,7 +240,7 @@ class RawRows(models.Model):
         return f"{self.batch_id}: baris {self.first_row}–{self.last_row}"
 
     @classmethod
-    def encode(cls, batch_id: int, cells: pl.DataFrame) -> "RawRows":
+    def encode(cls, cells: pl.DataFrame, batch_id: int | None = None) -> "RawRows":
         """A block, not yet saved, of ``cells``: ``_row`` and the text columns ``c0``…``cN``
         in the order of the batch's header."""
         buffer = io.BytesIO()

@@ -12,6 +12,7 @@ from .canonical import FIELDS_BY_NAME, Kind, unique_headers
 from .choices import Severity
 from .families import FOUND
 from .mapping import ColumnPlan, Mapping, plan_columns
+from .models import RawRows
 from .places import Placement, VillageResolver
 from .reading import RawTable
 
@@ -43,7 +44,7 @@ LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
 @dataclass
 class Prepared:
     records: pl.DataFrame
-    cells: pl.DataFrame  # every row read, as it was: "_row" and c0..cN (see RawRows)
+    raw_rows: RawRows  # every row read, as it was (unsaved: the writer sets its batch)
     value_names: list[str]  # the order of each record's ``values``
     issues: pl.DataFrame
     plan: ColumnPlan
@@ -240,7 +241,9 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
     plan, header = facts.plan, facts.header
     rows_read = frame.height
     cols = table.columns
-    cells = frame.select("_row", *cols)
+    # Encoded at once: the chunk's cells are views into what the file reader holds, and
+    # keeping them until the writer gets to them kept that alive too (4 GB for 1 M rows).
+    raw_rows = RawRows.encode(frame.select("_row", *cols))
     frame = frame.join(facts.row_facts, on="_row", how="left", maintain_order="left")
     checks = _Checks(frame)
 
@@ -427,7 +430,7 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
     )
     return Prepared(
         records=records,
-        cells=cells,
+        raw_rows=raw_rows,
         value_names=[c[3:] for c in value_columns],
         issues=issues,
         plan=plan,

@@ -35,7 +35,10 @@ from .pipeline import KEY_COLUMNS, Prepared, prepare, prepare_chunks
 from .reading import UnreadableFile
 
 logger = logging.getLogger(__name__)
-CHUNK_ROWS = 50_000
+#: Rows prepared and written at a time. Larger chunks spend less on the fixed cost of each
+#: column operation (100,000 rows: 12% less CPU than 50,000) but hold more: a million-row,
+#: 53-column export peaked at 1.4 GB with 50,000 and 1.85 GB with 100,000 (target < 2 GB).
+CHUNK_ROWS = 75_000
 STALE_AFTER = dt.timedelta(minutes=15)
 
 #: The national feeds, by how far their values are trusted when sources disagree.
@@ -362,7 +365,8 @@ def _stage(batch: ImportBatch, prepared: Prepared) -> None:
         )
         if issues.height:
             bulk_insert(ImportIssue._meta.db_table, issues.columns, issues)
-        RawRows.encode(batch.pk, prepared.cells).save()
+        prepared.raw_rows.batch_id = batch.pk
+        prepared.raw_rows.save()
 
 
 class _ChunkWriter:

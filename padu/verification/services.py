@@ -623,7 +623,7 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
     cells = pl.DataFrame(
         cells, schema={f"c{i}": pl.String for i in range(width)}, orient="row"
     ).insert_column(0, pl.Series("_row", rows, dtype=pl.Int64))
-    RawRows.encode(batch.pk, cells).save()
+    RawRows.encode(cells, batch.pk).save()
     created = SourceRecord.objects.bulk_create(
         [
             SourceRecord(
