@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.fields import TextJSONField
 from padu.core.models import Progress
 
 from .canonical import unique_headers
@@ -164,7 +165,7 @@ class SourceRecord(models.Model):
     )
     rt = models.CharField(max_length=3, blank=True)
     rw = models.CharField(max_length=3, blank=True)
-    values = models.JSONField(
+    values = TextJSONField(
         _("nilai ternormalisasi"), default=list, help_text=_("urut seperti value_names batch")
     )
 

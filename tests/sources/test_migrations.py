@@ -4,14 +4,14 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from padu.sources.models import RawRows
+from padu.sources.models import RawRows, SourceRecord
 
 BEFORE = [("sources", "0002_records_as_arrays_drafts_family_files")]
 AFTER = [("sources", "0003_raw_rows_in_parquet_blocks")]
 
 
 @pytest.mark.django_db(transaction=True)
-def test_record_arrays_move_into_raw_row_blocks():
+def test_record_arrays_move_into_raw_row_blocks_and_values_survive():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps
@@ -23,7 +23,12 @@ def test_record_arrays_move_into_raw_row_blocks():
     record.objects.bulk_create(
         [
             record(
-                dataset=dataset, batch=batch, record_id="A1", row_number=2, raw=["A1", "Budi", "1"]
+                dataset=dataset,
+                batch=batch,
+                record_id="A1",
+                row_number=2,
+                raw=["A1", "Budi", "1"],
+                values=["Jl. Melati 1", True, 90, None],
             ),
             record(
                 dataset=dataset, batch=batch, record_id="A3", row_number=4, raw=["A3", "Ani", None]
@@ -38,5 +43,6 @@ def test_record_arrays_move_into_raw_row_blocks():
     block = RawRows.objects.get()
     assert (block.batch_id, block.first_row, block.last_row) == (batch.pk, 2, 4)
     assert block.frame().rows() == [(2, "A1", "Budi", "1"), (4, "A3", "Ani", None)]
+    assert SourceRecord.objects.get(record_id="A1").values == ["Jl. Melati 1", True, 90, None]
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())

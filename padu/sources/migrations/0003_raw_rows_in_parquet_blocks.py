@@ -4,6 +4,8 @@ import django.db.models.deletion
 import polars as pl
 from django.db import migrations, models
 
+import padu.core.fields
+
 _BLOCK_ROWS = 50_000
 
 
@@ -36,6 +38,22 @@ def _save(RawRows, batch, pending, width):
     RawRows.objects.create(
         batch=batch, first_row=pending[0][0], last_row=pending[-1][0], data=buffer.getvalue()
     )
+
+
+def _values_type(schema_editor, kind: str) -> None:
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            f'ALTER TABLE sources_sourcerecord ALTER COLUMN "values" TYPE {kind} '
+            f'USING "values"::{kind}'
+        )
+
+
+def values_as_text(apps, schema_editor):
+    _values_type(schema_editor, "text")
+
+
+def values_as_jsonb(apps, schema_editor):
+    _values_type(schema_editor, "jsonb")
 
 
 class Migration(migrations.Migration):
@@ -95,4 +113,20 @@ class Migration(migrations.Migration):
                 to="sources.importbatch",
             ),
         ),
-    ]
+        # JSONField and TextJSONField share an internal type, so Django would not say how to
+        # convert the column; PostgreSQL needs to be told (SQLite keeps JSON as text anyway).
+        migrations.SeparateDatabaseAndState(
+            database_operations=[migrations.RunPython(values_as_text, values_as_jsonb)],
+            state_operations=[
+                migrations.AlterField(
+                    model_name="sourcerecord",
+                    name="values",
+                    field=padu.core.fields.TextJSONField(
+                        default=list,
+                        help_text="urut seperti value_names batch",
+                        verbose_name="nilai ternormalisasi",
+                    ),
+                )
+            ],
+        ),
+]
