@@ -9,7 +9,11 @@ The city is imported and matched first (not timed here: see match_accuracy.py). 
 families are tied to true families through their source records (the true family most
 of its records belong to). "Poorest 40%" is the 40% of persons with the lowest true
 expenditure; "extremely poor" are those below the 2025 extreme line. The 14-criteria rule
-ranks families by criteria met (ties in random order) and takes as many as the PMT does.
+ranks families by criteria met (ties in random order). It is compared two ways: with nets
+of as many families as the PMT flags (and two and four times as many), and, as the issue
+states the target, at a similar inclusion error: the rule's widest net that is no less
+precise than the PMT's. Extreme poverty is rare: a city of 50,000 has about 70 extremely
+poor families, so its figures move by several hundredths; --people 200000 gives about 370.
 """
 
 import argparse
@@ -33,7 +37,7 @@ def main() -> None:
     from padu.matching.services import run_matching
     from padu.synth.population import EXPENDITURE_SLOPE, SIZE_ELASTICITY
     from padu.welfare.choices import LineKind, PovertyStatus
-    from padu.welfare.evaluation import targeting, top_count, top_share
+    from padu.welfare.evaluation import targeting, top_count, top_share, widest_within
     from padu.welfare.models import FamilyWelfare, PovertyLine
     from padu.welfare.services import classify
 
@@ -121,6 +125,14 @@ def main() -> None:
             frame, ranks["criteria"], (frame["desil"] == 1).sum(), seed=args.seed
         ),
     )
+    # The issue's own comparison: the rule's widest net that is as precise as the PMT's
+    # (a similar inclusion error), so that the rule is not handed a larger net.
+    pmt_precision = targeting(frame, "pmt_extreme_1x", "truly_extreme").inclusion_error
+    frame = frame.with_columns(
+        criteria_extreme_precise=widest_within(
+            frame, ranks["criteria"], "truly_extreme", pmt_precision, seed=args.seed
+        )
+    )
     print(f"{frame.height:,} families tied to the truth; extreme line Rp{extreme_line:,}")
     print("                          selected  eligible  inclusion err  exclusion err")
     rows = [
@@ -136,6 +148,7 @@ def main() -> None:
             (f"{net:<13}best possible", f"best_extreme_{times}x", "truly_extreme"),
         ]
     rows += [
+        ("extreme ≈IE  14 criteria", "criteria_extreme_precise", "truly_extreme"),
         ("desil 1      PMT", "pmt_extreme_desil1", "truly_extreme"),
         ("desil 1      14 criteria", "criteria_extreme_desil1", "truly_extreme"),
     ]
@@ -148,6 +161,15 @@ def main() -> None:
             f"{t.exclusion_error:>13.3f}"
         )
     print("* PMT, with the observed expenditure where the census sample has it")
+    print("≈IE: the rule's widest net with an inclusion error no higher than the PMT's 1× net")
+    pmt, precise = measured["pmt_extreme_1x"], measured["criteria_extreme_precise"]
+    print(
+        f"[target, at a similar inclusion error (the rule's widest net with an inclusion error "
+        f"<= the PMT's {pmt.inclusion_error:.3f}: {precise.selected} families, inclusion error "
+        f"{precise.inclusion_error:.3f}): PMT exclusion error {pmt.exclusion_error:.3f} vs "
+        f"{precise.exclusion_error:.3f}: "
+        f"{'met' if pmt.exclusion_error <= precise.exclusion_error * 2 / 3 else 'MISSED'}]"
+    )
     for times in (1, 2, 4):
         pmt, rule = measured[f"pmt_extreme_{times}x"], measured[f"criteria_extreme_{times}x"]
         best = measured[f"best_extreme_{times}x"]

@@ -56,3 +56,17 @@ def top_count(frame: pl.DataFrame, rank: pl.Expr, count: int, *, seed: int = 1):
     """A boolean Series: the first ``count`` rows by ``rank`` (ascending; ties in random
     order)."""
     return _mask(frame, _ranked(frame, rank, seed).head(count)["_row"])
+
+
+def widest_within(
+    frame: pl.DataFrame, rank: pl.Expr, eligible: str, inclusion_error: float, *, seed: int = 1
+):
+    """A boolean Series: the widest net, first by ``rank`` (ascending; ties in random order),
+    whose inclusion error is at most ``inclusion_error``: how much a ranking finds when it
+    must be as precise as another. Empty when no net of it is that precise."""
+    order = _ranked(frame, rank, seed)
+    hits = order[eligible].cast(pl.Int64).cum_sum()
+    error = 1 - hits / pl.int_range(1, frame.height + 1, eager=True)
+    within = (error <= inclusion_error).arg_true()
+    count = int(within.max()) + 1 if within.len() else 0
+    return _mask(frame, order.head(count)["_row"])
