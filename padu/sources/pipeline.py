@@ -43,7 +43,7 @@ LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
 
 @dataclass
 class Prepared:
-    records: pl.DataFrame
+    records: pl.DataFrame  # record_id, row_number, KEY_COLUMNS, and _f_<name> per value
     raw_rows: RawRows  # every row read, as it was (unsaved: the writer sets its batch)
     value_names: list[str]  # the order of each record's ``values``
     issues: pl.DataFrame
@@ -123,6 +123,11 @@ def json_array(columns: list[str]) -> pl.Expr:
     return pl.concat_str(
         [pl.lit("["), pl.concat_str([literal(c) for c in columns], separator=","), pl.lit("]")]
     )
+
+
+def values_json(value_names: list[str]) -> pl.Expr:
+    """A prepared chunk's normalised values as one JSON array per record."""
+    return json_array([f"_f_{name}" for name in value_names])
 
 
 def with_per_value(
@@ -422,11 +427,13 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
     keep = ~pl.col("_row").is_in(errors.implode()) & ~pl.col("_duplicate")
     accepted = frame.filter(keep)
     value_columns = [c for c in accepted.columns if c.startswith("_f_")]
+    # The values stay columns here (``_f_<name>``); the writer encodes them as JSON (see
+    # ``values_json``), beside the preparation of the next chunk.
     records = accepted.select(
         pl.col("_record_id").alias("record_id"),
         pl.col("_row").alias("row_number"),
         *[pl.col(c) for c in KEY_COLUMNS],
-        json_array(value_columns).alias("values"),
+        *value_columns,
     )
     return Prepared(
         records=records,

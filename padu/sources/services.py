@@ -31,7 +31,7 @@ from .choices import BatchStatus, Severity, SourceKind
 from .families import join_family_file
 from .mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
 from .models import ImportBatch, ImportIssue, RawRows, SourceDataset, SourceRecord
-from .pipeline import KEY_COLUMNS, Prepared, prepare, prepare_chunks
+from .pipeline import KEY_COLUMNS, Prepared, prepare, prepare_chunks, values_json
 from .reading import UnreadableFile
 
 logger = logging.getLogger(__name__)
@@ -343,8 +343,9 @@ _RECORD_COLUMNS = [
 _NULLABLE = {"birth_date", "village_id"}
 
 
-def _record_frame(batch: ImportBatch, records: pl.DataFrame) -> pl.DataFrame:
-    return records.with_columns(
+def _record_frame(batch: ImportBatch, prepared: Prepared) -> pl.DataFrame:
+    return prepared.records.with_columns(
+        values=values_json(prepared.value_names),
         dataset_id=pl.lit(batch.dataset_id, dtype=pl.Int64),
         batch_id=pl.lit(batch.pk, dtype=pl.Int64),
         **{c: pl.col(c).fill_null("") for c in KEY_COLUMNS if c not in _NULLABLE},
@@ -360,9 +361,7 @@ def _stage(batch: ImportBatch, prepared: Prepared) -> None:
         .with_columns(pl.col("value").fill_null(""), pl.col("column").fill_null(""))
     )
     with transaction.atomic():
-        bulk_insert(
-            SourceRecord._meta.db_table, _RECORD_COLUMNS, _record_frame(batch, prepared.records)
-        )
+        bulk_insert(SourceRecord._meta.db_table, _RECORD_COLUMNS, _record_frame(batch, prepared))
         if issues.height:
             bulk_insert(ImportIssue._meta.db_table, issues.columns, issues)
         prepared.raw_rows.batch_id = batch.pk
