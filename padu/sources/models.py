@@ -230,7 +230,7 @@ class RawRows(models.Model):
     data = models.BinaryField()
 
     #: Rows per Parquet row group: one record's row is found by reading one group.
-    GROUP_ROWS = 2_000
+    GROUP_ROWS = 10_000
 
     class Meta:
         verbose_name = _("baris asli")

@@ -39,6 +39,8 @@ ISSUE_SCHEMA = {
     "message": pl.String,
 }
 LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
+#: Share of distinct values above which a column is normalised in place (see with_per_value).
+MOSTLY_DISTINCT = 0.5
 
 
 @dataclass
@@ -141,10 +143,14 @@ def with_per_value(
     Exports repeat their values (villages, dates, codes, common names), so normalising the
     distinct values and joining them back is five to ten times faster than the whole column.
     ``known`` carries the values already computed from one chunk of a file to the next.
+    A column whose values hardly repeat (NIK, ids, full names) is computed in place: a
+    lookup would hold every value of the file and be joined again for every chunk.
     """
     if not derived:
         return frame
     values = frame.select(pl.col(column).unique())
+    if values.height > frame.height * MOSTLY_DISTINCT:
+        return frame.with_columns(**derived)
     key = (column, *derived)
     earlier = known.get(key) if known is not None else None
     if earlier is not None:
