@@ -109,27 +109,23 @@ class _Checks:
         return pl.concat(self.parts).cast(ISSUE_SCHEMA).sort("row_number")
 
 
-def json_array(columns: list[str]) -> pl.Expr:
-    """Each row's values as a JSON array, in the order of ``columns``.
+def values_json(value_names: list[str]) -> pl.Expr:
+    """A prepared chunk's normalised values (its ``_f_<name>`` columns) as one JSON array
+    per record, in the order of ``value_names``.
 
     Records keep their values as arrays whose names sit once on the batch: a row of keys
     repeated a million times more than doubles what the database writes.
     """
-    if not columns:
+    if not value_names:
         return pl.lit("[]")
 
-    def literal(column: str) -> pl.Expr:
-        encoded = pl.struct(pl.col(column).alias("v")).struct.json_encode()
+    def literal(name: str) -> pl.Expr:
+        encoded = pl.struct(pl.col(f"_f_{name}").alias("v")).struct.json_encode()
         return encoded.str.strip_prefix('{"v":').str.strip_suffix("}")
 
     return pl.concat_str(
-        [pl.lit("["), pl.concat_str([literal(c) for c in columns], separator=","), pl.lit("]")]
+        [pl.lit("["), pl.concat_str([literal(n) for n in value_names], separator=","), pl.lit("]")]
     )
-
-
-def values_json(value_names: list[str]) -> pl.Expr:
-    """A prepared chunk's normalised values as one JSON array per record."""
-    return json_array([f"_f_{name}" for name in value_names])
 
 
 def with_per_value(

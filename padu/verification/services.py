@@ -619,9 +619,8 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
         ]
         for person, values in records
     ]
-    width = 1 + len(columns) + len(FIELD_VALUE_NAMES)
     cells = pl.DataFrame(
-        cells, schema={f"c{i}": pl.String for i in range(width)}, orient="row"
+        cells, schema={f"c{i}": pl.String for i in range(len(batch.header))}, orient="row"
     ).insert_column(0, pl.Series("_row", rows, dtype=pl.Int64))
     RawRows.encode(cells, batch.pk).save()
     created = SourceRecord.objects.bulk_create(
