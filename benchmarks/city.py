@@ -3,6 +3,7 @@ synthetic city generated once by another process (so that the peak memory a benc
 prints is its own work's) and kept in the system's temporary folder for the next run."""
 
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -40,6 +41,16 @@ def synthetic_city(region: str, people: int, seed: int) -> Path:
             env={**os.environ, "PADU_DATA_DIR": str(Path(os.environ["PADU_DATA_DIR"]) / "synth")},
         )  # fmt: skip
     return city_dir
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory. ``ru_maxrss`` is not used: Linux carries it over
+    from the parent through fork and exec, so a child would report its parent's peak."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def import_sources(city_dir: Path, sources=SOURCES) -> None:

@@ -12,11 +12,10 @@ accuracy printed is the end result's.
 """
 
 import argparse
-import resource
 import sys
 import time
 
-from city import SOURCES, import_sources, setup_django, synthetic_city
+from city import SOURCES, import_sources, peak_mb, setup_django, synthetic_city
 
 
 def main() -> None:
@@ -82,7 +81,7 @@ def main() -> None:
         f"{args.people:,} people, {run.records:,} source records, {run.comparisons:,} comparisons, "
         f"{run.clusters:,} persons, {run.pairs_queued:,} pairs for review"
     )
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     total = matched - started
     print(
         f"import {imported - started:.1f} s, matching and golden records "

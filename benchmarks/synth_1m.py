@@ -5,10 +5,11 @@
 
 import argparse
 import os
-import resource
 import tempfile
 import time
 from pathlib import Path
+
+from city import peak_mb
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
 
@@ -28,7 +29,7 @@ def main() -> None:
         result = generate_region(region=args.region, people=args.people, seed=1, out_dir=Path(out))
         seconds = time.perf_counter() - started
         size = sum(p.stat().st_size for p in Path(out).rglob("*") if p.is_file())
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     rows = sum(result.rows.values())
     print(f"synth {args.region}: {args.people:,} people, {result.families:,} families")
     print(f"  source rows: {rows:,} ({', '.join(f'{k} {v:,}' for k, v in result.rows.items())})")

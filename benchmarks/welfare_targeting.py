@@ -17,11 +17,10 @@ poor families, so its figures move by several hundredths; --people 200000 gives 
 """
 
 import argparse
-import resource
 import sys
 import time
 
-from city import import_sources, setup_django, synthetic_city
+from city import import_sources, peak_mb, setup_django, synthetic_city
 
 
 def main() -> None:
@@ -50,7 +49,7 @@ def main() -> None:
     started = time.perf_counter()
     result = classify(actor=None)
     seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_mb()
     model = result.models[0]
     print(
         f"{args.people:,} people: {result.families:,} families classified in {seconds:.1f} s "

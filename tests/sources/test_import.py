@@ -384,7 +384,7 @@ def test_an_unknown_field_in_a_mapping_is_refused():
 
 def test_chunks_see_the_whole_file(tmp_path, dataset, monkeypatch):
     """Repeated rows and reused ids are found across chunk borders, and a file read two rows
-    at a time ends exactly as one read at once."""
+    at a time ends exactly as one read at once, down to every normalised value."""
     lines = [
         HEADER,
         *GOOD,
@@ -401,6 +401,12 @@ def test_chunks_see_the_whole_file(tmp_path, dataset, monkeypatch):
         )
         issues = sorted(batch.issues.values_list("row_number", "code"))
         raw = RawRows.rows(batch).rows()
+        normalised = sorted(
+            batch.records.values_list(
+                "record_id", "row_number", "nik", "kk_number", "full_name", "name_key",
+                "birth_date", "village_id", "rt", "rw", "values",
+            )
+        )  # fmt: skip
         return (
             (
                 batch.rows_read,
@@ -411,12 +417,14 @@ def test_chunks_see_the_whole_file(tmp_path, dataset, monkeypatch):
             ),
             issues,
             raw,
+            normalised,
         )
 
     whole = run("DTKS.csv", 1000)
     chunked = run("P3KE.csv", 2)
     assert whole == chunked
-    counts, issues, raw = chunked
+    counts, issues, raw, normalised = chunked
+    assert len(normalised) == counts[1]
     # Every row read is kept as it was, the rejected and the repeated ones too.
     assert [row[0] for row in raw] == list(range(2, 9))
     assert raw[5][1:4] == ("A9", None, None) and raw[3] == (5, *GOOD[0].split(";"))
