@@ -37,8 +37,7 @@ def exact(frame: pl.DataFrame) -> pl.DataFrame:
 @given(rows=ROWS, chunk=st.integers(1, 7))
 def test_chunks_find_what_the_whole_file_shows(rows, chunk):
     frame = pl.DataFrame(
-        {"_row": list(range(2, len(rows) + 2))}
-        | {f"c{i}": [r[i] for r in rows] for i in range(3)},
+        {"_row": list(range(2, len(rows) + 2))} | {f"c{i}": [r[i] for r in rows] for i in range(3)},
         schema={"_row": pl.Int64, "c0": pl.String, "c1": pl.String, "c2": pl.String},
     )
     memory = _RowMemory(["c0", "c1", "c2"], pl.col("c2"))
