@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import polars as pl
 import pyarrow as pa
-from django.db import connection
+from django.db import connection, transaction
 
 _BATCH_ROWS = 200_000
 #: Ids per ``IN (…)`` query: older SQLite allows only 32,766 parameters in one statement.
@@ -90,3 +90,41 @@ def bulk_insert(table: str, columns: list[str], frame: pl.DataFrame) -> None:
             connection.connection.executemany(
                 f"INSERT INTO {table} ({names}) VALUES ({marks})", rows
             )
+
+
+#: Polars types for PostgreSQL column types (by type OID) that binary COPY must match exactly.
+_BINARY_TYPES = {
+    16: pl.Boolean,
+    20: pl.Int64,
+    21: pl.Int16,
+    23: pl.Int32,
+    25: pl.String,
+    700: pl.Float32,
+    701: pl.Float64,
+    1043: pl.String,
+    1082: pl.Date,
+}
+
+
+def bulk_load(table: str, columns: list[str], frame: pl.DataFrame) -> None:
+    """Rows written and committed on their own: staging that something else publishes later.
+
+    On PostgreSQL outside a transaction, a binary COPY straight from Arrow through ADBC on its
+    own connection: the server does a third less work than parsing the same rows as CSV.
+    Inside a transaction (whose rows a second connection could not see) and on SQLite, this is
+    ``bulk_insert`` in the caller's transaction or one of its own.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        with transaction.atomic():
+            bulk_insert(table, columns, frame)
+        return
+    import adbc_driver_postgresql.dbapi as adbc
+
+    with connection.cursor() as cursor:
+        described = connection.introspection.get_table_description(cursor, table)
+    types = {c.name: _BINARY_TYPES[c.type_code] for c in described if c.name in columns}
+    data = frame.select(columns).cast(types).to_arrow()
+    with adbc.connect(_postgres_uri(connection.settings_dict)) as adbc_connection:
+        with adbc_connection.cursor() as cursor:
+            cursor.adbc_ingest(table, data, mode="append")
+        adbc_connection.commit()

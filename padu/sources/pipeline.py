@@ -39,8 +39,13 @@ ISSUE_SCHEMA = {
     "message": pl.String,
 }
 LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
-#: Share of distinct values above which a column is normalised in place (see with_per_value).
-MOSTLY_DISTINCT = 0.5
+#: Share of distinct values above which a column is normalised in place (see with_per_value):
+#: full names (57% distinct in a 75,000-row chunk) are a third cheaper by distinct value,
+#: NIKs (98%) a tenth dearer.
+MOSTLY_DISTINCT = 0.8
+#: Share of a chunk's distinct values found in the lookup carried from earlier chunks, below
+#: which the lookup is no longer carried.
+MOSTLY_KNOWN = 0.5
 
 
 @dataclass
@@ -145,8 +150,8 @@ def with_per_value(
     distinct values and joining them back is five to ten times faster than the whole column.
     ``known`` carries the values already computed from one chunk of a file to the next, for
     as long as they come back: a family's ids sit together in a file, so a lookup of them
-    would only grow. A column whose values hardly repeat even within a chunk (NIK, ids, full
-    names) is computed in place.
+    would only grow. A column whose values hardly repeat even within a chunk (NIK, ids) is
+    computed in place.
     """
     if not derived:
         return frame
@@ -163,123 +168,90 @@ def with_per_value(
     if earlier is not None:
         lookup = pl.concat([earlier, lookup])
     if known is not None and (key not in known or earlier is not None):
-        comes_back = earlier is None or fresh.height < values.height * MOSTLY_DISTINCT
+        comes_back = earlier is None or fresh.height < values.height * (1 - MOSTLY_KNOWN)
         known[key] = lookup if comes_back else None
     return frame.join(lookup, on=column, how="left", nulls_equal=True, maintain_order="left")
 
 
-class _RowMemory:
-    """What the earlier chunks of a file showed: the rows seen and the record ids used, so
-    that each chunk finds repeats of rows and ids from anywhere before it.
-
-    Rows are known by two independent 64-bit hashes of all their cells: two different rows
-    share both with a chance of about 10^-27 in a million-row file, where one hash would
-    merely be unlikely (10^-7). That spares keeping the rows themselves, or reading the file
-    a second time to compare them.
-    """
-
-    def __init__(self, columns: list[str], own_id: pl.Expr):
-        self.columns = columns
-        self.own_id = own_id
-        self.rows = pl.DataFrame(
-            schema={"_h1": pl.UInt64, "_h2": pl.UInt64, "_first_row": pl.Int64}
-        )
-        self.ids = pl.DataFrame(schema={"_record_id": pl.String, "_id_first_row": pl.Int64})
-        self.rows_before = 0
-
-    def facts(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The chunk's _row, _duplicate and _first_row (of the row it repeats), _record_id,
-        and _id_reused and _id_first_row (of the row that used its id first)."""
-        row = pl.struct(self.columns)
-        start = self.rows_before + 1
-        keys = (
-            frame.lazy()
-            .select(
-                "_row",
-                _h1=row.hash(seed=1),
-                _h2=row.hash(seed=2),
-                # The row's own id, or its 1-based data row number when the file has none.
-                _record_id=pl.coalesce(
-                    self.own_id, pl.int_range(start, start + pl.len()).cast(pl.String)
-                ),
-            )
-            .join(self.rows.lazy(), on=["_h1", "_h2"], how="left", maintain_order="left")
-            .with_columns(
-                _first_row=pl.coalesce("_first_row", pl.col("_row").first().over("_h1", "_h2"))
-            )
-            .with_columns(_duplicate=pl.col("_row") != pl.col("_first_row"))
-            .collect()
-        )
-        self.rows_before += keys.height
-        self.rows = pl.concat(
-            [self.rows, keys.filter(~pl.col("_duplicate")).select("_h1", "_h2", "_first_row")]
-        )
-        # Among rows that are not exact repeats, an id may appear once.
-        distinct = (
-            keys.lazy()
-            .filter(~pl.col("_duplicate"))
-            .select("_row", "_record_id")
-            .join(self.ids.lazy(), on="_record_id", how="left", maintain_order="left")
-            .with_columns(
-                _id_first_row=pl.coalesce(
-                    "_id_first_row", pl.col("_row").first().over("_record_id")
-                )
-            )
-            .collect()
-        )
-        self.ids = pl.concat(
-            [
-                self.ids,
-                distinct.filter(pl.col("_row") == pl.col("_id_first_row")).select(
-                    "_record_id", "_id_first_row"
-                ),
-            ]
-        )
-        return (
-            keys.drop("_h1", "_h2")
-            .with_columns(_first_row=pl.when(pl.col("_duplicate")).then("_first_row"))
-            .join(
-                distinct.select("_row", "_id_first_row"),
-                on="_row",
-                how="left",
-                maintain_order="left",
-            )
-            .with_columns(_id_reused=(pl.col("_row") != pl.col("_id_first_row")).fill_null(False))
-        )
-
-
 @dataclass
 class FileSurvey:
-    """What a file's rows need to know about the rest of it: where the file is (settled from
-    all its rows before the first chunk), and the rows and ids earlier chunks used."""
+    """What only the whole file can tell, gathered in one streaming pass before the rows are
+    prepared chunk by chunk: repeated rows and record ids, and where the file is."""
 
     plan: ColumnPlan
     header: list[str]  # unique column titles
     rows_read: int
+    row_facts: pl.DataFrame  # _row, _record_id, _id_reused, _id_first_row, _duplicate, _first_row
     places: "_Places"
-    memory: _RowMemory
     normalised: dict[tuple, pl.DataFrame | None] = field(default_factory=dict)  # with_per_value
+
+    def facts_of(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with its rows' facts. Rows are numbered in file order and a chunk is a
+        run of them, so its facts are a slice: joining each chunk to the whole file's facts
+        would hash a million keys again for every chunk."""
+        numbers = self.row_facts["_row"]
+        start = numbers.search_sorted(frame["_row"].min(), side="left")
+        end = numbers.search_sorted(frame["_row"].max(), side="right")
+        part = self.row_facts.slice(start, end - start)
+        return frame.join(part, on="_row", how="left", maintain_order="left")
 
 
 def survey(table: RawTable, mapping: Mapping) -> FileSurvey:
     plan = plan_columns(table.header, mapping)
+    cols = table.columns
     fc = plan.field_columns
+    own_id = (
+        n.clean_text(pl.col(f"c{fc['record_id']}"))
+        if "record_id" in fc
+        else pl.lit(None, pl.String)
+    )
 
     def text(field: str) -> pl.Expr:
         return pl.col(f"c{fc[field]}") if field in fc else pl.lit(None, pl.String)
 
-    # Two columns of every row: cheap, as the reader parses no others.
-    where = table.rows.select(_code=text("village_code"), _rname=text("regency_name")).collect(
-        engine="streaming"
+    keys = table.rows.select(
+        "_row",
+        _hash=pl.struct(cols).hash(),
+        _own_id=own_id,
+        _code=text("village_code"),
+        _rname=text("regency_name"),
+    ).collect(engine="streaming")
+    places = _Places(mapping, keys)
+    keys = keys.drop("_code", "_rname")
+
+    # Exact duplicate rows: the first is kept, the others skipped and reported. Rows are
+    # compared by a hash of all their cells; rows sharing a hash are then read again and
+    # compared cell by cell, so a hash collision cannot drop a row.
+    candidates = keys.filter(pl.col("_hash").is_duplicated())["_row"]
+    if candidates.len():
+        same = table.rows.filter(pl.col("_row").is_in(candidates.implode())).collect()
+        row = pl.struct(cols)
+        repeats = same.select(
+            "_row",
+            _duplicate=row.is_duplicated() & ~row.is_first_distinct(),
+            _first_row=pl.col("_row").first().over(row),
+        )
+        keys = keys.join(repeats, on="_row", how="left", maintain_order="left")
+    else:
+        keys = keys.with_columns(
+            _duplicate=pl.lit(None, pl.Boolean), _first_row=pl.lit(None, pl.Int64)
+        )
+    keys = keys.with_columns(pl.col("_duplicate").fill_null(False)).drop("_hash")
+
+    # The row's own id, or its 1-based data row number when the file has none. Among rows
+    # that are not exact duplicates, an id may appear once.
+    keys = keys.with_columns(
+        _record_id=pl.coalesce("_own_id", pl.int_range(1, pl.len() + 1).cast(pl.String))
+    ).drop("_own_id")
+    distinct = keys.filter(~pl.col("_duplicate"))
+    reused = distinct.filter(
+        pl.col("_record_id").is_duplicated() & ~pl.col("_record_id").is_first_distinct()
+    )["_row"]
+    first_use = distinct.group_by("_record_id").agg(pl.col("_row").min().alias("_id_first_row"))
+    keys = keys.join(first_use, on="_record_id", how="left", maintain_order="left").with_columns(
+        _id_reused=pl.col("_row").is_in(reused.implode())
     )
-    own_id = n.clean_text(text("record_id"))
-    return FileSurvey(
-        plan,
-        unique_headers(table.header),
-        where.height,
-        _Places(mapping, where),
-        _RowMemory(table.columns, own_id),
-    )
+    return FileSurvey(plan, unique_headers(table.header), keys.height, keys.sort("_row"), places)
 
 
 def prepare_chunks(
@@ -303,7 +275,7 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
     # Encoded at once: the chunk's cells are views into what the file reader holds, and
     # keeping them until the writer gets to them kept that alive too (4 GB for 1 M rows).
     raw_rows = RawRows.encode(frame.select("_row", *cols))
-    frame = frame.join(facts.memory.facts(frame), on="_row", how="left", maintain_order="left")
+    frame = facts.facts_of(frame)
     checks = _Checks(frame)
 
     def src(field: str) -> pl.Expr:

@@ -21,7 +21,7 @@ from django.db import connection, connections, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
-from padu.core.bulk import bulk_insert
+from padu.core.bulk import bulk_insert, bulk_load
 from padu.core.history import record_bulk_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.core.spreadsheet import defuse
@@ -353,15 +353,15 @@ def _record_frame(batch: ImportBatch, prepared: Prepared) -> pl.DataFrame:
 
 
 def _stage(batch: ImportBatch, prepared: Prepared) -> None:
-    """One chunk's records, raw rows and issues, committed together (invisible until
-    publish)."""
+    """One chunk's records, raw rows and issues, committed (invisible until publish; a failed
+    batch deletes them all)."""
     issues = (
         prepared.issues.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64))
         .select("batch_id", "row_number", "column", "value", "severity", "code", "message")
         .with_columns(pl.col("value").fill_null(""), pl.col("column").fill_null(""))
     )
+    bulk_load(SourceRecord._meta.db_table, _RECORD_COLUMNS, _record_frame(batch, prepared))
     with transaction.atomic():
-        bulk_insert(SourceRecord._meta.db_table, _RECORD_COLUMNS, _record_frame(batch, prepared))
         if issues.height:
             bulk_insert(ImportIssue._meta.db_table, issues.columns, issues)
         prepared.raw_rows.batch_id = batch.pk
