@@ -111,18 +111,22 @@ def bulk_load(table: str, columns: list[str], frame: pl.DataFrame) -> None:
 
     On PostgreSQL outside a transaction, a binary COPY straight from Arrow through ADBC on its
     own connection: the server does a third less work than parsing the same rows as CSV.
-    Inside a transaction (whose rows a second connection could not see) and on SQLite, this is
-    ``bulk_insert`` in the caller's transaction or one of its own.
+    Inside a transaction (whose rows a second connection could not see), on SQLite, or for a
+    column type binary COPY is not taught here, ``bulk_insert`` in the caller's transaction
+    or one of its own.
     """
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    types = None
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            described = connection.introspection.get_table_description(cursor, table)
+        wanted = {c.name: _BINARY_TYPES.get(c.type_code) for c in described if c.name in columns}
+        types = None if None in wanted.values() else wanted
+    if types is None:
         with transaction.atomic():
             bulk_insert(table, columns, frame)
         return
     import adbc_driver_postgresql.dbapi as adbc
 
-    with connection.cursor() as cursor:
-        described = connection.introspection.get_table_description(cursor, table)
-    types = {c.name: _BINARY_TYPES[c.type_code] for c in described if c.name in columns}
     data = frame.select(columns).cast(types).to_arrow()
     with adbc.connect(_postgres_uri(connection.settings_dict)) as adbc_connection:
         with adbc_connection.cursor() as cursor:
