@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from padu.core.views import home
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="registry:family-list"), name="home"),
+    path("", home, name="home"),
     path("akun/", include("padu.accounts.urls")),
     path("registri/", include("padu.registry.urls")),
     path("impor/", include("padu.sources.urls")),

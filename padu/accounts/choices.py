@@ -17,6 +17,8 @@ class Role(models.TextChoices):
 REGION_SCOPED_ROLES = frozenset(
     {Role.DATA_CUSTODIAN, Role.DINSOS_OFFICER, Role.VILLAGE_OPERATOR, Role.VERIFIER}
 )
+#: Roles that follow verivali: its coverage by area (aggregates), and their own part of it.
+VERIVALI_ROLES = REGION_SCOPED_ROLES | {Role.LEADER}
 
 
 class AccessKind(models.TextChoices):

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .choices import AccessKind, Role
+from .choices import VERIVALI_ROLES, AccessKind, Role
+from .scoping import region_scope
 
 
 class User(AbstractUser):
@@ -50,6 +51,37 @@ class User(AbstractUser):
         """Taking source files in and matching them is the data custodian's job (and the
         admin's)."""
         return self.is_active and (self.is_padu_admin or self.role == Role.DATA_CUSTODIAN)
+
+    # What the menu offers and where a user lands. Each page still checks for itself (and
+    # every query goes through ``visible_to``); these only keep people from doors that are
+    # closed to them.
+
+    @property
+    def can_read_personal_data(self) -> bool:
+        """Names and NIKs of the families in the user's region (see ``region_scope``)."""
+        return region_scope(self, "village__code") is not None
+
+    @property
+    def can_see_referrals(self) -> bool:
+        """An agency's work queue, or the referrals of the families in the user's region."""
+        own_queue = self.is_active and self.role == Role.AGENCY_OFFICER and bool(self.agency_id)
+        return own_queue or self.can_read_personal_data
+
+    @property
+    def can_follow_verivali(self) -> bool:
+        in_role = self.role in VERIVALI_ROLES and self.region_id is not None
+        return self.is_active and (self.is_padu_admin or in_role)
+
+    @property
+    def home_url_name(self) -> str | None:
+        """The page a user starts from, or None when no page of Padu is open to them yet."""
+        if self.can_read_personal_data:
+            return "registry:family-list"
+        if self.can_see_referrals:
+            return "programs:referral-list"
+        if self.can_follow_verivali:
+            return "verification:home"
+        return None
 
 
 class AccessLog(models.Model):

@@ -4,12 +4,13 @@ import datetime as dt
 
 import polars as pl
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
@@ -37,10 +38,17 @@ def _referrals(user):
     )
 
 
-class ReferralListView(LoginRequiredMixin, ListView):
+class ReferralListView(LoginRequiredMixin, UserPassesTestMixin, ListView):
+    permission_denied_message = gettext_lazy(
+        "Rujukan terlihat oleh petugas OPD (rujukan ke OPD-nya) dan oleh peran yang melihat "
+        "keluarga di wilayahnya."
+    )
     template_name = "programs/referral_list.html"
     context_object_name = "referrals"
     paginate_by = 50
+
+    def test_func(self):
+        return self.request.user.can_see_referrals
 
     def get_queryset(self):
         queryset = _referrals(self.request.user)

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from padu.accounts.choices import AccessKind
+from padu.accounts.mixins import PersonalDataRequiredMixin
 from padu.accounts.services import log_access
 from padu.core.history import history_of
 from padu.matching.models import RecordLink
@@ -20,7 +21,7 @@ from .models import Family, FamilyPhoto
 from .queries import families_matching, head_name
 
 
-class FamilyListView(LoginRequiredMixin, ListView):
+class FamilyListView(PersonalDataRequiredMixin, ListView):
     """The families a user may see, searchable by name, NIK or No KK, and by region."""
 
     template_name = "registry/family_list.html"

@@ -27,13 +27,6 @@ from .forms import MeetingForm, ProposalForm, ReturnForm, RoundForm, VisitForm
 from .models import Assignment, Round, Visit, VisitPhoto
 
 #: Roles that see coverage figures (aggregates) for their region.
-COVERAGE_ROLES = {
-    Role.DINSOS_OFFICER,
-    Role.DATA_CUSTODIAN,
-    Role.VERIFIER,
-    Role.LEADER,
-    Role.VILLAGE_OPERATOR,
-}
 
 
 def _is_operator(user) -> bool:
@@ -462,7 +455,7 @@ def round_export(request, pk):
 @login_required
 def coverage(request):
     user = request.user
-    if not (user.is_padu_admin or user.role in COVERAGE_ROLES):
+    if not user.can_follow_verivali:
         raise PermissionDenied
     code = normalize_code(request.GET.get("wilayah", "")) or user.region_id
     if not code:
