@@ -7,6 +7,7 @@ from django.urls import reverse
 from padu.accounts.choices import Role
 from padu.programs.models import Agency
 from padu.programs.services import ensure_standard_agencies
+from tests.conftest import VILLAGE_A
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,8 @@ MENU = {
 
 
 def _user(make_user, role, region="33.74"):
+    if role == Role.VILLAGE_OPERATOR:
+        region = VILLAGE_A
     ensure_standard_agencies()
     agency = Agency.objects.get(code="dinkes") if role == Role.AGENCY_OFFICER else None
     return make_user(f"u-{role}", role, region, agency=agency)
@@ -28,6 +31,7 @@ def _user(make_user, role, region="33.74"):
     [
         (Role.DINSOS_OFFICER, "registry:family-list", {"Keluarga", "Rujukan", "Verivali"}),
         (Role.DATA_CUSTODIAN, "registry:family-list", {"Keluarga", "Rujukan", "Verivali"}),
+        (Role.VILLAGE_OPERATOR, "verification:tasks", {"Keluarga", "Rujukan", "Verivali"}),
         (Role.AGENCY_OFFICER, "programs:referral-list", {"Rujukan"}),
         (Role.LEADER, "verification:home", {"Verivali"}),
     ],
