@@ -1,7 +1,53 @@
-"""A batch described in words, for the command line."""
+"""A batch described in words: on the command line, and the problems by kind on its page."""
 
-from .choices import BatchStatus
+from dataclasses import dataclass
+
+from django.db.models import Count, Min, Q
+
+from .choices import BatchStatus, Severity
 from .models import ImportBatch
+
+
+@dataclass(frozen=True)
+class IssueKind:
+    """One kind of problem in a batch (its code, in one column): how many rows, and the
+    first of them as an example. A file of a million rows can hold a hundred thousand
+    problems; a data custodian fixes them by kind, not row by row."""
+
+    code: str
+    severity: str
+    column: str
+    rows: int
+    first_row: int
+    example: str
+
+    @property
+    def severity_label(self) -> str:
+        return Severity(self.severity).label
+
+
+def issue_kinds(batch: ImportBatch) -> list[IssueKind]:
+    """The batch's problems by kind, the most frequent first (two queries)."""
+    groups = list(
+        batch.issues.values("code", "severity", "column")
+        .annotate(rows=Count("id"), first_row=Min("row_number"))
+        .order_by("-rows", "code", "column")
+    )
+    if not groups:
+        return []
+    firsts = Q()
+    for group in groups:
+        firsts |= Q(code=group["code"], column=group["column"], row_number=group["first_row"])
+    examples = {
+        (code, column): message
+        for code, column, message in batch.issues.filter(firsts)
+        .order_by("-id")
+        .values_list("code", "column", "message")
+    }
+    return [
+        IssueKind(**group, example=examples.get((group["code"], group["column"]), ""))
+        for group in groups
+    ]
 
 
 def batch_summary(batch: ImportBatch, *, issues: int = 10) -> list[str]:
@@ -23,11 +69,22 @@ def batch_summary(batch: ImportBatch, *, issues: int = 10) -> list[str]:
         lines.append(f"  berjalan: {batch.progress_label} {batch.percent}%")
     if batch.message:
         lines.append(f"  {batch.message}")
+    kinds = issue_kinds(batch)
+    if kinds:
+        lines.append("  masalah menurut jenis:")
+    for kind in kinds:
+        column = f" {kind.column}" if kind.column else ""
+        lines.append(
+            f"    {kind.rows:>8,} × {kind.severity_label}{column} ({kind.code}); "
+            f"mis. baris {kind.first_row}: {kind.example}"
+        )
     shown = list(batch.issues.order_by("row_number", "id")[:issues])
+    if shown:
+        lines.append("  masalah per baris:")
     for issue in shown:
         value = f" ({issue.value})" if issue.value else ""
-        lines.append(f"  baris {issue.row_number} {issue.column}{value}: {issue.message}")
-    more = batch.issues.count() - len(shown)
+        lines.append(f"    baris {issue.row_number} {issue.column}{value}: {issue.message}")
+    more = sum(kind.rows for kind in kinds) - len(shown)
     if more > 0:
         lines.append(f"  … dan {more:,} masalah lain (padu batches show {batch.pk} --issues N)")
     return lines

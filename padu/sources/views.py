@@ -21,6 +21,7 @@ from padu.core.views import PolledStatusView
 from .choices import BatchStatus, Severity
 from .forms import MappingForm, UploadForm
 from .models import ImportBatch
+from .reporting import issue_kinds
 from .services import (
     commit_batch,
     create_batch,
@@ -124,11 +125,21 @@ class BatchDetailView(BatchMixin, DetailView):
             context["mapping_form"] = MappingForm()
             return context
         severity = self.request.GET.get("tingkat", "")
+        kinds = issue_kinds(batch)
+        kind = self.request.GET.get("jenis", "")
         issues = batch.issues.order_by("row_number", "id")
         if severity in Severity.values:
             issues = issues.filter(severity=severity)
+        else:
+            severity = ""
+        if kind in {k.code for k in kinds}:
+            issues = issues.filter(code=kind)
+        else:
+            kind = ""
         context["severity"] = severity
         context["severities"] = Severity.choices
+        context["kinds"] = kinds
+        context["kind"] = kind
         context["issues_page"] = Paginator(issues, ISSUES_PER_PAGE).get_page(
             self.request.GET.get("halaman")
         )

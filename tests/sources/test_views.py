@@ -158,3 +158,49 @@ def test_the_batch_list_costs_the_same_queries_for_many_batches(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("sources:batch-list"))
     assert response.content.decode().count("x.csv") == 25
+
+
+def test_the_report_counts_problems_by_kind_and_lists_the_rows_of_one_kind(
+    tmp_path, client, custodian, dataset, django_assert_max_num_queries
+):
+    from padu.sources.services import import_file
+
+    damaged = [
+        f"D{i};3.3740{i}E+15;3374010101100001;Warga {i};L;17/08/1980;3374011001;1;2;x"
+        for i in range(1, 6)
+    ]
+    path = tmp_path / "dtks.csv"
+    path.write_text("\n".join([HEADER, *ROWS, *damaged]), encoding="utf-8")
+    batch = import_file(path, dataset=dataset, actor=custodian)
+    url = reverse("sources:batch-detail", args=[batch.pk])
+
+    with django_assert_max_num_queries(9):  # two for the kinds, however many
+        page = client.get(url).content.decode()
+    kinds = page[page.index('id="issue-kinds"') : page.index("</table>", page.index("issue-kinds"))]
+    # Six damaged NIKs (A2 and D1-D5) make one line of six; the nameless row another.
+    assert "<td>6</td>" in kinds and "rusak oleh Excel" in kinds
+    assert "<td>1</td>" in kinds and "Nama kosong" in kinds
+
+    one_kind = client.get(url, {"jenis": "nik_excel_scientific"}).content.decode()
+    listed = one_kind[one_kind.index('id="issues"') :]
+    assert listed.count("rusak oleh Excel") == 6 and "Nama kosong" not in listed
+    unknown = client.get(url, {"jenis": "no-such-kind"}).content.decode()
+    assert "Nama kosong" in unknown[unknown.index('id="issues"') :]  # an unknown kind: all rows
+
+
+def test_the_command_line_summary_counts_problems_by_kind(tmp_path, custodian, dataset):
+    from padu.sources.reporting import batch_summary
+    from padu.sources.services import import_file
+
+    damaged = [
+        f"D{i};3.3740{i}E+15;3374010101100001;Warga {i};L;17/08/1980;3374011001;1;2;x"
+        for i in range(1, 4)
+    ]
+    path = tmp_path / "dtks.csv"
+    path.write_text("\n".join([HEADER, *damaged]), encoding="utf-8")
+    summary = "\n".join(
+        batch_summary(import_file(path, dataset=dataset, actor=custodian), issues=1)
+    )
+    assert "masalah menurut jenis" in summary
+    assert "3 × peringatan (baris diterima) NIK (nik_excel_scientific)" in summary
+    assert "dan 2 masalah lain" in summary
