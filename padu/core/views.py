@@ -28,8 +28,8 @@ class PolledStatusView(DetailView):
 @login_required
 def home(request):
     """Each user starts where their work is; a user with no page open to them yet (the
-    public, whose aggregates are published elsewhere, or an account still without a region)
-    is told why rather than shown an empty list."""
+    public, until Padu publishes its aggregates, or an account still without its region or
+    OPD) is told why rather than shown an empty list."""
     if request.user.home_url_name:
         return redirect(request.user.home_url_name)
     role = request.user.role
