@@ -291,7 +291,7 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
         pl.col("_duplicate"),
         column="",
         value=pl.lit(""),
-        severity=Severity.WARNING,
+        severity=Severity.SKIPPED,
         code="duplicate_row",
         message=fmt("Baris kembar dengan baris {}; dilewati.", pl.col("_first_row")),
     )

@@ -251,6 +251,7 @@ def test_exact_duplicate_rows_are_skipped_reused_ids_rejected(tmp_path, dataset)
     assert (batch.rows_accepted, batch.rows_duplicate, batch.rows_rejected) == (2, 1, 1)
     duplicate = batch.issues.get(code="duplicate_row")
     assert duplicate.row_number == 3 and "baris 2" in duplicate.message
+    assert duplicate.severity == Severity.SKIPPED  # not "accepted with a warning"
     reused = batch.issues.get(code="record_id_reused")
     assert reused.row_number == 5 and "baris 4" in reused.message
 

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from padu.sources.models import RawRows, SourceRecord
+from padu.sources.models import ImportIssue, RawRows, SourceRecord
 
 BEFORE = [("sources", "0002_records_as_arrays_drafts_family_files")]
 AFTER = [("sources", "0003_raw_rows_in_parquet_blocks")]
@@ -44,5 +44,34 @@ def test_record_arrays_move_into_raw_row_blocks_and_values_survive():
     assert (block.batch_id, block.first_row, block.last_row) == (batch.pk, 2, 4)
     assert block.frame().rows() == [(2, "A1", "Budi", "1"), (4, "A3", "Ani", None)]
     assert SourceRecord.objects.get(record_id="A1").values == ["Jl. Melati 1", True, 90, None]
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_repeated_rows_of_earlier_batches_become_skipped_rather_than_warned():
+    before, after = (
+        [("sources", "0003_raw_rows_in_parquet_blocks")],
+        [("sources", "0004_issue_severity_skipped")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    dataset = apps.get_model("sources", "SourceDataset").objects.create(name="DTKS", kind="dtks")
+    batch = apps.get_model("sources", "ImportBatch").objects.create(
+        dataset=dataset, file_name="dtks.csv", file_sha256="0" * 64
+    )
+    issue = apps.get_model("sources", "ImportIssue")
+    for row, code in [(3, "duplicate_row"), (4, "nik_too_short")]:
+        issue.objects.create(
+            batch=batch, row_number=row, severity="warning", code=code, message="…"
+        )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    severities = dict(ImportIssue.objects.values_list("code", "severity"))
+    assert severities == {"duplicate_row": "skipped", "nik_too_short": "warning"}
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
