@@ -41,7 +41,12 @@ def test_a_classification_started_on_the_page_runs_in_the_background(
     assert run.progress_done == run.progress_total
     status = client.get(reverse("welfare:run-status", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert status["HX-Refresh"] == "true"
-    assert f"{run.families:,}" in client.get(reverse("welfare:run-list")).content.decode()
+    page = client.get(reverse("welfare:run-list")).content.decode()
+    assert f"{run.families:,}" in page
+    assert "· 2025<" in page  # a year, not the number 2,025
+    family = FamilyWelfare.objects.first().family
+    family_page = client.get(reverse("registry:family-detail", args=[family.pk])).content.decode()
+    assert "Garis 2025" in family_page and "2,025" not in family_page
 
 
 def test_a_region_outside_the_users_scope_is_refused(matched_city, client, make_user):
