@@ -383,14 +383,19 @@ def _delete_for(result_model, model: WelfareModel, family_ids: list[int]) -> Non
         result_model.objects.filter(model=model, family_id__in=chunk).delete()
 
 
+def newest_models(within: str | None = None) -> models.QuerySet:
+    """Each regency's newest model version: the one whose results are current (only the
+    regencies within the region ``within``, when given)."""
+    newer = WelfareModel.objects.filter(
+        regency=models.OuterRef("regency"), version__gt=models.OuterRef("version")
+    )
+    newest = WelfareModel.objects.filter(~models.Exists(newer))
+    return newest.filter(regency__code__within=within) if within else newest
+
+
 def current_results():
     """Every family's result under its regency's newest model version."""
-    newest = {}
-    for model_id, regency in WelfareModel.objects.order_by("regency", "-version").values_list(
-        "pk", "regency"
-    ):
-        newest.setdefault(regency, model_id)
-    return FamilyWelfare.objects.filter(model_id__in=newest.values())
+    return FamilyWelfare.objects.filter(model__in=newest_models())
 
 
 def latest_result(family) -> FamilyWelfare | None:

@@ -10,7 +10,7 @@ from padu.core.views import PolledStatusView
 
 from .forms import StartClassificationForm
 from .models import ClassificationRun
-from .services import cancel_classification, queue_classification
+from .services import cancel_classification, newest_models, queue_classification
 
 
 class RunListView(DataCustodianRequiredMixin, ListView):
@@ -26,6 +26,13 @@ class RunListView(DataCustodianRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["active"] = ClassificationRun.objects.active().first()
+        # What is current, whoever classified (this page, padu classify or the demo).
+        context["models"] = (
+            newest_models(within=self.request.user.region_id)
+            .select_related("regency")
+            .defer("specification", "cutoffs")
+            .order_by("regency_id")
+        )
         context.setdefault("form", StartClassificationForm(user=self.request.user))
         return context
 

@@ -8,7 +8,7 @@ from django_tasks_db.models import DBTaskResult
 from padu.accounts.choices import Role
 from padu.core.choices import RunStatus
 from padu.welfare.models import ClassificationRun, FamilyWelfare, WelfareModel
-from padu.welfare.services import execute_classification
+from padu.welfare.services import classify, execute_classification
 from padu.welfare.tasks import run_classification
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +100,23 @@ def test_the_run_list_pages_through_older_runs(client, make_user):
     assert (
         "Halaman 2 dari 2" in client.get(reverse("welfare:run-list") + "?page=2").content.decode()
     )
+
+
+def test_the_page_shows_the_results_in_force_whoever_classified(matched_city, client, make_user):
+    classify(actor=None)  # as padu classify and the demo do, without a run
+    client.force_login(make_user("walidata", Role.DATA_CUSTODIAN, "33.74"))
+
+    def current() -> str:
+        page = client.get(reverse("welfare:run-list")).content.decode()
+        if 'id="current-models"' not in page:
+            return ""
+        return page[
+            page.index('id="current-models"') : page.index("</table>", page.index("current-models"))
+        ]
+
+    assert "Kota Semarang" in current() and "versi 1" in current()
+    classify(actor=None)
+    assert "versi 2" in current() and "versi 1" not in current()
+
+    client.force_login(make_user("bandung", Role.DATA_CUSTODIAN, "32.73"))
+    assert current() == ""  # another city's custodian sees none of Semarang's
