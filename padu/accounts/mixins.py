@@ -22,3 +22,15 @@ class PersonalDataRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
 
     def test_func(self):
         return self.request.user.can_read_personal_data
+
+
+class ReferralsRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """The referral queue (see User.can_see_referrals)."""
+
+    permission_denied_message = _(
+        "Rujukan terlihat oleh petugas OPD (rujukan ke OPD-nya) dan oleh peran yang melihat "
+        "keluarga di wilayahnya."
+    )
+
+    def test_func(self):
+        return self.request.user.can_see_referrals

@@ -4,17 +4,17 @@ import datetime as dt
 
 import polars as pl
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
 from padu.accounts.choices import AccessKind
+from padu.accounts.mixins import ReferralsRequiredMixin
 from padu.accounts.services import log_access
 from padu.core.spreadsheet import xlsx_bytes
 from padu.registry.queries import head_name
@@ -38,17 +38,10 @@ def _referrals(user):
     )
 
 
-class ReferralListView(LoginRequiredMixin, UserPassesTestMixin, ListView):
-    permission_denied_message = gettext_lazy(
-        "Rujukan terlihat oleh petugas OPD (rujukan ke OPD-nya) dan oleh peran yang melihat "
-        "keluarga di wilayahnya."
-    )
+class ReferralListView(ReferralsRequiredMixin, ListView):
     template_name = "programs/referral_list.html"
     context_object_name = "referrals"
     paginate_by = 50
-
-    def test_func(self):
-        return self.request.user.can_see_referrals
 
     def get_queryset(self):
         queryset = _referrals(self.request.user)

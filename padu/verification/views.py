@@ -26,8 +26,6 @@ from .export import round_results
 from .forms import MeetingForm, ProposalForm, ReturnForm, RoundForm, VisitForm
 from .models import Assignment, Round, Visit, VisitPhoto
 
-#: Roles that see coverage figures (aggregates) for their region.
-
 
 def _is_operator(user) -> bool:
     return user.role == Role.VILLAGE_OPERATOR
