@@ -45,8 +45,8 @@ def join_family_file(members: RawTable, families: RawTable, mapping: Mapping) ->
         .with_columns(pl.lit(True).alias(FOUND))
     )
     member_key = _key(pl.col(f"c{member_plan.field_columns[key]}"), key)
-    rows = (
-        members.rows.with_columns(member_key.alias(FAMILY_KEY))
+    cells = (
+        members.cells.with_columns(member_key.alias(FAMILY_KEY))
         .join(family_frame.lazy(), on=FAMILY_KEY, how="left", maintain_order="left")
         .with_columns(pl.col(FOUND).fill_null(False))
         .drop(FAMILY_KEY)
@@ -54,7 +54,7 @@ def join_family_file(members: RawTable, families: RawTable, mapping: Mapping) ->
     return RawTable(
         members.file_name,
         [*members.header, *[title for _, title in brought]],
-        rows,
+        cells,
         members.header_row,
         encoding=members.encoding,
         separator=members.separator,

@@ -46,6 +46,9 @@ MOSTLY_DISTINCT = 0.8
 #: Share of a chunk's distinct values found in the lookup carried from earlier chunks, below
 #: which the lookup is no longer carried.
 MOSTLY_KNOWN = 0.5
+#: with_per_value's working columns: the hash of a value, and the value a row's hash found.
+_KEY, _LOOKED_UP = "_value_hash", "_value_found"
+VALUE_HASH_SEED = 0x5EED_0003
 
 
 @dataclass
@@ -152,106 +155,156 @@ def with_per_value(
     as long as they come back: a family's ids sit together in a file, so a lookup of them
     would only grow. A column whose values hardly repeat even within a chunk (NIK, ids) is
     computed in place.
+
+    Values are matched by a 64-bit hash, which joins in half the time text does; every row
+    is then checked to have found its own value, and the rare chunk where two values share a
+    hash is joined by text instead.
     """
     if not derived:
         return frame
-    values = frame.select(pl.col(column).unique())
+    keyed = frame.with_columns(value_hash(pl.col(column)).alias(_KEY))
+    values = keyed.select(column, _KEY).filter(pl.col(_KEY).is_first_distinct())
     if values.height > frame.height * MOSTLY_DISTINCT:
         return frame.lazy().with_columns(**derived).collect()
     key = (column, *derived)
     earlier = known.get(key) if known is not None else None
     fresh = values
     if earlier is not None:
-        fresh = values.join(earlier.select(column), on=column, how="anti", nulls_equal=True)
-    # Lazily, so that the expressions' common parts are computed once.
-    lookup = fresh.lazy().with_columns(**derived).collect()
-    if earlier is not None:
-        lookup = pl.concat([earlier, lookup])
+        fresh = values.join(earlier.select(_KEY), on=_KEY, how="anti")
+    lookup = earlier
+    if earlier is None or fresh.height:
+        # Lazily, so that the expressions' common parts are computed once.
+        computed = fresh.lazy().with_columns(**derived).collect()
+        lookup = computed if earlier is None else pl.concat([earlier, computed])
     if known is not None and (key not in known or earlier is not None):
         comes_back = earlier is None or fresh.height < values.height * (1 - MOSTLY_KNOWN)
         known[key] = lookup if comes_back else None
+    joined = keyed.join(
+        lookup.rename({column: _LOOKED_UP}), on=_KEY, how="left", maintain_order="left"
+    )
+    if joined.select(pl.col(column).eq_missing(pl.col(_LOOKED_UP)).all()).item():
+        return joined.drop(_KEY, _LOOKED_UP)
+    if known is not None:
+        known.pop(key, None)
+    lookup = frame.select(pl.col(column).unique()).lazy().with_columns(**derived).collect()
     return frame.join(lookup, on=column, how="left", nulls_equal=True, maintain_order="left")
+
+
+def value_hash(values: pl.Expr) -> pl.Expr:
+    """with_per_value's key for a value (a function, so that a test can make values collide)."""
+    return values.hash(VALUE_HASH_SEED)
+
+
+#: Seeds of the two 64-bit hashes that together tell rows apart (see FileSurvey.facts_of).
+ROW_HASH_SEEDS = (0x5EED_0001, 0x5EED_0002)
 
 
 @dataclass
 class FileSurvey:
-    """What only the whole file can tell, gathered in one streaming pass before the rows are
-    prepared chunk by chunk: repeated rows and record ids, and where the file is."""
+    """What the rows of one chunk cannot tell alone: where the file is (from a first pass
+    over its place columns only), and what the chunks before held (rows and record ids), so
+    that repeated rows and reused ids are found as the chunks go by, in one pass over the
+    cells."""
 
     plan: ColumnPlan
     header: list[str]  # unique column titles
-    rows_read: int
-    row_facts: pl.DataFrame  # _row, _record_id, _id_reused, _id_first_row, _duplicate, _first_row
+    columns: list[str]  # the text columns c0..cN
+    own_id: pl.Expr  # the row's own record id, or null
+    rows_in_file: int  # blank rows too: the end of the progress bar
     places: "_Places"
     normalised: dict[tuple, pl.DataFrame | None] = field(default_factory=dict)  # with_per_value
+    rows_before: int = 0  # rows of the chunks already seen
+    seen_rows: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"_h1": pl.UInt64, "_h2": pl.UInt64, "_seen_row": pl.Int64}
+        )
+    )
+    seen_ids: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"_record_id": pl.String, "_id_seen_row": pl.Int64}
+        )
+    )
 
     def facts_of(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """``frame`` with its rows' facts. Rows are numbered in file order and a chunk is a
-        run of them, so its facts are a slice: joining each chunk to the whole file's facts
-        would hash a million keys again for every chunk."""
-        numbers = self.row_facts["_row"]
-        start = numbers.search_sorted(frame["_row"].min(), side="left")
-        end = numbers.search_sorted(frame["_row"].max(), side="right")
-        part = self.row_facts.slice(start, end - start)
-        return frame.join(part, on="_row", how="left", maintain_order="left")
+        """``frame``, the next chunk of the file, with its rows' facts: ``_duplicate`` and
+        ``_first_row`` (an exact repeat of an earlier row, which is kept), ``_record_id``
+        (the row's own id, else its ordinal among the file's rows), and ``_id_reused`` and
+        ``_id_first_row`` (an id another, different row already has). Chunks must come in
+        file order, each once.
+
+        Rows are told apart by two independent 64-bit hashes of all their cells: a pair
+        shared by two different rows is less likely than one in 10^20 in a file of a
+        billion rows, and no earlier row has to be read again to compare.
+        """
+        row = pl.struct(self.columns)
+        keys = frame.select(
+            "_row",
+            _h1=row.hash(ROW_HASH_SEEDS[0]),
+            _h2=row.hash(ROW_HASH_SEEDS[1]),
+            _own_id=self.own_id,
+        ).join(self.seen_rows, on=["_h1", "_h2"], how="left", maintain_order="left")
+        first_here = pl.col("_row").first().over("_h1", "_h2")
+        ordinal = pl.int_range(1, pl.len() + 1) + self.rows_before
+        keys = keys.with_columns(
+            _first_row=pl.coalesce(
+                "_seen_row", pl.when(first_here != pl.col("_row")).then(first_here)
+            ),
+            _record_id=pl.coalesce("_own_id", ordinal.cast(pl.String)),
+        ).with_columns(_duplicate=pl.col("_first_row").is_not_null())
+        distinct = keys.filter(~pl.col("_duplicate"))
+        # Among rows that are not exact repeats, an id may appear once.
+        ids = distinct.select("_row", "_record_id").join(
+            self.seen_ids, on="_record_id", how="left", maintain_order="left"
+        )
+        ids = ids.with_columns(
+            _id_first_row=pl.coalesce("_id_seen_row", pl.col("_row").first().over("_record_id"))
+        )
+        self.rows_before += frame.height
+        self.seen_rows = pl.concat(
+            [self.seen_rows, distinct.select("_h1", "_h2", _seen_row="_row")]
+        )
+        self.seen_ids = pl.concat(
+            [
+                self.seen_ids,
+                ids.filter(pl.col("_id_first_row") == pl.col("_row")).select(
+                    "_record_id", _id_seen_row="_row"
+                ),
+            ]
+        )
+        facts = keys.select("_row", "_record_id", "_duplicate", "_first_row").join(
+            ids.select("_row", "_id_first_row"), on="_row", how="left", maintain_order="left"
+        )
+        return frame.hstack(
+            facts.select(
+                "_record_id",
+                "_duplicate",
+                "_first_row",
+                "_id_first_row",
+                _id_reused=(pl.col("_id_first_row") != pl.col("_row")).fill_null(False),
+            )
+        )
 
 
 def survey(table: RawTable, mapping: Mapping) -> FileSurvey:
+    """A first pass over the file's place columns only (a full read of every cell is left
+    to the chunks)."""
     plan = plan_columns(table.header, mapping)
-    cols = table.columns
     fc = plan.field_columns
-    own_id = (
-        n.clean_text(pl.col(f"c{fc['record_id']}"))
-        if "record_id" in fc
-        else pl.lit(None, pl.String)
-    )
 
     def text(field: str) -> pl.Expr:
         return pl.col(f"c{fc[field]}") if field in fc else pl.lit(None, pl.String)
 
-    keys = table.rows.select(
-        "_row",
-        _hash=pl.struct(cols).hash(),
-        _own_id=own_id,
-        _code=text("village_code"),
-        _rname=text("regency_name"),
-    ).collect(engine="streaming")
-    places = _Places(mapping, keys)
-    keys = keys.drop("_code", "_rname")
-
-    # Exact duplicate rows: the first is kept, the others skipped and reported. Rows are
-    # compared by a hash of all their cells; rows sharing a hash are then read again and
-    # compared cell by cell, so a hash collision cannot drop a row.
-    candidates = keys.filter(pl.col("_hash").is_duplicated())["_row"]
-    if candidates.len():
-        same = table.rows.filter(pl.col("_row").is_in(candidates.implode())).collect()
-        row = pl.struct(cols)
-        repeats = same.select(
-            "_row",
-            _duplicate=row.is_duplicated() & ~row.is_first_distinct(),
-            _first_row=pl.col("_row").first().over(row),
-        )
-        keys = keys.join(repeats, on="_row", how="left", maintain_order="left")
-    else:
-        keys = keys.with_columns(
-            _duplicate=pl.lit(None, pl.Boolean), _first_row=pl.lit(None, pl.Int64)
-        )
-    keys = keys.with_columns(pl.col("_duplicate").fill_null(False)).drop("_hash")
-
-    # The row's own id, or its 1-based data row number when the file has none. Among rows
-    # that are not exact duplicates, an id may appear once.
-    keys = keys.with_columns(
-        _record_id=pl.coalesce("_own_id", pl.int_range(1, pl.len() + 1).cast(pl.String))
-    ).drop("_own_id")
-    distinct = keys.filter(~pl.col("_duplicate"))
-    reused = distinct.filter(
-        pl.col("_record_id").is_duplicated() & ~pl.col("_record_id").is_first_distinct()
-    )["_row"]
-    first_use = distinct.group_by("_record_id").agg(pl.col("_row").min().alias("_id_first_row"))
-    keys = keys.join(first_use, on="_record_id", how="left", maintain_order="left").with_columns(
-        _id_reused=pl.col("_row").is_in(reused.implode())
+    places = table.cells.select(_code=text("village_code"), _rname=text("regency_name")).collect(
+        engine="streaming"
     )
-    return FileSurvey(plan, unique_headers(table.header), keys.height, keys.sort("_row"), places)
+    return FileSurvey(
+        plan,
+        unique_headers(table.header),
+        table.columns,
+        own_id=n.clean_text(text("record_id")),
+        rows_in_file=places.height,
+        places=_Places(mapping, places),
+    )
 
 
 def prepare_chunks(
@@ -270,6 +323,9 @@ def prepare(table: RawTable, mapping: Mapping) -> "Prepared":
 
 def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "Prepared":
     plan, header = facts.plan, facts.header
+    # The streaming reader hands a chunk over in pieces, which every column operation
+    # below would pay for one by one.
+    frame = frame.rechunk()
     rows_read = frame.height
     cols = table.columns
     # Encoded at once: the chunk's cells are views into what the file reader holds, and

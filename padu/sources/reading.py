@@ -35,7 +35,10 @@ class UnreadableFile(Exception):
 class RawTable:
     file_name: str
     header: list[str]
-    rows: pl.LazyFrame  # text columns c0..cN, plus "_row" (spreadsheet row number)
+    #: Every row read, blank ones too: text columns c0..cN, plus "_row" (spreadsheet row
+    #: number). Kept apart from ``rows`` so that a pass that needs only some columns reads
+    #: only those (the blank-row test needs them all).
+    cells: pl.LazyFrame
     header_row: int  # 1-based
     encoding: str = ""
     separator: str = ""
@@ -52,6 +55,14 @@ class RawTable:
     @property
     def columns(self) -> list[str]:
         return [f"c{i}" for i in range(len(self.header))]
+
+    @property
+    def rows(self) -> pl.LazyFrame:
+        """The rows that hold anything: trailing blanks and spacer rows are dropped."""
+        blank = pl.all_horizontal(
+            pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in self.columns
+        )
+        return self.cells.filter(~blank)
 
     @cached_property
     def frame(self) -> pl.DataFrame:
@@ -196,7 +207,7 @@ def read_csv(
     table = RawTable(
         path.name,
         header,
-        _numbered_rows(rows, skip + 1, width),
+        _numbered(rows, skip + 1),
         index + 1,
         encoding=encoding,
         separator=sep,
@@ -214,15 +225,11 @@ def _fit_width(frame: pl.DataFrame, width: int) -> pl.DataFrame:
     return frame.select([f"c{i}" for i in range(width)])
 
 
-def _numbered_rows(frame: pl.LazyFrame, first_row: int, width: int) -> pl.LazyFrame:
-    """Number rows as the spreadsheet does, then drop empty ones (trailing blanks, spacers)."""
-    frame = frame.with_row_index("_row", offset=first_row).with_columns(
+def _numbered(frame: pl.LazyFrame, first_row: int) -> pl.LazyFrame:
+    """Number rows as the spreadsheet does."""
+    return frame.with_row_index("_row", offset=first_row).with_columns(
         pl.col("_row").cast(pl.Int64)
     )
-    blank = pl.all_horizontal(
-        pl.col(f"c{i}").is_null() | (pl.col(f"c{i}").str.strip_chars() == "") for i in range(width)
-    )
-    return frame.filter(~blank)
 
 
 def _short_rows(source: Path, sep: str, width: int, skip: int, limit: int | None) -> list[int]:
@@ -293,13 +300,13 @@ def read_xlsx(
     width = len(header)
     data = frame.slice(index + 1)
     data = data.rename({old: f"c{i}" for i, old in enumerate(data.columns)})
-    data = _fit_width(data, width)
-    data = _numbered_rows(data.lazy(), index + 2, width).collect()
-    if limit:
-        data = data.head(limit)
-    if data.height == 0:
+    data = _numbered(_fit_width(data, width).lazy(), index + 2)
+    table = RawTable(
+        path.name, header, data.head(limit) if limit else data, index + 1, sheet=best_name
+    )
+    if table.rows.head(1).collect().height == 0:
         raise UnreadableFile(f"Sheet {best_name!r} hanya berisi judul kolom, tanpa baris data.")
-    return RawTable(path.name, header, data.lazy(), index + 1, sheet=best_name)
+    return table
 
 
 def read_table(path: Path, **options) -> RawTable:

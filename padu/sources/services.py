@@ -173,8 +173,8 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
         report(0, 1, "Membaca file")
         table = read_batch_file(batch, mapping)
         facts, chunks = prepare_chunks(table, mapping, CHUNK_ROWS)
-        counts = Counts(rows_read=facts.rows_read)
-        report(0, facts.rows_read, "Memeriksa, menormalkan dan menyimpan baris")
+        counts = Counts()
+        report(0, facts.rows_in_file, "Memeriksa, menormalkan dan menyimpan baris")
         with _ChunkWriter(batch) as writer:
             for prepared in chunks:
                 if not counts.value_names:
@@ -185,9 +185,11 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
                 writer.write(prepared)
                 counts.add(prepared)
                 report(
-                    counts.rows_done, facts.rows_read, "Memeriksa, menormalkan dan menyimpan baris"
+                    counts.rows_read,
+                    facts.rows_in_file,
+                    "Memeriksa, menormalkan dan menyimpan baris",
                 )
-        report(facts.rows_read, facts.rows_read, "Menerbitkan batch")
+        report(facts.rows_in_file, facts.rows_in_file, "Menerbitkan batch")
         publish_batch(batch, counts=counts, plan_unknown=facts.plan.unknown)
     except ImportCancelled:
         _discard(
@@ -419,8 +421,7 @@ class _ChunkWriter:
 class Counts:
     """What happened to the rows of a batch, added up chunk by chunk."""
 
-    rows_read: int
-    rows_done: int = 0
+    rows_read: int = 0
     rows_accepted: int = 0
     rows_warned: int = 0
     rows_rejected: int = 0
@@ -430,7 +431,7 @@ class Counts:
     def add(self, prepared: Prepared) -> None:
         if prepared.value_names != self.value_names:
             raise RuntimeError("chunks of one file disagree on their value columns")
-        self.rows_done += prepared.rows_read
+        self.rows_read += prepared.rows_read
         self.rows_accepted += prepared.rows_accepted
         self.rows_warned += prepared.rows_warned
         self.rows_rejected += prepared.rows_rejected
