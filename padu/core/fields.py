@@ -7,6 +7,9 @@ class TextJSONField(models.JSONField):
     For values written a million rows at a time and never queried inside: PostgreSQL then
     stores the text as it comes instead of parsing every value into jsonb, a fifth of an
     import's COPY. Reading, writing and the Python value are JSONField's.
+
+    No model uses it since SourceRecord's values moved to Parquet blocks (sources.ValueRows);
+    the migrations that made and removed that column still name it.
     """
 
     def db_type(self, connection):

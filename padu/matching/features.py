@@ -55,42 +55,30 @@ def read_current_records(
     sql = f"""
         SELECT r.id AS unique_id, d.name AS source_dataset, d.kind AS source_kind,
                r.dataset_id, d.precedence,
-               r.batch_id, r.record_id, r.nik, r.kk_number, r.family_record_id,
-               r.full_name, r.name_key, r.sex, r.birth_date, r.village_id, r.rt, r.rw,
-               CAST(r."values" AS TEXT) AS record_values
+               r.batch_id, r.record_id, r.row_number, r.nik, r.kk_number, r.family_record_id,
+               r.full_name, r.name_key, r.sex, r.birth_date, r.village_id, r.rt, r.rw
         FROM sources_sourcerecord r
         JOIN sources_importbatch b ON b.id = r.batch_id
         JOIN sources_sourcedataset d ON d.id = r.dataset_id
         WHERE r.superseded_by_id IS NULL AND b.status = 'completed' {only}
         ORDER BY r.id
     """
-    from padu.sources.models import ImportBatch, SourceRecord
+    from padu.sources.models import ImportBatch, ValueRows
 
-    batches = ImportBatch.objects.all()
-    if record_ids is not None:
-        batches = batches.filter(
-            pk__in=SourceRecord.objects.filter(pk__in=record_ids).values("batch_id")
-        )
-    positions = {
-        batch_id: {name: names.index(name) for name in value_fields if name in (names or [])}
-        for batch_id, names in batches.values_list("pk", "value_names")
-    }
+    batches = ImportBatch.objects.in_bulk()
+    names = list(value_fields)
     parts = []
     for chunk in read_batches(sql):
         for (batch_id,), rows in chunk.group_by("batch_id", maintain_order=True):
-            where = positions.get(batch_id, {})
-            # One decode per row (as text: the arrays mix strings, numbers and booleans),
-            # then each value by its position in this import batch.
-            cells = rows["record_values"].str.json_decode(pl.List(pl.String)).list
+            rows = rows.with_columns(pl.col("row_number").cast(pl.Int64))
+            # The values of these rows only (the batch's blocks that hold them), as text:
+            # blocks keep each value in its own type.
+            values = ValueRows.rows(batches[batch_id], rows["row_number"].to_list(), names)
+            values = values.with_columns(pl.col(names).cast(pl.String))
             parts.append(
-                rows.drop("record_values").with_columns(
-                    (
-                        cells.get(where[name], null_on_oob=True)
-                        if name in where
-                        else pl.repeat(None, rows.height, dtype=pl.String, eager=True)
-                    ).alias(name)
-                    for name in value_fields
-                )
+                rows.join(
+                    values, left_on="row_number", right_on="_row", how="left", maintain_order="left"
+                ).drop("row_number")
             )
     if not parts:
         return pl.DataFrame()

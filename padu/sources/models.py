@@ -5,7 +5,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from padu.core.fields import TextJSONField
 from padu.core.models import Progress
 
 from .canonical import unique_headers
@@ -110,9 +109,9 @@ class SourceRecordQuerySet(models.QuerySet):
 class SourceRecord(models.Model):
     """One accepted row: kept verbatim, and normalised.
 
-    Key fields for matching are columns; the other normalised values (``values``) are a JSON
-    array whose names are kept once, on the batch. The row as it was in the file is in the
-    batch's ``RawRows``, found by ``row_number``.
+    Key fields for matching are columns; the other normalised values (``fields``) are in the
+    batch's ``ValueRows`` and the row as it was in the file in its ``RawRows``, both found by
+    ``row_number``.
     Each batch writes its own rows, visible once the batch is published; a later batch of
     the same dataset that carries the same record id supersedes the older version, which
     remains as history. Publishing touches only the superseded rows, never the new ones.
@@ -165,10 +164,6 @@ class SourceRecord(models.Model):
     )
     rt = models.CharField(max_length=3, blank=True)
     rw = models.CharField(max_length=3, blank=True)
-    values = TextJSONField(
-        _("nilai ternormalisasi"), default=list, help_text=_("urut seperti value_names batch")
-    )
-
     objects = SourceRecordQuerySet.as_manager()
 
     class Meta:
@@ -189,8 +184,12 @@ class SourceRecord(models.Model):
 
     @property
     def fields(self) -> dict:
-        """The normalised values that have no column of their own, by field name."""
-        return dict(zip(self.batch.value_names, self.values, strict=True))
+        """The normalised values that have no column of their own, by field name (load with
+        select_related("batch"))."""
+        found = ValueRows.rows(self.batch, [self.row_number])
+        if not found.height:
+            return dict.fromkeys(self.batch.value_names or [])
+        return {k: v for k, v in found.row(0, named=True).items() if k != "_row"}
 
 
 class ImportIssue(models.Model):
@@ -214,17 +213,16 @@ class ImportIssue(models.Model):
         return f"baris {self.row_number} {self.column}: {self.message}"
 
 
-class RawRows(models.Model):
-    """A block of a batch's rows exactly as they were in the file, every row read (accepted
-    or not), as compressed Parquet: text columns ``c0``…``cN`` in the order of the batch's
-    header, and ``_row``, the row number a person sees in the file.
+class RowBlock(models.Model):
+    """A block of a batch's rows as compressed Parquet, one per chunk of the import: ``_row``,
+    the row number a person sees in the file, and the block's own columns.
 
-    One block per chunk of the import, rather than a JSON array on every record: a JSON
-    array was half of what an import wrote to the database and a fifth of its time; Parquet
-    holds the same cells in a tenth of the space and is read back a row group at a time.
+    One block per chunk rather than a JSON array on every record: a JSON array was half of
+    what an import wrote to the database and a fifth of its time; Parquet holds the same
+    values in a tenth of the space and is read back a row group at a time.
     """
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="raw_blocks")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="+")
     first_row = models.PositiveIntegerField()
     last_row = models.PositiveIntegerField()
     data = models.BinaryField()
@@ -233,46 +231,63 @@ class RawRows(models.Model):
     GROUP_ROWS = 10_000
 
     class Meta:
-        verbose_name = _("baris asli")
-        verbose_name_plural = _("baris asli")
-        indexes = [models.Index(fields=["batch", "first_row"], name="raw_rows_batch")]
+        abstract = True
 
     def __str__(self) -> str:
         return f"{self.batch_id}: baris {self.first_row}–{self.last_row}"
 
     @classmethod
-    def encode(cls, cells: pl.DataFrame, batch_id: int | None = None) -> "RawRows":
-        """A block, not yet saved, of ``cells``: ``_row`` and the text columns ``c0``…``cN``
-        in the order of the batch's header."""
+    def encode(cls, rows: pl.DataFrame, batch_id: int | None = None):
+        """A block, not yet saved, of ``rows`` (``_row`` and the block's columns)."""
         buffer = io.BytesIO()
-        cells.write_parquet(
+        rows.write_parquet(
             buffer, compression="zstd", row_group_size=cls.GROUP_ROWS, statistics=True
         )
         return cls(
             batch_id=batch_id,
-            first_row=cells["_row"].min(),
-            last_row=cells["_row"].max(),
+            first_row=rows["_row"].min(),
+            last_row=rows["_row"].max(),
             data=buffer.getvalue(),
         )
 
-    def frame(self, rows: list[int] | None = None) -> pl.DataFrame:
-        """The block's rows (those numbered ``rows``, if given), as written."""
+    def frame(self, rows: list[int] | None = None, columns: list[str] | None = None):
+        """The block's rows (those numbered ``rows``, if given; ``columns`` only, if given),
+        as written."""
         scan = pl.scan_parquet(io.BytesIO(bytes(self.data)))
         if rows is not None:
             scan = scan.filter(pl.col("_row").is_in(rows))
+        if columns is not None:
+            scan = scan.select("_row", *[c for c in columns if c in scan.collect_schema()])
         return scan.collect()
+
+    @classmethod
+    def blocks(cls, batch: ImportBatch, numbers: list[int] | None = None) -> models.QuerySet:
+        """The batch's blocks (those that may hold the rows ``numbers``), in file order."""
+        blocks = cls.objects.filter(batch=batch).order_by("first_row")
+        if numbers is not None:
+            if not numbers:
+                return blocks.none()
+            return blocks.filter(first_row__lte=max(numbers), last_row__gte=min(numbers))
+        return blocks
+
+
+class RawRows(RowBlock):
+    """A block of a batch's rows exactly as they were in the file, every row read (accepted
+    or not): text columns ``c0``…``cN`` in the order of the batch's header."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="raw_blocks")
+
+    class Meta:
+        verbose_name = _("baris asli")
+        verbose_name_plural = _("baris asli")
+        indexes = [models.Index(fields=["batch", "first_row"], name="raw_rows_batch")]
 
     @classmethod
     def rows(cls, batch: ImportBatch, numbers: list[int] | None = None) -> pl.DataFrame:
         """The batch's raw rows (all, or those numbered ``numbers``) with its column titles
         as column names, in file order; a row no block holds is simply absent."""
-        blocks = cls.objects.filter(batch=batch).order_by("first_row")
-        if numbers is not None:
-            if not numbers:
-                blocks = blocks.none()
-            else:
-                blocks = blocks.filter(first_row__lte=max(numbers), last_row__gte=min(numbers))
         names = unique_headers(batch.header)
+        blocks = cls.blocks(batch, numbers)
         parts = [block.frame(numbers) for block in blocks.iterator(chunk_size=1)]
         schema = {"_row": pl.Int64, **{f"c{i}": pl.String for i in range(len(names))}}
         frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(schema=schema)
@@ -287,3 +302,34 @@ class RawRows(models.Model):
             if found.height
             else {}
         )
+
+
+class ValueRows(RowBlock):
+    """A block of the normalised values of a batch's accepted rows that have no column of
+    their own on SourceRecord: one typed column per name in the batch's ``value_names``."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="value_blocks")
+
+    class Meta:
+        verbose_name = _("nilai ternormalisasi")
+        verbose_name_plural = _("nilai ternormalisasi")
+        indexes = [models.Index(fields=["batch", "first_row"], name="value_rows_batch")]
+
+    @classmethod
+    def rows(
+        cls, batch: ImportBatch, numbers: list[int] | None = None, names: list[str] | None = None
+    ) -> pl.DataFrame:
+        """``_row`` and the values (all, or those ``names``) of the batch's rows (all, or those
+        numbered ``numbers``), in file order; a name the batch lacks is a column of nulls."""
+        wanted = list(batch.value_names or []) if names is None else names
+        parts = [
+            block.frame(numbers, wanted)
+            for block in cls.blocks(batch, numbers).iterator(chunk_size=1)
+        ]
+        frame = (
+            pl.concat(parts, how="diagonal_relaxed")
+            if parts
+            else pl.DataFrame(schema={"_row": pl.Int64})
+        )
+        missing = [pl.lit(None).alias(name) for name in wanted if name not in frame.columns]
+        return frame.with_columns(missing).select("_row", *wanted)

@@ -88,8 +88,24 @@ _DOUBLES = [ch * 2 for ch in "abcdefghijklmnopqrstuvwxyz"]
 
 def clean_text(expr: pl.Expr) -> pl.Expr:
     """Trim, fold runs of blanks, and turn empty cells into nulls."""
-    text = expr.str.strip_chars().str.replace_all(r"\s+", " ")
-    return pl.when(text == "").then(None).otherwise(text)
+    return empty_to_null(expr.str.strip_chars().str.replace_all(r"\s+", " "))
+
+
+def empty_to_null(text: pl.Expr) -> pl.Expr:
+    """Empty text as null. (``when(text == "").then(None).otherwise(text)`` would compute
+    ``text`` twice: Polars does not share the branches' common parts.)"""
+    return text.replace("", None)
+
+
+def steps(**named: pl.Expr) -> pl.Expr:
+    """The last of ``named`` steps, each computed once and able to use the ones before it as
+    ``pl.field(name)``. Polars computes a part that one expression uses twice twice, so a
+    normaliser that needs a value in several places names it as a step."""
+    (first_name, first), *rest = named.items()
+    result = pl.struct(first.alias(first_name))
+    for name, expr in rest:
+        result = result.struct.with_fields(expr.alias(name))
+    return result.struct.field(list(named)[-1])
 
 
 # Names -----------------------------------------------------------------------------------
@@ -97,7 +113,34 @@ def clean_text(expr: pl.Expr) -> pl.Expr:
 
 def name_title(expr: pl.Expr) -> pl.Expr:
     """Honorifics and degrees written with the name (H., Hj., Drs., S.Pd), kept apart."""
-    text = clean_text(expr)
+    return steps(text=clean_text(expr), title=_title(pl.field("text")))
+
+
+def name_display(expr: pl.Expr) -> pl.Expr:
+    """The name as Padu shows it: titles removed, Title Case, single spaces."""
+    return _display(_bare(clean_text(expr)))
+
+
+def name_key(expr: pl.Expr) -> pl.Expr:
+    """A match key: the forms of one name folded together (Moh./M./Muhammad, oe/u, dj/j, tj/c)."""
+    return _key(_bare(clean_text(expr)))
+
+
+def name_parts(expr: pl.Expr) -> pl.Expr:
+    """{display, key, title} of a full name at once, sharing the steps the three begin with."""
+    text, bare = pl.field("text"), pl.field("bare")
+    return steps(
+        text=clean_text(expr),
+        bare=_bare(text),
+        parts=pl.struct(display=_display(bare), key=_key(bare), title=_title(text)),
+    )
+
+
+def _bare(text: pl.Expr) -> pl.Expr:
+    return text.str.replace(_TITLES, "").str.replace(_DEGREES, "")
+
+
+def _title(text: pl.Expr) -> pl.Expr:
     lead = text.str.extract(rf"(?i)^({_TITLE_WORDS})", 1)
     trail = text.str.extract(_DEGREES.replace("(?i),?", "(?i)(,?") + ")", 1)
     return pl.concat_str(
@@ -105,27 +148,22 @@ def name_title(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def name_display(expr: pl.Expr) -> pl.Expr:
-    """The name as Padu shows it: titles removed, Title Case, single spaces."""
-    text = clean_text(expr).str.replace(_TITLES, "").str.replace(_DEGREES, "")
+def _display(bare: pl.Expr) -> pl.Expr:
     text = (
-        text.str.replace_all(r"[^\w' .-]", " ").str.replace_all(r"\s+", " ").str.strip_chars(" .,-")
+        bare.str.replace_all(r"[^\w' .-]", " ").str.replace_all(r"\s+", " ").str.strip_chars(" .,-")
     )
-    return pl.when(text == "").then(None).otherwise(text.str.to_titlecase())
+    return empty_to_null(text).str.to_titlecase()
 
 
-def name_key(expr: pl.Expr) -> pl.Expr:
-    """A match key: the forms of one name folded together (Moh./M./Muhammad, oe/u, dj/j, tj/c)."""
-    text = clean_text(expr).str.replace(_TITLES, "").str.replace(_DEGREES, "").str.to_lowercase()
-    text = text.str.replace_all(r"[^a-z ]", " ")
+def _key(bare: pl.Expr) -> pl.Expr:
+    text = bare.str.to_lowercase().str.replace_all(r"[^a-z ]", " ")
     for pattern, value in _KEY_TOKENS:
         text = text.str.replace_all(pattern, value)
     text = text.str.replace_many([o for o, _ in _OLD_SPELLINGS], [n for _, n in _OLD_SPELLINGS])
     text = text.str.replace_all(r"y\b", "i")  # Rizky/Rizki, Dedy/Dedi
     for _ in range(2):  # "aaa" needs two passes
         text = text.str.replace_many(_DOUBLES, [d[0] for d in _DOUBLES])
-    text = text.str.replace_all(r"\s+", " ").str.strip_chars()
-    return pl.when(text == "").then(None).otherwise(text)
+    return empty_to_null(text.str.replace_all(r"\s+", " ").str.strip_chars())
 
 
 # Identity numbers ------------------------------------------------------------------------
@@ -134,15 +172,16 @@ def name_key(expr: pl.Expr) -> pl.Expr:
 def id_reading(expr: pl.Expr) -> pl.Expr:
     """{digits, status} for a NIK or No KK cell: the column-wise twin of
     ``padu.registry.identity.read_id_number`` (a property test keeps the two identical)."""
-    # Python's strip() also removes the separators \x1c-\x1f; Polars' does not.
-    raw = expr.cast(pl.String).str.replace_all(r"^[\s\x1c-\x1f]+|[\s\x1c-\x1f]+$", "")
-    text = raw.str.strip_chars_start("'`")
-    float_whole = text.str.extract(r"^([0-9]+)[.,]0+$", 1)
-    text = pl.coalesce(float_whole, text)
-    digits = text.str.replace_all(r"[\s.\-']", "")
-    length = digits.str.len_chars()
-    status = (
-        pl.when(raw.is_null() | raw.is_in(["", "-", "0"]))
+    raw, text, float_whole = pl.field("raw"), pl.field("text"), pl.field("float_whole")
+    digits, length, status = pl.field("digits"), pl.field("length"), pl.field("status")
+    return steps(
+        # Python's strip() also removes the separators \x1c-\x1f; Polars' does not.
+        raw=expr.cast(pl.String).str.replace_all(r"^[\s\x1c-\x1f]+|[\s\x1c-\x1f]+$", ""),
+        text=raw.str.strip_chars_start("'`"),
+        float_whole=text.str.extract(r"^([0-9]+)[.,]0+$", 1),
+        digits=pl.coalesce(float_whole, text).str.replace_all(r"[\s.\-']", ""),
+        length=digits.str.len_chars(),
+        status=pl.when(raw.is_null() | raw.is_in(["", "-", "0"]))
         .then(pl.lit("empty"))
         .when(raw.str.contains(r"^[0-9][.,][0-9]*[eE]\+?[0-9]+$"))
         .then(pl.lit("excel_scientific"))
@@ -154,40 +193,55 @@ def id_reading(expr: pl.Expr) -> pl.Expr:
         .then(pl.lit("too_short"))
         .when(length > 16)
         .then(pl.lit("too_long"))
-        .otherwise(pl.lit("ok"))
+        .otherwise(pl.lit("ok")),
+        reading=pl.struct(digits=pl.when(status == "ok").then(digits), status=status),
     )
-    return pl.struct(digits=pl.when(status == "ok").then(digits), status=status)
 
 
 # Dates -----------------------------------------------------------------------------------
 
 
+#: The written forms of a date, tried in order (``months``: month names as numbers).
+_DATE_FORMS = [
+    ("text", "%Y-%m-%d"),
+    ("text", "%d/%m/%Y"),
+    ("text", "%d-%m-%Y"),
+    ("text", "%d.%m.%Y"),
+    ("months", "%d %m %Y"),
+    ("text", "%Y/%m/%d"),
+    ("text", "%m/%d/%Y"),  # US order, reached only when day-first is impossible
+    ("text", "%d/%m/%y"),
+    ("text", "%d-%m-%y"),
+]
+
+
 def parse_date(expr: pl.Expr) -> pl.Expr:
     """Dates as offices write them: 17/08/1985, 17-08-1985, 1985-08-17, 17 Agustus 1985, Excel
     serials, 17/08/85; day first, as Indonesia writes it, unless the day cannot be first."""
-    text = clean_text(expr).str.to_lowercase()
-    text = text.str.replace(r"^(\d{4}-\d{2}-\d{2})[ t]\d{2}:\d{2}(:\d{2})?(\.\d+)?$", "$1")
+    text = pl.field("text")
     words = text.str.replace_all(r"[,.]", " ").str.replace_all(r"\s+", " ")
-    months = words.str.replace_many([f" {m} " for m in MONTHS], [f" {n} " for n in MONTHS.values()])
-    serial = text.str.extract(r"^(\d{3,5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
+    named = {
+        "text": clean_text(expr)
+        .str.to_lowercase()
+        .str.replace(r"^(\d{4}-\d{2}-\d{2})[ t]\d{2}:\d{2}(:\d{2})?(\.\d+)?$", "$1"),
+        "months": words.str.replace_many(
+            [f" {m} " for m in MONTHS], [f" {n} " for n in MONTHS.values()]
+        ),
+        "serial": text.str.extract(r"^(\d{3,5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False),
+    }
+    for i, (source, form) in enumerate(_DATE_FORMS):
+        named[f"form{i}"] = pl.field(source).str.to_date(form, strict=False)
 
-    def attempt(source: pl.Expr, fmt: str) -> pl.Expr:
-        parsed = source.str.to_date(fmt, strict=False)
+    def in_range(parsed: pl.Expr) -> pl.Expr:
         # chrono reads "85" as the year 85 under %Y; such years fall through to %y.
         return pl.when(parsed.dt.year().is_between(1880, 2100)).then(parsed)
 
-    return pl.coalesce(
-        attempt(text, "%Y-%m-%d"),
-        attempt(text, "%d/%m/%Y"),
-        attempt(text, "%d-%m-%Y"),
-        attempt(text, "%d.%m.%Y"),
-        attempt(months, "%d %m %Y"),
-        attempt(text, "%Y/%m/%d"),
-        attempt(text, "%m/%d/%Y"),  # US order, reached only when day-first is impossible
-        attempt(text, "%d/%m/%y"),
-        attempt(text, "%d-%m-%y"),
+    serial = pl.field("serial")
+    named["date"] = pl.coalesce(
+        *[in_range(pl.field(f"form{i}")) for i in range(len(_DATE_FORMS))],
         pl.when(serial.is_between(367, 80_000)).then(EXCEL_EPOCH + pl.duration(days=serial)),
     )
+    return steps(**named)
 
 
 # Codes and choices -----------------------------------------------------------------------
@@ -264,13 +318,15 @@ def choice(expr: pl.Expr, field: Field) -> pl.Expr:
 
 def integer(expr: pl.Expr) -> pl.Expr:
     """Whole numbers, with Indonesian thousands dots and decimal commas: "1.250.000,00"."""
-    text = clean_text(expr).str.replace(r"(?i)^rp\.?\s*", "").str.replace(r",0+$", "")
-    text = (
-        pl.when(text.str.contains(r"^\d{1,3}(\.\d{3})+$"))
+    text = pl.field("text")
+    return steps(
+        text=clean_text(expr).str.replace(r"(?i)^rp\.?\s*", "").str.replace(r",0+$", ""),
+        number=pl.when(text.str.contains(r"^\d{1,3}(\.\d{3})+$"))
         .then(text.str.replace_all(".", "", literal=True))
         .otherwise(text)
+        .str.replace(r"\.0+$", "")
+        .cast(pl.Int64, strict=False),
     )
-    return text.str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
 
 
 def rt_rw(expr: pl.Expr) -> pl.Struct:
@@ -289,13 +345,15 @@ def rt_or_rw(expr: pl.Expr) -> pl.Expr:
 
 
 def coordinate(expr: pl.Expr) -> pl.Expr:
-    text = clean_text(expr).str.replace("−", "-", literal=True)
-    text = (
-        pl.when(text.str.count_matches(",") == 1 & ~text.str.contains(".", literal=True))
+    text = pl.field("text")
+    decimal_comma = (text.str.count_matches(",") == 1) & ~text.str.contains(".", literal=True)
+    return steps(
+        text=clean_text(expr).str.replace("−", "-", literal=True),
+        number=pl.when(decimal_comma)
         .then(text.str.replace(",", ".", literal=True))
         .otherwise(text)
+        .cast(pl.Float64, strict=False),
     )
-    return text.cast(pl.Float64, strict=False)
 
 
 def coordinate_pair(expr: pl.Expr) -> pl.Expr:
@@ -309,8 +367,11 @@ def coordinate_pair(expr: pl.Expr) -> pl.Expr:
 
 def looks_like_formula(expr: pl.Expr) -> pl.Expr:
     """Cells a spreadsheet would run as a formula (=, +, -, @), other than plain numbers."""
-    text = expr.str.strip_chars()
-    return text.str.contains(r"^[=+\-@]") & ~text.str.contains(r"^[+-]?\d+([.,]\d+)?$")
+    text = pl.field("text")
+    return steps(
+        text=expr.str.strip_chars(),
+        formula=text.str.contains(r"^[=+\-@]") & ~text.str.contains(r"^[+-]?\d+([.,]\d+)?$"),
+    )
 
 
 #: Normalisers for the kinds whose unreadable cells get a warning (see pipeline.prepare).

@@ -67,6 +67,14 @@ class Prepared:
     def rows_accepted(self) -> int:
         return self.records.height
 
+    def values(self) -> pl.DataFrame:
+        """The accepted rows' values, as a ValueRows block holds them: ``_row`` and one
+        column per name of ``value_names``."""
+        return self.records.select(
+            pl.col("row_number").alias("_row"),
+            *[pl.col(f"_f_{n}").alias(n) for n in self.value_names],
+        )
+
 
 def fmt(template: str, *values: pl.Expr) -> pl.Expr:
     """Like pl.format, with empty text for nulls. (pl.format panics on filtered frames in
@@ -122,32 +130,14 @@ class _Checks:
         return pl.concat(self.parts).cast(ISSUE_SCHEMA).sort("row_number")
 
 
-def values_json(value_names: list[str]) -> pl.Expr:
-    """A prepared chunk's normalised values (its ``_f_<name>`` columns) as one JSON array
-    per record, in the order of ``value_names``.
-
-    Records keep their values as arrays whose names sit once on the batch: a row of keys
-    repeated a million times more than doubles what the database writes.
-    """
-    if not value_names:
-        return pl.lit("[]")
-
-    def literal(name: str) -> pl.Expr:
-        encoded = pl.struct(pl.col(f"_f_{name}").alias("v")).struct.json_encode()
-        return encoded.str.strip_prefix('{"v":').str.strip_suffix("}")
-
-    return pl.concat_str(
-        [pl.lit("["), pl.concat_str([literal(n) for n in value_names], separator=","), pl.lit("]")]
-    )
-
-
 def with_per_value(
     frame: pl.DataFrame,
     column: str,
     derived: dict[str, pl.Expr],
     known: dict[tuple, pl.DataFrame | None] | None = None,
 ) -> pl.DataFrame:
-    """Add columns computed from one column, each distinct value computed once.
+    """Add columns computed from one column, each distinct value computed once; each of
+    ``derived`` may use those before it.
 
     Exports repeat their values (villages, dates, codes, common names), so normalising the
     distinct values and joining them back is five to ten times faster than the whole column.
@@ -165,7 +155,7 @@ def with_per_value(
     keyed = frame.with_columns(value_hash(pl.col(column)).alias(_KEY))
     values = keyed.select(column, _KEY).filter(pl.col(_KEY).is_first_distinct())
     if values.height > frame.height * MOSTLY_DISTINCT:
-        return frame.lazy().with_columns(**derived).collect()
+        return _derive(frame, derived)
     key = (column, *derived)
     earlier = known.get(key) if known is not None else None
     fresh = values
@@ -173,8 +163,7 @@ def with_per_value(
         fresh = values.join(earlier.select(_KEY), on=_KEY, how="anti")
     lookup = earlier
     if earlier is None or fresh.height:
-        # Lazily, so that the expressions' common parts are computed once.
-        computed = fresh.lazy().with_columns(**derived).collect()
+        computed = _derive(fresh, derived)
         lookup = computed if earlier is None else pl.concat([earlier, computed])
     if known is not None and (key not in known or earlier is not None):
         comes_back = earlier is None or fresh.height < values.height * (1 - MOSTLY_KNOWN)
@@ -186,8 +175,16 @@ def with_per_value(
         return joined.drop(_KEY, _LOOKED_UP)
     if known is not None:
         known.pop(key, None)
-    lookup = frame.select(pl.col(column).unique()).lazy().with_columns(**derived).collect()
+    lookup = _derive(frame.select(pl.col(column).unique()), derived)
     return frame.join(lookup, on=column, how="left", nulls_equal=True, maintain_order="left")
+
+
+def _derive(frame: pl.DataFrame, derived: dict[str, pl.Expr]) -> pl.DataFrame:
+    """``frame`` with the ``derived`` columns, in order: each may use those before it."""
+    lazy = frame.lazy()
+    for name, expr in derived.items():
+        lazy = lazy.with_columns(expr.alias(name))
+    return lazy.collect()
 
 
 def value_hash(values: pl.Expr) -> pl.Expr:
@@ -377,21 +374,23 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
             out[name] = pl.col(f"_{name}").struct.field("digits")
             if field.kind is Kind.NIK:
                 out["nik_status"] = pl.col(f"_{name}").struct.field("status")
+        elif field.kind is Kind.NAME and name == "full_name":
+            derived["_full_name"] = n.name_parts(cell)
+            out["full_name"] = pl.col("_full_name").struct.field("display")
+            out["name_key"] = pl.col("_full_name").struct.field("key")
+            fields["name_title"] = pl.col("_full_name").struct.field("title")
         elif field.kind is Kind.NAME:
             derived[f"_v_{name}"] = n.name_display(cell)
             (out if name in KEY_COLUMNS else fields)[name] = pl.col(f"_v_{name}")
-            if name == "full_name":
-                derived["_v_name_key"] = n.name_key(cell)
-                derived["_v_name_title"] = n.name_title(cell)
-                out["name_key"] = pl.col("_v_name_key")
-                fields["name_title"] = pl.col("_v_name_title")
         elif field.kind in (Kind.CHOICE, Kind.SEX, Kind.FLAG, Kind.DATE, Kind.INTEGER, Kind.MONEY):
             if field.kind is Kind.CHOICE:
                 value = n.choice(cell, field)
             else:
                 value = n.KIND_NORMALISERS[field.kind](cell)
             derived[f"_v_{name}"] = value
-            derived[f"_bad_{name}"] = n.clean_text(cell).is_not_null() & value.is_null()
+            derived[f"_bad_{name}"] = (
+                n.clean_text(cell).is_not_null() & pl.col(f"_v_{name}").is_null()
+            )
             (out if name in KEY_COLUMNS else fields)[name] = pl.col(f"_v_{name}")
         elif field.kind is Kind.RT_RW:
             derived[f"_v_{name}"] = n.rt_rw(cell)
@@ -509,8 +508,8 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> "P
     keep = ~pl.col("_row").is_in(errors.implode()) & ~pl.col("_duplicate")
     accepted = frame.filter(keep)
     value_columns = [c for c in accepted.columns if c.startswith("_f_")]
-    # The values stay columns here (``_f_<name>``); the writer encodes them as JSON (see
-    # ``values_json``), beside the preparation of the next chunk.
+    # The values stay columns here (``_f_<name>``); the writer encodes them as a ValueRows
+    # block, beside the preparation of the next chunk.
     records = accepted.select(
         pl.col("_record_id").alias("record_id"),
         pl.col("_row").alias("row_number"),

@@ -30,8 +30,8 @@ from .canonical import FIELDS_BY_NAME
 from .choices import BatchStatus, Severity, SourceKind
 from .families import join_family_file
 from .mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
-from .models import ImportBatch, ImportIssue, RawRows, SourceDataset, SourceRecord
-from .pipeline import KEY_COLUMNS, Prepared, prepare, prepare_chunks, values_json
+from .models import ImportBatch, ImportIssue, RawRows, SourceDataset, SourceRecord, ValueRows
+from .pipeline import KEY_COLUMNS, Prepared, prepare, prepare_chunks
 from .reading import UnreadableFile
 
 logger = logging.getLogger(__name__)
@@ -340,14 +340,12 @@ _RECORD_COLUMNS = [
     "record_id",
     "row_number",
     *KEY_COLUMNS,
-    "values",
 ]
 _NULLABLE = {"birth_date", "village_id"}
 
 
 def _record_frame(batch: ImportBatch, prepared: Prepared) -> pl.DataFrame:
     return prepared.records.with_columns(
-        values=values_json(prepared.value_names),
         dataset_id=pl.lit(batch.dataset_id, dtype=pl.Int64),
         batch_id=pl.lit(batch.pk, dtype=pl.Int64),
         **{c: pl.col(c).fill_null("") for c in KEY_COLUMNS if c not in _NULLABLE},
@@ -355,8 +353,8 @@ def _record_frame(batch: ImportBatch, prepared: Prepared) -> pl.DataFrame:
 
 
 def _stage(batch: ImportBatch, prepared: Prepared) -> None:
-    """One chunk's records, raw rows and issues, committed (invisible until publish; a failed
-    batch deletes them all)."""
+    """One chunk's records, their values, raw rows and issues, committed (invisible until
+    publish; a failed batch deletes them all)."""
     issues = (
         prepared.issues.with_columns(batch_id=pl.lit(batch.pk, dtype=pl.Int64))
         .select("batch_id", "row_number", "column", "value", "severity", "code", "message")
@@ -368,6 +366,8 @@ def _stage(batch: ImportBatch, prepared: Prepared) -> None:
             bulk_insert(ImportIssue._meta.db_table, issues.columns, issues)
         prepared.raw_rows.batch_id = batch.pk
         prepared.raw_rows.save()
+        if prepared.records.height:
+            ValueRows.encode(prepared.values(), batch.pk).save()
 
 
 class _ChunkWriter:
@@ -482,6 +482,7 @@ def _discard(batch: ImportBatch, status: BatchStatus, message: str) -> None:
         SourceRecord.objects.filter(batch=batch).delete()
         ImportIssue.objects.filter(batch=batch).delete()
         RawRows.objects.filter(batch=batch).delete()
+        ValueRows.objects.filter(batch=batch).delete()
         ImportBatch.objects.filter(pk=batch.pk).update(
             status=status, message=message[:2000], finished_at=timezone.now()
         )

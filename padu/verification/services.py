@@ -33,7 +33,7 @@ from padu.regions.codes import is_within
 from padu.registry.choices import FamilyLifecycle, Lifecycle, VerificationStatus
 from padu.registry.models import Family, FamilyPhoto, Person
 from padu.sources.choices import BatchStatus, SourceKind
-from padu.sources.models import ImportBatch, RawRows, SourceDataset, SourceRecord
+from padu.sources.models import ImportBatch, RawRows, SourceDataset, SourceRecord, ValueRows
 from padu.welfare.services import current_results
 
 from .choices import AssignmentState, MemberStatus, RoundStatus, VisitStatus
@@ -623,6 +623,13 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
         cells, schema={f"c{i}": pl.String for i in range(len(batch.header))}, orient="row"
     ).insert_column(0, pl.Series("_row", rows, dtype=pl.Int64))
     RawRows.encode(cells, batch.pk).save()
+    values_by_name = {
+        name: pl.Series(name, [values.get(name) for _, values in records], strict=False)
+        for name in FIELD_VALUE_NAMES
+    }
+    ValueRows.encode(
+        pl.DataFrame({"_row": pl.Series(rows, dtype=pl.Int64), **values_by_name}), batch.pk
+    ).save()
     created = SourceRecord.objects.bulk_create(
         [
             SourceRecord(
@@ -639,7 +646,6 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
                 village_id=values.get("village_id") or None,
                 rt=values.get("rt", ""),
                 rw=values.get("rw", ""),
-                values=[values.get(n) for n in FIELD_VALUE_NAMES],
             )
             for row, (person, values) in zip(rows, records, strict=True)
         ]

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from padu.sources.models import ImportIssue, RawRows, SourceRecord
+from padu.sources.models import ImportBatch, ImportIssue, RawRows, SourceRecord
 
 BEFORE = [("sources", "0002_records_as_arrays_drafts_family_files")]
 AFTER = [("sources", "0003_raw_rows_in_parquet_blocks")]
@@ -43,7 +43,8 @@ def test_record_arrays_move_into_raw_row_blocks_and_values_survive():
     block = RawRows.objects.get()
     assert (block.batch_id, block.first_row, block.last_row) == (batch.pk, 2, 4)
     assert block.frame().rows() == [(2, "A1", "Budi", "1"), (4, "A3", "Ani", None)]
-    assert SourceRecord.objects.get(record_id="A1").values == ["Jl. Melati 1", True, 90, None]
+    record = executor.loader.project_state(AFTER).apps.get_model("sources", "SourceRecord")
+    assert record.objects.get(record_id="A1").values == ["Jl. Melati 1", True, 90, None]
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
 
@@ -73,5 +74,69 @@ def test_repeated_rows_of_earlier_batches_become_skipped_rather_than_warned():
 
     severities = dict(ImportIssue.objects.values_list("code", "severity"))
     assert severities == {"duplicate_row": "skipped", "nik_too_short": "warning"}
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_value_arrays_move_into_value_blocks_and_back():
+    before, after = (
+        [("sources", "0004_issue_severity_skipped")],
+        [("sources", "0005_values_in_parquet_blocks")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    dataset = apps.get_model("sources", "SourceDataset").objects.create(name="DTKS", kind="dtks")
+    batch = apps.get_model("sources", "ImportBatch").objects.create(
+        dataset=dataset,
+        file_name="dtks.csv",
+        file_sha256="0" * 64,
+        value_names=["address", "has_car", "floor_area_m2", "mother_name"],
+    )
+    old_record = apps.get_model("sources", "SourceRecord")
+    old_record.objects.bulk_create(
+        [
+            old_record(
+                dataset=dataset,
+                batch=batch,
+                record_id="A1",
+                row_number=2,
+                values=["Jl. Melati 1", True, 90, None],
+            ),
+            old_record(
+                dataset=dataset,
+                batch=batch,
+                record_id="A3",
+                row_number=4,
+                values=["Jl. Mawar", False, None, "Sri"],
+            ),
+        ]
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+
+    moved = SourceRecord.objects.select_related("batch").get(record_id="A1")
+    assert moved.fields == {
+        "address": "Jl. Melati 1",
+        "has_car": True,
+        "floor_area_m2": 90,
+        "mother_name": None,
+    }
+    assert (
+        SourceRecord.objects.select_related("batch").get(record_id="A3").fields["mother_name"]
+        == "Sri"
+    )
+
+    executor.loader.build_graph()
+    executor.migrate(before)
+    back = executor.loader.project_state(before).apps.get_model("sources", "SourceRecord")
+    assert dict(back.objects.values_list("record_id", "values")) == {
+        "A1": ["Jl. Melati 1", True, 90, None],
+        "A3": ["Jl. Mawar", False, None, "Sri"],
+    }
+    assert ImportBatch.objects.count() == 1
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())

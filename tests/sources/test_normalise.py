@@ -141,3 +141,14 @@ def test_formula_cells_are_recognised_but_numbers_are_not():
     assert column(
         ['=HYPERLINK("x")', "+62812", "-6.98", "@SUM(A1)", "-", "Budi"], n.looks_like_formula
     ).to_list() == [True, False, False, True, True, False]
+
+
+names = st.text(alphabet="abdhijmos .,-'HDMS", max_size=24)
+
+
+@given(st.lists(names, min_size=1, max_size=20))
+def test_name_parts_at_once_equal_each_part_alone(values):
+    parts = column(values, n.name_parts).struct.unnest()
+    assert parts["display"].to_list() == column(values, n.name_display).to_list()
+    assert parts["key"].to_list() == column(values, n.name_key).to_list()
+    assert parts["title"].to_list() == column(values, n.name_title).to_list()
