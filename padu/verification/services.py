@@ -622,14 +622,14 @@ def _write_field_records(visit: Visit, family: Family, *, actor) -> None:
     cells = pl.DataFrame(
         cells, schema={f"c{i}": pl.String for i in range(len(batch.header))}, orient="row"
     ).insert_column(0, pl.Series("_row", rows, dtype=pl.Int64))
-    RawRows.encode(cells, batch.pk).save()
+    RawRows.append(batch, cells)
     values_by_name = {
         name: pl.Series(name, [values.get(name) for _, values in records], strict=False)
         for name in FIELD_VALUE_NAMES
     }
-    ValueRows.encode(
-        pl.DataFrame({"_row": pl.Series(rows, dtype=pl.Int64), **values_by_name}), batch.pk
-    ).save()
+    ValueRows.append(
+        batch, pl.DataFrame({"_row": pl.Series(rows, dtype=pl.Int64), **values_by_name})
+    )
     created = SourceRecord.objects.bulk_create(
         [
             SourceRecord(

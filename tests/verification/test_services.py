@@ -168,6 +168,7 @@ def test_an_approved_visit_becomes_the_newest_truth_and_survives_a_full_run(
     assert run.status == "completed", run.message
     kept = Family.objects.get(pk=RecordLink.objects.get(source_record=origin).family_id)
     assert kept.village_id == destination.code
+    assert kept.address == "Jl. Baru No. 7"  # a value read back from the visit's value block
     assert kept.verification_status == VerificationStatus.MOVED
     assert Person.objects.get(pk=deceased.pk).lifecycle == Lifecycle.DECEASED
     assert Person.objects.get(pk=other.pk).nik == new_nik
