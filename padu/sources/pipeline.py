@@ -239,7 +239,13 @@ class FileSurvey:
             _h1=row.hash(ROW_HASH_SEEDS[0]),
             _h2=row.hash(ROW_HASH_SEEDS[1]),
             _own_id=self.own_id,
-        ).join(self.seen_rows, on=["_h1", "_h2"], how="left", maintain_order="left")
+        )
+        keys = keys.join(
+            _rows_sharing(self.seen_rows, keys, "_h1"),
+            on=["_h1", "_h2"],
+            how="left",
+            maintain_order="left",
+        )
         first_here = pl.col("_row").first().over("_h1", "_h2")
         ordinal = pl.int_range(1, pl.len() + 1) + self.rows_before
         keys = keys.with_columns(
@@ -250,8 +256,12 @@ class FileSurvey:
         ).with_columns(_duplicate=pl.col("_first_row").is_not_null())
         distinct = keys.filter(~pl.col("_duplicate"))
         # Among rows that are not exact repeats, an id may appear once.
-        ids = distinct.select("_row", "_record_id").join(
-            self.seen_ids, on="_record_id", how="left", maintain_order="left"
+        ids = distinct.select("_row", "_record_id")
+        ids = ids.join(
+            _rows_sharing(self.seen_ids, ids, "_record_id"),
+            on="_record_id",
+            how="left",
+            maintain_order="left",
         )
         ids = ids.with_columns(
             _id_first_row=pl.coalesce("_id_seen_row", pl.col("_row").first().over("_record_id"))
@@ -280,6 +290,13 @@ class FileSurvey:
                 _id_reused=(pl.col("_id_first_row") != pl.col("_row")).fill_null(False),
             )
         )
+
+
+def _rows_sharing(seen: pl.DataFrame, chunk: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The rows of ``seen`` (what the file's earlier chunks held, up to a million rows) whose
+    ``column`` the chunk has too: joining the chunk to those few is a quarter of the time of
+    joining it to them all, which hashes the whole of ``seen`` again for every chunk."""
+    return seen.filter(pl.col(column).is_in(chunk[column].implode()))
 
 
 def survey(table: RawTable, mapping: Mapping) -> FileSurvey:

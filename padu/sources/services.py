@@ -9,11 +9,13 @@ deletes what was staged, so the database is as it was before the batch.
 import datetime as dt
 import hashlib
 import logging
+import os
 import queue
-import shutil
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import polars as pl
 from django.conf import settings
@@ -73,22 +75,29 @@ def find_dataset(name: str) -> SourceDataset:
     return found
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: Path, *, copy_to: BinaryIO | None = None) -> str:
+    """The file's SHA-256; with ``copy_to``, the file is also copied there in the same read."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
+            if copy_to is not None:
+                copy_to.write(block)
     return digest.hexdigest()
 
 
-def _keep_copy(path: Path, sha: str) -> str:
-    """A copy of the file under MEDIA_ROOT, so rejected rows can be written out later."""
+def _keep_copy(path: Path) -> tuple[str, str]:
+    """The file's SHA-256, and a copy of it under MEDIA_ROOT named by that hash (so rejected
+    rows can be written out later), made in one read of the file."""
+    imports = Path(settings.MEDIA_ROOT) / "imports"
+    imports.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=imports, delete=False) as copy:
+        sha = file_sha256(path, copy_to=copy)
     relative = f"imports/{sha[:2]}/{sha}{path.suffix.lower()}"
     target = Path(settings.MEDIA_ROOT) / relative
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-    return relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(copy.name, target)  # a file kept before under this name has the same bytes
+    return sha, relative
 
 
 def create_batch(
@@ -107,8 +116,8 @@ def create_batch(
     already imported into this source is marked as a duplicate and will add nothing.
     ``family_path`` is the family file of an export that keeps members apart."""
     path = Path(path)
-    sha = file_sha256(path)
-    family_sha = file_sha256(Path(family_path)) if family_path else ""
+    sha, stored = _keep_copy(path)
+    family_sha, family_stored = _keep_copy(Path(family_path)) if family_path else ("", "")
     earlier = dataset.batches.filter(
         file_sha256=sha, family_file_sha256=family_sha, status=BatchStatus.COMPLETED
     ).first()
@@ -116,8 +125,8 @@ def create_batch(
         dataset=dataset,
         file_name=file_name or path.name,
         file_sha256=sha,
-        file=_keep_copy(path, sha),
-        family_file=_keep_copy(Path(family_path), family_sha) if family_path else "",
+        file=stored,
+        family_file=family_stored,
         family_file_name=(family_file_name or Path(family_path).name) if family_path else "",
         family_file_sha256=family_sha,
         mapping=(mapping or Mapping()).as_dict(),
