@@ -247,8 +247,8 @@ class RowBlock(models.Model):
         )
         return cls(
             batch_id=batch_id,
-            first_row=rows["_row"].min(),
-            last_row=rows["_row"].max(),
+            first_row=int(rows["_row"].min()),
+            last_row=int(rows["_row"].max()),
             data=buffer.getvalue(),
         )
 
@@ -260,7 +260,7 @@ class RowBlock(models.Model):
         costs about half a millisecond to decode, so one block per visit would make reading
         a year of visits take minutes. The caller serialises appends to one batch (verivali
         holds its round's lock)."""
-        newest = cls.objects.filter(batch=batch).order_by("-first_row").first()
+        newest = cls._default_manager.filter(batch=batch).order_by("-first_row").first()
         if newest is None or newest.last_row - newest.first_row + 1 + rows.height > cls.APPEND_ROWS:
             cls.encode(rows, batch.pk).save()
             return
@@ -281,7 +281,7 @@ class RowBlock(models.Model):
     @classmethod
     def blocks(cls, batch: ImportBatch, numbers: list[int] | None = None) -> models.QuerySet:
         """The batch's blocks (those that may hold the rows ``numbers``), in file order."""
-        blocks = cls.objects.filter(batch=batch).order_by("first_row")
+        blocks = cls._default_manager.filter(batch=batch).order_by("first_row")
         if numbers is not None:
             if not numbers:
                 return blocks.none()

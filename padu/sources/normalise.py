@@ -329,7 +329,7 @@ def integer(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def rt_rw(expr: pl.Expr) -> pl.Struct:
+def rt_rw(expr: pl.Expr) -> pl.Expr:
     """("003", "005") from "003/005", "RT 3 RW 5", "3/5", "RT.003 RW.005"."""
     text = clean_text(expr)
     numbers = text.str.extract_groups(r"(\d+)\D+(\d+)")

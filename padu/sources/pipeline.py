@@ -161,10 +161,12 @@ def with_per_value(
     fresh = values
     if earlier is not None:
         fresh = values.join(earlier.select(_KEY), on=_KEY, how="anti")
-    lookup = earlier
-    if earlier is None or fresh.height:
-        computed = _derive(fresh, derived)
-        lookup = computed if earlier is None else pl.concat([earlier, computed])
+    if earlier is None:
+        lookup = _derive(fresh, derived)
+    elif fresh.height:
+        lookup = pl.concat([earlier, _derive(fresh, derived)])
+    else:
+        lookup = earlier
     if known is not None and (key not in known or earlier is not None):
         comes_back = earlier is None or fresh.height < values.height * (1 - MOSTLY_KNOWN)
         known[key] = lookup if comes_back else None

@@ -15,7 +15,7 @@ import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import polars as pl
 from django.conf import settings
@@ -75,7 +75,7 @@ def find_dataset(name: str) -> SourceDataset:
     return found
 
 
-def file_sha256(path: Path, *, copy_to: BinaryIO | None = None) -> str:
+def file_sha256(path: Path, *, copy_to: IO[bytes] | None = None) -> str:
     """The file's SHA-256; with ``copy_to``, the file is also copied there in the same read."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
