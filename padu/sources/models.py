@@ -186,10 +186,9 @@ class SourceRecord(models.Model):
     def fields(self) -> dict:
         """The normalised values that have no column of their own, by field name (load with
         select_related("batch"))."""
-        found = ValueRows.rows(self.batch, [self.row_number])
-        if not found.height:
-            return dict.fromkeys(self.batch.value_names or [])
-        return {k: v for k, v in found.row(0, named=True).items() if k != "_row"}
+        return ValueRows.row(self.batch, self.row_number) or dict.fromkeys(
+            self.batch.value_names or []
+        )
 
 
 class ImportIssue(models.Model):
@@ -288,6 +287,33 @@ class RowBlock(models.Model):
             return blocks.filter(first_row__lte=max(numbers), last_row__gte=min(numbers))
         return blocks
 
+    @classmethod
+    def read(
+        cls,
+        batch: ImportBatch,
+        numbers: list[int] | None,
+        columns: list[str] | None,
+        empty: dict[str, pl.DataType],
+    ) -> pl.DataFrame:
+        """The rows (all, or those numbered ``numbers``) of the batch's blocks, in file order,
+        ``columns`` only if given; a frame of schema ``empty`` when no block holds any."""
+        parts = [
+            block.frame(numbers, columns)
+            for block in cls.blocks(batch, numbers).iterator(chunk_size=1)
+        ]
+        return pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(schema=empty)
+
+    @classmethod
+    def row(cls, batch: ImportBatch, number: int) -> dict:
+        """One row of the subclass's ``rows``, by column name, without ``_row``; empty when
+        no block holds it."""
+        found = cls.rows(batch, [number])
+        return (
+            {k: v for k, v in found.row(0, named=True).items() if k != "_row"}
+            if found.height
+            else {}
+        )
+
 
 class RawRows(RowBlock):
     """A block of a batch's rows exactly as they were in the file, every row read (accepted
@@ -305,21 +331,9 @@ class RawRows(RowBlock):
         """The batch's raw rows (all, or those numbered ``numbers``) with its column titles
         as column names, in file order; a row no block holds is simply absent."""
         names = unique_headers(batch.header)
-        blocks = cls.blocks(batch, numbers)
-        parts = [block.frame(numbers) for block in blocks.iterator(chunk_size=1)]
         schema = {"_row": pl.Int64, **{f"c{i}": pl.String for i in range(len(names))}}
-        frame = pl.concat(parts, how="diagonal_relaxed") if parts else pl.DataFrame(schema=schema)
+        frame = cls.read(batch, numbers, None, schema)
         return frame.rename({f"c{i}": name for i, name in enumerate(names)}, strict=False)
-
-    @classmethod
-    def row(cls, batch: ImportBatch, number: int) -> dict[str, str | None]:
-        """One row as it was in the file, by column title; empty when no block holds it."""
-        found = cls.rows(batch, [number])
-        return (
-            {k: v for k, v in found.row(0, named=True).items() if k != "_row"}
-            if found.height
-            else {}
-        )
 
 
 class ValueRows(RowBlock):
@@ -340,14 +354,6 @@ class ValueRows(RowBlock):
         """``_row`` and the values (all, or those ``names``) of the batch's rows (all, or those
         numbered ``numbers``), in file order; a name the batch lacks is a column of nulls."""
         wanted = list(batch.value_names or []) if names is None else names
-        parts = [
-            block.frame(numbers, wanted)
-            for block in cls.blocks(batch, numbers).iterator(chunk_size=1)
-        ]
-        frame = (
-            pl.concat(parts, how="diagonal_relaxed")
-            if parts
-            else pl.DataFrame(schema={"_row": pl.Int64})
-        )
+        frame = cls.read(batch, numbers, wanted, {"_row": pl.Int64})
         missing = [pl.lit(None).alias(name) for name in wanted if name not in frame.columns]
         return frame.with_columns(missing).select("_row", *wanted)
