@@ -45,14 +45,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "padu.core",
     "padu.regions",
+    "padu.organisations",
     "padu.accounts",
-    "padu.programs",
     "padu.registry",
-    "padu.synth",
     "padu.sources",
     "padu.matching",
     "padu.welfare",
     "padu.verification",
+    "padu.programs",
+    "padu.synth",
+    "padu.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from padu.core.views import home
+from padu.accounts.views import home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -2,13 +2,43 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from padu.core.admin import ReadOnlyAdmin
+from padu.core.admin import ReadOnlyAdmin, ReferenceDataAdmin
+from padu.core.services import record_related_change
 
+from . import policy
 from .models import AccessLog, User
+from .policy import Action
+
+
+class RestrictedAdmin(admin.ModelAdmin):
+    """Records of a model in the policy (families, persons, referrals …): read-only in the
+    admin, and only those the user may view. They change through services alone, which keep
+    their history and survivorship; an edit here would skip both."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).restrict(request.user, Action.VIEW)
+
+    def has_module_permission(self, request):
+        return request.user.is_staff and policy.allows(request.user, self.model, Action.VIEW)
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ReferenceDataAdmin, DjangoUserAdmin):
+    """Accounts: the administrator alone sees and edits them; every change of a role, scope,
+    group or password is in the change log."""
+
     list_display = ["username", "first_name", "last_name", "role", "region", "agency", "is_active"]
     list_filter = ["role", "is_active", "agency"]
     raw_id_fields = ["region"]
@@ -16,6 +46,40 @@ class UserAdmin(DjangoUserAdmin):
         *DjangoUserAdmin.fieldsets,
         (_("Peran dan cakupan"), {"fields": ("role", "region", "agency", "phone")}),
     )
+
+    def has_module_permission(self, request):
+        return request.user.is_padu_admin
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_padu_admin
+
+    def save_related(self, request, form, formsets, change):
+        before = {name: set(getattr(form.instance, name).all()) for name in _ACCESS_RELATIONS}
+        super().save_related(request, form, formsets, change)
+        changed = {
+            name: sorted(str(item) for item in getattr(form.instance, name).all())
+            for name in _ACCESS_RELATIONS
+            if set(getattr(form.instance, name).all()) != before[name]
+        }
+        if changed and change:
+            record_related_change(
+                form.instance, actor=request.user, changes=changed, origin="admin"
+            )
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            record_related_change(
+                User.objects.get(pk=id),
+                actor=request.user,
+                changes={"password": "diubah"},
+                origin="admin",
+            )
+        return response
+
+
+#: What a user's access rests on besides their fields.
+_ACCESS_RELATIONS = ("groups", "user_permissions")
 
 
 @admin.register(AccessLog)

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import policy
 from .choices import VERIVALI_ROLES, AccessKind, Role
-from .scoping import region_scope
 
 
 class User(AbstractUser):
@@ -22,7 +22,7 @@ class User(AbstractUser):
         help_text=_("pengguna hanya melihat data di wilayah ini dan di bawahnya"),
     )
     agency = models.ForeignKey(
-        "programs.Agency",
+        "organisations.Agency",
         verbose_name=_("OPD"),
         null=True,
         blank=True,
@@ -44,28 +44,26 @@ class User(AbstractUser):
 
     @property
     def is_padu_admin(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN
+        return policy.is_administrator(self)
+
+    # What the menu offers and where a user lands, read from the policy. Each page still
+    # checks for itself, and every query goes through ``restrict``; these only keep people
+    # from doors that are closed to them.
 
     @property
     def can_manage_sources(self) -> bool:
-        """Taking source files in and matching them is the data custodian's job (and the
-        admin's)."""
-        return self.is_active and (self.is_padu_admin or self.role == Role.DATA_CUSTODIAN)
-
-    # What the menu offers and where a user lands. Each page still checks for itself (and
-    # every query goes through ``visible_to``); these only keep people from doors that are
-    # closed to them.
+        """Taking source files in and matching them (the data custodian's work)."""
+        return policy.allows(self, "sources.importbatch", policy.Action.CHANGE)
 
     @property
     def can_read_personal_data(self) -> bool:
-        """Names and NIKs of the families in the user's region (see ``region_scope``)."""
-        return region_scope(self, "village__code") is not None
+        """Names and NIKs of the families in the user's region."""
+        return policy.allows(self, "registry.family", policy.Action.VIEW)
 
     @property
     def can_see_referrals(self) -> bool:
         """An agency's work queue, or the referrals of the families in the user's region."""
-        own_queue = self.is_active and self.role == Role.AGENCY_OFFICER and bool(self.agency_id)
-        return own_queue or self.can_read_personal_data
+        return policy.allows(self, "programs.referral", policy.Action.VIEW)
 
     @property
     def can_follow_verivali(self) -> bool:

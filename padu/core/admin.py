@@ -1,10 +1,22 @@
 from django.contrib import admin
 
 from .models import ChangeLog
+from .services import delete_with_history, save_with_history
+
+
+def _is_administrator(request) -> bool:
+    # Duck-typed: core sits below accounts, whose User has this.
+    return bool(getattr(request.user, "is_padu_admin", False))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """For logs: they are written by services only, never edited by hand."""
+    """For logs: written by services only, never edited by hand, read by the administrator."""
+
+    def has_module_permission(self, request):
+        return _is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_administrator(request)
 
     def has_add_permission(self, request):
         return False
@@ -14,6 +26,36 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReferenceDataAdmin(admin.ModelAdmin):
+    """Reference data (regions, agencies, poverty lines, need rules, accounts): staff may read
+    it, only the administrator edits it, and every edit is in the change log."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_staff
+
+    def has_add_permission(self, request):
+        return _is_administrator(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_administrator(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_administrator(request)
+
+    def save_model(self, request, obj, form, change):
+        save_with_history(obj, actor=request.user)
+
+    def delete_model(self, request, obj):
+        delete_with_history(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            delete_with_history(obj, actor=request.user)
 
 
 @admin.register(ChangeLog)

@@ -1,7 +1,9 @@
 """Base class for Padu's management commands (what the ``padu`` command line runs)."""
 
+import os
 import sys
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -21,6 +23,12 @@ class PaduCommand(BaseCommand):
         parser.add_argument(
             "--quiet", action="store_true", help="tanpa bilah kemajuan (untuk skrip dan log)"
         )
+        parser.add_argument(
+            "--user",
+            metavar="NAMA",
+            help="akun Padu yang menjalankan perintah (bawaan: $PADU_USER): perintah yang "
+            "membuka data pribadi hanya melihat wilayah akun ini dan dicatat atas namanya",
+        )
 
     def add_subcommands(self, parser) -> "_Subcommands":
         """Subcommands (``padu regions load``), each taking the common arguments after it."""
@@ -30,8 +38,27 @@ class PaduCommand(BaseCommand):
         show = not self._quiet and sys.stderr.isatty()
         return progress_bar(description, enabled=show)
 
+    def acting_user(self, *, required: bool):
+        """The account the command acts as (``--user`` or $PADU_USER); None when none is named
+        and the command may run as the installation itself (an import, a matching run).
+        A command that reveals personal data requires one: what it reads is restricted to
+        that account's scope and logged under its name, as on the web."""
+        name = self._user_name or os.environ.get("PADU_USER", "")
+        if not name:
+            if required:
+                raise CommandError(
+                    "Perintah ini membuka data pribadi: sebutkan akun Anda dengan --user NAMA "
+                    "(atau PADU_USER=NAMA). Aksesnya dicatat atas nama akun itu."
+                )
+            return None
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise CommandError(f"Akun {name!r} tidak ada atau tidak aktif.")
+        return user
+
     def execute(self, *args, **options):
         self._quiet = options.get("quiet", False)
+        self._user_name = options.get("user") or ""
         try:
             return super().execute(*args, **options)
         except (OperationalError, ProgrammingError) as error:

@@ -2,15 +2,22 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from padu.core.models import BackgroundRun
+from padu.accounts.policy import RestrictedQuerySet, ScopedBy
+from padu.core.models import BackgroundRun, BackgroundRunQuerySet
 
 from .choices import PairStatus, RunMode
+
+
+class LinkageRunQuerySet(BackgroundRunQuerySet, RestrictedQuerySet):
+    pass
 
 
 class LinkageRun(BackgroundRun):
     """One matching run: its thresholds, the model it estimated, and what it found."""
 
     status_url_name = "matching:run-status"
+    # A run matches every current record, so it has no place: the role alone decides.
+    scoped_by = ScopedBy(region=None)
 
     mode = models.CharField(
         _("cara"),
@@ -31,6 +38,8 @@ class LinkageRun(BackgroundRun):
     comparisons = models.PositiveBigIntegerField(_("pasangan dibandingkan"), default=0)
     clusters = models.PositiveIntegerField(_("kelompok (orang)"), default=0)
     pairs_queued = models.PositiveIntegerField(_("pasangan untuk ditinjau"), default=0)
+
+    objects = LinkageRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("proses pencocokan")
@@ -58,6 +67,10 @@ class MatchPair(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=PairStatus.choices, default=PairStatus.PENDING
     )
+
+    objects = RestrictedQuerySet.as_manager()
+    # Both records are personal data: a pair is in scope only when both are.
+    scoped_by = ScopedBy(region=("left__village__code", "right__village__code"))
 
     class Meta:
         verbose_name = _("pasangan untuk ditinjau")
@@ -137,6 +150,9 @@ class RecordLink(models.Model):
         db_index=False,
         help_text=_("kosong: ditautkan langsung oleh kunjungan verivali yang disetujui"),
     )
+
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="family__village__code")
 
     class Meta:
         verbose_name = _("tautan rekaman")

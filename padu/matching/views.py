@@ -8,7 +8,8 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from padu.accounts.choices import AccessKind
-from padu.accounts.mixins import DataCustodianRequiredMixin
+from padu.accounts.mixins import RestrictedMixin
+from padu.accounts.policy import Action
 from padu.accounts.services import log_access
 from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.views import PolledStatusView
@@ -20,18 +21,19 @@ from .models import LinkageRun, MatchPair, RecordLink
 from .services import decide_pair, queue_matching, split_record
 
 
-class RunListView(DataCustodianRequiredMixin, ListView):
+class RunListView(RestrictedMixin, ListView):
+    model = LinkageRun
     template_name = "matching/run_list.html"
     context_object_name = "runs"
     paginate_by = 20
 
     def get_queryset(self):
-        return LinkageRun.objects.select_related("started_by").order_by("-pk")
+        return super().get_queryset().select_related("started_by").order_by("-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["active"] = LinkageRun.objects.active().first()
-        context["pending"] = MatchPair.objects.filter(status=PairStatus.PENDING).count()
+        context["active"] = super().get_queryset().active().first()
+        context["pending"] = _pending_pairs(self.request.user).count()
         context["form"] = StartRunForm()
         return context
 
@@ -49,7 +51,9 @@ class StartRunForm(forms.Form):
     )
 
 
-class StartRunView(DataCustodianRequiredMixin, View):
+class StartRunView(RestrictedMixin, View):
+    model = LinkageRun
+
     def post(self, request):
         form = StartRunForm(request.POST)
         mode = form.cleaned_data["mode"] if form.is_valid() else RunMode.AUTO
@@ -58,7 +62,7 @@ class StartRunView(DataCustodianRequiredMixin, View):
         return redirect("matching:run-list")
 
 
-class RunDetailView(DataCustodianRequiredMixin, DetailView):
+class RunDetailView(RestrictedMixin, DetailView):
     """A run's figures and the model it used, level by level."""
 
     template_name = "matching/run_detail.html"
@@ -72,35 +76,50 @@ class RunDetailView(DataCustodianRequiredMixin, DetailView):
         return context
 
 
-class RunStatusView(DataCustodianRequiredMixin, PolledStatusView):
+class RunStatusView(RestrictedMixin, PolledStatusView):
     template_name = "_run_status.html"
     context_object_name = "run"
     model = LinkageRun
     active_statuses = ACTIVE_RUN_STATUSES
 
 
-class ReviewListView(DataCustodianRequiredMixin, ListView):
+def _pending_pairs(user):
+    """The pairs waiting for a verdict that the user may decide, most likely first."""
+    return (
+        MatchPair.objects.restrict(user, Action.CHANGE)
+        .filter(status=PairStatus.PENDING)
+        .order_by("-match_probability", "pk")
+    )
+
+
+class ReviewListView(RestrictedMixin, ListView):
+    model = MatchPair
     template_name = "matching/review_list.html"
     context_object_name = "pairs"
     paginate_by = 25
 
     def get_queryset(self):
         return (
-            MatchPair.objects.filter(status=PairStatus.PENDING)
+            super()
+            .get_queryset()
+            .filter(status=PairStatus.PENDING)
             .select_related("left__dataset", "right__dataset")
             .order_by("-match_probability", "pk")
         )
 
 
-class PairView(DataCustodianRequiredMixin, DetailView):
+class PairView(RestrictedMixin, DetailView):
     """Two records side by side, and why Padu thinks they are one person."""
 
+    model = MatchPair
     template_name = "matching/pair.html"
     context_object_name = "pair"
 
     def get_queryset(self):
-        return MatchPair.objects.select_related(
-            "left__dataset", "left__batch", "right__dataset", "right__batch"
+        return (
+            super()
+            .get_queryset()
+            .select_related("left__dataset", "left__batch", "right__dataset", "right__batch")
         )
 
     def get_context_data(self, **kwargs):
@@ -147,9 +166,11 @@ def _side_by_side(left: SourceRecord, right: SourceRecord) -> list[dict]:
     return rows
 
 
-class DecideView(DataCustodianRequiredMixin, View):
+class DecideView(RestrictedMixin, View):
+    model = MatchPair
+
     def post(self, request, pk):
-        pair = get_object_or_404(MatchPair.objects.select_related("left", "right"), pk=pk)
+        pair = get_object_or_404(self.get_queryset().select_related("left", "right"), pk=pk)
         same = request.POST.get("verdict") == "same"
         decide_pair(pair, same=same, actor=request.user, note=request.POST.get("note", "")[:300])
         messages.success(
@@ -158,22 +179,20 @@ class DecideView(DataCustodianRequiredMixin, View):
             if same
             else _("Disimpan: orang berbeda; keduanya dipisah pada pencocokan berikutnya."),
         )
-        following = (
-            MatchPair.objects.filter(status=PairStatus.PENDING)
-            .order_by("-match_probability", "pk")
-            .first()
-        )
+        following = _pending_pairs(request.user).first()
         if following:
             return redirect("matching:pair", pk=following.pk)
         return redirect("matching:review-list")
 
 
-class SplitView(DataCustodianRequiredMixin, View):
+class SplitView(RestrictedMixin, View):
     """Take one source record out of a person it was wrongly merged into."""
+
+    model = RecordLink
 
     def post(self, request, pk):
         link = get_object_or_404(
-            RecordLink.objects.select_related("person", "source_record__batch"), pk=pk
+            self.get_queryset().select_related("person", "source_record__batch"), pk=pk
         )
         family = link.family_id
         try:

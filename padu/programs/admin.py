@@ -1,16 +1,11 @@
 from django.contrib import admin
 
-from .models import Agency, Referral
+from padu.accounts.admin import RestrictedAdmin
 
-
-@admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "name", "code"]
-    search_fields = ["short_name", "name", "code"]
+from .models import Referral
 
 
 @admin.register(Referral)
-class ReferralAdmin(admin.ModelAdmin):
+class ReferralAdmin(RestrictedAdmin):
     list_display = ["pk", "agency", "rule", "family", "status", "created_at"]
     list_filter = ["agency", "status"]
-    raw_id_fields = ["family", "officer"]

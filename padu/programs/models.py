@@ -2,43 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from padu.accounts.choices import Role
-from padu.accounts.scoping import region_scope
+from padu.accounts.policy import RestrictedQuerySet, ScopedBy
 
 from .choices import CLOSED_STATUSES, ReferralStatus
-
-
-class Agency(models.Model):
-    """A regional government agency (OPD) such as Dinsos, Perkim, Dinkes."""
-
-    code = models.SlugField(_("kode"), max_length=32, unique=True)
-    name = models.CharField(_("nama"), max_length=200)
-    short_name = models.CharField(_("singkatan"), max_length=40)
-
-    class Meta:
-        verbose_name = _("perangkat daerah (OPD)")
-        verbose_name_plural = _("perangkat daerah (OPD)")
-        ordering = ["short_name"]
-
-    def __str__(self) -> str:
-        return self.short_name
-
-
-class ReferralQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ReferralQuerySet":
-        """An agency officer sees their own agency's referrals (within their region, when
-        set); region-scoped roles see those of families in their region; others nothing."""
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.role == Role.AGENCY_OFFICER:
-            if not user.agency_id:
-                return self.none()
-            mine = self.filter(agency_id=user.agency_id)
-            if user.region_id:
-                mine = mine.filter(family__village__code__within=user.region_id)
-            return mine
-        scope = region_scope(user, "family__village__code")
-        return self.none() if scope is None else self.filter(scope)
 
 
 class Referral(models.Model):
@@ -54,7 +20,10 @@ class Referral(models.Model):
         "welfare.NeedRule", verbose_name=_("kebutuhan"), on_delete=models.PROTECT, related_name="+"
     )
     agency = models.ForeignKey(
-        Agency, verbose_name=_("OPD"), on_delete=models.PROTECT, related_name="referrals"
+        "organisations.Agency",
+        verbose_name=_("OPD"),
+        on_delete=models.PROTECT,
+        related_name="referrals",
     )
     reason = models.CharField(_("alasan kebutuhan"), max_length=500)
     status = models.CharField(
@@ -76,7 +45,8 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
-    objects = ReferralQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="family__village__code", agency="agency")
 
     class Meta:
         verbose_name = _("rujukan")

@@ -3,40 +3,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from padu.accounts import policy
+from padu.accounts.policy import Action
 from padu.core.bulk import bulk_insert
 from padu.core.choices import ChangeAction
 from padu.core.history import record_bulk_change, record_change
+from padu.welfare.models import NeedRule
 
 from .choices import CLOSED_STATUSES, ReferralStatus
-from .models import Agency, Referral
-
-#: The agencies (OPD) a regional government typically has for poverty work.
-STANDARD_AGENCIES = [
-    ("dinsos", "Dinsos", "Dinas Sosial"),
-    ("perkim", "Perkim", "Dinas Perumahan dan Kawasan Permukiman"),
-    ("disdikbud", "Disdikbud", "Dinas Pendidikan dan Kebudayaan"),
-    ("dinkes", "Dinkes", "Dinas Kesehatan"),
-    ("disnaker", "Disnaker", "Dinas Tenaga Kerja"),
-    ("dkumkm", "DKUMKM", "Dinas Koperasi dan Usaha Mikro"),
-    ("bappeda", "Bappeda", "Badan Perencanaan Pembangunan Daerah"),
-    ("diskominfo", "Diskominfo", "Dinas Komunikasi dan Informatika"),
-]
-
-
-@transaction.atomic
-def ensure_standard_agencies() -> list[Agency]:
-    """Create the standard agencies that are missing; never overwrite an admin's edits."""
-    return [
-        Agency.objects.get_or_create(code=code, defaults={"short_name": short, "name": name})[0]
-        for code, short, name in STANDARD_AGENCIES
-    ]
+from .models import Referral
 
 
 def refer_needs(needs: pl.DataFrame, *, actor) -> int:
     """Open a referral for each need (family_id, rule_id, reason) that has no open one yet,
     to the agency its rule names. Returns how many were opened. Call inside a transaction."""
-    from padu.welfare.models import NeedRule
-
     if needs.height == 0:
         return 0
     agencies = dict(NeedRule.objects.values_list("pk", "agency_id"))
@@ -104,8 +84,10 @@ def update_referral(
     seen_version: int | None = None,
 ) -> Referral:
     """Move a referral along (baru → diterima → diproses → selesai, or ditolak with a
-    reason). A closed referral stays closed. ``seen_version`` is the version the officer
-    saw: if someone changed it since, nothing is written and StaleReferral is raised."""
+    reason): only an officer of the agency it is addressed to may. A closed referral stays
+    closed. ``seen_version`` is the version the officer saw: if someone changed it since,
+    nothing is written and StaleReferral is raised."""
+    policy.require(actor, referral, Action.CHANGE)
     current = Referral.objects.select_for_update().get(pk=referral.pk)
     if seen_version is not None and current.version != seen_version:
         raise StaleReferral(current)

@@ -4,7 +4,6 @@ import datetime as dt
 
 import polars as pl
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,11 +13,12 @@ from django.views import View
 from django.views.generic import ListView
 
 from padu.accounts.choices import AccessKind
-from padu.accounts.mixins import ReferralsRequiredMixin
+from padu.accounts.mixins import RestrictedMixin
+from padu.accounts.policy import Action
 from padu.accounts.services import log_access
 from padu.core.spreadsheet import xlsx_bytes
+from padu.organisations.choices import Sector
 from padu.registry.queries import head_name
-from padu.welfare.choices import Dimension
 from padu.welfare.models import FamilyWelfare
 
 from .choices import ReferralStatus
@@ -26,25 +26,26 @@ from .models import Referral
 from .services import StaleReferral, update_referral
 
 
-def _referrals(user):
+def _with_facts(referrals):
+    """Referrals with what the queue shows of their family: head's name and desil."""
     latest = FamilyWelfare.objects.filter(family=OuterRef("family")).order_by("-model__fitted_at")
-    return (
-        Referral.objects.visible_to(user)
-        .select_related("family__village", "rule", "agency")
-        .annotate(
-            head_name=head_name("family"),
-            desil=Subquery(latest.values("desil")[:1]),
-        )
+    return referrals.select_related("family__village", "rule", "agency").annotate(
+        head_name=head_name("family"),
+        desil=Subquery(latest.values("desil")[:1]),
     )
 
 
-class ReferralListView(ReferralsRequiredMixin, ListView):
+class ReferralListView(RestrictedMixin, ListView):
+    model = Referral
     template_name = "programs/referral_list.html"
     context_object_name = "referrals"
     paginate_by = 50
 
+    def current_action(self) -> str:
+        return Action.EXPORT if self.request.GET.get("format") == "xlsx" else Action.VIEW
+
     def get_queryset(self):
-        queryset = _referrals(self.request.user)
+        queryset = _with_facts(super().get_queryset())
         params = self.request.GET
         if region := params.get("wilayah", "").strip():
             queryset = queryset.filter(family__village__code__startswith=region)
@@ -75,7 +76,7 @@ class ReferralListView(ReferralsRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["statuses"] = ReferralStatus.choices
-        context["dimensions"] = Dimension.choices
+        context["dimensions"] = Sector.choices
         context["query"] = self.request.GET.copy()
         context["query"].pop("page", None)
         context["query"].pop("format", None)
@@ -113,12 +114,16 @@ class ReferralListView(ReferralsRequiredMixin, ListView):
         return response
 
 
-class ReferralDetailView(LoginRequiredMixin, View):
+class ReferralDetailView(RestrictedMixin, View):
+    """A referral, and (for the agency it is addressed to) the form that moves it along."""
+
+    model = Referral
     template_name = "programs/referral_detail.html"
 
     def _object(self, request, pk):
-        # Another agency's referral, or one outside the officer's region, does not exist.
-        return get_object_or_404(_referrals(request.user), pk=pk)
+        # Another agency's referral, or one outside the officer's region, does not exist;
+        # a role that may see but not change it gets a 403 at the door for POST.
+        return get_object_or_404(_with_facts(self.get_queryset()), pk=pk)
 
     def get(self, request, pk):
         referral = self._object(request, pk)
@@ -132,7 +137,13 @@ class ReferralDetailView(LoginRequiredMixin, View):
         return render(
             request,
             self.template_name,
-            {"referral": referral, "statuses": ReferralStatus.choices},
+            {
+                "referral": referral,
+                "statuses": ReferralStatus.choices,
+                "can_change": Referral.objects.restrict(request.user, Action.CHANGE)
+                .filter(pk=referral.pk)
+                .exists(),
+            },
         )
 
     def post(self, request, pk):

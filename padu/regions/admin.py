@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from padu.core.admin import ReferenceDataAdmin
+
 from .models import Region
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ReferenceDataAdmin):
     list_display = ["code", "name", "kind", "postal_code"]
     list_filter = ["level", "kind"]
     search_fields = ["code", "name"]

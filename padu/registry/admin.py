@@ -1,16 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from padu.accounts.admin import RestrictedAdmin
 from padu.core.history import history_of
 
 from .models import Family, FamilyPhoto, Person
-
-
-class ScopedAdmin(admin.ModelAdmin):
-    """Admin pages see persons and families only through ``visible_to``."""
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
 
 class PersonInline(admin.TabularInline):
@@ -19,22 +13,24 @@ class PersonInline(admin.TabularInline):
     extra = 0
     show_change_link = True
 
+    def has_add_permission(self, request, obj=None):
+        return False
 
-class PhotoInline(admin.TabularInline):
-    model = FamilyPhoto
-    fields = ["image", "caption", "taken_at", "latitude", "longitude"]
-    extra = 0
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Family)
-class FamilyAdmin(ScopedAdmin):
+class FamilyAdmin(RestrictedAdmin):
     list_display = ["kk_number", "village", "rt", "rw", "address", "lifecycle"]
     list_filter = ["lifecycle", "floor_material", "receives_pkh", "receives_bpnt"]
     search_fields = ["kk_number", "address", "members__nik", "members__full_name"]
     list_select_related = ["village"]
-    raw_id_fields = ["village", "merged_into"]
-    inlines = [PersonInline, PhotoInline]
-    readonly_fields = ["version", "created_at", "updated_at", "change_history"]
+    inlines = [PersonInline]
+    readonly_fields = ["change_history"]
 
     @admin.display(description=_("riwayat perubahan"))
     def change_history(self, obj):
@@ -42,20 +38,13 @@ class FamilyAdmin(ScopedAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(ScopedAdmin):
+class PersonAdmin(RestrictedAdmin):
     list_display = ["full_name", "nik", "sex", "birth_date", "relationship", "family", "lifecycle"]
     list_filter = ["sex", "relationship", "lifecycle", "education", "disability"]
     search_fields = ["nik", "full_name", "family__kk_number"]
     list_select_related = ["family"]
-    raw_id_fields = ["family", "merged_into"]
-    readonly_fields = ["version", "created_at", "updated_at"]
 
 
 @admin.register(FamilyPhoto)
-class FamilyPhotoAdmin(admin.ModelAdmin):
+class FamilyPhotoAdmin(RestrictedAdmin):
     list_display = ["family", "caption", "taken_at", "uploaded_by"]
-    raw_id_fields = ["family"]
-
-    def get_queryset(self, request):
-        visible = Family.objects.visible_to(request.user).values("pk")
-        return super().get_queryset(request).filter(family__in=visible)

@@ -3,27 +3,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from padu.accounts.scoping import region_scope
+from padu.accounts.policy import RestrictedQuerySet, ScopedBy
 
 from . import choices as c
 
 #: Where a position in Indonesia can be, with a margin (for validating GPS readings).
 LATITUDE_RANGE = (-11.5, 6.5)
 LONGITUDE_RANGE = (94.5, 141.5)
-
-
-class FamilyQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "FamilyQuerySet":
-        """The only door to families: the user's region subtree, or nothing."""
-        scope = region_scope(user, "village__code")
-        return self.none() if scope is None else self.filter(scope)
-
-
-class PersonQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "PersonQuerySet":
-        """The only door to persons: those whose family lies in the user's scope."""
-        scope = region_scope(user, "family__village__code")
-        return self.none() if scope is None else self.filter(scope)
 
 
 class Family(models.Model):
@@ -150,7 +136,8 @@ class Family(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    objects = FamilyQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="village__code")
 
     class Meta:
         verbose_name = _("keluarga")
@@ -234,7 +221,8 @@ class Person(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    objects = PersonQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="family__village__code")
 
     class Meta:
         verbose_name = _("penduduk")
@@ -270,6 +258,9 @@ class FamilyPhoto(models.Model):
         related_name="+",
     )
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="family__village__code")
 
     class Meta:
         verbose_name = _("foto rumah")

@@ -6,5 +6,5 @@ app_name = "registry"
 urlpatterns = [
     path("keluarga/", views.FamilyListView.as_view(), name="family-list"),
     path("keluarga/<int:pk>/", views.FamilyDetailView.as_view(), name="family-detail"),
-    path("foto/<int:pk>/", views.family_photo, name="family-photo"),
+    path("foto/<int:pk>/", views.FamilyPhotoView.as_view(), name="family-photo"),
 ]

@@ -1,35 +1,29 @@
-from collections import Counter
-
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count
 from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from padu.accounts.choices import AccessKind
-from padu.accounts.mixins import PersonalDataRequiredMixin
+from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.services import log_access
 from padu.core.history import history_of
-from padu.matching.models import RecordLink
 from padu.regions.codes import normalize_code
 from padu.regions.models import Region
-from padu.verification.services import explain as explain_verification
-from padu.welfare.services import explain as explain_welfare
 
 from .models import Family, FamilyPhoto
+from .panels import render_family_panels
 from .queries import families_matching, head_name
 
 
-class FamilyListView(PersonalDataRequiredMixin, ListView):
+class FamilyListView(RestrictedMixin, ListView):
     """The families a user may see, searchable by name, NIK or No KK, and by region."""
 
+    model = Family
     template_name = "registry/family_list.html"
     paginate_by = 25
     context_object_name = "families"
 
     def get_queryset(self):
-        qs = Family.objects.visible_to(self.request.user)
+        qs = super().get_queryset()
         self.query = self.request.GET.get("q", "").strip()
         self.region_code = normalize_code(self.request.GET.get("wilayah", "")) or ""
         if self.region_code:
@@ -57,32 +51,21 @@ class FamilyListView(PersonalDataRequiredMixin, ListView):
         return context
 
 
-class FamilyDetailView(LoginRequiredMixin, DetailView):
+class FamilyDetailView(RestrictedMixin, DetailView):
+    model = Family
     template_name = "registry/family_detail.html"
     context_object_name = "family"
 
     def get_queryset(self):
-        return Family.objects.visible_to(self.request.user).select_related("village")
+        return super().get_queryset().select_related("village")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         family = self.object
         context["members"] = family.members.order_by("id")
-        context["photos"] = family.photos.all()
         context["regions"] = [*family.village.ancestors(), family.village]
         context["history"] = history_of(family)[:20]
-        # Every source record behind each member: where Padu's values came from.
-        sources = list(
-            RecordLink.objects.filter(family=family)
-            .select_related("dataset", "person", "source_record__batch")
-            .order_by("person_id", "-dataset__precedence", "record_id")
-        )
-        context["sources"] = sources
-        # A record can be split off a person only while the person has others.
-        counts = Counter(link.person_id for link in sources)
-        context["splittable"] = {person for person, n in counts.items() if n > 1}
-        context["welfare"] = explain_welfare(family)
-        context["verification"] = explain_verification(family)
+        context["panels"] = render_family_panels(family, self.request)
         log_access(
             self.request.user,
             kind=AccessKind.VIEW,
@@ -93,10 +76,10 @@ class FamilyDetailView(LoginRequiredMixin, DetailView):
         return context
 
 
-@login_required
-def family_photo(request, pk):
+class FamilyPhotoView(RestrictedMixin, DetailView):
     """A house photo, to those who may see the family (personal data: never a public URL)."""
-    photo = get_object_or_404(
-        FamilyPhoto.objects.filter(family__in=Family.objects.visible_to(request.user)), pk=pk
-    )
-    return FileResponse(photo.image.open("rb"), content_type="image/jpeg")
+
+    model = FamilyPhoto
+
+    def render_to_response(self, context, **kwargs):
+        return FileResponse(self.object.image.open("rb"), content_type="image/jpeg")

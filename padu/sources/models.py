@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from padu.accounts.policy import RestrictedQuerySet, ScopedBy
 from padu.core.models import Progress
 
 from .canonical import unique_headers
@@ -20,7 +21,11 @@ class SourceDataset(models.Model):
         _("prioritas"), default=10, help_text=_("makin besar makin dipercaya saat data berbeda")
     )
     agency = models.ForeignKey(
-        "programs.Agency", verbose_name=_("OPD"), null=True, blank=True, on_delete=models.PROTECT
+        "organisations.Agency",
+        verbose_name=_("OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
     )
     description = models.TextField(_("keterangan"), blank=True)
 
@@ -52,6 +57,18 @@ class ImportBatch(Progress):
     mapping = models.JSONField(_("pemetaan kolom"), default=dict, blank=True)
     header = models.JSONField(_("judul kolom"), default=list, blank=True)
     value_names = models.JSONField(_("nama nilai ternormalisasi"), default=list, blank=True)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("wilayah"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_(
+            "wilayah kerja pengimpor: baris di luar wilayah ini ditolak, dan batch ini "
+            "terlihat oleh wali data wilayah ini dan di atasnya (kosong: seluruh Indonesia)"
+        ),
+    )
     follow_up_of = models.ForeignKey(
         "self",
         verbose_name=_("lanjutan dari"),
@@ -85,6 +102,9 @@ class ImportBatch(Progress):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     cancel_requested = models.BooleanField(default=False)
 
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="region__code")
+
     class Meta:
         verbose_name = _("batch impor")
         verbose_name_plural = _("batch impor")
@@ -100,7 +120,7 @@ class ImportBatch(Progress):
         return None
 
 
-class SourceRecordQuerySet(models.QuerySet):
+class SourceRecordQuerySet(RestrictedQuerySet):
     def current(self) -> "SourceRecordQuerySet":
         """The newest published version of every record: what matching works on."""
         return self.filter(superseded_by__isnull=True, batch__status=BatchStatus.COMPLETED)
@@ -165,6 +185,7 @@ class SourceRecord(models.Model):
     rt = models.CharField(max_length=3, blank=True)
     rw = models.CharField(max_length=3, blank=True)
     objects = SourceRecordQuerySet.as_manager()
+    scoped_by = ScopedBy(region="village__code")
 
     class Meta:
         verbose_name = _("rekaman sumber")

@@ -301,9 +301,9 @@ def _rows_sharing(seen: pl.DataFrame, chunk: pl.DataFrame, column: str) -> pl.Da
     return seen.filter(pl.col(column).is_in(chunk[column].implode()))
 
 
-def survey(table: RawTable, mapping: Mapping) -> FileSurvey:
+def survey(table: RawTable, mapping: Mapping, within: str | None = None) -> FileSurvey:
     """A first pass over the file's place columns only (a full read of every cell is left
-    to the chunks)."""
+    to the chunks). ``within``: the importer's region; rows placed outside it are rejected."""
     plan = plan_columns(table.header, mapping)
     fc = plan.field_columns
 
@@ -319,21 +319,21 @@ def survey(table: RawTable, mapping: Mapping) -> FileSurvey:
         table.columns,
         own_id=n.clean_text(text("record_id")),
         rows_in_file=places.height,
-        places=_Places(mapping, places),
+        places=_Places(mapping, places, within),
     )
 
 
 def prepare_chunks(
-    table: RawTable, mapping: Mapping, rows: int
+    table: RawTable, mapping: Mapping, rows: int, within: str | None = None
 ) -> tuple[FileSurvey, Iterator["Prepared"]]:
     """The file's survey, and its rows prepared ``rows`` at a time (memory stays bounded)."""
-    facts = survey(table, mapping)
+    facts = survey(table, mapping, within)
     return facts, (prepare_chunk(chunk, table, facts) for chunk in table.chunks(rows))
 
 
-def prepare(table: RawTable, mapping: Mapping) -> "Prepared":
+def prepare(table: RawTable, mapping: Mapping, within: str | None = None) -> "Prepared":
     """All of a (small) file at once: previews and tests."""
-    facts = survey(table, mapping)
+    facts = survey(table, mapping, within)
     return prepare_chunk(table.frame, table, facts)
 
 
@@ -632,7 +632,8 @@ class _Places:
     """Village codes for rows: from the code column, else from names within the regency.
     The regency is settled once for the whole file; names are looked up once each."""
 
-    def __init__(self, mapping: Mapping, keys: pl.DataFrame):
+    def __init__(self, mapping: Mapping, keys: pl.DataFrame, within: str | None = None):
+        self.within = within
         self.resolver = VillageResolver(mapping.defaults.get("regency") or None)
         codes = keys["_code"].drop_nulls().unique()
         cleaned = pl.DataFrame({"raw": codes}).with_columns(code=n.clean_text(pl.col("raw")))
@@ -714,6 +715,22 @@ class _Places:
                 pl.coalesce("_note", pl.lit("tanpa kode dan nama")),
             ),
         )
+        if self.within:
+            inside = (pl.col("village_id") == self.within) | pl.col("village_id").str.starts_with(
+                f"{self.within}."
+            )
+            checks.add(
+                pl.col("village_id").is_not_null() & ~inside,
+                column=place_column,
+                value=pl.col("village_id"),
+                severity=Severity.ERROR,
+                code="village_outside_scope",
+                message=fmt(
+                    f"Desa {{}} di luar wilayah kerja Anda ({self.within}); baris ini diimpor "
+                    "oleh wali data wilayahnya.",
+                    pl.col("village_id"),
+                ),
+            )
         checks.add(
             pl.col("_loose").fill_null(False) & pl.col("village_id").is_not_null(),
             column=name_column,

@@ -131,6 +131,7 @@ def create_batch(
         family_file_sha256=family_sha,
         mapping=(mapping or Mapping()).as_dict(),
         follow_up_of=follow_up_of,
+        region=actor.region if actor and actor.pk else None,
         imported_by=actor if actor and actor.pk else None,
         status=BatchStatus.DUPLICATE
         if earlier
@@ -181,7 +182,7 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
         mapping = mapping_from_dict(batch.mapping)
         report(0, 1, "Membaca file")
         table = read_batch_file(batch, mapping)
-        facts, chunks = prepare_chunks(table, mapping, CHUNK_ROWS)
+        facts, chunks = prepare_chunks(table, mapping, CHUNK_ROWS, within=batch.region_id)
         counts = Counts()
         report(0, facts.rows_in_file, "Memeriksa, menormalkan dan menyimpan baris")
         with _ChunkWriter(batch) as writer:
@@ -259,7 +260,7 @@ def preview_batch(batch: ImportBatch, *, rows: int = PREVIEW_ROWS) -> Preview:
     mapping = mapping_from_dict(batch.mapping)
     try:
         table = read_batch_file(batch, mapping, limit=rows)
-        prepared = prepare(table, mapping)
+        prepared = prepare(table, mapping, within=batch.region_id)
     except (UnreadableFile, MappingError) as error:
         return Preview(error=str(error))
     plan = prepared.plan

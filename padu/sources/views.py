@@ -14,7 +14,8 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from padu.accounts.choices import AccessKind
-from padu.accounts.mixins import DataCustodianRequiredMixin
+from padu.accounts.mixins import RestrictedMixin
+from padu.accounts.policy import Action
 from padu.accounts.services import log_access
 from padu.core.views import PolledStatusView
 
@@ -37,20 +38,22 @@ ISSUES_PER_PAGE = 50
 ACTIVE = (BatchStatus.QUEUED, BatchStatus.RUNNING)
 
 
-class BatchMixin(DataCustodianRequiredMixin):
+class BatchMixin(RestrictedMixin):
+    model = ImportBatch
+
     def get_batch(self) -> ImportBatch:
         return get_object_or_404(
-            ImportBatch.objects.select_related("dataset", "imported_by"), pk=self.kwargs["pk"]
+            self.get_queryset().select_related("dataset", "imported_by"), pk=self.kwargs["pk"]
         )
 
 
-class BatchListView(DataCustodianRequiredMixin, ListView):
+class BatchListView(BatchMixin, ListView):
     template_name = "sources/batch_list.html"
     context_object_name = "batches"
     paginate_by = 25
 
     def get_queryset(self):
-        return ImportBatch.objects.select_related("dataset", "imported_by").order_by("-pk")
+        return super().get_queryset().select_related("dataset", "imported_by").order_by("-pk")
 
 
 @contextmanager
@@ -67,9 +70,10 @@ def _stored_upload(upload) -> Iterator[Path | None]:
         yield path
 
 
-class UploadView(DataCustodianRequiredMixin, FormView):
+class UploadView(BatchMixin, FormView):
     template_name = "sources/upload.html"
     form_class = UploadForm
+    action = Action.CHANGE
 
     def get_initial(self):
         ensure_standard_datasets()
@@ -77,16 +81,12 @@ class UploadView(DataCustodianRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["follow_up_of"] = ImportBatch.objects.filter(
-            pk=self.request.GET.get("lanjutan") or None
-        ).first()
+        context["follow_up_of"] = self._follow_up_of(self.request.GET.get("lanjutan"))
         return context
 
     def form_valid(self, form):
         upload = form.cleaned_data["file"]
-        follow_up_of = ImportBatch.objects.filter(
-            pk=self.request.POST.get("follow_up_of") or None
-        ).first()
+        follow_up_of = self._follow_up_of(self.request.POST.get("follow_up_of"))
         family_upload = form.cleaned_data["family_file"]
         with _stored_upload(upload) as path, _stored_upload(family_upload) as family_path:
             batch = create_batch(
@@ -101,6 +101,12 @@ class UploadView(DataCustodianRequiredMixin, FormView):
                 draft=True,
             )
         return redirect("sources:batch-detail", pk=batch.pk)
+
+    def _follow_up_of(self, pk: str | None) -> ImportBatch | None:
+        """The batch whose rejected rows this upload corrects, if the user may see it."""
+        if not (pk or "").isdigit():
+            return None
+        return self.get_queryset().filter(pk=int(pk)).first()
 
 
 class BatchDetailView(BatchMixin, DetailView):
@@ -186,11 +192,14 @@ class CancelView(BatchMixin, View):
 class MappingView(BatchMixin, FormView):
     """Settle a draft's columns with a mapping file, then preview again."""
 
+    action = Action.CHANGE
     form_class = MappingForm
-    template_name = "sources/batch_preview.html"
+    http_method_names = ["post"]
 
     def form_valid(self, form):
-        set_batch_mapping(self.get_batch(), form.cleaned_data["mapping_file"], actor=None)
+        set_batch_mapping(
+            self.get_batch(), form.cleaned_data["mapping_file"], actor=self.request.user
+        )
         return redirect("sources:batch-detail", pk=self.kwargs["pk"])
 
     def form_invalid(self, form):
@@ -209,6 +218,8 @@ class StarterMappingView(BatchMixin, View):
 
 class RejectedRowsView(BatchMixin, View):
     """The rejected rows as they were, with a PESAN PADU column, to correct and import again."""
+
+    action = Action.EXPORT
 
     def get(self, request, pk, extension):
         batch = self.get_batch()

@@ -6,3 +6,6 @@ class VerificationConfig(AppConfig):
     name = "padu.verification"
     label = "verification"
     verbose_name = _("Verifikasi dan validasi (verivali)")
+
+    def ready(self):
+        from . import panels  # noqa: F401  (registers its panel of the family page)

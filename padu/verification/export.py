@@ -8,7 +8,7 @@ from padu.registry.choices import Lifecycle, Relationship, VerificationStatus
 from padu.registry.models import Person
 
 from .choices import VisitStatus
-from .models import Round, Visit
+from .models import Round
 
 COLUMNS = [
     "NO", "ID_KUNJUNGAN", "KODE_WILAYAH", "PROVINSI", "KABUPATEN_KOTA", "KECAMATAN",
@@ -19,13 +19,12 @@ COLUMNS = [
 ]  # fmt: skip
 
 
-def round_results(verification_round: Round, visits=None) -> pl.DataFrame:
+def round_results(verification_round: Round, visits) -> pl.DataFrame:
     """Every person of every visited family of the round, as the golden record now stands,
     with the visit's outcome and where its approval stands. ``visits``: those the reader
-    may see (``Visit.objects.visible_to(user)``); all of them for the command line."""
+    may export (``Visit.objects.restrict(user, "export")``), never all by default."""
     visits = list(
-        (Visit.objects.all() if visits is None else visits)
-        .filter(round=verification_round, family__isnull=False)
+        visits.filter(round=verification_round, family__isnull=False)
         .exclude(status=VisitStatus.RETURNED)
         .values_list(
             "pk", "family_id", "outcome", "visited_on", "operator__username",

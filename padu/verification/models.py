@@ -5,19 +5,22 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from padu.accounts.choices import Role
-from padu.accounts.scoping import region_scope
+from padu.accounts.policy import RestrictedQuerySet, ScopedBy
 from padu.regions.codes import ancestor_codes
 from padu.registry.choices import VerificationStatus
 
 from .choices import AssignmentState, RoundStatus, VisitStatus
 
 
-class RoundQuerySet(models.QuerySet):
+def _touching(code: str) -> Q:
+    """Rounds over the region ``code``, over an area inside it, or over an area that
+    contains it."""
+    return Q(region__code__within=code) | Q(region__code__in=ancestor_codes(code))
+
+
+class RoundQuerySet(RestrictedQuerySet):
     def touching(self, code: str) -> "RoundQuerySet":
-        """Rounds over the region ``code``, over an area inside it, or over an area that
-        contains it."""
-        return self.filter(Q(region__code__within=code) | Q(region__code__in=ancestor_codes(code)))
+        return self.filter(_touching(code))
 
 
 class Round(models.Model):
@@ -50,6 +53,7 @@ class Round(models.Model):
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     objects = RoundQuerySet.as_manager()
+    scoped_by = ScopedBy(region=_touching)
 
     class Meta:
         verbose_name = _("putaran verivali")
@@ -58,18 +62,6 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class FieldWorkQuerySet(models.QuerySet):
-    """Assignments and visits: those in the user's region subtree, and of an operator,
-    only their own."""
-
-    def visible_to(self, user) -> "FieldWorkQuerySet":
-        scope = region_scope(user, "village__code")
-        if scope is None:
-            return self.none()
-        mine = self.filter(scope)
-        return mine.filter(operator=user) if user.role == Role.VILLAGE_OPERATOR else mine
 
 
 class Assignment(models.Model):
@@ -101,7 +93,8 @@ class Assignment(models.Model):
     )
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    objects = FieldWorkQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="village__code", owner="operator")
 
     class Meta:
         verbose_name = _("penugasan")
@@ -139,6 +132,9 @@ class VillageMeeting(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="village__code", owner="recorded_by")
 
     class Meta:
         verbose_name = _("musdes/muskel")
@@ -242,7 +238,8 @@ class Visit(models.Model):
     created_at = models.DateTimeField(_("diajukan"), auto_now_add=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = FieldWorkQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="village__code", owner="operator")
 
     class Meta:
         verbose_name = _("kunjungan")
@@ -264,6 +261,9 @@ class VisitPhoto(models.Model):
     taken_at = models.DateTimeField(_("waktu pengambilan"), null=True, blank=True)
     latitude = models.FloatField(_("lintang"), null=True, blank=True)
     longitude = models.FloatField(_("bujur"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="visit__village__code", owner="visit__operator")
 
     class Meta:
         verbose_name = _("foto kunjungan")

@@ -23,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
-from padu.accounts.choices import Role
+from padu.accounts import policy
+from padu.accounts.policy import Action
 from padu.core.choices import ChangeAction
 from padu.core.history import jsonable, record_change
 from padu.matching.golden import KEY_COLUMNS, VALUE_FIELDS
@@ -124,9 +125,10 @@ class Conflict:
 # -- rounds and assignments -------------------------------------------------------------
 
 
-def _require(actor, *roles: Role) -> None:
-    if not (actor.is_padu_admin or actor.role in roles):
-        raise PermissionDenied(_("Peran Anda tidak dapat melakukan ini."))
+def _require_region(actor, code: str) -> None:
+    """The area a write touches must lie in the actor's own region."""
+    if not policy.covers(actor, code):
+        raise PermissionDenied(_("Wilayah ini di luar wilayah kerja Anda."))
 
 
 @transaction.atomic
@@ -146,10 +148,12 @@ def create_round(
     assignment awaiting an operator. Optionally only those at most desil ``max_desil`` or
     of these poverty ``statuses`` under the newest welfare model, or only those not verified
     for longer than PADU_VERIFICATION_STALE_DAYS."""
-    _require(actor, Role.DINSOS_OFFICER)
+    if not policy.allows(actor, Round, Action.CHANGE):
+        raise PermissionDenied(_("Peran Anda tidak dapat membuat putaran verivali."))
+    _require_region(actor, region.code)
     if ends_on < starts_on:
         raise ValidationError(_("Tanggal selesai sebelum tanggal mulai."))
-    families = Family.objects.visible_to(actor).filter(
+    families = Family.objects.restrict(actor, Action.VIEW).filter(
         village__code__within=region.code, lifecycle=FamilyLifecycle.ACTIVE
     )
     criteria = {}
@@ -197,8 +201,9 @@ def create_round(
 @transaction.atomic
 def assign_village(verification_round: Round, village, operator, *, actor) -> int:
     """Give a village's families in the round to one operator working there."""
-    _require(actor, Role.DINSOS_OFFICER)
-    if operator.role != Role.VILLAGE_OPERATOR or not (
+    policy.require(actor, verification_round, Action.CHANGE)
+    _require_region(actor, village.code)
+    if not policy.allows(operator, Assignment, Action.CHANGE) or not (
         operator.region_id and is_within(village.code, operator.region_id)
     ):
         raise ValidationError(
@@ -264,11 +269,12 @@ def changed_meanwhile(family: Family, visit_changes: dict, member_changes: dict,
 
 
 def _check_operator(actor, assignment: Assignment | None, village) -> None:
-    if actor.role != Role.VILLAGE_OPERATOR and not actor.is_padu_admin:
+    """Visits and meetings are recorded by the operator the work is given to, in their area."""
+    if not policy.allows(actor, Visit, Action.CHANGE):
         raise PermissionDenied(_("Hanya operator desa/kelurahan yang mencatat kunjungan."))
-    if not (actor.is_padu_admin or (actor.region_id and is_within(village.code, actor.region_id))):
-        raise PermissionDenied(_("Keluarga ini di luar wilayah kerja Anda."))
-    if assignment is not None and assignment.operator_id != actor.pk and not actor.is_padu_admin:
+    _require_region(actor, village.code)
+    mine = Assignment.objects.restrict(actor, Action.CHANGE)
+    if assignment is not None and not mine.filter(pk=assignment.pk).exists():
         raise PermissionDenied(_("Keluarga ini tidak ditugaskan kepada Anda."))
 
 
@@ -291,8 +297,6 @@ def submit_visit(
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     family = assignment.family
     _check_operator(actor, assignment, family.village)
-    if not Family.objects.visible_to(actor).filter(pk=family.pk).exists():
-        raise PermissionDenied(_("Keluarga ini di luar wilayah kerja Anda."))
     if assignment.round.status != RoundStatus.OPEN:
         raise ValidationError(_("Putaran verivali ini sudah selesai."))
     if assignment.state not in {AssignmentState.PENDING, AssignmentState.RETURNED}:
@@ -464,7 +468,7 @@ def record_meeting(
 @transaction.atomic
 def return_visit(visit: Visit, *, reason: str, actor) -> Visit:
     """Send a visit back to its operator, with the reason."""
-    _require(actor, Role.DINSOS_OFFICER)
+    policy.require(actor, visit, Action.APPROVE)
     if not reason.strip():
         raise ValidationError(_("Tuliskan alasan pengembalian."))
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
@@ -486,10 +490,8 @@ def approve_visit(visit: Visit, *, actor, force: bool = False) -> Visit:
     Raises VisitConflict (and changes nothing) when someone changed the same data since
     the visit was recorded, unless ``force``: the approver saw the conflict and keeps the
     visit's values."""
-    _require(actor, Role.DINSOS_OFFICER)
+    policy.require(actor, visit, Action.APPROVE)
     visit = Visit.objects.select_for_update().get(pk=visit.pk)
-    if not Visit.objects.visible_to(actor).filter(pk=visit.pk).exists():
-        raise PermissionDenied(_("Kunjungan ini di luar wilayah kerja Anda."))
     if visit.status != VisitStatus.AGREED:
         raise ValidationError(
             _("Hanya kunjungan yang sudah disepakati musyawarah dapat disetujui.")
@@ -531,7 +533,7 @@ def approve_agreed(verification_round: Round, *, actor) -> tuple[int, int]:
     agreed on, each in its own transaction; a visit in conflict is held for a person to
     look at. Returns (approved, held)."""
     approved = held = 0
-    waiting = Visit.objects.visible_to(actor).filter(
+    waiting = Visit.objects.restrict(actor, Action.APPROVE).filter(
         round=verification_round, status=VisitStatus.AGREED
     )
     for visit in waiting.order_by("pk"):

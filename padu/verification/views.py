@@ -4,14 +4,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from padu.accounts import policy
 from padu.accounts.choices import AccessKind, Role
+from padu.accounts.mixins import denied_message, restricted
 from padu.accounts.models import User
+from padu.accounts.policy import Action
 from padu.accounts.services import log_access
 from padu.core.spreadsheet import xlsx_bytes
 from padu.regions.codes import is_within, normalize_code
@@ -24,22 +27,15 @@ from .coverage import coverage as area_coverage
 from .coverage import league, progress_counts, villages_not_started
 from .export import round_results
 from .forms import MeetingForm, ProposalForm, ReturnForm, RoundForm, VisitForm
-from .models import Assignment, Round, Visit, VisitPhoto
-
-
-def _is_operator(user) -> bool:
-    return user.role == Role.VILLAGE_OPERATOR
-
-
-def _is_dinsos(user) -> bool:
-    return user.is_padu_admin or user.role == Role.DINSOS_OFFICER
+from .models import Assignment, Round, VillageMeeting, Visit, VisitPhoto
 
 
 @login_required
 def home(request):
-    if _is_operator(request.user):
+    """Verivali starts where the user's part of it is."""
+    if policy.allows(request.user, Assignment, Action.CHANGE):
         return redirect("verification:tasks")
-    if _is_dinsos(request.user):
+    if policy.allows(request.user, Round, Action.VIEW):
         return redirect("verification:round-list")
     return redirect("verification:coverage")
 
@@ -47,12 +43,11 @@ def home(request):
 # -- the operator (mobile first) --------------------------------------------------------
 
 
-@login_required
+@restricted(Assignment, get=Action.CHANGE)
 def tasks(request):
     """The operator's assigned families in open rounds, searchable by name, NIK or No KK."""
-    if not _is_operator(request.user):
-        raise PermissionDenied
-    assignments = Assignment.objects.visible_to(request.user).filter(round__status=RoundStatus.OPEN)
+    mine = Assignment.objects.restrict(request.user, Action.CHANGE)
+    assignments = mine.filter(round__status=RoundStatus.OPEN)
     query = request.GET.get("q", "").strip()
     state = request.GET.get("tahap", "")
     if query:
@@ -60,17 +55,16 @@ def tasks(request):
     if state in AssignmentState.values:
         assignments = assignments.filter(state=state)
     counts = dict(
-        Assignment.objects.visible_to(request.user)
-        .filter(round__status=RoundStatus.OPEN)
-        .values_list("state")
-        .annotate(n=Count("id"))
+        mine.filter(round__status=RoundStatus.OPEN).values_list("state").annotate(n=Count("id"))
     )
     page = (
         assignments.select_related("family", "village", "round")
         .annotate(head_name=head_name("family_id"))
         .order_by("state", "village_id", "family__rw", "family__rt", "id")[:50]
     )
-    returned = Visit.objects.visible_to(request.user).filter(status=VisitStatus.RETURNED)
+    returned = Visit.objects.restrict(request.user, Action.CHANGE).filter(
+        status=VisitStatus.RETURNED
+    )
     if query:
         log_access(
             request.user,
@@ -92,16 +86,16 @@ def tasks(request):
     )
 
 
-@login_required
+@restricted(Assignment, get=Action.CHANGE)
 def visit_form(request, pk):
     """Record a visit of an assigned family. The page keeps a draft on the phone (see
     static/padu/visit.js), and a form sent twice is one visit."""
     assignment = get_object_or_404(
-        Assignment.objects.visible_to(request.user).select_related("family__village", "round"),
+        Assignment.objects.restrict(request.user, Action.CHANGE).select_related(
+            "family__village", "round"
+        ),
         pk=pk,
     )
-    if not _is_operator(request.user):
-        raise PermissionDenied
     family = assignment.family
     if request.method == "POST":
         form = VisitForm(request.POST, request.FILES, family=family)
@@ -144,11 +138,9 @@ def visit_form(request, pk):
     return render(request, "verification/visit_form.html", {"form": form, "assignment": assignment})
 
 
-@login_required
+@restricted(Visit, get=Action.CHANGE)
 def propose(request):
     """Usulan baru: a family that no source listed."""
-    if not _is_operator(request.user):
-        raise PermissionDenied
     verification_round = (
         Round.objects.filter(status=RoundStatus.OPEN, assignments__operator=request.user)
         .distinct()
@@ -183,13 +175,11 @@ def propose(request):
     )
 
 
-@login_required
+@restricted(VillageMeeting, get=Action.CHANGE)
 def meeting(request):
     """The operator records the village meeting (musdes/muskel) that agreed on visits."""
-    if not _is_operator(request.user):
-        raise PermissionDenied
     waiting = list(
-        Visit.objects.visible_to(request.user)
+        Visit.objects.restrict(request.user, Action.CHANGE)
         .filter(status=VisitStatus.SUBMITTED)
         .select_related("family", "village", "round")
         .order_by("village_id", "pk")
@@ -227,10 +217,10 @@ def meeting(request):
 # -- a visit, for its operator and for Dinsos --------------------------------------------
 
 
-@login_required
+@restricted(Visit)
 def visit_detail(request, pk):
     visit = get_object_or_404(
-        Visit.objects.visible_to(request.user).select_related(
+        Visit.objects.restrict(request.user, Action.VIEW).select_related(
             "family", "village", "round", "operator", "meeting", "decided_by"
         ),
         pk=pk,
@@ -241,8 +231,12 @@ def visit_detail(request, pk):
         for pid, changes in visit.member_changes.items()
         if pid != "baru"
     ]
+    can_decide = (
+        visit.status == VisitStatus.AGREED
+        and Visit.objects.restrict(request.user, Action.APPROVE).filter(pk=visit.pk).exists()
+    )
     conflicts = []
-    if visit.family_id and visit.status == VisitStatus.AGREED and _is_dinsos(request.user):
+    if visit.family_id and can_decide:
         conflicts = services.changed_meanwhile(
             visit.family, visit.family_changes, visit.member_changes, visit.seen
         )
@@ -266,20 +260,18 @@ def visit_detail(request, pk):
             "member_changes": member_changes,
             "new_members": visit.member_changes.get("baru", []),
             "conflicts": conflicts,
-            "can_decide": _is_dinsos(request.user) and visit.status == VisitStatus.AGREED,
+            "can_decide": can_decide,
             "return_form": ReturnForm(),
             "sent_key": request.GET.get("terkirim", ""),
         },
     )
 
 
-@login_required
 @require_POST
+@restricted(Visit, post=Action.APPROVE)
 def decide(request, pk):
     """Dinsos approves a visit (or, having seen a conflict, approves it anyway) or sends it back."""
-    visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=pk)
-    if not _is_dinsos(request.user):
-        raise PermissionDenied
+    visit = get_object_or_404(Visit.objects.restrict(request.user, Action.APPROVE), pk=pk)
     try:
         if request.POST.get("action") == "return":
             form = ReturnForm(request.POST)
@@ -301,26 +293,18 @@ def decide(request, pk):
     return redirect("verification:visit-detail", pk=visit.pk)
 
 
-@login_required
+@restricted(VisitPhoto)
 def photo(request, pk):
     """A visit photo, to those who may see the visit (personal data: never a public URL)."""
-    picture = get_object_or_404(VisitPhoto, pk=pk)
-    if not Visit.objects.visible_to(request.user).filter(pk=picture.visit_id).exists():
-        raise Http404
+    picture = get_object_or_404(VisitPhoto.objects.restrict(request.user, Action.VIEW), pk=pk)
     return FileResponse(picture.image.open("rb"), content_type="image/jpeg")
 
 
 # -- Dinsos: rounds, assignments, approvals ------------------------------------------------
 
 
-def _dinsos_only(request):
-    if not _is_dinsos(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@restricted(Round, get=Action.VIEW, post=Action.CHANGE)
 def round_list(request):
-    _dinsos_only(request)
     form = RoundForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -352,15 +336,13 @@ def round_list(request):
 
 
 def _rounds_for(user):
-    rounds = Round.objects.select_related("region")
-    return rounds.touching(user.region_id) if user.region_id else rounds
+    return Round.objects.restrict(user, Action.VIEW).select_related("region")
 
 
-@login_required
+@restricted(Round, get=Action.VIEW, post=Action.CHANGE)
 def round_detail(request, pk):
-    _dinsos_only(request)
     verification_round = get_object_or_404(_rounds_for(request.user), pk=pk)
-    scoped = Assignment.objects.visible_to(request.user).filter(round=verification_round)
+    scoped = Assignment.objects.restrict(request.user, Action.VIEW).filter(round=verification_round)
     if request.method == "POST" and request.POST.get("action") == "approve-agreed":
         approved, held = services.approve_agreed(verification_round, actor=request.user)
         messages.success(
@@ -408,7 +390,7 @@ def round_detail(request, pk):
         for row in villages
     ]
     waiting = (
-        Visit.objects.visible_to(request.user)
+        Visit.objects.restrict(request.user, Action.VIEW)
         .filter(round=verification_round, status__in=[VisitStatus.SUBMITTED, VisitStatus.AGREED])
         .select_related("family", "village", "operator", "meeting")
         .order_by("-status", "village_id", "pk")  # agreed in the meeting (ready) first
@@ -425,11 +407,13 @@ def round_detail(request, pk):
     )
 
 
-@login_required
+@restricted(Round)
 def round_export(request, pk):
-    _dinsos_only(request)
+    """A round's results in SIKS-NG's verivali upload layout: the visits the user may export."""
+    if not policy.allows(request.user, Visit, Action.EXPORT):
+        raise PermissionDenied(denied_message(Visit, Action.EXPORT))
     verification_round = get_object_or_404(_rounds_for(request.user), pk=pk)
-    frame = round_results(verification_round, Visit.objects.visible_to(request.user))
+    frame = round_results(verification_round, Visit.objects.restrict(request.user, Action.EXPORT))
     log_access(
         request.user,
         kind=AccessKind.EXPORT,

@@ -1,17 +1,19 @@
 from django.contrib import admin
 
+from padu.core.admin import ReadOnlyAdmin, ReferenceDataAdmin
+
 from .models import NeedRule, PovertyLine, WelfareModel
 
 
 @admin.register(PovertyLine)
-class PovertyLineAdmin(admin.ModelAdmin):
+class PovertyLineAdmin(ReferenceDataAdmin):
     list_display = ["year", "kind", "region", "amount", "source"]
     list_filter = ["year", "kind"]
     autocomplete_fields = ["region"]
 
 
 @admin.register(NeedRule)
-class NeedRuleAdmin(admin.ModelAdmin):
+class NeedRuleAdmin(ReferenceDataAdmin):
     """Rules and their agencies are data: edited here, applied by the next classification."""
 
     list_display = ["code", "dimension", "label", "agency", "match", "is_active"]
@@ -20,9 +22,7 @@ class NeedRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(WelfareModel)
-class WelfareModelAdmin(admin.ModelAdmin):
-    list_display = ["regency", "version", "year", "fitted_at", "families"]
-    readonly_fields = [f.name for f in WelfareModel._meta.fields]
+class WelfareModelAdmin(ReadOnlyAdmin):
+    """Versions are fitted by `padu classify`, never typed in or edited."""
 
-    def has_add_permission(self, request):
-        return False  # versions are fitted by `padu classify`, never typed in
+    list_display = ["regency", "version", "year", "fitted_at", "families"]

@@ -21,17 +21,6 @@ class PovertyStatus(models.TextChoices):
 POOR_STATUSES = (PovertyStatus.EXTREME, PovertyStatus.POOR)
 
 
-class Dimension(models.TextChoices):
-    FOOD = "pangan", _("Pangan")
-    HOUSING = "rumah", _("Rumah layak huni")
-    WATER_SANITATION = "air_sanitasi", _("Air minum dan sanitasi")
-    ELECTRICITY = "listrik", _("Listrik")
-    EDUCATION = "pendidikan", _("Pendidikan")
-    HEALTH = "kesehatan", _("Kesehatan")
-    WORK = "pekerjaan", _("Pekerjaan")
-    SOCIAL_ASSISTANCE = "bansos", _("Bantuan sosial")
-
-
 class RuleMatch(models.TextChoices):
     ANY = "any", _("salah satu syarat")
     ALL = "all", _("semua syarat")

@@ -3,9 +3,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from padu.core.models import BackgroundRun
+from padu.accounts.policy import RestrictedQuerySet, ScopedBy
+from padu.core.models import BackgroundRun, BackgroundRunQuerySet
+from padu.organisations.choices import Sector
 
-from .choices import Dimension, LineKind, PovertyStatus, RuleMatch
+from .choices import LineKind, PovertyStatus, RuleMatch
 
 
 class PovertyLine(models.Model):
@@ -107,6 +109,9 @@ class FamilyWelfare(models.Model):
     criteria_known = models.PositiveSmallIntegerField(_("kriteria BPS yang ada datanya"))
     criteria = models.JSONField(_("kriteria terpenuhi"), default=list)
 
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="family__village__code")
+
     class Meta:
         verbose_name = _("hasil kesejahteraan keluarga")
         verbose_name_plural = _("hasil kesejahteraan keluarga")
@@ -130,10 +135,10 @@ class NeedRule(models.Model):
     changes."""
 
     code = models.SlugField(_("kode"), max_length=40, unique=True)
-    dimension = models.CharField(_("dimensi"), max_length=14, choices=Dimension.choices)
+    dimension = models.CharField(_("dimensi"), max_length=14, choices=Sector.choices)
     label = models.CharField(_("nama kebutuhan"), max_length=120)
     agency = models.ForeignKey(
-        "programs.Agency", verbose_name=_("OPD penanggung jawab"), on_delete=models.PROTECT
+        "organisations.Agency", verbose_name=_("OPD penanggung jawab"), on_delete=models.PROTECT
     )
     match = models.CharField(
         _("berlaku bila"), max_length=3, choices=RuleMatch.choices, default=RuleMatch.ANY
@@ -165,6 +170,9 @@ class FamilyNeed(models.Model):
     rule = models.ForeignKey(NeedRule, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(_("alasan"), max_length=500)
 
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="family__village__code")
+
     class Meta:
         verbose_name = _("kebutuhan keluarga")
         verbose_name_plural = _("kebutuhan keluarga")
@@ -174,6 +182,10 @@ class FamilyNeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_id}: {self.rule_id}"
+
+
+class ClassificationRunQuerySet(BackgroundRunQuerySet, RestrictedQuerySet):
+    pass
 
 
 class ClassificationRun(BackgroundRun):
@@ -201,6 +213,9 @@ class ClassificationRun(BackgroundRun):
     families = models.PositiveIntegerField(_("keluarga dinilai"), default=0)
     by_status = models.JSONField(_("per status"), default=dict, blank=True)
     referrals = models.PositiveIntegerField(_("rujukan baru"), default=0)
+
+    objects = ClassificationRunQuerySet.as_manager()
+    scoped_by = ScopedBy(region="region__code")
 
     class Meta:
         verbose_name = _("proses penilaian")

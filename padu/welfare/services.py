@@ -9,9 +9,10 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from padu.core.bulk import bulk_insert, id_chunks
-from padu.core.choices import RunStatus
+from padu.core.choices import ChangeAction, RunStatus
+from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
-from padu.programs.services import ensure_standard_agencies, refer_needs
+from padu.organisations.services import ensure_standard_agencies
 from padu.regions.models import Region
 
 from . import pmt
@@ -27,6 +28,7 @@ from .models import (
     WelfareModel,
 )
 from .needs import STANDARD_RULES, evaluate
+from .signals import poor_families_needs
 
 logger = logging.getLogger(__name__)
 
@@ -142,9 +144,12 @@ def classify(
             needs = evaluate(scored, rules)
             _write_needs(model, needs, scored["family_id"].to_list())
             poor = scored.filter(pl.col("status").is_in(list(POOR_STATUSES)))["family_id"]
-            result.referrals += refer_needs(
-                needs.filter(pl.col("family_id").is_in(poor.implode())), actor=actor
+            answers = poor_families_needs.send(
+                sender=WelfareModel,
+                needs=needs.filter(pl.col("family_id").is_in(poor.implode())),
+                actor=actor,
             )
+            result.referrals += sum(opened for _receiver, opened in answers)
             WelfareModel.objects.filter(pk=model.pk).update(families=scored.height)
         result.models.append(model)
         result.families += scored.height
@@ -176,12 +181,14 @@ def queue_classification(
     return run
 
 
-def cancel_classification(run: ClassificationRun) -> None:
+@transaction.atomic
+def cancel_classification(run: ClassificationRun, *, actor) -> None:
+    """Ask a run to stop before its next regency/city; a queued run stops at once."""
     ClassificationRun.objects.active().filter(pk=run.pk).update(cancel_requested=True)
-    # A queued run no worker has started yet stops here.
     ClassificationRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
         status=RunStatus.CANCELLED, finished_at=timezone.now(), message="Dibatalkan."
     )
+    record_change(run, actor=actor, action=ChangeAction.UPDATE, after={"cancel_requested": True})
 
 
 def execute_classification(run: ClassificationRun) -> ClassificationRun:
@@ -410,10 +417,8 @@ def latest_result(family) -> FamilyWelfare | None:
 
 def explain(family) -> dict | None:
     """Everything the family page shows about a family's welfare, in words: its latest
-    result, the lines it was measured against, each BPS criterion, each need with the rule
-    that raised it, and its referrals."""
-    from padu.programs.models import Referral
-
+    result, the lines it was measured against, each BPS criterion, and each need with the
+    rule that raised it."""
     from .criteria import CRITERIA
 
     result = latest_result(family)
@@ -440,5 +445,4 @@ def explain(family) -> dict | None:
         "vulnerable_line": round(lines["poverty_line"] * VULNERABLE_MULTIPLE),
         "criteria": criteria,
         "needs": needs,
-        "referrals": Referral.objects.filter(family=family).select_related("rule", "agency"),
     }

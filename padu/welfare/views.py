@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from padu.accounts.mixins import DataCustodianRequiredMixin
+from padu.accounts.mixins import RestrictedMixin
 from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.views import PolledStatusView
 
@@ -13,15 +13,16 @@ from .models import ClassificationRun
 from .services import cancel_classification, newest_models, queue_classification
 
 
-class RunListView(DataCustodianRequiredMixin, ListView):
+class RunListView(RestrictedMixin, ListView):
     """Classification runs: start one, follow it, and what each found."""
 
+    model = ClassificationRun
     template_name = "welfare/run_list.html"
     context_object_name = "runs"
     paginate_by = 20
 
     def get_queryset(self):
-        return ClassificationRun.objects.select_related("started_by", "region").order_by("-pk")
+        return super().get_queryset().select_related("started_by", "region").order_by("-pk")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -49,14 +50,17 @@ class RunListView(DataCustodianRequiredMixin, ListView):
         return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
-class CancelRunView(DataCustodianRequiredMixin, View):
+class CancelRunView(RestrictedMixin, View):
+    model = ClassificationRun
+
     def post(self, request, pk):
-        cancel_classification(get_object_or_404(ClassificationRun, pk=pk))
+        run = get_object_or_404(self.get_queryset(), pk=pk)
+        cancel_classification(run, actor=request.user)
         messages.info(request, _("Pembatalan diminta."))
         return redirect("welfare:run-list")
 
 
-class RunStatusView(DataCustodianRequiredMixin, PolledStatusView):
+class RunStatusView(RestrictedMixin, PolledStatusView):
     template_name = "welfare/_run_status.html"
     context_object_name = "run"
     model = ClassificationRun

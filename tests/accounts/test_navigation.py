@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from padu.accounts.choices import Role
-from padu.programs.models import Agency
-from padu.programs.services import ensure_standard_agencies
+from padu.organisations.models import Agency
+from padu.organisations.services import ensure_standard_agencies
 from tests.conftest import VILLAGE_A
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def test_the_public_is_told_what_it_may_see_instead_of_an_empty_list(client, fam
     assert not any(f'href="{reverse(name)}"' in html for name in MENU.values())
     closed = client.get(reverse("registry:family-list"))
     assert closed.status_code == 403
-    assert "tidak melihat data pribadi" in closed.content.decode()
+    assert "tidak dapat melihat keluarga" in closed.content.decode()
     assert "Siti Aminah" not in closed.content.decode()
 
 

@@ -3,8 +3,9 @@ from playwright.sync_api import expect
 
 from padu.accounts.choices import Role
 from padu.matching.services import run_matching
+from padu.organisations.models import Agency
 from padu.programs.choices import ReferralStatus
-from padu.programs.models import Agency, Referral
+from padu.programs.models import Referral
 from padu.sources.services import find_dataset, import_file
 from padu.synth.services import generate_region
 from padu.welfare.services import classify

@@ -3,6 +3,7 @@
 import polars as pl
 import pytest
 
+from padu.accounts.choices import Role
 from padu.core.choices import RunStatus
 from padu.matching.choices import PairStatus, RunMode
 from padu.matching.evaluation import pairwise_accuracy, with_truth
@@ -149,16 +150,19 @@ def test_a_new_batch_is_matched_against_the_golden_records_without_a_full_run(tm
     assert kept >= 0.99 * len(after)
 
 
-def test_export_links_has_one_row_per_source_record(city, tmp_path):
+def test_export_links_has_one_row_per_source_record(city, tmp_path, make_user):
     import io
 
     from django.core.management import CommandError, call_command
 
+    make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
     out = tmp_path / "links.csv"
-    with pytest.raises(CommandError, match="padu match"):
+    with pytest.raises(CommandError, match="--user"):
         call_command("export", "links", "--out", str(out))
+    with pytest.raises(CommandError, match="padu match"):
+        call_command("export", "links", "--out", str(out), "--user", "walidata")
     run, _ = run_matching(actor=None, u_pairs=2e5)
-    call_command("export", "links", "--out", str(out), stdout=io.StringIO())
+    call_command("export", "links", "--out", str(out), "--user", "walidata", stdout=io.StringIO())
     links = pl.read_csv(out, infer_schema_length=0)
     assert links.columns == ["source", "source_record_id", "person_id", "family_id"]
     assert links.height == run.records

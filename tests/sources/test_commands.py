@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from padu.accounts.choices import Role
+from padu.accounts.models import AccessLog
 from padu.sources.models import ImportBatch
 
 pytestmark = pytest.mark.django_db
@@ -22,26 +24,37 @@ def run(*args) -> str:
     return out.getvalue()
 
 
-def test_import_then_list_show_and_write_rejected_rows(tmp_path, dataset):
+@pytest.fixture
+def custodian(make_user):
+    return make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
+
+
+def test_import_then_list_show_and_write_rejected_rows(tmp_path, dataset, custodian):
     path = tmp_path / "dtks.csv"
     path.write_text("\n".join([HEADER, *ROWS]), encoding="utf-8")
-    summary = run("import", str(path), "--source", "dtks")
+    summary = run("import", str(path), "--source", "dtks", "--user", "walidata")
     batch = ImportBatch.objects.get()
+    assert batch.region == custodian.region and batch.imported_by == custodian
     assert f"Batch #{batch.pk} DTKS" in summary
     assert "diterima 1" in summary and "ditolak 1" in summary
     assert "baris 3 NAMA" in summary and "Nama kosong" in summary
 
     assert "dtks.csv" in run("batches", "list")
-    assert "Nama kosong" in run("batches", "show", str(batch.pk))
+    # Its problems and rejected rows are personal data: read as an account, and logged.
+    with pytest.raises(CommandError, match="--user"):
+        run("batches", "show", str(batch.pk))
+    assert "Nama kosong" in run("batches", "show", str(batch.pk), "--user", "walidata")
     out = tmp_path / "ditolak.csv"
-    assert "1 baris ditolak" in run("batches", "rejected", str(batch.pk), "--out", str(out))
+    written = run("batches", "rejected", str(batch.pk), "--out", str(out), "--user", "walidata")
+    assert "1 baris ditolak" in written
     assert "PESAN PADU" in out.read_text(encoding="utf-8-sig")
+    assert AccessLog.objects.filter(user=custodian, object_id=str(batch.pk)).count() == 2
 
     again = run("import", str(path), "--source", "DTKS")
     assert "sudah diimpor" in again  # the same file adds nothing, and is not an error
 
 
-def test_import_fails_loudly_when_nothing_is_accepted(tmp_path, dataset):
+def test_import_fails_loudly_when_nothing_is_accepted(tmp_path, dataset, custodian):
     path = tmp_path / "kosong.csv"
     path.write_text(HEADER + "\n", encoding="utf-8")
     with pytest.raises(CommandError, match="hanya berisi judul"):
@@ -49,4 +62,4 @@ def test_import_fails_loudly_when_nothing_is_accepted(tmp_path, dataset):
     with pytest.raises(CommandError, match="Sumber 'BPS' tidak dikenal"):
         run("import", str(path), "--source", "BPS")
     with pytest.raises(CommandError, match="tidak ada"):
-        run("batches", "show", "999")
+        run("batches", "show", "999", "--user", "walidata")

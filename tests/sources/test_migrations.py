@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from padu.sources.models import ImportBatch, ImportIssue, RawRows, SourceRecord
+from padu.sources.models import ImportBatch, ImportIssue, RawRows, ValueRows
 
 BEFORE = [("sources", "0002_records_as_arrays_drafts_family_files")]
 AFTER = [("sources", "0003_raw_rows_in_parquet_blocks")]
@@ -118,17 +118,18 @@ def test_value_arrays_move_into_value_blocks_and_back():
     executor.loader.build_graph()
     executor.migrate(after)
 
-    moved = SourceRecord.objects.select_related("batch").get(record_id="A1")
-    assert moved.fields == {
+    # Read through today's block reader, on a batch that carries only what 0005 knew (the
+    # batch table of 0005 lacks today's later columns).
+    then = ImportBatch(pk=batch.pk, value_names=batch.value_names)
+    moved = ValueRows.rows(then, [2, 4]).to_dicts()
+    assert moved[0] == {
+        "_row": 2,
         "address": "Jl. Melati 1",
         "has_car": True,
         "floor_area_m2": 90,
         "mother_name": None,
     }
-    assert (
-        SourceRecord.objects.select_related("batch").get(record_id="A3").fields["mother_name"]
-        == "Sri"
-    )
+    assert moved[1]["mother_name"] == "Sri"
 
     executor.loader.build_graph()
     executor.migrate(before)

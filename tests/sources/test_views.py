@@ -154,7 +154,9 @@ def test_the_batch_list_costs_the_same_queries_for_many_batches(
     client, custodian, dataset, django_assert_max_num_queries
 ):
     for _ in range(30):
-        ImportBatch.objects.create(dataset=dataset, file_name="x.csv", file_sha256="0" * 64)
+        ImportBatch.objects.create(
+            dataset=dataset, file_name="x.csv", file_sha256="0" * 64, region=custodian.region
+        )
     with django_assert_max_num_queries(6):
         response = client.get(reverse("sources:batch-list"))
     assert response.content.decode().count("x.csv") == 25

@@ -69,7 +69,7 @@ def test_an_operator_cannot_open_another_village_by_url(
     assert page.status_code == 200 and "Siti Aminah" not in page.content.decode()
     # Approving is Dinsos' work, and the round pages are theirs too.
     decide = client.post(reverse("verification:decide", args=[visit.pk]), {"action": "approve"})
-    assert decide.status_code == 404
+    assert decide.status_code == 403
     round_page = reverse("verification:round-detail", args=[round_with_visit["round"].pk])
     assert client.get(round_page).status_code == 403
 
@@ -81,7 +81,7 @@ def test_a_leader_sees_coverage_but_no_visit(client, round_with_visit, make_user
     assert page.status_code == 200
     assert page.context["total"].visited == 1 and page.context["total"].in_scope == 2
     visit = round_with_visit["visit"]
-    assert client.get(reverse("verification:visit-detail", args=[visit.pk])).status_code == 404
+    assert client.get(reverse("verification:visit-detail", args=[visit.pk])).status_code == 403
     # A region outside the leader's own is not shown: their own region is.
     other = client.get(reverse("verification:coverage"), {"wilayah": "32.73"})
     assert other.context["region"].code == "33.74"

@@ -5,8 +5,9 @@ import polars as pl
 import pytest
 from django.core.exceptions import ValidationError
 
+from padu.organisations.models import Agency
 from padu.programs.choices import ReferralStatus
-from padu.programs.models import Agency, Referral
+from padu.programs.models import Referral
 from padu.regions.models import Region
 from padu.registry.models import Family
 from padu.welfare.choices import POOR_STATUSES, LineKind, PovertyStatus

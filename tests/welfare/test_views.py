@@ -64,23 +64,24 @@ def test_only_data_custodians_start_classification(matched_city, client, make_us
 
 
 def test_a_cancelled_run_leaves_the_earlier_results(matched_city, client, make_user):
-    custodian = make_user("walidata", Role.DATA_CUSTODIAN)
+    custodian = make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
     client.force_login(custodian)
+    city = custodian.region
     first = execute_classification(
-        ClassificationRun.objects.create(started_by=custodian, year=2025)
+        ClassificationRun.objects.create(started_by=custodian, region=city, year=2025)
     )
     assert first.status == RunStatus.COMPLETED
     before = FamilyWelfare.objects.count()
 
     # Cancelled while running: the worker stops before the next regency/city.
-    run = ClassificationRun.objects.create(started_by=custodian, year=2025)
+    run = ClassificationRun.objects.create(started_by=custodian, region=city, year=2025)
     client.post(reverse("welfare:run-cancel", args=[run.pk]))
     run.refresh_from_db()
     assert run.status == RunStatus.CANCELLED  # it had not started: it never will
     assert execute_classification(run).status == RunStatus.CANCELLED
 
     running = ClassificationRun.objects.create(
-        started_by=custodian, year=2025, cancel_requested=True
+        started_by=custodian, region=city, year=2025, cancel_requested=True
     )
     running = execute_classification(running)
     assert running.status == RunStatus.CANCELLED and "Jalankan lagi" in running.message
@@ -89,10 +90,12 @@ def test_a_cancelled_run_leaves_the_earlier_results(matched_city, client, make_u
 
 
 def test_the_run_list_pages_through_older_runs(client, make_user):
-    custodian = make_user("walidata", Role.DATA_CUSTODIAN)
+    custodian = make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
     client.force_login(custodian)
     ClassificationRun.objects.bulk_create(
-        ClassificationRun(started_by=custodian, year=2025, status=RunStatus.COMPLETED)
+        ClassificationRun(
+            started_by=custodian, region=custodian.region, year=2025, status=RunStatus.COMPLETED
+        )
         for _ in range(21)
     )
     first = client.get(reverse("welfare:run-list")).content.decode()

@@ -2,6 +2,9 @@ from pathlib import Path
 
 import polars as pl
 
+from padu.accounts.choices import AccessKind
+from padu.accounts.policy import Action
+from padu.accounts.services import log_access
 from padu.core.commands import PaduCommand
 from padu.matching.models import RecordLink
 from padu.sources.choices import SourceKind
@@ -18,9 +21,11 @@ class Command(PaduCommand):
         links.add_argument("--out", type=Path, required=True, help="file .csv")
 
     def handle(self, *args, action, out, **options):
+        user = self.acting_user(required=True)
         # Imported records only: a field visit's records are not rows of any file.
         rows = (
-            RecordLink.objects.exclude(dataset__kind=SourceKind.FIELD)
+            RecordLink.objects.restrict(user, Action.VIEW)
+            .exclude(dataset__kind=SourceKind.FIELD)
             .order_by("dataset__name", "record_id")
             .values_list("dataset__name", "record_id", "person_id", "family_id")
         )
@@ -39,4 +44,11 @@ class Command(PaduCommand):
         # The generator and other tools name sources in lower case (dtks, p3ke, regsosek).
         frame = frame.with_columns(pl.col("source").str.to_lowercase())
         frame.write_csv(out)
+        log_access(
+            user,
+            kind=AccessKind.EXPORT,
+            object_type="record_link",
+            object_id="*",
+            detail=f"padu export links ({frame.height} tautan)",
+        )
         self.stdout.write(f"{frame.height:,} tautan ditulis ke {out}")

@@ -62,7 +62,7 @@ class Command(PaduCommand):
                 raise self.fail('Spark belum terpasang: pip install "padu[spark]"') from None
         with self.progress("Pencocokan") as progress:
             run, _linkage = run_matching(
-                actor=None,
+                actor=self.acting_user(required=False),
                 mode=RunMode(mode),
                 match_threshold=threshold,
                 review_threshold=review_threshold,

@@ -1,5 +1,8 @@
 from pathlib import Path
 
+from padu.accounts.choices import AccessKind
+from padu.accounts.policy import Action
+from padu.accounts.services import log_access
 from padu.core.commands import PaduCommand
 from padu.sources.choices import BatchStatus
 from padu.sources.models import ImportBatch
@@ -24,30 +27,55 @@ class Command(PaduCommand):
         cancel.add_argument("batch", type=int)
 
     def handle(self, *args, action, **options):
+        # Listing and cancelling show no personal data; a batch's problems and rejected rows
+        # do, so those need an account, whose scope they are read in.
+        user = self.acting_user(required=action in {"show", "rejected"})
         if action == "list":
-            return self._list(options["limit"])
-        try:
-            batch = ImportBatch.objects.select_related("dataset").get(pk=options["batch"])
-        except ImportBatch.DoesNotExist as error:
-            raise self.fail(f"batch #{options['batch']} tidak ada (padu batches list)") from error
+            return self._list(user, options["limit"])
+        batch = self._batch(
+            user, options["batch"], Action.EXPORT if action == "rejected" else Action.VIEW
+        )
         if action == "show":
             self.stdout.write("\n".join(batch_summary(batch, issues=options["issues"])))
+            log_access(user, kind=AccessKind.VIEW, object_type="import_batch", object_id=batch.pk)
         elif action == "rejected":
             if not batch.rows_rejected:
                 raise self.fail(f"batch #{batch.pk} tidak punya baris yang ditolak")
             count = write_rejected(batch, options["out"])
+            log_access(
+                user,
+                kind=AccessKind.EXPORT,
+                object_type="import_batch",
+                object_id=batch.pk,
+                detail=f"baris ditolak ({count}) {options['out'].name}",
+            )
             self.stdout.write(f"{count:,} baris ditolak ditulis ke {options['out']}")
         elif action == "cancel":
             if batch.status not in (BatchStatus.QUEUED, BatchStatus.RUNNING, BatchStatus.DRAFT):
                 raise self.fail(f"batch #{batch.pk} sudah {batch.get_status_display()}")
             if batch.status == BatchStatus.DRAFT:
-                discard_draft(batch, actor=None)
+                discard_draft(batch, actor=user)
             else:
-                request_cancel(batch, actor=None)
+                request_cancel(batch, actor=user)
             self.stdout.write(f"pembatalan batch #{batch.pk} diminta")
 
-    def _list(self, limit: int):
-        batches = ImportBatch.objects.select_related("dataset").order_by("-pk")[:limit]
+    @staticmethod
+    def _batches(user, action: str):
+        """The batches the account may take ``action`` on; every batch for the installation
+        itself (no account named: listing and cancelling only)."""
+        batches = ImportBatch.objects.select_related("dataset")
+        return batches if user is None else batches.restrict(user, action)
+
+    def _batch(self, user, number: int, action: str) -> ImportBatch:
+        found = self._batches(user, action).filter(pk=number).first()
+        if found is None:
+            raise self.fail(
+                f"batch #{number} tidak ada atau di luar wilayah Anda (padu batches list)"
+            )
+        return found
+
+    def _list(self, user, limit: int):
+        batches = self._batches(user, Action.VIEW).order_by("-pk")[:limit]
         for batch in batches:
             self.stdout.write(
                 f"#{batch.pk:<5} {batch.created_at:%Y-%m-%d %H:%M}  {batch.dataset.name:<10} "

@@ -57,7 +57,7 @@ class Command(PaduCommand):
             batch = import_file(
                 path,
                 dataset=dataset,
-                actor=None,
+                actor=self.acting_user(required=False),
                 mapping=mapping,
                 family_path=options["families"],
                 progress=progress,

@@ -1,10 +1,13 @@
 from pathlib import Path
 
+from padu.accounts.choices import AccessKind
+from padu.accounts.policy import Action
+from padu.accounts.services import log_access
 from padu.core.commands import PaduCommand
 from padu.core.spreadsheet import xlsx_bytes
 from padu.verification.coverage import coverage
 from padu.verification.export import round_results
-from padu.verification.models import Round
+from padu.verification.models import Round, Visit
 
 
 class Command(PaduCommand):
@@ -24,7 +27,15 @@ class Command(PaduCommand):
             out = options["out"]
             if out.suffix.lower() != ".xlsx":
                 raise self.fail(f"{out}: tulis ke file .xlsx")
-            frame = round_results(verification_round)
+            user = self.acting_user(required=True)
+            frame = round_results(verification_round, Visit.objects.restrict(user, Action.EXPORT))
+            log_access(
+                user,
+                kind=AccessKind.EXPORT,
+                object_type="verification_round",
+                object_id=verification_round.pk,
+                detail=f"padu verify export ({frame.height} orang)",
+            )
             out.write_bytes(xlsx_bytes(frame, "verivali"))
             self.stdout.write(
                 f"{frame.height:,} orang dari putaran {verification_round.name!r} ditulis ke {out}"

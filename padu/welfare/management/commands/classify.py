@@ -31,7 +31,11 @@ class Command(PaduCommand):
         try:
             with self.progress("Klasifikasi") as progress:
                 result = classify(
-                    region, actor=None, refit=not reuse_model, year=year, progress=progress
+                    region,
+                    actor=self.acting_user(required=False),
+                    refit=not reuse_model,
+                    year=year,
+                    progress=progress,
                 )
         except ValueError as error:
             raise self.fail(str(error)) from None

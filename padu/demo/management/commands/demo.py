@@ -2,7 +2,7 @@ from django.core.management import call_command
 
 from padu.core.choices import RunStatus
 from padu.core.commands import PaduCommand
-from padu.core.demo import DEMO_PASSWORD, demo_dir, ensure_demo_accounts, ensure_demo_round
+from padu.demo.setup import DEMO_PASSWORD, demo_dir, ensure_demo_accounts, ensure_demo_round
 from padu.matching.models import LinkageRun
 from padu.matching.services import run_matching
 from padu.regions.models import Region

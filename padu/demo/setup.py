@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
@@ -15,8 +14,8 @@ from django.utils import timezone
 
 from padu.accounts.choices import Role
 from padu.accounts.models import User
-from padu.programs.models import Agency
-from padu.programs.services import ensure_standard_agencies
+from padu.organisations.models import Agency
+from padu.organisations.services import ensure_standard_agencies
 from padu.regions.models import Region
 from padu.registry.models import Family
 from padu.verification import services as verification
@@ -24,11 +23,9 @@ from padu.verification.models import Assignment, Round
 
 DEMO_PASSWORD = "padu-demo"
 
-#: What staff roles may do in the Django admin (always through the scoped querysets).
-ROLE_PERMISSIONS = {
-    Role.DATA_CUSTODIAN: ["view_family", "view_person", "view_familyphoto", "view_region"],
-    Role.DINSOS_OFFICER: ["view_family", "view_person", "change_family", "change_person"],
-}
+#: Roles whose demo accounts may open the admin: read-only, within their region (what each
+#: sees there is the policy's, padu.accounts.policy).
+STAFF_ROLES = {Role.ADMIN, Role.DATA_CUSTODIAN, Role.DINSOS_OFFICER}
 
 
 @dataclass(frozen=True)
@@ -40,13 +37,6 @@ class DemoAccount:
 
 def demo_dir(region: str, people: int, seed: int) -> Path:
     return Path(settings.DATA_DIR) / "demo" / f"{region.replace('.', '')}-{people}-{seed}"
-
-
-@transaction.atomic
-def ensure_role_groups() -> None:
-    for role, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=str(role.label))
-        group.permissions.set(Permission.objects.filter(codename__in=codenames))
 
 
 def _busiest_village(region: str) -> Region:
@@ -64,7 +54,6 @@ def _busiest_village(region: str) -> Region:
 def ensure_demo_accounts(region_code: str) -> list[DemoAccount]:
     """One account per role, scoped to the demo city (an operator to its busiest village)."""
     ensure_standard_agencies()
-    ensure_role_groups()
     city = Region.objects.get(code=region_code)
     village = _busiest_village(region_code)
     dinkes, perkim = Agency.objects.get(code="dinkes"), Agency.objects.get(code="perkim")
@@ -88,14 +77,12 @@ def ensure_demo_accounts(region_code: str) -> list[DemoAccount]:
                 "region": scope,
                 "agency": agency,
                 "first_name": first_name,
-                "is_staff": role in {Role.ADMIN, *ROLE_PERMISSIONS},
+                "is_staff": role in STAFF_ROLES,
                 "is_superuser": role == Role.ADMIN,
             },
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
-        if role in ROLE_PERMISSIONS:
-            user.groups.set([Group.objects.get(name=str(role.label))])
         where = scope.name if scope and scope.level <= 2 else "semua wilayah"
         if scope and scope.level > 2:
             where = f"{scope.get_kind_display()} {scope.name}"

@@ -1,0 +1,70 @@
+"""A referral is moved along only by the agency it is addressed to."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from padu.accounts.choices import Role
+from padu.organisations.models import Agency
+from padu.programs.models import Referral
+from padu.programs.services import update_referral
+from padu.welfare.models import NeedRule
+from padu.welfare.services import ensure_standard_rules
+from tests.conftest import VILLAGE_A
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def referral(families):
+    ensure_standard_rules()
+    rule = NeedRule.objects.get(code="jaminan-kesehatan")  # Dinkes' need
+    return Referral.objects.create(
+        family=families["a"], rule=rule, agency=rule.agency, reason="tanpa jaminan kesehatan"
+    )
+
+
+@pytest.mark.parametrize(
+    "role, region, agency",
+    [
+        (Role.VILLAGE_OPERATOR, VILLAGE_A, None),
+        (Role.DATA_CUSTODIAN, "33.74", None),
+        (Role.DINSOS_OFFICER, "33.74", None),
+        (Role.VERIFIER, "33.74", None),
+        (Role.AGENCY_OFFICER, "33.74", "perkim"),
+    ],
+)
+def test_a_role_that_sees_a_referral_of_another_agency_cannot_move_it(
+    client, make_user, referral, role, region, agency
+):
+    user = make_user(f"u-{role}", role, region, agency=Agency.objects.filter(code=agency).first())
+    client.force_login(user)
+    url = reverse("programs:referral-detail", args=[referral.pk])
+    response = client.post(url, {"status": "diterima", "version": referral.version})
+    referral.refresh_from_db()
+    assert referral.status == "baru"
+    assert response.status_code in (403, 404)
+    with pytest.raises(PermissionDenied):
+        update_referral(referral, actor=user, status="selesai")
+    referral.refresh_from_db()
+    assert referral.status == "baru"
+
+
+def test_the_agency_addressed_moves_its_referral(client, make_user, referral):
+    officer = make_user(
+        "dinkes", Role.AGENCY_OFFICER, "33.74", agency=Agency.objects.get(code="dinkes")
+    )
+    client.force_login(officer)
+    url = reverse("programs:referral-detail", args=[referral.pk])
+    assert "referral-update" in client.get(url).content.decode()
+    response = client.post(url, {"status": "diterima", "version": referral.version})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.status, referral.officer) == ("diterima", officer)
+
+
+def test_a_role_that_may_not_move_it_is_not_offered_the_form(client, make_user, referral):
+    client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    page = client.get(reverse("programs:referral-detail", args=[referral.pk]))
+    assert page.status_code == 200
+    assert "referral-update" not in page.content.decode()
