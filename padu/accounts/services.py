@@ -2,10 +2,21 @@ from django.db import transaction
 
 from padu.core import context
 from padu.core.choices import ChangeAction
-from padu.core.history import record_change, snapshot
+from padu.core.history import diff, record_change, snapshot
 
 from .choices import AccessKind, Role
 from .models import AccessLog, User
+
+#: The fields of an account that its access rests on, for the change log.
+ACCESS_FIELDS = [
+    "username",
+    "role",
+    "region_id",
+    "agency_id",
+    "is_staff",
+    "is_superuser",
+    "is_active",
+]
 
 
 def log_access(user, *, kind: AccessKind, object_type: str, object_id="", detail="", request=None):
@@ -29,6 +40,34 @@ def create_user(
     user.set_password(password)
     user.full_clean()
     user.save()
-    after = snapshot(user, ["username", "role", "region_id", "agency_id", "is_staff"])
+    after = snapshot(user, ACCESS_FIELDS)
     record_change(user, actor=actor, action=ChangeAction.CREATE, after=after)
+    return user
+
+
+@transaction.atomic
+def ensure_account(
+    *, username: str, password: str, role: Role, region=None, agency=None, actor=None, **extra
+) -> User:
+    """The account ``username`` with this role, scope and password, made or brought up to
+    date (the demo's accounts); what changed is in the change log."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return create_user(
+            username=username,
+            password=password,
+            role=role,
+            region=region,
+            agency=agency,
+            actor=actor,
+            **extra,
+        )
+    before = snapshot(user, ACCESS_FIELDS)
+    for name, value in {"role": role, "region": region, "agency": agency, **extra}.items():
+        setattr(user, name, value)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    old, new = diff(before, snapshot(user, ACCESS_FIELDS))
+    record_change(user, actor=actor, action=ChangeAction.UPDATE, before=old, after=new)
     return user

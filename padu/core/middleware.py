@@ -1,6 +1,12 @@
+import re
 import uuid
 
 from . import context
+
+#: What a client's X-Request-ID may be: a proxy's or a caller's id (a UUID, or letters,
+#: digits and - _ . up to 36 characters, the width of the log columns). Anything else is
+#: replaced by an id of our own, so that a long or odd header can never break a page.
+_WELL_FORMED = re.compile(r"[A-Za-z0-9._-]{1,36}")
 
 
 class RequestIdMiddleware:
@@ -10,7 +16,8 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
+        offered = request.headers.get("X-Request-ID", "")
+        request.id = offered if _WELL_FORMED.fullmatch(offered) else uuid.uuid4().hex
         token = context.request_id.set(request.id)
         try:
             response = self.get_response(request)

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from padu.accounts.choices import Role
 from padu.accounts.models import User
+from padu.accounts.services import ensure_account
 from padu.organisations.models import Agency
-from padu.organisations.services import ensure_standard_agencies
 from padu.regions.models import Region
 from padu.registry.models import Family
 from padu.verification import services as verification
@@ -53,7 +53,6 @@ def _busiest_village(region: str) -> Region:
 @transaction.atomic
 def ensure_demo_accounts(region_code: str) -> list[DemoAccount]:
     """One account per role, scoped to the demo city (an operator to its busiest village)."""
-    ensure_standard_agencies()
     city = Region.objects.get(code=region_code)
     village = _busiest_village(region_code)
     dinkes, perkim = Agency.objects.get(code="dinkes"), Agency.objects.get(code="perkim")
@@ -70,19 +69,16 @@ def ensure_demo_accounts(region_code: str) -> list[DemoAccount]:
     ]
     accounts = []
     for username, role, scope, agency, first_name in plan:
-        user, _ = User.objects.update_or_create(
+        ensure_account(
             username=username,
-            defaults={
-                "role": role,
-                "region": scope,
-                "agency": agency,
-                "first_name": first_name,
-                "is_staff": role in STAFF_ROLES,
-                "is_superuser": role == Role.ADMIN,
-            },
+            password=DEMO_PASSWORD,
+            role=role,
+            region=scope,
+            agency=agency,
+            first_name=first_name,
+            is_staff=role in STAFF_ROLES,
+            is_superuser=role == Role.ADMIN,
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
         where = scope.name if scope and scope.level <= 2 else "semua wilayah"
         if scope and scope.level > 2:
             where = f"{scope.get_kind_display()} {scope.name}"
@@ -138,16 +134,13 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
         if number == 0:
             village_operator = operator
         else:
-            village_operator, _ = User.objects.update_or_create(
+            village_operator = ensure_account(
                 username=f"operator{number + 1}",
-                defaults={
-                    "role": Role.VILLAGE_OPERATOR,
-                    "region": village,
-                    "first_name": "Operator",
-                },
+                password=DEMO_PASSWORD,
+                role=Role.VILLAGE_OPERATOR,
+                region=village,
+                first_name="Operator",
             )
-            village_operator.set_password(DEMO_PASSWORD)
-            village_operator.save(update_fields=["password"])
         verification.assign_village(verification_round, village, village_operator, actor=dinsos)
         # The demo's own operator keeps most families to visit; the others are further on.
         share = 0.3 if village_operator == operator else rng.uniform(0.5, 0.95)

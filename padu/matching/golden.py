@@ -11,6 +11,7 @@ import polars as pl
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from padu.registry.models import Family, Person
+from padu.sources.models import KEY_COLUMNS
 
 from .engine import splink_frame
 
@@ -70,8 +71,6 @@ FAMILY_FIELDS = (
     "verification_status",
     "verified_on",
 )
-#: Golden fields that source records hold as columns of their own, not in ``values``.
-KEY_COLUMNS = {"nik", "kk_number", "full_name", "sex", "birth_date", "village_id", "rt", "rw"}
 
 
 def _dtype(model, name: str) -> pl.DataType:

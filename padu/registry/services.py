@@ -54,3 +54,21 @@ def update_family(family: Family, changes: dict, *, actor, origin: str = "") -> 
             locked, actor=actor, action=ChangeAction.UPDATE, before=old, after=new, origin=origin
         )
     return locked
+
+
+@transaction.atomic
+def add_member(family: Family, *, full_name: str, actor, origin: str) -> Person:
+    """A person a field visit found in the family and no source listed; their other values
+    come from the visit's record through survivorship."""
+    person = Person.objects.create(family=family, full_name=full_name)
+    record_change(person, actor=actor, action=ChangeAction.CREATE, origin=origin)
+    return person
+
+
+@transaction.atomic
+def create_family(*, village_id: str, actor, origin: str) -> Family:
+    """A family no source listed (an approved usulan baru); its values come from the
+    visit's records through survivorship."""
+    family = Family.objects.create(village_id=village_id)
+    record_change(family, actor=actor, action=ChangeAction.CREATE, origin=origin)
+    return family

@@ -6,3 +6,10 @@ class SourcesConfig(AppConfig):
     name = "padu.sources"
     label = "sources"
     verbose_name = _("Sumber data")
+
+    def ready(self):
+        from padu.core.seeding import seed_after_migrate
+
+        from .services import ensure_standard_datasets
+
+        seed_after_migrate(self, lambda: ensure_standard_datasets(actor=None))

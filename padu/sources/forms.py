@@ -3,6 +3,7 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .choices import SourceKind
 from .mapping import Mapping, MappingError, parse_mapping
 from .models import SourceDataset
 
@@ -24,7 +25,10 @@ def _mapping_from_upload(upload) -> Mapping:
 
 class UploadForm(forms.Form):
     dataset = forms.ModelChoiceField(
-        label=_("Sumber data"), queryset=SourceDataset.objects.all(), empty_label=None
+        label=_("Sumber data"),
+        # Field verification's records come from approved visits, never from a file.
+        queryset=SourceDataset.objects.exclude(kind=SourceKind.FIELD),
+        empty_label=None,
     )
     file = forms.FileField(
         label=_("File (CSV atau XLSX)"),

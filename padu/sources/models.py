@@ -120,6 +120,23 @@ class ImportBatch(Progress):
         return None
 
 
+#: The normalised values that have a column of their own on SourceRecord (what matching
+#: compares and filters on); the others are kept in ValueRows blocks.
+KEY_COLUMNS = (
+    "nik",
+    "nik_status",
+    "kk_number",
+    "family_record_id",
+    "full_name",
+    "name_key",
+    "sex",
+    "birth_date",
+    "village_id",
+    "rt",
+    "rw",
+)
+
+
 class SourceRecordQuerySet(RestrictedQuerySet):
     def current(self) -> "SourceRecordQuerySet":
         """The newest published version of every record: what matching works on."""
@@ -249,7 +266,8 @@ class RowBlock(models.Model):
 
     #: Rows per Parquet row group: one record's row is found by reading one group.
     GROUP_ROWS = 10_000
-    #: How far ``append`` lets a block grow: rewriting it costs a few milliseconds.
+    #: How far a block written a few rows at a time may grow (see
+    #: sources.services.field_records): rewriting it costs a few milliseconds.
     APPEND_ROWS = 10_000
 
     class Meta:
@@ -271,22 +289,6 @@ class RowBlock(models.Model):
             last_row=int(rows["_row"].max()),
             data=buffer.getvalue(),
         )
-
-    @classmethod
-    def append(cls, batch: ImportBatch, rows: pl.DataFrame) -> None:
-        """Add ``rows`` to the batch's newest block while it has room, else as a new block.
-
-        For a batch written a few rows at a time (verivali's approved visits): each block
-        costs about half a millisecond to decode, so one block per visit would make reading
-        a year of visits take minutes. The caller serialises appends to one batch (verivali
-        holds its round's lock)."""
-        newest = cls._default_manager.filter(batch=batch).order_by("-first_row").first()
-        if newest is None or newest.last_row - newest.first_row + 1 + rows.height > cls.APPEND_ROWS:
-            cls.encode(rows, batch.pk).save()
-            return
-        grown = cls.encode(pl.concat([newest.frame(), rows], how="diagonal_relaxed"), batch.pk)
-        grown.pk = newest.pk
-        grown.save()
 
     def frame(self, rows: list[int] | None = None, columns: list[str] | None = None):
         """The block's rows (those numbered ``rows``, if given; ``columns`` only, if given),

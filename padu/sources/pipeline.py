@@ -12,24 +12,10 @@ from .canonical import FIELDS_BY_NAME, Kind, unique_headers
 from .choices import Severity
 from .families import FOUND
 from .mapping import ColumnPlan, Mapping, plan_columns
-from .models import RawRows
+from .models import KEY_COLUMNS, RawRows
 from .places import Placement, VillageResolver
 from .reading import RawTable
 
-#: Normalised values that get their own column on SourceRecord; the rest go to ``values``.
-KEY_COLUMNS = [
-    "nik",
-    "nik_status",
-    "kk_number",
-    "family_record_id",
-    "full_name",
-    "name_key",
-    "sex",
-    "birth_date",
-    "village_id",
-    "rt",
-    "rw",
-]
 ISSUE_SCHEMA = {
     "row_number": pl.Int64,
     "column": pl.String,

@@ -27,7 +27,6 @@ from .services import (
     commit_batch,
     create_batch,
     discard_draft,
-    ensure_standard_datasets,
     preview_batch,
     rejected_rows,
     request_cancel,
@@ -76,7 +75,6 @@ class UploadView(BatchMixin, FormView):
     action = Action.CHANGE
 
     def get_initial(self):
-        ensure_standard_datasets()
         return {"dataset": self.request.GET.get("sumber")}
 
     def get_context_data(self, **kwargs):

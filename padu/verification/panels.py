@@ -3,7 +3,7 @@ set, and the photos of the house."""
 
 from padu.registry.panels import family_panel
 
-from .services import explain
+from .queries import explain
 
 
 @family_panel(order=10, template="verification/_family_verification.html")

@@ -7,4 +7,13 @@ class WelfareConfig(AppConfig):
     verbose_name = _("Kesejahteraan")
 
     def ready(self):
+        from padu.core.seeding import seed_after_migrate
+
+        from .services import ensure_poverty_lines, ensure_standard_rules
+
+        def seed():
+            ensure_poverty_lines(actor=None)
+            ensure_standard_rules(actor=None)
+
+        seed_after_migrate(self, seed)
         from . import panels  # noqa: F401  (registers its panel of the family page)

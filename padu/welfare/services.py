@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from padu.core.bulk import bulk_insert, id_chunks
 from padu.core.choices import ChangeAction, RunStatus
-from padu.core.history import record_change
+from padu.core.history import record_bulk_change, record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.organisations.services import ensure_standard_agencies
 from padu.regions.models import Region
@@ -51,19 +51,25 @@ VULNERABLE_MULTIPLE = 1.5
 
 
 @transaction.atomic
-def ensure_poverty_lines() -> None:
+def ensure_poverty_lines(*, actor) -> None:
+    """Create the national lines that are missing (after every migrate); an admin adds
+    regional lines and later years, and no edit of theirs is overwritten."""
     for year, kind, amount, source in STANDARD_LINES:
-        PovertyLine.objects.get_or_create(
+        line, created = PovertyLine.objects.get_or_create(
             year=year, kind=kind, region=None, defaults={"amount": amount, "source": source}
         )
+        if created:
+            after = {"year": year, "kind": kind, "amount": amount}
+            record_change(line, actor=actor, action=ChangeAction.CREATE, after=after)
 
 
 @transaction.atomic
-def ensure_standard_rules() -> None:
-    """Create the standard need rules that are missing; never overwrite an admin's edits."""
-    agencies = {agency.code: agency for agency in ensure_standard_agencies()}
+def ensure_standard_rules(*, actor) -> None:
+    """Create the standard need rules that are missing (after every migrate); never
+    overwrite an admin's edits."""
+    agencies = {agency.code: agency for agency in ensure_standard_agencies(actor=actor)}
     for code, dimension, label, agency, match, conditions in STANDARD_RULES:
-        NeedRule.objects.get_or_create(
+        rule, created = NeedRule.objects.get_or_create(
             code=code,
             defaults={
                 "dimension": dimension,
@@ -73,6 +79,9 @@ def ensure_standard_rules() -> None:
                 "conditions": conditions,
             },
         )
+        if created:
+            after = {"code": code, "agency": agency}
+            record_change(rule, actor=actor, action=ChangeAction.CREATE, after=after)
 
 
 def lines_for(village_ids: pl.Series, year: int) -> pl.DataFrame:
@@ -122,8 +131,6 @@ def classify(
     poverty status, count the BPS criteria, raise its needs and refer a poor family's needs
     to their agencies. With ``refit``, each regency gets a new model version fitted on
     today's data; otherwise its latest version is reused (and fitted if there is none)."""
-    ensure_poverty_lines()
-    ensure_standard_rules()
     progress(0, 4, "Membaca data keluarga")
     households = read_households(region)
     result = Classification(models=[], by_status={})
@@ -151,6 +158,13 @@ def classify(
             )
             result.referrals += sum(opened for _receiver, opened in answers)
             WelfareModel.objects.filter(pk=model.pk).update(families=scored.height)
+            by_status = dict(scored.group_by("status").len().iter_rows())
+            record_bulk_change(
+                FamilyWelfare,
+                actor=actor,
+                summary={"model": model.pk, "keluarga": scored.height, **by_status},
+                origin=f"klasifikasi {regency}",
+            )
         result.models.append(model)
         result.families += scored.height
         result.needs += needs.height
@@ -176,6 +190,12 @@ def queue_classification(
             return active
         run = ClassificationRun.objects.create(
             started_by=actor, region=region, refit=refit, year=year
+        )
+        record_change(
+            run,
+            actor=actor,
+            action=ChangeAction.CREATE,
+            after={"region": region.code if region else None, "refit": refit, "year": year},
         )
         run_classification.enqueue(run.pk)
     return run
@@ -274,7 +294,7 @@ def fit_model(regency: str, households: pl.DataFrame, *, actor, year: int) -> We
         WelfareModel.objects.filter(regency_id=regency).aggregate(top=models.Max("version"))["top"]
         or 0
     ) + 1
-    return WelfareModel.objects.create(
+    model = WelfareModel.objects.create(
         regency=Region.objects.get(code=regency),
         version=version,
         year=year,
@@ -283,6 +303,13 @@ def fit_model(regency: str, households: pl.DataFrame, *, actor, year: int) -> We
         statistics=statistics,
         cutoffs=cutoffs,
     )
+    record_change(
+        model,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        after={"version": version, "year": year, "holdout_r2": statistics.get("holdout_r2")},
+    )
+    return model
 
 
 #: Each status with the line (Rp per person per month) a family is below.

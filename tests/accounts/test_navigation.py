@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from padu.accounts.choices import Role
 from padu.organisations.models import Agency
-from padu.organisations.services import ensure_standard_agencies
 from tests.conftest import VILLAGE_A
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +20,6 @@ MENU = {
 def _user(make_user, role, region="33.74"):
     if role == Role.VILLAGE_OPERATOR:
         region = VILLAGE_A
-    ensure_standard_agencies()
     agency = Agency.objects.get(code="dinkes") if role == Role.AGENCY_OFFICER else None
     return make_user(f"u-{role}", role, region, agency=agency)
 

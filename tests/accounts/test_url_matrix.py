@@ -30,7 +30,6 @@ from padu.core.choices import RunStatus
 from padu.core.models import ChangeLog
 from padu.matching.models import LinkageRun, MatchPair, RecordLink
 from padu.organisations.models import Agency
-from padu.organisations.services import ensure_standard_agencies
 from padu.programs.models import Referral
 from padu.regions.models import Region
 from padu.registry.models import Family, FamilyPhoto, Person
@@ -46,7 +45,6 @@ from padu.welfare.models import (
     NeedRule,
     WelfareModel,
 )
-from padu.welfare.services import ensure_standard_rules
 from tests.conftest import make_family
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +151,6 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
         criteria_met=3,
         criteria_known=10,
     )
-    ensure_standard_rules()
     rule = NeedRule.objects.get(code="jaminan-kesehatan")
     need = FamilyNeed.objects.create(family=family, model=model, rule=rule, reason=f"{label} sakit")
     classification = ClassificationRun.objects.create(region=city_region, year=2025)
@@ -220,7 +217,6 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
 @pytest.fixture
 def world(make_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    ensure_standard_agencies()
     dinkes, perkim = Agency.objects.get(code="dinkes"), Agency.objects.get(code="perkim")
     users = {
         Role.ADMIN: make_user("admin-semarang", Role.ADMIN, SEMARANG),

@@ -45,13 +45,14 @@ def test_matching_finds_people_that_exact_nik_misses(city):
     assert padu.recall > exact_nik.recall + 0.05  # missing and mistyped NIKs are found
 
 
-def test_a_decision_is_honoured_by_the_next_run(city):
+def test_a_decision_is_honoured_by_the_next_run(city, make_user):
+    custodian = make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
     run, _ = run_matching(actor=None, u_pairs=2e5)
     pair = MatchPair.objects.filter(run=run).first()
     assert pair is not None, "the city should leave some pairs in doubt"
     assert pair.contributions and {"comparison", "level", "weight"} <= set(pair.contributions[0])
-    decide_pair(pair, same=True, actor=None)
-    assert MatchDecision.objects.count() == 1
+    decide_pair(pair, same=True, actor=custodian)
+    assert MatchDecision.objects.get().decided_by == custodian
 
     again, linkage = run_matching(actor=None, u_pairs=2e5)
     cluster = dict(linkage.clusters.iter_rows())

@@ -21,8 +21,9 @@ def test_agencies_and_the_accounts_pointing_at_them_survive_the_move():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE[:-1]).apps
+    # An agency of the region's own, beside the standard ones seeded after every migrate.
     old_agency = apps.get_model("programs", "Agency").objects.create(
-        code="dinkes", short_name="Dinkes", name="Dinas Kesehatan"
+        code="dpmd", short_name="DPMD", name="Dinas Pemberdayaan Masyarakat dan Desa"
     )
     apps.get_model("accounts", "User").objects.create(
         username="petugas", role="agency_officer", agency_id=old_agency.pk
@@ -32,7 +33,8 @@ def test_agencies_and_the_accounts_pointing_at_them_survive_the_move():
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
 
-    moved = Agency.objects.get(code="dinkes")
-    assert moved.pk == old_agency.pk and moved.sectors == ["kesehatan"]
+    moved = Agency.objects.get(code="dpmd")
+    assert moved.pk == old_agency.pk and moved.sectors == []
+    assert Agency.objects.get(code="dinkes").sectors == ["kesehatan"]
     assert User.objects.get(username="petugas").agency == moved
     assert "organisations_agency" in connection.introspection.table_names()

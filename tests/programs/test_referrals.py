@@ -9,7 +9,6 @@ from padu.organisations.models import Agency
 from padu.programs.models import Referral
 from padu.programs.services import update_referral
 from padu.welfare.models import NeedRule
-from padu.welfare.services import ensure_standard_rules
 from tests.conftest import VILLAGE_A
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +16,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def referral(families):
-    ensure_standard_rules()
     rule = NeedRule.objects.get(code="jaminan-kesehatan")  # Dinkes' need
     return Referral.objects.create(
         family=families["a"], rule=rule, agency=rule.agency, reason="tanpa jaminan kesehatan"

@@ -6,10 +6,11 @@ import polars as pl
 import pytest
 import xlsxwriter
 
-from padu.sources import services
+from padu.accounts.choices import Role
 from padu.sources.choices import BatchStatus, Severity
 from padu.sources.mapping import Mapping, mapping_from_dict
 from padu.sources.models import ImportBatch, RawRows, SourceRecord, ValueRows
+from padu.sources.services import batches as services
 from padu.sources.services import find_dataset, import_file, request_cancel, write_rejected
 
 pytestmark = pytest.mark.django_db
@@ -290,13 +291,14 @@ def test_a_failure_mid_way_leaves_the_database_as_it_was(tmp_path, dataset, monk
     assert not batch.issues.exists()
 
 
-def test_cancel_leaves_the_database_as_it_was(tmp_path, dataset, monkeypatch):
+def test_cancel_leaves_the_database_as_it_was(tmp_path, dataset, monkeypatch, make_user):
+    admin = make_user("root", Role.ADMIN)
     monkeypatch.setattr(services, "CHUNK_ROWS", 1)
     original = services._stage
 
     def cancel_after_first(batch, prepared):
         original(batch, prepared)
-        request_cancel(batch, actor=None)
+        request_cancel(batch, actor=admin)
 
     monkeypatch.setattr(services, "_stage", cancel_after_first)
     batch = import_file(write(tmp_path, "dtks.csv", [HEADER, *GOOD]), dataset=dataset, actor=None)

@@ -15,7 +15,7 @@ def test_record_arrays_move_into_raw_row_blocks_and_values_survive():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps
-    dataset = apps.get_model("sources", "SourceDataset").objects.create(name="DTKS", kind="dtks")
+    dataset = apps.get_model("sources", "SourceDataset").objects.get(name="DTKS")
     batch = apps.get_model("sources", "ImportBatch").objects.create(
         dataset=dataset, file_name="dtks.csv", file_sha256="0" * 64, header=["ID", "NAMA", "RT"]
     )
@@ -58,7 +58,7 @@ def test_repeated_rows_of_earlier_batches_become_skipped_rather_than_warned():
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps
-    dataset = apps.get_model("sources", "SourceDataset").objects.create(name="DTKS", kind="dtks")
+    dataset = apps.get_model("sources", "SourceDataset").objects.get(name="DTKS")
     batch = apps.get_model("sources", "ImportBatch").objects.create(
         dataset=dataset, file_name="dtks.csv", file_sha256="0" * 64
     )
@@ -87,7 +87,7 @@ def test_value_arrays_move_into_value_blocks_and_back():
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     apps = executor.loader.project_state(before).apps
-    dataset = apps.get_model("sources", "SourceDataset").objects.create(name="DTKS", kind="dtks")
+    dataset = apps.get_model("sources", "SourceDataset").objects.get(name="DTKS")
     batch = apps.get_model("sources", "ImportBatch").objects.create(
         dataset=dataset,
         file_name="dtks.csv",

@@ -27,6 +27,8 @@ from padu.verification import services
 from padu.verification.choices import AssignmentState, VisitStatus
 from padu.verification.coverage import coverage, league, villages_not_started
 from padu.verification.models import Assignment, Round, Visit
+from padu.verification.photos import PHOTO_MAX_SIDE
+from padu.verification.queries import visit_id_of
 from tests.conftest import VILLAGE_A, VILLAGE_B
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +139,7 @@ def test_an_approved_visit_becomes_the_newest_truth_and_survives_a_full_run(
     assignment.refresh_from_db()
     assert assignment.state == AssignmentState.VISITED
     stored = submitted.photos.get()
-    assert max(stored.image.width, stored.image.height) <= services.PHOTO_MAX_SIDE
+    assert max(stored.image.width, stored.image.height) <= PHOTO_MAX_SIDE
     assert stored.latitude == pytest.approx(-6.99, abs=1e-3)
     assert stored.longitude == pytest.approx(110.42, abs=1e-3)
     assert stored.taken_at.date() == dt.date(2026, 11, 20)
@@ -156,7 +158,7 @@ def test_an_approved_visit_becomes_the_newest_truth_and_survives_a_full_run(
     # Each changed value names the visit's record as its origin, and history names the visit.
     origin = SourceRecord.objects.get(pk=family.origins["village_id"])
     assert origin.dataset.kind == SourceKind.FIELD
-    assert services.visit_id_of(origin.record_id) == submitted.pk
+    assert visit_id_of(origin.record_id) == submitted.pk
     assert origin.batch.visits.get() == submitted  # the round's batch of approved visits
     log = history_of(family).get(origin__contains=f"#{submitted.pk}")
     assert log.after["village_id"] == destination.code

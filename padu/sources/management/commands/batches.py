@@ -27,14 +27,13 @@ class Command(PaduCommand):
         cancel.add_argument("batch", type=int)
 
     def handle(self, *args, action, **options):
-        # Listing and cancelling show no personal data; a batch's problems and rejected rows
-        # do, so those need an account, whose scope they are read in.
-        user = self.acting_user(required=action in {"show", "rejected"})
+        # A list of batches shows no personal data; a batch's problems and rejected rows do,
+        # and a cancel is a change: those need an account, in whose scope they act.
+        user = self.acting_user(required=action != "list")
         if action == "list":
             return self._list(user, options["limit"])
-        batch = self._batch(
-            user, options["batch"], Action.EXPORT if action == "rejected" else Action.VIEW
-        )
+        needs = {"rejected": Action.EXPORT, "cancel": Action.CHANGE}.get(action, Action.VIEW)
+        batch = self._batch(user, options["batch"], needs)
         if action == "show":
             self.stdout.write("\n".join(batch_summary(batch, issues=options["issues"])))
             log_access(user, kind=AccessKind.VIEW, object_type="import_batch", object_id=batch.pk)
@@ -62,7 +61,7 @@ class Command(PaduCommand):
     @staticmethod
     def _batches(user, action: str):
         """The batches the account may take ``action`` on; every batch for the installation
-        itself (no account named: listing and cancelling only)."""
+        itself (no account named: listing only)."""
         batches = ImportBatch.objects.select_related("dataset")
         return batches if user is None else batches.restrict(user, action)
 

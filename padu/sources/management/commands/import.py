@@ -52,7 +52,7 @@ class Command(PaduCommand):
         for given in (path, options["families"]):
             if given and not given.exists():
                 raise self.fail(f"File {given} tidak ditemukan.")
-        clean_up_interrupted()
+        clean_up_interrupted(actor=self.acting_user(required=False))
         with self.progress(f"Impor {dataset.name}") as progress:
             batch = import_file(
                 path,

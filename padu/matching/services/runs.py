@@ -1,4 +1,5 @@
-"""Matching: every write lives here."""
+"""Matching runs: link the current source records, build the golden records, queue the
+doubtful pairs."""
 
 import logging
 from dataclasses import replace
@@ -10,15 +11,14 @@ from django.utils import timezone
 from padu.core.choices import ChangeAction, RunStatus
 from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
-from padu.registry.models import Person
 from padu.sources.choices import SourceKind
 
-from .choices import PairStatus, RunMode
-from .engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link, link_new
-from .features import features, read_current_records
-from .golden import PERSON_FIELDS, VALUE_FIELDS, survivorship_inputs
-from .models import LinkageRun, MatchDecision, MatchPair, RecordLink
-from .records import read_links, write_golden_records
+from ..choices import PairStatus, RunMode
+from ..engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link, link_new
+from ..features import features, read_current_records
+from ..golden import VALUE_FIELDS, survivorship_inputs
+from ..models import LinkageRun, MatchDecision, MatchPair
+from .golden_records import read_links, write_golden_records
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def run_matching(
 
 def queue_matching(*, actor, mode: RunMode = RunMode.AUTO) -> LinkageRun:
     """A run for the background worker (from the web page); one at a time."""
-    from .tasks import run_linkage  # the task module imports this one
+    from ..tasks import run_linkage  # the task module imports this one
 
     with transaction.atomic():
         active = LinkageRun.objects.active().first()
@@ -65,6 +65,7 @@ def queue_matching(*, actor, mode: RunMode = RunMode.AUTO) -> LinkageRun:
             review_threshold=REVIEW_THRESHOLD,
             status=RunStatus.QUEUED,
         )
+        record_change(run, actor=actor, action=ChangeAction.CREATE, after={"mode": mode})
         run_linkage.enqueue(run.pk)
     return run
 
@@ -279,55 +280,3 @@ def _finish(run: LinkageRun, status: RunStatus, message: str) -> LinkageRun:
     )
     run.refresh_from_db()
     return run
-
-
-@transaction.atomic
-def decide_pair(pair: MatchPair, *, same: bool, actor, note: str = "") -> MatchDecision:
-    """Record a verdict on a queued pair; every later run honours it."""
-    left, right = pair.left, pair.right
-    decision, _ = MatchDecision.objects.update_or_create(
-        left_dataset_id=left.dataset_id,
-        left_record_id=left.record_id,
-        right_dataset_id=right.dataset_id,
-        right_record_id=right.record_id,
-        defaults={"same": same, "note": note, "decided_by": actor},
-    )
-    MatchPair.objects.filter(pk=pair.pk).update(
-        status=PairStatus.SAME if same else PairStatus.DIFFERENT
-    )
-    return decision
-
-
-@transaction.atomic
-def split_record(link: RecordLink, *, actor) -> Person:
-    """Take a source record that was wrongly merged into a person out again: it becomes a
-    person of its own (in the same family), and every later run is told that it differs
-    from each record the person keeps."""
-    person = link.person
-    others = list(RecordLink.objects.filter(person=person).exclude(pk=link.pk))
-    if not others:
-        raise ValueError("Rekaman ini satu-satunya sumber orang tersebut; tidak ada yang dipisah.")
-    for other in others:
-        MatchDecision.objects.update_or_create(
-            left_dataset_id=link.dataset_id,
-            left_record_id=link.record_id,
-            right_dataset_id=other.dataset_id,
-            right_record_id=other.record_id,
-            defaults={"same": False, "note": "dipisah dari orang yang sama", "decided_by": actor},
-        )
-    record = link.source_record
-    values = {**record.fields, "nik": record.nik, "full_name": record.full_name, "sex": record.sex}
-    values["birth_date"] = record.birth_date
-    fields = {name: values[name] for name in PERSON_FIELDS if values.get(name) not in (None, "")}
-    separated = Person.objects.create(
-        family_id=person.family_id, origins=dict.fromkeys(fields, record.pk), **fields
-    )
-    RecordLink.objects.filter(pk=link.pk).update(person=separated)
-    record_change(
-        separated,
-        actor=actor,
-        action=ChangeAction.CREATE,
-        after={"dipisah_dari": person.pk, "rekaman": f"{link.dataset_id}:{link.record_id}"},
-        origin="pemisahan rekaman",
-    )
-    return separated

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import polars as pl
 from django.core.management.color import no_style
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from padu.core.bulk import bulk_insert, id_chunks
@@ -15,9 +15,9 @@ from padu.registry.choices import Lifecycle
 from padu.registry.models import Family, Person
 from padu.sources.choices import SourceKind
 
-from .engine import duckdb_api
-from .features import read_current_records
-from .golden import (
+from ..engine import duckdb_api
+from ..features import read_current_records
+from ..golden import (
     FAMILY_FIELDS,
     PERSON_FIELDS,
     VALUE_FIELDS,
@@ -27,7 +27,7 @@ from .golden import (
     keep_ids,
     survivorship_inputs,
 )
-from .models import LinkageRun, RecordLink
+from ..models import LinkageRun, RecordLink
 
 
 @dataclass
@@ -351,3 +351,22 @@ def _apply_logged(model, frame: pl.DataFrame, fields: tuple[str, ...], actor, or
             )
             changed += 1
     return changed
+
+
+@transaction.atomic
+def link_field_records(links: list[tuple], *, actor, origin: str) -> None:
+    """Tie each record a field visit wrote, (record, person, family), straight to the person
+    it was written for: field records are never matched, a later run keeps these links."""
+    RecordLink.objects.bulk_create(
+        [
+            RecordLink(
+                dataset_id=record.dataset_id,
+                record_id=record.record_id,
+                source_record=record,
+                person=person,
+                family=family,
+            )
+            for record, person, family in links
+        ]
+    )
+    record_bulk_change(RecordLink, actor=actor, summary={"tautan": len(links)}, origin=origin)

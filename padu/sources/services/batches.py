@@ -1,7 +1,7 @@
-"""Taking a file in: read, normalise, validate, stage, publish. Every write lives here.
+"""Taking a file in: read, normalise, validate, stage, publish.
 
 A batch writes its rows in chunks, so that progress shows and the database stays usable for
-everyone else while a large file goes in; they become visible only when ``publish_batch``
+everyone else while a large file goes in; they become visible only when ``_publish``
 marks the batch completed (and the versions it replaces superseded) in one transaction. A failure or a cancel
 deletes what was staged, so the database is as it was before the batch.
 """
@@ -23,18 +23,29 @@ from django.db import connection, connections, transaction
 from django.db.models import Subquery
 from django.utils import timezone
 
+from padu.accounts import policy
+from padu.accounts.policy import Action
 from padu.core.bulk import bulk_insert, bulk_load
-from padu.core.history import record_bulk_change
+from padu.core.choices import ChangeAction
+from padu.core.history import record_bulk_change, record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.core.spreadsheet import defuse
 
-from .canonical import FIELDS_BY_NAME
-from .choices import BatchStatus, Severity, SourceKind
-from .families import join_family_file
-from .mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
-from .models import ImportBatch, ImportIssue, RawRows, SourceDataset, SourceRecord, ValueRows
-from .pipeline import KEY_COLUMNS, Prepared, prepare, prepare_chunks
-from .reading import UnreadableFile
+from ..canonical import FIELDS_BY_NAME
+from ..choices import BatchStatus, Severity
+from ..families import join_family_file
+from ..mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
+from ..models import (
+    KEY_COLUMNS,
+    ImportBatch,
+    ImportIssue,
+    RawRows,
+    SourceDataset,
+    SourceRecord,
+    ValueRows,
+)
+from ..pipeline import Prepared, prepare, prepare_chunks
+from ..reading import UnreadableFile
 
 logger = logging.getLogger(__name__)
 #: Rows prepared and written at a time. Larger chunks spend less on the fixed cost of each
@@ -43,36 +54,9 @@ logger = logging.getLogger(__name__)
 CHUNK_ROWS = 75_000
 STALE_AFTER = dt.timedelta(minutes=15)
 
-#: The national feeds, by how far their values are trusted when sources disagree.
-STANDARD_DATASETS = [
-    ("Regsosek", SourceKind.REGSOSEK, 40),
-    ("DTKS", SourceKind.DTKS, 30),
-    ("P3KE", SourceKind.P3KE, 20),
-]
-
 
 class ImportCancelled(Exception):
     pass
-
-
-def ensure_standard_datasets() -> list[SourceDataset]:
-    return [
-        SourceDataset.objects.get_or_create(name=name, defaults={"kind": kind, "precedence": rank})[
-            0
-        ]
-        for name, kind, rank in STANDARD_DATASETS
-    ]
-
-
-def find_dataset(name: str) -> SourceDataset:
-    ensure_standard_datasets()
-    found = SourceDataset.objects.filter(name__iexact=name).first()
-    if found is None:
-        names = ", ".join(SourceDataset.objects.values_list("name", flat=True))
-        raise SourceDataset.DoesNotExist(
-            f"Sumber {name!r} tidak dikenal. Sumber yang ada: {names}."
-        )
-    return found
 
 
 def file_sha256(path: Path, *, copy_to: IO[bytes] | None = None) -> str:
@@ -121,29 +105,36 @@ def create_batch(
     earlier = dataset.batches.filter(
         file_sha256=sha, family_file_sha256=family_sha, status=BatchStatus.COMPLETED
     ).first()
-    batch = ImportBatch.objects.create(
-        dataset=dataset,
-        file_name=file_name or path.name,
-        file_sha256=sha,
-        file=stored,
-        family_file=family_stored,
-        family_file_name=(family_file_name or Path(family_path).name) if family_path else "",
-        family_file_sha256=family_sha,
-        mapping=(mapping or Mapping()).as_dict(),
-        follow_up_of=follow_up_of,
-        region=actor.region if actor and actor.pk else None,
-        imported_by=actor if actor and actor.pk else None,
-        status=BatchStatus.DUPLICATE
-        if earlier
-        else (BatchStatus.DRAFT if draft else BatchStatus.QUEUED),
-        message=(
-            f"File yang sama sudah diimpor pada batch #{earlier.pk} "
-            f"({timezone.localtime(earlier.created_at):%d-%m-%Y %H:%M}); "
-            "tidak ada yang ditambahkan."
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            dataset=dataset,
+            file_name=file_name or path.name,
+            file_sha256=sha,
+            file=stored,
+            family_file=family_stored,
+            family_file_name=(family_file_name or Path(family_path).name) if family_path else "",
+            family_file_sha256=family_sha,
+            mapping=(mapping or Mapping()).as_dict(),
+            follow_up_of=follow_up_of,
+            region=actor.region if actor and actor.pk else None,
+            imported_by=actor if actor and actor.pk else None,
+            status=BatchStatus.DUPLICATE
+            if earlier
+            else (BatchStatus.DRAFT if draft else BatchStatus.QUEUED),
+            message=(
+                f"File yang sama sudah diimpor pada batch #{earlier.pk} "
+                f"({timezone.localtime(earlier.created_at):%d-%m-%Y %H:%M}); "
+                "tidak ada yang ditambahkan."
+            )
+            if earlier
+            else "",
         )
-        if earlier
-        else "",
-    )
+        record_change(
+            batch,
+            actor=actor,
+            action=ChangeAction.CREATE,
+            after={"dataset": dataset.name, "file": batch.file_name, "status": batch.status},
+        )
     return batch
 
 
@@ -200,7 +191,7 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
                     "Memeriksa, menormalkan dan menyimpan baris",
                 )
         report(facts.rows_in_file, facts.rows_in_file, "Menerbitkan batch")
-        publish_batch(batch, counts=counts, plan_unknown=facts.plan.unknown)
+        _publish(batch, counts=counts, plan_unknown=facts.plan.unknown)
     except ImportCancelled:
         _discard(
             batch, BatchStatus.CANCELLED, "Dibatalkan oleh pengguna; basis data tidak berubah."
@@ -295,32 +286,44 @@ def preview_batch(batch: ImportBatch, *, rows: int = PREVIEW_ROWS) -> Preview:
     )
 
 
+@transaction.atomic
 def set_batch_mapping(batch: ImportBatch, mapping: Mapping, *, actor) -> None:
     """Settle a draft's columns with a mapping file before committing it."""
+    policy.require(actor, batch, Action.CHANGE)
     ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.DRAFT).update(
         mapping=mapping.as_dict()
     )
+    record_change(batch, actor=actor, action=ChangeAction.UPDATE, after={"mapping": "diganti"})
 
 
 def commit_batch(batch: ImportBatch, *, actor) -> bool:
     """Queue a previewed draft for the background worker. False if it was no longer a draft."""
-    from .tasks import run_import  # the task module imports this one
+    from ..tasks import run_import  # the task module imports this one
 
+    policy.require(actor, batch, Action.CHANGE)
     with transaction.atomic():
         queued = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.DRAFT).update(
             status=BatchStatus.QUEUED, imported_by=actor
         )
         if queued:
+            record_change(
+                batch, actor=actor, action=ChangeAction.UPDATE, after={"status": "queued"}
+            )
             run_import.enqueue(batch.pk)
     return bool(queued)
 
 
+@transaction.atomic
 def discard_draft(batch: ImportBatch, *, actor) -> None:
-    ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.DRAFT).update(
+    """Drop a previewed draft: nothing of it was imported."""
+    policy.require(actor, batch, Action.CHANGE)
+    discarded = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.DRAFT).update(
         status=BatchStatus.CANCELLED,
         message="Pratinjau dibatalkan; tidak ada yang diimpor.",
         finished_at=timezone.now(),
     )
+    if discarded:
+        record_change(batch, actor=actor, action=ChangeAction.UPDATE, after={"status": "cancelled"})
 
 
 def import_file(
@@ -449,7 +452,7 @@ class Counts:
 
 
 @transaction.atomic
-def publish_batch(batch: ImportBatch, *, counts: Counts, plan_unknown: list[str]) -> None:
+def _publish(batch: ImportBatch, *, counts: Counts, plan_unknown: list[str]) -> None:
     """Make the batch's rows the current version of their records, in one transaction."""
     staged_ids = SourceRecord.objects.filter(batch=batch).values("record_id")
     updated = (
@@ -498,7 +501,10 @@ def _discard(batch: ImportBatch, status: BatchStatus, message: str) -> None:
         )
 
 
+@transaction.atomic
 def request_cancel(batch: ImportBatch, *, actor) -> None:
+    """Ask a running import to stop (it rolls back what it staged); a queued one stops at once."""
+    policy.require(actor, batch, Action.CHANGE)
     ImportBatch.objects.filter(
         pk=batch.pk, status__in=[BatchStatus.QUEUED, BatchStatus.RUNNING]
     ).update(cancel_requested=True)
@@ -507,10 +513,12 @@ def request_cancel(batch: ImportBatch, *, actor) -> None:
         message="Dibatalkan sebelum berjalan.",
         finished_at=timezone.now(),
     )
+    record_change(batch, actor=actor, action=ChangeAction.UPDATE, after={"cancel_requested": True})
 
 
-def clean_up_interrupted(now: dt.datetime | None = None) -> int:
-    """Batches whose process died mid-way: remove what they staged, mark them failed."""
+def clean_up_interrupted(now: dt.datetime | None = None, *, actor=None) -> int:
+    """Batches whose process died mid-way: remove what they staged, mark them failed.
+    ``actor``: who noticed (None: Padu itself, before an import)."""
     now = now or timezone.now()
     stuck = ImportBatch.objects.filter(
         status=BatchStatus.RUNNING, heartbeat_at__lt=now - STALE_AFTER
@@ -520,6 +528,7 @@ def clean_up_interrupted(now: dt.datetime | None = None) -> int:
         _discard(
             batch, BatchStatus.FAILED, "Impor terhenti (proses mati); basis data dikembalikan."
         )
+        record_change(batch, actor=actor, action=ChangeAction.UPDATE, after={"status": "failed"})
         count += 1
     return count
 

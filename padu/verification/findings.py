@@ -1,0 +1,106 @@
+"""What a visit finds, and how it compares with the family as it stands today: the fields an
+operator may correct, the snapshot the form is opened on, and the conflicts when someone
+else changed the same data meanwhile. No writes: those are in services."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from padu.registry.models import Family
+
+from .models import Visit
+
+#: Family attributes an operator may correct, by golden field name: the address first.
+FAMILY_EDITABLE = (
+    "kk_number",
+    "address",
+    "rt",
+    "rw",
+    "house_tenure",
+    "floor_area_m2",
+    "floor_material",
+    "wall_material",
+    "roof_material",
+    "toilet_facility",
+    "drinking_water",
+    "lighting",
+    "electricity_capacity",
+    "cooking_fuel",
+    "has_lpg_5kg_or_more",
+    "has_refrigerator",
+    "has_air_conditioner",
+    "has_television",
+    "has_computer",
+    "has_smartphone",
+    "has_motorcycle",
+    "has_car",
+    "owns_land",
+)
+#: Member attributes an operator may correct.
+PERSON_EDITABLE = ("nik", "full_name", "relationship")
+#: Attributes of a member a visit adds.
+NEW_MEMBER_FIELDS = ("full_name", "nik", "sex", "birth_date", "relationship")
+
+
+class VisitConflict(Exception):
+    """Someone changed what this visit changes since its form was opened."""
+
+    def __init__(self, visit: Visit | None, conflicts: list["Conflict"]):
+        self.visit, self.conflicts = visit, conflicts
+        super().__init__(
+            "; ".join(
+                f"{c.label}: {c.seen!r} → {c.now!r} (isian: {c.proposed!r})" for c in conflicts
+            )
+        )
+
+
+@dataclass(frozen=True)
+class Conflict:
+    label: str
+    seen: object
+    now: object
+    proposed: object
+
+
+def family_snapshot(family: Family) -> dict:
+    """What the form shows, to tell later whether someone else changed it meanwhile."""
+    members = {
+        str(p.pk): {name: plain_value(getattr(p, name)) for name in (*PERSON_EDITABLE, "lifecycle")}
+        for p in family.members.all()
+    }
+    values = {name: plain_value(getattr(family, name)) for name in (*FAMILY_EDITABLE, "village_id")}
+    return {"version": family.version, "family": values, "members": members}
+
+
+def family_label(name: str) -> str:
+    """A family field's name as the pages show it ("village_id" → "desa/kelurahan")."""
+    field = next((f for f in Family._meta.concrete_fields if f.attname == name), None)
+    return str(field.verbose_name) if field else name
+
+
+def plain_value(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def changed_meanwhile(family: Family, visit_changes: dict, member_changes: dict, seen: dict):
+    """The fields this visit changes that someone else changed since ``seen``."""
+    if not seen:
+        return []
+    now = family_snapshot(family)
+    conflicts = []
+    for name, proposed in visit_changes.items():
+        before, current = seen["family"].get(name), now["family"].get(name)
+        if name in now["family"] and before != current:
+            conflicts.append(Conflict(family_label(name), before, current, proposed))
+    for pid, changes in member_changes.items():
+        if pid == "baru" or pid not in now["members"]:
+            continue
+        for name, proposed in changes.items():
+            field = "lifecycle" if name == "status" else name
+            before = seen["members"].get(pid, {}).get(field)
+            current = now["members"][pid].get(field)
+            if before != current:
+                label = f"{now['members'][pid]['full_name']}: {field}"
+                conflicts.append(Conflict(label, before, current, proposed))
+    return conflicts
