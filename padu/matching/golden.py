@@ -10,7 +10,7 @@ source that shows a new KK moves them.
 import polars as pl
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
-from padu.registry.models import Family, Person
+from padu.registry.models import ASSET_FIELDS, HOUSING_FIELDS, PROGRAM_FIELDS, Family, Person
 from padu.sources.models import KEY_COLUMNS
 
 from .engine import splink_frame
@@ -43,29 +43,9 @@ FAMILY_FIELDS = (
     "rw",
     "latitude",
     "longitude",
-    "house_tenure",
-    "floor_area_m2",
-    "floor_material",
-    "wall_material",
-    "roof_material",
-    "toilet_facility",
-    "drinking_water",
-    "lighting",
-    "electricity_capacity",
-    "cooking_fuel",
-    "has_lpg_5kg_or_more",
-    "has_refrigerator",
-    "has_air_conditioner",
-    "has_water_heater",
-    "has_television",
-    "has_gold_10g",
-    "has_computer",
-    "has_smartphone",
-    "has_motorcycle",
-    "has_car",
-    "has_boat",
-    "owns_land",
-    "livestock_units",
+    *HOUSING_FIELDS,
+    *ASSET_FIELDS,
+    *PROGRAM_FIELDS,
     "expenditure_per_capita",
     "lifecycle",
     "verification_status",

@@ -12,7 +12,74 @@ LATITUDE_RANGE = (-11.5, 6.5)
 LONGITUDE_RANGE = (94.5, 141.5)
 
 
-class Family(models.Model):
+#: A family's dwelling, as Regsosek asks of it.
+HOUSING_FIELDS = (
+    "house_tenure",
+    "floor_area_m2",
+    "floor_material",
+    "wall_material",
+    "roof_material",
+    "toilet_facility",
+    "drinking_water",
+    "lighting",
+    "electricity_capacity",
+    "cooking_fuel",
+)
+#: What a family owns.
+ASSET_FIELDS = (
+    "has_lpg_5kg_or_more",
+    "has_refrigerator",
+    "has_air_conditioner",
+    "has_water_heater",
+    "has_television",
+    "has_gold_10g",
+    "has_computer",
+    "has_smartphone",
+    "has_motorcycle",
+    "has_car",
+    "has_boat",
+    "owns_land",
+    "livestock_units",
+)
+#: The national programs the sources say a family receives.
+PROGRAM_FIELDS = (
+    "receives_pkh",
+    "receives_bpnt",
+    "receives_pbi_jk",
+    "receives_pip",
+    "receives_blt_dd",
+)
+
+
+class GoldenRecord(models.Model):
+    """What every golden record carries: where each value came from, where it stands in its
+    life, whom it was merged into, and its version (for edits that must not cross)."""
+
+    origins = models.JSONField(
+        _("asal data"),
+        default=dict,
+        blank=True,
+        help_text=_("untuk tiap kolom: rekaman sumber asal nilainya"),
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("digabung ke"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Family(GoldenRecord):
     """A golden family record (keluarga, one Kartu Keluarga): the unit of DTSEN."""
 
     kk_number = models.CharField(_("No KK"), max_length=16, blank=True, db_index=True)
@@ -42,7 +109,7 @@ class Family(models.Model):
         ],
     )
 
-    # Housing (Regsosek block on the dwelling).
+    # Housing (HOUSING_FIELDS).
     house_tenure = models.CharField(
         _("status kepemilikan rumah"), max_length=16, choices=c.HouseTenure.choices, blank=True
     )
@@ -72,7 +139,7 @@ class Family(models.Model):
         _("bahan bakar memasak"), max_length=16, choices=c.CookingFuel.choices, blank=True
     )
 
-    # Assets.
+    # Assets (ASSET_FIELDS).
     has_lpg_5kg_or_more = models.BooleanField(_("tabung gas ≥5,5 kg"), null=True, blank=True)
     has_refrigerator = models.BooleanField(_("lemari es"), null=True, blank=True)
     has_air_conditioner = models.BooleanField(_("AC"), null=True, blank=True)
@@ -89,7 +156,7 @@ class Family(models.Model):
         _("ternak besar (ekor)"), null=True, blank=True
     )
 
-    # Programs received, as reported by the sources.
+    # Programs received, as reported by the sources (PROGRAM_FIELDS).
     receives_pkh = models.BooleanField(_("PKH"), default=False)
     receives_bpnt = models.BooleanField(_("BPNT/Sembako"), default=False)
     receives_pbi_jk = models.BooleanField(_("PBI JK"), default=False)
@@ -112,31 +179,13 @@ class Family(models.Model):
     )
     verified_on = models.DateField(_("tanggal verivali"), null=True, blank=True)
 
-    origins = models.JSONField(
-        _("asal data"),
-        default=dict,
-        blank=True,
-        help_text=_("untuk tiap kolom: rekaman sumber asal nilainya"),
-    )
     lifecycle = models.CharField(
         _("status"),
         max_length=10,
         choices=c.FamilyLifecycle.choices,
         default=c.FamilyLifecycle.ACTIVE,
     )
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name=_("digabung ke"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scoped_by = ScopedBy(region="village__code")
 
     class Meta:
@@ -158,7 +207,7 @@ class Family(models.Model):
         return f"{self.rt or '-'}/{self.rw or '-'}"
 
 
-class Person(models.Model):
+class Person(GoldenRecord):
     """A golden person record (one NIK, one human), member of one family."""
 
     family = models.ForeignKey(
@@ -200,28 +249,10 @@ class Person(models.Model):
     )
     is_pregnant = models.BooleanField(_("sedang hamil"), null=True, blank=True)
 
-    origins = models.JSONField(
-        _("asal data"),
-        default=dict,
-        blank=True,
-        help_text=_("untuk tiap kolom: rekaman sumber asal nilainya"),
-    )
     lifecycle = models.CharField(
         _("status"), max_length=10, choices=c.Lifecycle.choices, default=c.Lifecycle.ACTIVE
     )
-    merged_into = models.ForeignKey(
-        "self",
-        verbose_name=_("digabung ke"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
-    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
-    objects = RestrictedQuerySet.as_manager()
     scoped_by = ScopedBy(region="family__village__code")
 
     class Meta:
@@ -232,12 +263,6 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
-
-    def age_on(self, day) -> int | None:
-        if self.birth_date is None:
-            return None
-        b = self.birth_date
-        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
 
 
 class FamilyPhoto(models.Model):

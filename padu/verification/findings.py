@@ -5,36 +5,12 @@ else changed the same data meanwhile. No writes: those are in services."""
 import datetime as dt
 from dataclasses import dataclass
 
-from padu.registry.models import Family
+from padu.registry.models import ASSET_FIELDS, HOUSING_FIELDS, Family
 
 from .models import Visit
 
 #: Family attributes an operator may correct, by golden field name: the address first.
-FAMILY_EDITABLE = (
-    "kk_number",
-    "address",
-    "rt",
-    "rw",
-    "house_tenure",
-    "floor_area_m2",
-    "floor_material",
-    "wall_material",
-    "roof_material",
-    "toilet_facility",
-    "drinking_water",
-    "lighting",
-    "electricity_capacity",
-    "cooking_fuel",
-    "has_lpg_5kg_or_more",
-    "has_refrigerator",
-    "has_air_conditioner",
-    "has_television",
-    "has_computer",
-    "has_smartphone",
-    "has_motorcycle",
-    "has_car",
-    "owns_land",
-)
+FAMILY_EDITABLE = ("kk_number", "address", "rt", "rw", *HOUSING_FIELDS, *ASSET_FIELDS)
 #: Member attributes an operator may correct.
 PERSON_EDITABLE = ("nik", "full_name", "relationship")
 #: Attributes of a member a visit adds.

@@ -8,16 +8,11 @@ import polars as pl
 from padu.core.bulk import read_batches
 from padu.regions.codes import normalize_code
 from padu.registry import choices as c
+from padu.registry.ages import age_in_years
+from padu.registry.models import ASSET_FIELDS, HOUSING_FIELDS, PROGRAM_FIELDS
 
-FAMILY_FIELDS = [
-    "floor_area_m2", "house_tenure", "floor_material", "wall_material", "roof_material",
-    "toilet_facility", "drinking_water", "lighting", "electricity_capacity", "cooking_fuel",
-    "has_lpg_5kg_or_more", "has_refrigerator", "has_air_conditioner", "has_water_heater",
-    "has_television", "has_gold_10g", "has_computer", "has_smartphone", "has_motorcycle",
-    "has_car", "has_boat", "owns_land", "livestock_units", "receives_pkh", "receives_bpnt",
-    "receives_pbi_jk", "receives_pip", "receives_blt_dd", "expenditure_per_capita",
-]  # fmt: skip
-BOOLEAN_FIELDS = [name for name in FAMILY_FIELDS if name.startswith(("has_", "owns_", "receives_"))]
+FAMILY_FIELDS = [*HOUSING_FIELDS, *ASSET_FIELDS, *PROGRAM_FIELDS, "expenditure_per_capita"]
+BOOLEAN_FIELDS = [*(n for n in ASSET_FIELDS if n != "livestock_units"), *PROGRAM_FIELDS]
 
 WORKING = [
     c.WorkStatus.SELF_EMPLOYED, c.WorkStatus.EMPLOYER, c.WorkStatus.EMPLOYEE,
@@ -76,11 +71,8 @@ def _members(persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     birth = pl.col("birth_date")
     if persons.schema["birth_date"] == pl.String:
         birth = birth.str.to_date(strict=False)
-    age = (pl.lit(as_of).dt.year() - birth.dt.year()) - (
-        (pl.lit(as_of).dt.ordinal_day() < birth.dt.ordinal_day()).cast(pl.Int32)
-    )
     persons = persons.with_columns(
-        age=age,
+        age=age_in_years(birth, as_of),
         is_head=pl.col("relationship") == c.Relationship.HEAD,
         is_pregnant=pl.col("is_pregnant").cast(pl.Boolean),
         education_level=pl.col("education").replace_strict(
