@@ -5,8 +5,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from padu.sources import normalise as n
-from padu.sources import pipeline
-from padu.sources.pipeline import with_per_value
+from padu.sources import per_value
+from padu.sources.per_value import with_per_value
 
 # Few letters, so that values repeat within and across chunks as they do in exports.
 cells = st.one_of(st.none(), st.text(alphabet="LPp -", max_size=3))
@@ -41,11 +41,11 @@ def test_per_value_normalising_equals_normalising_every_cell(chunks):
 @settings(max_examples=30, deadline=None)
 @given(chunked_columns)
 def test_values_that_share_a_hash_are_still_told_apart(chunks):
-    original = pipeline.value_hash
-    pipeline.value_hash = lambda values: pl.lit(7, pl.UInt64)  # every value collides
+    original = per_value.value_hash
+    per_value.value_hash = lambda values: pl.lit(7, pl.UInt64)  # every value collides
     try:
         got = normalised_chunks(chunks)
     finally:
-        pipeline.value_hash = original
+        per_value.value_hash = original
     for got_chunk, expected in zip(got, computed_in_place(chunks), strict=True):
         assert got_chunk.equals(expected)

@@ -1,0 +1,120 @@
+"""How each kind of field is read: one entry per kind, from a source column to the values a
+record keeps. The normalisers themselves are in ``normalise``."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from . import normalise as n
+from .canonical import Field, Kind
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What one source column adds to a chunk.
+
+    ``derived``: columns computed from the cell once per distinct value (see
+    per_value.with_per_value), each may use those before it. ``values``: the record's values
+    taken from them, by name; ``fallbacks``: values kept only when no other column gives
+    them (RT/RW written together defer to RT and RW written apart). ``unreadable``: a derived
+    flag, a value that was there and could not be read; ``id_status``: a derived id reading
+    whose status names what was wrong with a NIK or No KK.
+    """
+
+    derived: dict[str, pl.Expr]
+    values: dict[str, pl.Expr] = field(default_factory=dict)
+    fallbacks: dict[str, pl.Expr] = field(default_factory=dict)
+    unreadable: str | None = None
+    id_status: str | None = None
+
+
+def _id_number(spec: Field, cell: pl.Expr) -> Reading:
+    reading = f"_{spec.name}"
+    values = {spec.name: pl.col(reading).struct.field("digits")}
+    if spec.kind is Kind.NIK:
+        values["nik_status"] = pl.col(reading).struct.field("status")
+    return Reading({reading: n.id_reading(cell)}, values, id_status=reading)
+
+
+def _name(spec: Field, cell: pl.Expr) -> Reading:
+    if spec.name == "full_name":  # the display form, the match key and the title, in one pass
+        parts = pl.col("_full_name").struct
+        return Reading(
+            {"_full_name": n.name_parts(cell)},
+            {
+                "full_name": parts.field("display"),
+                "name_key": parts.field("key"),
+                "name_title": parts.field("title"),
+            },
+        )
+    return _plain(spec, n.name_display(cell))
+
+
+def _coded(spec: Field, cell: pl.Expr) -> Reading:
+    """A value read into a code, a flag, a date or a number: one that is there and cannot
+    be read is emptied, and said so."""
+    value = (
+        n.choice(cell, spec) if spec.kind is Kind.CHOICE else n.KIND_NORMALISERS[spec.kind](cell)
+    )
+    column, flag = f"_v_{spec.name}", f"_bad_{spec.name}"
+    return Reading(
+        {column: value, flag: n.clean_text(cell).is_not_null() & pl.col(column).is_null()},
+        {spec.name: pl.col(column)},
+        unreadable=flag,
+    )
+
+
+def _rt_rw(spec: Field, cell: pl.Expr) -> Reading:
+    column = f"_v_{spec.name}"
+    return Reading(
+        {column: n.rt_rw(cell)},
+        fallbacks={
+            "rt": pl.col(column).struct.field("rt"),
+            "rw": pl.col(column).struct.field("rw"),
+        },
+    )
+
+
+def _coordinate_pair(spec: Field, cell: pl.Expr) -> Reading:
+    column = f"_v_{spec.name}"
+    return Reading(
+        {column: n.coordinate_pair(cell)},
+        fallbacks={
+            "latitude": pl.col(column).struct.field("latitude"),
+            "longitude": pl.col(column).struct.field("longitude"),
+        },
+    )
+
+
+def _plain(spec: Field, value: pl.Expr) -> Reading:
+    column = f"_v_{spec.name}"
+    return Reading({column: value}, {spec.name: pl.col(column)})
+
+
+READERS: dict[Kind, Callable[[Field, pl.Expr], Reading | None]] = {
+    Kind.ID: lambda spec, cell: _plain(spec, n.clean_text(cell)),
+    Kind.TEXT: lambda spec, cell: _plain(spec, n.clean_text(cell)),
+    Kind.NIK: _id_number,
+    Kind.KK: _id_number,
+    Kind.NAME: _name,
+    Kind.CHOICE: _coded,
+    Kind.SEX: _coded,
+    Kind.FLAG: _coded,
+    Kind.DATE: _coded,
+    Kind.INTEGER: _coded,
+    Kind.MONEY: _coded,
+    Kind.RT_RW: _rt_rw,
+    Kind.RT: lambda spec, cell: _plain(spec, n.rt_or_rw(cell)),
+    Kind.RW: lambda spec, cell: _plain(spec, n.rt_or_rw(cell)),
+    Kind.COORDINATE: lambda spec, cell: _plain(spec, n.coordinate(cell)),
+    Kind.COORDINATES: _coordinate_pair,
+    # Places are read for the whole file at once (survey.Places).
+    Kind.REGION_CODE: lambda spec, cell: None,
+    Kind.REGION_NAME: lambda spec, cell: None,
+}
+
+
+def read_field(spec: Field, cell: pl.Expr) -> Reading | None:
+    """How ``cell`` (a source column) is read for ``spec``; None for a column read elsewhere."""
+    return READERS[spec.kind](spec, cell)

@@ -1,0 +1,263 @@
+"""What one chunk of a file cannot tell alone: where the file is (its regency, each row's
+village, from a first pass over the place columns), and what the chunks before it held
+(repeated rows, reused record ids)."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from . import normalise as n
+from .canonical import unique_headers
+from .checks import Issues, fmt
+from .choices import Severity
+from .mapping import ColumnPlan, Mapping, plan_columns
+from .per_value import with_per_value
+from .places import Placement, VillageResolver
+from .reading import RawTable
+
+#: Seeds of the two 64-bit hashes that together tell rows apart (see FileSurvey.facts_of).
+ROW_HASH_SEEDS = (0x5EED_0001, 0x5EED_0002)
+
+
+@dataclass
+class FileSurvey:
+    """What the rows of one chunk cannot tell alone: where the file is (from a first pass
+    over its place columns only), and what the chunks before held (rows and record ids), so
+    that repeated rows and reused ids are found as the chunks go by, in one pass over the
+    cells."""
+
+    plan: ColumnPlan
+    header: list[str]  # unique column titles
+    columns: list[str]  # the text columns c0..cN
+    own_id: pl.Expr  # the row's own record id, or null
+    rows_in_file: int  # blank rows too: the end of the progress bar
+    places: "Places"
+    normalised: dict[tuple, pl.DataFrame | None] = field(default_factory=dict)  # with_per_value
+    rows_before: int = 0  # rows of the chunks already seen
+    seen_rows: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"_h1": pl.UInt64, "_h2": pl.UInt64, "_seen_row": pl.Int64}
+        )
+    )
+    seen_ids: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(
+            schema={"_record_id": pl.String, "_id_seen_row": pl.Int64}
+        )
+    )
+
+    def facts_of(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame``, the next chunk of the file, with its rows' facts: ``_duplicate`` and
+        ``_first_row`` (an exact repeat of an earlier row, which is kept), ``_record_id``
+        (the row's own id, else its ordinal among the file's rows), and ``_id_reused`` and
+        ``_id_first_row`` (an id another, different row already has). Chunks must come in
+        file order, each once.
+
+        Rows are told apart by two independent 64-bit hashes of all their cells: a pair
+        shared by two different rows is less likely than one in 10^20 in a file of a
+        billion rows, and no earlier row has to be read again to compare.
+        """
+        row = pl.struct(self.columns)
+        keys = frame.select(
+            "_row",
+            _h1=row.hash(ROW_HASH_SEEDS[0]),
+            _h2=row.hash(ROW_HASH_SEEDS[1]),
+            _own_id=self.own_id,
+        )
+        keys = keys.join(
+            _rows_sharing(self.seen_rows, keys, "_h1"),
+            on=["_h1", "_h2"],
+            how="left",
+            maintain_order="left",
+        )
+        first_here = pl.col("_row").first().over("_h1", "_h2")
+        ordinal = pl.int_range(1, pl.len() + 1) + self.rows_before
+        keys = keys.with_columns(
+            _first_row=pl.coalesce(
+                "_seen_row", pl.when(first_here != pl.col("_row")).then(first_here)
+            ),
+            _record_id=pl.coalesce("_own_id", ordinal.cast(pl.String)),
+        ).with_columns(_duplicate=pl.col("_first_row").is_not_null())
+        distinct = keys.filter(~pl.col("_duplicate"))
+        # Among rows that are not exact repeats, an id may appear once.
+        ids = distinct.select("_row", "_record_id")
+        ids = ids.join(
+            _rows_sharing(self.seen_ids, ids, "_record_id"),
+            on="_record_id",
+            how="left",
+            maintain_order="left",
+        )
+        ids = ids.with_columns(
+            _id_first_row=pl.coalesce("_id_seen_row", pl.col("_row").first().over("_record_id"))
+        )
+        self.rows_before += frame.height
+        self.seen_rows = pl.concat(
+            [self.seen_rows, distinct.select("_h1", "_h2", _seen_row="_row")]
+        )
+        self.seen_ids = pl.concat(
+            [
+                self.seen_ids,
+                ids.filter(pl.col("_id_first_row") == pl.col("_row")).select(
+                    "_record_id", _id_seen_row="_row"
+                ),
+            ]
+        )
+        facts = keys.select("_row", "_record_id", "_duplicate", "_first_row").join(
+            ids.select("_row", "_id_first_row"), on="_row", how="left", maintain_order="left"
+        )
+        return frame.hstack(
+            facts.select(
+                "_record_id",
+                "_duplicate",
+                "_first_row",
+                "_id_first_row",
+                _id_reused=(pl.col("_id_first_row") != pl.col("_row")).fill_null(False),
+            )
+        )
+
+
+def _rows_sharing(seen: pl.DataFrame, chunk: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The rows of ``seen`` (what the file's earlier chunks held, up to a million rows) whose
+    ``column`` the chunk has too: joining the chunk to those few is a quarter of the time of
+    joining it to them all, which hashes the whole of ``seen`` again for every chunk."""
+    return seen.filter(pl.col(column).is_in(chunk[column].implode()))
+
+
+def survey(table: RawTable, mapping: Mapping, within: str | None = None) -> FileSurvey:
+    """A first pass over the file's place columns only (a full read of every cell is left
+    to the chunks). ``within``: the importer's region; rows placed outside it are rejected."""
+    plan = plan_columns(table.header, mapping)
+    fc = plan.field_columns
+
+    def text(field: str) -> pl.Expr:
+        return pl.col(f"c{fc[field]}") if field in fc else pl.lit(None, pl.String)
+
+    places = table.cells.select(_code=text("village_code"), _rname=text("regency_name")).collect(
+        engine="streaming"
+    )
+    return FileSurvey(
+        plan,
+        unique_headers(table.header),
+        table.columns,
+        own_id=n.clean_text(text("record_id")),
+        rows_in_file=places.height,
+        places=Places(mapping, places, within),
+    )
+
+
+class Places:
+    """Village codes for rows: from the code column, else from names within the regency.
+    The regency is settled once for the whole file; names are looked up once each."""
+
+    def __init__(self, mapping: Mapping, keys: pl.DataFrame, within: str | None = None):
+        self.within = within
+        self.resolver = VillageResolver(mapping.defaults.get("regency") or None)
+        codes = keys["_code"].drop_nulls().unique()
+        cleaned = pl.DataFrame({"raw": codes}).with_columns(code=n.clean_text(pl.col("raw")))
+        self.known = self.resolver.known_village_codes(set(cleaned["code"].drop_nulls().to_list()))
+        regency_names = keys.select(n.clean_text(pl.col("_rname")).alias("r"))["r"].drop_nulls()
+        used_codes = Counter(self.known[c] for c in cleaned["code"].to_list() if c in self.known)
+        self.resolver.regency = self.resolver.infer_regency(
+            Counter(regency_names.to_list()), used_codes
+        )
+        self.by_name: dict[tuple[str | None, str | None], Placement] = {}
+
+    def place(self, frame, issues: Issues, plan: ColumnPlan, header: list[str], known: dict):
+        """``frame`` with ``village_id``, and the issues of rows it cannot place."""
+        fc = plan.field_columns
+        targets = {
+            "village_code": "_code",
+            "village_name": "_vname",
+            "district_name": "_dname",
+        }
+        for name, target in targets.items():
+            if name in fc:
+                column = f"c{fc[name]}"
+                derived = {target: n.clean_text(pl.col(column))}
+                frame = with_per_value(frame, column, derived, known)
+            else:
+                frame = frame.with_columns(pl.lit(None, pl.String).alias(target))
+        frame = frame.with_columns(
+            village_id=pl.col("_code").replace_strict(
+                self.known, default=None, return_dtype=pl.String
+            )
+        )
+        pairs = frame.filter(pl.col("village_id").is_null()).select("_vname", "_dname").unique()
+        for pair in pairs.iter_rows():
+            if pair not in self.by_name:
+                self.by_name[pair] = self.resolver.place_by_name(*pair)
+        placements = {pair: self.by_name[pair] for pair in pairs.iter_rows()}
+        lookup = pl.DataFrame(
+            {
+                "_vname": [k[0] for k in placements],
+                "_dname": [k[1] for k in placements],
+                "_placed": [p.village for p in placements.values()],
+                "_note": [p.note for p in placements.values()],
+                "_loose": [p.loose for p in placements.values()],
+            },
+            schema={
+                "_vname": pl.String,
+                "_dname": pl.String,
+                "_placed": pl.String,
+                "_note": pl.String,
+                "_loose": pl.Boolean,
+            },
+        )
+        frame = frame.join(
+            lookup, on=["_vname", "_dname"], how="left", nulls_equal=True, maintain_order="left"
+        ).with_columns(village_id=pl.coalesce("village_id", "_placed"))
+        code_column = header[fc["village_code"]] if "village_code" in fc else "KODE DESA"
+        name_column = header[fc["village_name"]] if "village_name" in fc else "DESA/KELURAHAN"
+        # The column a person should fix: the name when the file has one, else the code.
+        place_column = (
+            name_column if "village_name" in fc or "village_code" not in fc else code_column
+        )
+        bad_code = pl.col("_code").is_not_null() & ~pl.col("_code").is_in(list(self.known))
+        issues.add(
+            frame,
+            bad_code & pl.col("village_id").is_not_null(),
+            column=code_column,
+            value=pl.col("_code"),
+            severity=Severity.WARNING,
+            code="village_code_unknown",
+            message="Kode desa tidak dikenal; desa ditentukan dari namanya.",
+        )
+        issues.add(
+            frame,
+            pl.col("village_id").is_null(),
+            column=place_column,
+            value=pl.coalesce("_code", "_vname", pl.lit("")),
+            severity=Severity.ERROR,
+            code="village_unknown",
+            message=fmt(
+                "Desa/kelurahan tidak dikenali ({}). Tulis kode desa 10 digit atau perbaiki namanya.",
+                pl.coalesce("_note", pl.lit("tanpa kode dan nama")),
+            ),
+        )
+        if self.within:
+            inside = (pl.col("village_id") == self.within) | pl.col("village_id").str.starts_with(
+                f"{self.within}."
+            )
+            issues.add(
+                frame,
+                pl.col("village_id").is_not_null() & ~inside,
+                column=place_column,
+                value=pl.col("village_id"),
+                severity=Severity.ERROR,
+                code="village_outside_scope",
+                message=fmt(
+                    f"Desa {{}} di luar wilayah kerja Anda ({self.within}); baris ini diimpor "
+                    "oleh wali data wilayahnya.",
+                    pl.col("village_id"),
+                ),
+            )
+        issues.add(
+            frame,
+            pl.col("_loose").fill_null(False) & pl.col("village_id").is_not_null(),
+            column=name_column,
+            value=pl.col("_vname"),
+            severity=Severity.WARNING,
+            code="village_name_loose",
+            message=fmt("{}; periksa.", pl.col("_note")),
+        )
+        return frame
