@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_filters",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from lokal.phone import parse_phone
 
 from . import policy
 from .choices import VERIVALI_ROLES, AccessKind, Role
@@ -37,6 +38,13 @@ class User(AbstractUser):
 
     def clean(self):
         super().clean()
+        if self.phone:
+            # lokal-id knows Indonesian numbers (mobile prefixes, area codes); stored as
+            # +62…, the form WhatsApp and SMS gateways take.
+            reading = parse_phone(self.phone)
+            if not reading.valid:
+                raise ValidationError({"phone": [issue.message for issue in reading.errors]})
+            self.phone = reading.e164
         if self.role == Role.AGENCY_OFFICER and not self.agency_id:
             raise ValidationError({"agency": _("Petugas OPD harus terhubung ke satu OPD.")})
         if self.role == Role.VILLAGE_OPERATOR and self.region_id and self.region.level < 3:

@@ -1,4 +1,10 @@
-"""The change log, written by services in the same transaction as the change itself."""
+"""The change log, written by services in the same transaction as the change itself.
+
+Written by hand rather than with django-simple-history or django-auditlog: those record
+every model save by signal, which would log a million-row bulk load row by row and miss
+what a change means (the batch or visit it came from, the request, a summary of counts);
+here each service writes the row that says what it did.
+"""
 
 import datetime as dt
 import decimal

@@ -18,3 +18,21 @@ def xlsx_bytes(frame: pl.DataFrame, worksheet: str) -> bytes:
     buffer = io.BytesIO()
     safe.write_excel(buffer, worksheet=worksheet, autofit=True)
     return buffer.getvalue()
+
+
+#: What each kind of file is served as.
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    """``frame`` as CSV that Excel opens right (UTF-8 with its byte-order mark), defused."""
+    safe = frame.with_columns(pl.col(pl.String).map_batches(defuse, return_dtype=pl.String))
+    return ("\ufeff" + safe.write_csv()).encode("utf-8")
+
+
+def spreadsheet_bytes(frame: pl.DataFrame, extension: str, worksheet: str) -> bytes:
+    """``frame`` as an .xlsx workbook or a .csv file, by ``extension``."""
+    return xlsx_bytes(frame, worksheet) if extension == "xlsx" else csv_bytes(frame)

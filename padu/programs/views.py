@@ -1,27 +1,25 @@
 """An agency's work queue of referrals: filter, export, and move each one along."""
 
-import datetime as dt
-
 import polars as pl
 from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import ListView
+from django_filters.views import FilterView
 
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access
-from padu.core.spreadsheet import xlsx_bytes
+from padu.core.spreadsheet import CONTENT_TYPES, xlsx_bytes
 from padu.organisations.choices import Sector
 from padu.registry.queries import head_name
 from padu.welfare.models import FamilyWelfare
 
 from .choices import ReferralStatus
+from .filters import ReferralFilterSet
 from .models import Referral
 from .services import StaleReferral, update_referral
 
@@ -35,8 +33,11 @@ def _with_facts(referrals):
     )
 
 
-class ReferralListView(RestrictedMixin, ListView):
+class ReferralListView(RestrictedMixin, FilterView):
+    """An agency's work queue (or a region's referrals): filters, pages and an Excel file."""
+
     model = Referral
+    filterset_class = ReferralFilterSet
     template_name = "programs/referral_list.html"
     context_object_name = "referrals"
     paginate_by = 50
@@ -45,25 +46,13 @@ class ReferralListView(RestrictedMixin, ListView):
         return Action.EXPORT if self.request.GET.get("format") == "xlsx" else Action.VIEW
 
     def get_queryset(self):
-        queryset = _with_facts(super().get_queryset())
-        params = self.request.GET
-        if region := params.get("wilayah", "").strip():
-            queryset = queryset.filter(family__village__code__startswith=region)
-        if dimension := params.get("kebutuhan"):
-            queryset = queryset.filter(rule__dimension=dimension)
-        if status := params.get("status"):
-            queryset = queryset.filter(status=status)
-        if (desil := params.get("desil", "")).isdigit():
-            queryset = queryset.filter(desil__lte=int(desil))
-        if (days := params.get("umur", "")).isdigit():
-            queryset = queryset.filter(
-                created_at__lte=timezone.now() - dt.timedelta(days=int(days))
-            )
-        return queryset.order_by("created_at", "pk")
+        return _with_facts(super().get_queryset()).order_by("created_at", "pk")
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("format") == "xlsx":
-            return self._export()
+            filterset = self.get_filterset(self.get_filterset_class())
+            if filterset.is_valid():
+                return self._export(filterset.qs)
         log_access(
             request.user,
             kind=AccessKind.LIST,
@@ -77,13 +66,10 @@ class ReferralListView(RestrictedMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["statuses"] = ReferralStatus.choices
         context["dimensions"] = Sector.choices
-        context["query"] = self.request.GET.copy()
-        context["query"].pop("page", None)
-        context["query"].pop("format", None)
         return context
 
-    def _export(self) -> HttpResponse:
-        rows = self.get_queryset().values_list(
+    def _export(self, referrals) -> HttpResponse:
+        rows = referrals.values_list(
             "pk", "agency__short_name", "rule__label", "reason", "status", "family__kk_number",
             "head_name", "family__address", "family__rt", "family__rw", "family__village__name",
             "family__village_id", "desil", "created_at", "notes",
@@ -108,7 +94,7 @@ class ReferralListView(RestrictedMixin, ListView):
         )
         response = HttpResponse(
             xlsx_bytes(frame, "rujukan"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=CONTENT_TYPES["xlsx"],
         )
         response["Content-Disposition"] = 'attachment; filename="rujukan.xlsx"'
         return response

@@ -4,6 +4,10 @@ A NIK is PP KK CC DDMMYY SSSS: the province, regency and district where it was f
 the birth date with 40 added to the day for women, and a serial. A No KK is PP KK CC DDMMYY
 SSSS too, the date being the card's issue date. Structure checks cannot prove a number is
 registered at Dukcapil; they catch numbers that cannot be right, and Excel's damage.
+
+lokal-id's parse_nik checks a NIK's structure and is used for that; reading what a
+spreadsheet did to one (3.374E+15, a lost leading zero, 3374011705800001.0) and saying so
+is written here, because no library reads Excel's damage.
 """
 
 import datetime as dt

@@ -1,51 +1,49 @@
 from django.db.models import Count
 from django.http import FileResponse
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.services import log_access
 from padu.core.history import history_of
-from padu.regions.codes import normalize_code
 from padu.regions.models import Region
 
+from .filters import FamilyFilterSet
 from .models import Family, FamilyPhoto
 from .panels import render_family_panels
-from .queries import families_matching, head_name
+from .queries import head_name
 
 
-class FamilyListView(RestrictedMixin, ListView):
+class FamilyListView(RestrictedMixin, FilterView):
     """The families a user may see, searchable by name, NIK or No KK, and by region."""
 
     model = Family
+    filterset_class = FamilyFilterSet
     template_name = "registry/family_list.html"
     paginate_by = 25
     context_object_name = "families"
 
     def get_queryset(self):
-        qs = super().get_queryset()
-        self.query = self.request.GET.get("q", "").strip()
-        self.region_code = normalize_code(self.request.GET.get("wilayah", "")) or ""
-        if self.region_code:
-            qs = qs.filter(village__code__within=self.region_code)
-        if self.query:
-            qs = qs.filter(pk__in=families_matching(self.query))
         return (
-            qs.select_related("village")
+            super()
+            .get_queryset()
+            .select_related("village")
             .annotate(head_name=head_name(), member_count=Count("members"))
             .order_by("village_id", "rw", "rt", "id")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["query"] = self.query
-        context["region"] = Region.objects.filter(code=self.region_code).first()
-        if self.query or self.region_code:
+        searched = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        region_code = searched.get("wilayah") or ""
+        context["region"] = Region.objects.filter(code=region_code).first()
+        if any(searched.values()):
             log_access(
                 self.request.user,
                 kind=AccessKind.LIST,
                 object_type="family",
-                detail=f"q={self.query!r} wilayah={self.region_code}",
+                detail=f"q={searched.get('q', '')!r} wilayah={region_code}",
                 request=self.request,
             )
         return context

@@ -1,11 +1,16 @@
-"""A batch described in words: on the command line, and the problems by kind on its page."""
+"""A batch described: in words on the command line, its problems by kind on its page, and
+its rejected rows as a file to correct and import again."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import polars as pl
 from django.db.models import Count, Min, Q
 
+from padu.core.spreadsheet import spreadsheet_bytes
+
 from .choices import BatchStatus, Severity
-from .models import ImportBatch
+from .models import ImportBatch, RawRows
 
 
 @dataclass(frozen=True)
@@ -88,3 +93,34 @@ def batch_summary(batch: ImportBatch, *, issues: int = 10) -> list[str]:
     if more > 0:
         lines.append(f"  … dan {more:,} masalah lain (padu batches show {batch.pk} --issues N)")
     return lines
+
+
+def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
+    """The rejected rows as they were in the file, with a PESAN PADU column saying why."""
+    errors = (
+        batch.issues.filter(severity=Severity.ERROR)
+        .order_by("row_number", "id")
+        .values_list("row_number", "column", "message")
+    )
+    messages: dict[int, list[str]] = {}
+    for row, column, message in errors:
+        messages.setdefault(row, []).append(f"{column}: {message}" if column else message)
+    frame = RawRows.rows(batch, list(messages))
+    why = {row: " | ".join(lines) for row, lines in messages.items()}
+    return frame.with_columns(
+        pl.col("_row").replace_strict(why, return_dtype=pl.String).alias("PESAN PADU")
+    ).drop("_row")
+
+
+def rejected_rows_file(batch: ImportBatch, extension: str) -> tuple[bytes, int]:
+    """The rejected rows as an .xlsx or .csv file, and how many there are."""
+    frame = rejected_rows(batch)
+    return spreadsheet_bytes(frame, extension, "Ditolak"), frame.height
+
+
+def write_rejected(batch: ImportBatch, out: Path) -> int:
+    """The rejected rows written to ``out`` (.xlsx, or else CSV); how many there are."""
+    out = Path(out)
+    body, count = rejected_rows_file(batch, out.suffix.lower().lstrip("."))
+    out.write_bytes(body)
+    return count

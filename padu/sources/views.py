@@ -17,18 +17,19 @@ from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access
+from padu.core.spreadsheet import CONTENT_TYPES
 from padu.core.views import PolledStatusView
 
 from .choices import BatchStatus, Severity
+from .filters import IssueFilterSet
 from .forms import MappingForm, UploadForm
 from .models import ImportBatch
-from .reporting import issue_kinds
+from .reporting import issue_kinds, rejected_rows_file
 from .services import (
     commit_batch,
     create_batch,
     discard_draft,
     preview_batch,
-    rejected_rows,
     request_cancel,
     set_batch_mapping,
 )
@@ -128,25 +129,21 @@ class BatchDetailView(BatchMixin, DetailView):
             context["preview"] = preview_batch(batch)
             context["mapping_form"] = MappingForm()
             return context
-        severity = self.request.GET.get("tingkat", "")
         kinds = issue_kinds(batch)
-        kind = self.request.GET.get("jenis", "")
-        issues = batch.issues.order_by("row_number", "id")
-        if severity in Severity.values:
-            issues = issues.filter(severity=severity)
-        else:
-            severity = ""
-        if kind in {k.code for k in kinds}:
-            issues = issues.filter(code=kind)
-        else:
-            kind = ""
-        context["severity"] = severity
+        issues = IssueFilterSet(
+            self.request.GET,
+            queryset=batch.issues.order_by("row_number", "id"),
+            kinds=[k.code for k in kinds],
+        )
+        # A filter that does not hold (a kind this batch has none of) shows every row.
+        chosen = issues.form.cleaned_data if issues.is_valid() else {}
+        context["severity"] = chosen.get("tingkat") or ""
         context["severities"] = Severity.choices
         context["kinds"] = kinds
-        context["kind"] = kind
-        context["issues_page"] = Paginator(issues, ISSUES_PER_PAGE).get_page(
-            self.request.GET.get("halaman")
-        )
+        context["kind"] = chosen.get("jenis") or ""
+        context["issues_page"] = Paginator(
+            issues.qs if issues.is_valid() else issues.queryset, ISSUES_PER_PAGE
+        ).get_page(self.request.GET.get("page"))
         context["active"] = batch.status in ACTIVE
         log_access(
             self.request.user,
@@ -221,24 +218,17 @@ class RejectedRowsView(BatchMixin, View):
 
     def get(self, request, pk, extension):
         batch = self.get_batch()
-        frame = rejected_rows(batch)
+        body, count = rejected_rows_file(batch, extension)
         log_access(
             request.user,
             kind=AccessKind.EXPORT,
             object_type="import_batch",
             object_id=batch.pk,
-            detail=f"baris ditolak ({frame.height}) .{extension}",
+            detail=f"baris ditolak ({count}) .{extension}",
             request=request,
         )
         name = f"ditolak-batch-{batch.pk}.{extension}"
-        if extension == "xlsx":
-            with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-                frame.write_excel(handle.name, worksheet="Ditolak")
-                body = Path(handle.name).read_bytes()
-            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        else:
-            body = ("\ufeff" + frame.write_csv()).encode("utf-8")
-            content_type = "text/csv; charset=utf-8"
+        content_type = CONTENT_TYPES[extension]
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from padu.regions.choices import RegionLevel
 from padu.regions.codes import ancestor_codes
+from padu.regions.filters import RegionCodeField
 from padu.regions.models import Region
 from padu.registry.choices import Lifecycle, Relationship, Sex, VerificationStatus
 from padu.registry.identity import read_id_number
@@ -344,3 +345,11 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Alasan dikembalikan"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class CoverageForm(forms.Form):
+    """Which area and round the coverage page shows; what does not read as one is ignored
+    and the user's own region shown."""
+
+    wilayah = RegionCodeField(required=False)
+    putaran = forms.IntegerField(required=False, min_value=1)

@@ -16,17 +16,18 @@ from padu.accounts.mixins import denied_message, restricted
 from padu.accounts.models import User
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access
-from padu.core.spreadsheet import xlsx_bytes
-from padu.regions.codes import is_within, normalize_code
+from padu.core.spreadsheet import CONTENT_TYPES, xlsx_bytes
+from padu.regions.codes import is_within
 from padu.regions.models import Region
-from padu.registry.queries import families_matching, head_name
+from padu.registry.queries import head_name
 
 from . import services
 from .choices import AssignmentState, RoundStatus, VisitStatus
 from .coverage import coverage as area_coverage
 from .coverage import league, progress_counts, villages_not_started
 from .export import round_results
-from .forms import MeetingForm, ProposalForm, ReturnForm, RoundForm, VisitForm
+from .filters import AssignmentFilterSet
+from .forms import CoverageForm, MeetingForm, ProposalForm, ReturnForm, RoundForm, VisitForm
 from .models import Assignment, Round, VillageMeeting, Visit, VisitPhoto
 
 
@@ -47,13 +48,10 @@ def home(request):
 def tasks(request):
     """The operator's assigned families in open rounds, searchable by name, NIK or No KK."""
     mine = Assignment.objects.restrict(request.user, Action.CHANGE)
-    assignments = mine.filter(round__status=RoundStatus.OPEN)
-    query = request.GET.get("q", "").strip()
-    state = request.GET.get("tahap", "")
-    if query:
-        assignments = assignments.filter(family_id__in=families_matching(query))
-    if state in AssignmentState.values:
-        assignments = assignments.filter(state=state)
+    found = AssignmentFilterSet(request.GET, queryset=mine.filter(round__status=RoundStatus.OPEN))
+    assignments = found.qs if found.is_valid() else found.queryset.none()
+    chosen = found.form.cleaned_data if found.is_valid() else {}
+    query, state = (chosen.get("q") or "").strip(), chosen.get("tahap") or ""
     counts = dict(
         mine.filter(round__status=RoundStatus.OPEN).values_list("state").annotate(n=Count("id"))
     )
@@ -423,7 +421,7 @@ def round_export(request, pk):
     )
     response = HttpResponse(
         xlsx_bytes(frame, "verivali"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=CONTENT_TYPES["xlsx"],
     )
     response["Content-Disposition"] = (
         f'attachment; filename="verivali-{verification_round.pk}.xlsx"'
@@ -439,7 +437,9 @@ def coverage(request):
     user = request.user
     if not user.can_follow_verivali:
         raise PermissionDenied
-    code = normalize_code(request.GET.get("wilayah", "")) or user.region_id
+    form = CoverageForm(request.GET)
+    asked = form.cleaned_data if form.is_valid() else {}
+    code = asked.get("wilayah") or user.region_id
     if not code:
         code = Round.objects.values_list("region_id", flat=True).first()
     if not code:
@@ -449,8 +449,8 @@ def coverage(request):
     region = get_object_or_404(Region, code=code)
     rounds = Round.objects.touching(region.code)
     available = list(rounds.order_by("-starts_on", "-id"))
-    chosen = request.GET.get("putaran", "")
-    if chosen.isdigit():
+    chosen = asked.get("putaran")
+    if chosen:
         rounds = rounds.filter(pk=chosen)
     rows, total = area_coverage(region, rounds)
     return render(
@@ -464,7 +464,7 @@ def coverage(request):
             "league": league(rows),
             "not_started": villages_not_started(region, rounds),
             "rounds": available,
-            "chosen": chosen,
+            "chosen": str(chosen or ""),
             "drill": region.level < 4,
         },
     )

@@ -130,3 +130,23 @@ def test_require_refuses_what_restrict_would_not_find(families, make_user):
         policy.require(operator, families["b"], Action.VIEW)
     with pytest.raises(PermissionDenied):
         policy.require(None, families["a"], Action.VIEW)
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [("0812-3456-7890", "+6281234567890"), ("+62 24 555 1234", "+62245551234")],
+)
+def test_a_phone_number_is_read_as_indonesian_and_stored_one_way(make_user, typed, stored):
+    user = make_user("ani", Role.DINSOS_OFFICER, "33.74")
+    user.phone = typed
+    user.full_clean()
+    assert user.phone == stored
+
+
+def test_a_phone_number_that_is_not_one_says_why(make_user):
+    from django.core.exceptions import ValidationError
+
+    user = make_user("ani", Role.DINSOS_OFFICER, "33.74")
+    user.phone = "12345"
+    with pytest.raises(ValidationError, match="diawali 0, 62"):
+        user.full_clean()

@@ -66,3 +66,25 @@ def test_a_role_that_may_not_move_it_is_not_offered_the_form(client, make_user, 
     page = client.get(reverse("programs:referral-detail", args=[referral.pk]))
     assert page.status_code == 200
     assert "referral-update" not in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"umur": "1000000000"}, "Dirujuk sedikitnya"),
+        ({"desil": "²"}, "Desil sampai"),
+        ({"desil": "11"}, "Desil sampai"),
+        ({"wilayah": "Semarang"}, "bukan kode wilayah"),
+        ({"status": "hilang"}, "Status"),
+    ],
+)
+def test_a_malformed_filter_is_explained_not_a_server_error(
+    client, make_user, referral, query, message
+):
+    client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    page = client.get(reverse("programs:referral-list"), query)
+    assert page.status_code == 200
+    assert message in page.content.decode()
+    assert page.context["paginator"].count == 0
+    excel = client.get(reverse("programs:referral-list"), {**query, "format": "xlsx"})
+    assert excel.status_code == 200 and "xlsx" not in excel.get("Content-Disposition", "")

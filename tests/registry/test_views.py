@@ -39,8 +39,10 @@ def test_search_by_name_nik_and_kk(officer_client, families):
 
 
 def test_filter_by_region(officer_client, families):
-    response = officer_client.get(reverse("registry:family-list"), {"wilayah": "3374020"})
-    assert response.context["paginator"].count == 2  # a malformed code filters nothing more
+    # A malformed code is said to be one, not silently dropped so that everything is listed.
+    response = officer_client.get(reverse("registry:family-list"), {"wilayah": "Miroto"})
+    assert response.context["paginator"].count == 0
+    assert "Miroto bukan kode wilayah" in response.content.decode()
     response = officer_client.get(reverse("registry:family-list"), {"wilayah": "33.74.02"})
     assert [f.head_name for f in response.context["families"]] == ["Siti Aminah"]
 
@@ -62,3 +64,18 @@ def test_update_family_logs_before_and_after_and_bumps_version(families, make_us
     assert updated.version == 2
     entry = history_of(updated).first()
     assert (entry.before, entry.after, entry.actor) == ({"rt": "001"}, {"rt": "007"}, admin)
+
+
+def test_the_pager_keeps_the_search(officer_client, families):
+    from tests.conftest import VILLAGE_A, make_family
+
+    for i in range(30):
+        make_family(
+            VILLAGE_A, kk=f"33740101019{i:05d}", head=f"Budi Pager {i}", nik=f"3374011705{i:06d}"
+        )
+    first = officer_client.get(reverse("registry:family-list"), {"q": "Budi Pager"})
+    assert first.context["paginator"].count == 30
+    html = first.content.decode()
+    assert "q=Budi+Pager&amp;page=2" in html and "Halaman 1 dari 2" in html
+    second = officer_client.get(reverse("registry:family-list"), {"q": "Budi Pager", "page": 2})
+    assert len(second.context["families"]) == 5

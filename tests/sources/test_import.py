@@ -10,8 +10,9 @@ from padu.accounts.choices import Role
 from padu.sources.choices import BatchStatus, Severity
 from padu.sources.mapping import Mapping, mapping_from_dict
 from padu.sources.models import ImportBatch, RawRows, SourceRecord, ValueRows
+from padu.sources.reporting import rejected_rows, write_rejected
 from padu.sources.services import batches as services
-from padu.sources.services import find_dataset, import_file, request_cancel, write_rejected
+from padu.sources.services import find_dataset, import_file, request_cancel
 
 pytestmark = pytest.mark.django_db
 
@@ -474,7 +475,7 @@ def test_members_and_families_in_two_files_are_joined_by_family_id(tmp_path, dat
     # Without a family, the row has no village: rejected, with a message saying why.
     assert batch.issues.filter(row_number=4, code="village_unknown").exists()
 
-    rejected = services.rejected_rows(batch)
+    rejected = rejected_rows(batch)
     assert rejected.columns[-1] == "PESAN PADU" and rejected["ID ART"].to_list() == ["A3"]
 
 

@@ -18,11 +18,9 @@ from .batches import (
     import_file,
     preview_batch,
     read_batch_file,
-    rejected_rows,
     request_cancel,
     run_batch,
     set_batch_mapping,
-    write_rejected,
 )
 from .datasets import STANDARD_DATASETS, ensure_standard_datasets, field_dataset, find_dataset
 from .field_records import FIELD_KEY_COLUMNS, FieldRecords, append_field_records
@@ -47,9 +45,7 @@ __all__ = [
     "import_file",
     "preview_batch",
     "read_batch_file",
-    "rejected_rows",
     "request_cancel",
     "run_batch",
     "set_batch_mapping",
-    "write_rejected",
 ]

@@ -29,10 +29,9 @@ from padu.core.bulk import bulk_insert, bulk_load
 from padu.core.choices import ChangeAction
 from padu.core.history import record_bulk_change, record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
-from padu.core.spreadsheet import defuse
 
 from ..canonical import FIELDS_BY_NAME
-from ..choices import BatchStatus, Severity
+from ..choices import BatchStatus
 from ..families import join_family_file
 from ..mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
 from ..models import (
@@ -531,35 +530,3 @@ def clean_up_interrupted(now: dt.datetime | None = None, *, actor=None) -> int:
         record_change(batch, actor=actor, action=ChangeAction.UPDATE, after={"status": "failed"})
         count += 1
     return count
-
-
-def rejected_rows(batch: ImportBatch) -> pl.DataFrame:
-    """The rejected rows as they were in the file, with a PESAN PADU column saying why."""
-    errors = (
-        batch.issues.filter(severity=Severity.ERROR)
-        .order_by("row_number", "id")
-        .values_list("row_number", "column", "message")
-    )
-    messages: dict[int, list[str]] = {}
-    for row, column, message in errors:
-        messages.setdefault(row, []).append(f"{column}: {message}" if column else message)
-    frame = RawRows.rows(batch, list(messages))
-    return (
-        frame.with_columns(
-            pl.col("_row")
-            .replace_strict({r: " | ".join(m) for r, m in messages.items()}, return_dtype=pl.String)
-            .alias("PESAN PADU")
-        )
-        .drop("_row")
-        .with_columns(pl.all().map_batches(defuse, return_dtype=pl.String))
-    )
-
-
-def write_rejected(batch: ImportBatch, out: Path) -> int:
-    frame = rejected_rows(batch)
-    out = Path(out)
-    if out.suffix.lower() == ".xlsx":
-        frame.write_excel(out, worksheet="Ditolak")
-    else:
-        out.write_bytes(("\ufeff" + frame.write_csv()).encode("utf-8"))
-    return frame.height

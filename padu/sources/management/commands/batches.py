@@ -6,8 +6,8 @@ from padu.accounts.services import log_access
 from padu.core.commands import PaduCommand
 from padu.sources.choices import BatchStatus
 from padu.sources.models import ImportBatch
-from padu.sources.reporting import batch_summary
-from padu.sources.services import discard_draft, request_cancel, write_rejected
+from padu.sources.reporting import batch_summary, write_rejected
+from padu.sources.services import discard_draft, request_cancel
 
 
 class Command(PaduCommand):

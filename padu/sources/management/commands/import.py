@@ -5,12 +5,11 @@ from padu.sources.choices import BatchStatus
 from padu.sources.mapping import MappingError, load_mapping, plan_columns, starter_mapping
 from padu.sources.models import SourceDataset
 from padu.sources.reading import UnreadableFile
-from padu.sources.reporting import batch_summary
+from padu.sources.reporting import batch_summary, write_rejected
 from padu.sources.services import (
     clean_up_interrupted,
     find_dataset,
     import_file,
-    write_rejected,
 )
 
 
