@@ -2,6 +2,8 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from padu.accounts.choices import Role
 from padu.accounts.services import create_user
@@ -19,16 +21,103 @@ VILLAGE_B = "33.74.02.1008"  # Tanjung Mas, Semarang Utara
 OTHER_CITY_VILLAGE = "32.73.01.1001"  # in Kota Bandung
 
 
+class SharedWorld:
+    """Data many tests read, built once per session: inside a transaction that stays open
+    while the tests that use it run one after another, each in its own savepoint (what
+    pytest-django's ``db`` makes of a test inside an open transaction), all rolled back
+    after the last of them. ``pytest_collection_modifyitems`` runs a world's tests together;
+    ``pytest_runtest_teardown`` closes the world after its last test."""
+
+    def __init__(self, build):
+        self.build = build
+        self.atomic = None
+        self.blocker = None
+        self.closed = False
+
+    def open(self, blocker, folder):
+        if self.closed:
+            raise RuntimeError("a shared world's tests must run one after another")
+        self.blocker = blocker
+        with blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            self.media = override_settings(MEDIA_ROOT=folder / "media")
+            self.media.enable()
+            return self.build(folder)
+
+    def close(self):
+        if self.atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.media.disable()
+        self.atomic, self.closed = None, True
+
+
+def _imported(folder):
+    city = generate_region(region="33.74", people=3_000, seed=7, out_dir=folder / "city")
+    for source in ("regsosek", "dtks", "p3ke"):
+        import_file(city.files[source], dataset=find_dataset(source), actor=None)
+    return folder / "city"
+
+
+def _matched(folder):
+    city = _imported(folder)
+    run, _ = run_matching(actor=None, u_pairs=2e5)
+    assert run.status == "completed", run.message
+    return city
+
+
+#: The shared worlds, by the name of the fixture that hands them to a test.
+WORLDS = {"imported_city": SharedWorld(_imported), "matched_city": SharedWorld(_matched)}
+
+
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    uses = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in uses
+
+
+def _world_of(item) -> str | None:
+    uses = getattr(item, "fixturenames", ())
+    return next((name for name in WORLDS if name in uses), None)
+
+
 def pytest_collection_modifyitems(items):
-    """Transactional tests (the browser tests among them) run last: their flushes empty the
-    region table the other tests share."""
+    """Tests of each shared world run together, after the others; transactional tests (the
+    browser tests among them) run last: their flushes empty the region table the other
+    tests share."""
+    order = list(WORLDS)
 
-    def transactional(item) -> bool:
-        marker = item.get_closest_marker("django_db")
-        uses = getattr(item, "fixturenames", ())
-        return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in uses
+    def rank(item) -> int:
+        if _transactional(item):
+            return len(order) + 1
+        world = _world_of(item)
+        return 0 if world is None else 1 + order.index(world)
 
-    items.sort(key=transactional)
+    items.sort(key=rank)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield  # the test's own savepoint is rolled back first
+    world = _world_of(item)
+    if world and (nextitem is None or _world_of(nextitem) != world):
+        WORLDS[world].close()
+
+
+def _world_fixture(name: str):
+    @pytest.fixture(scope="session", name=name)
+    def fixture(django_db_setup, django_db_blocker, tmp_path_factory):
+        """Session-scoped, so that it is set up before a test's own transaction opens."""
+        return WORLDS[name].open(django_db_blocker, tmp_path_factory.mktemp(name))
+
+    return fixture
+
+
+imported_city = _world_fixture("imported_city")
+matched_city = _world_fixture("matched_city")
 
 
 @pytest.fixture(scope="session")
@@ -84,15 +173,3 @@ def make_user(db):
         )
 
     return make
-
-
-@pytest.fixture
-def matched_city(db, tmp_path, settings):
-    """A small synthetic city imported and matched: golden families to classify."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    city = generate_region(region="33.74", people=3_000, seed=7, out_dir=tmp_path / "city")
-    for source in ("regsosek", "dtks", "p3ke"):
-        import_file(city.files[source], dataset=find_dataset(source), actor=None)
-    run, _ = run_matching(actor=None, u_pairs=2e5)
-    assert run.status == "completed", run.message
-    return tmp_path / "city"

@@ -17,23 +17,14 @@ from padu.synth.services import generate_region
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def city(tmp_path, settings):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    result = generate_region(region="33.74", people=3_000, seed=7, out_dir=tmp_path / "city")
-    for source in ("regsosek", "dtks", "p3ke"):
-        import_file(result.files[source], dataset=find_dataset(source), actor=None)
-    return tmp_path / "city"
-
-
-def test_matching_finds_people_that_exact_nik_misses(city):
+def test_matching_finds_people_that_exact_nik_misses(imported_city):
     run, linkage = run_matching(actor=None, u_pairs=2e5)
     assert run.status == RunStatus.COMPLETED, run.message
     assert run.records == SourceRecord.objects.current().count()
     assert run.clusters == linkage.clusters["cluster_id"].n_unique()
     assert run.model["comparisons"]  # the estimated model is stored with the run
 
-    records = with_truth(features(read_current_records()), city / "truth")
+    records = with_truth(features(read_current_records()), imported_city / "truth")
     clustered = records.join(linkage.clusters, on="unique_id")
     padu = pairwise_accuracy(clustered, "cluster_id", "person_id")
     exact_nik = pairwise_accuracy(
@@ -45,7 +36,7 @@ def test_matching_finds_people_that_exact_nik_misses(city):
     assert padu.recall > exact_nik.recall + 0.05  # missing and mistyped NIKs are found
 
 
-def test_a_decision_is_honoured_by_the_next_run(city, make_user):
+def test_a_decision_is_honoured_by_the_next_run(imported_city, make_user):
     custodian = make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
     # A wide band of doubt, so that the run surely queues pairs whatever its estimates.
     run, _ = run_matching(actor=None, u_pairs=2e5, match_threshold=0.9999, review_threshold=0.01)
@@ -62,7 +53,7 @@ def test_a_decision_is_honoured_by_the_next_run(city, make_user):
     assert MatchPair.objects.get(pk=pair.pk).status == PairStatus.SAME
 
 
-def test_golden_records_follow_the_clusters_and_keep_their_ids(city):
+def test_golden_records_follow_the_clusters_and_keep_their_ids(imported_city):
     from padu.matching.models import RecordLink
     from padu.registry.models import Family, Person
 
@@ -73,7 +64,7 @@ def test_golden_records_follow_the_clusters_and_keep_their_ids(city):
     links = pl.DataFrame(
         list(RecordLink.objects.values("dataset__name", "record_id", "person_id", "family_id"))
     ).rename({"dataset__name": "source_dataset"})
-    truth = with_truth(links, city / "truth")
+    truth = with_truth(links, imported_city / "truth")
     persons = pairwise_accuracy(truth, "person_id", "person_id_right")
     families = pairwise_accuracy(truth, "family_id", "family_id_right")
     assert persons.precision >= 0.99 and persons.recall >= 0.98
@@ -108,6 +99,7 @@ def _links() -> dict[tuple[int, str], int]:
     }
 
 
+@pytest.mark.slow
 def test_a_new_batch_is_matched_against_the_golden_records_without_a_full_run(tmp_path, settings):
     from padu.registry.models import Person
 
@@ -152,7 +144,7 @@ def test_a_new_batch_is_matched_against_the_golden_records_without_a_full_run(tm
     assert kept >= 0.99 * len(after)
 
 
-def test_export_links_has_one_row_per_source_record(city, tmp_path, make_user):
+def test_export_links_has_one_row_per_source_record(imported_city, tmp_path, make_user):
     import io
 
     from django.core.management import CommandError, call_command
@@ -171,7 +163,7 @@ def test_export_links_has_one_row_per_source_record(city, tmp_path, make_user):
     assert set(links["source"]) == {"regsosek", "dtks", "p3ke"}
 
 
-def test_a_wrongly_merged_record_is_split_off_and_stays_apart(city, client, make_user):
+def test_a_wrongly_merged_record_is_split_off_and_stays_apart(imported_city, client, make_user):
     from django.db.models import Count
     from django.urls import reverse
 
@@ -228,7 +220,7 @@ def test_keep_apart_cuts_the_weakest_link_of_the_chain():
 
 
 @pytest.mark.parametrize("mode", [RunMode.FULL, RunMode.AUTO])
-def test_a_different_verdict_splits_a_person_held_together_by_a_third_record(city, mode):
+def test_a_different_verdict_splits_a_person_held_together_by_a_third_record(imported_city, mode):
     from django.db.models import Count
 
     from padu.registry.models import Person

@@ -21,7 +21,7 @@ except ImportError:
         raise  # CI installs padu[spark]; a missing Spark must not pass as a skip there
     pytest.skip('Spark is not installed (pip install -e ".[spark]")', allow_module_level=True)
 
-pytestmark = [pytest.mark.django_db, pytest.mark.spark]
+pytestmark = [pytest.mark.django_db, pytest.mark.spark, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from padu.synth.services import generate_region
 
 
 @pytest.fixture
-def imported_city(transactional_db, tmp_path, settings):
+def city_for_the_worker(transactional_db, tmp_path, settings):
     """A small city imported for real (the worker closes connections, so no test
     transaction can hold these rows)."""
     from padu.regions.services import load_regions
@@ -31,7 +31,8 @@ def custodian(client, make_user):
     client.force_login(make_user("walidata", Role.DATA_CUSTODIAN, "33.74"))
 
 
-def test_a_run_started_on_the_page_runs_in_the_background(imported_city, client, custodian):
+@pytest.mark.slow
+def test_a_run_started_on_the_page_runs_in_the_background(city_for_the_worker, client, custodian):
     client.post(reverse("matching:run-start"), {"mode": RunMode.FULL})
     run = LinkageRun.objects.get()
     assert (run.status, run.mode) == (RunStatus.QUEUED, RunMode.FULL)
@@ -55,7 +56,7 @@ def test_a_run_started_on_the_page_runs_in_the_background(imported_city, client,
     assert 'id="sources"' in page and "Regsosek" in page  # the records behind the family
 
 
-def test_the_review_queue_shows_why_and_keeps_the_verdict(imported_city, client, custodian):
+def test_the_review_queue_shows_why_and_keeps_the_verdict(city_for_the_worker, client, custodian):
     from padu.matching.services import run_matching
 
     # A demanding match threshold leaves plenty of pairs for review.

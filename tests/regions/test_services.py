@@ -12,6 +12,7 @@ def test_full_hierarchy_is_loaded():
     assert count_by_level() == {1: 38, 2: 514, 3: 7_285, 4: 83_762}
 
 
+@pytest.mark.slow
 def test_loading_again_changes_nothing():
     result = load_regions()
     assert (result.created, result.updated) == (0, 0)
