@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from padu.core.admin import ReadOnlyAdmin, ReferenceDataAdmin
+from padu.core.admin import ReadOnly, ReadOnlyAdmin, ReferenceDataAdmin
 from padu.core.services import record_related_change
 
 from . import policy
@@ -10,7 +10,7 @@ from .models import AccessLog, User
 from .policy import Action
 
 
-class RestrictedAdmin(admin.ModelAdmin):
+class RestrictedAdmin(ReadOnly, admin.ModelAdmin):
     """Records of a model in the policy (families, persons, referrals …): read-only in the
     admin, and only those the user may view. They change through services alone, which keep
     their history and survivorship; an edit here would skip both."""
@@ -23,15 +23,6 @@ class RestrictedAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(User)

@@ -9,16 +9,10 @@ def _is_administrator(request) -> bool:
     return bool(getattr(request.user, "is_padu_admin", False))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """For logs: written by services only, never edited by hand, read by the administrator."""
+class ReadOnly:
+    """An admin page or inline where nothing is added, changed or deleted by hand."""
 
-    def has_module_permission(self, request):
-        return _is_administrator(request)
-
-    def has_view_permission(self, request, obj=None):
-        return _is_administrator(request)
-
-    def has_add_permission(self, request):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -26,6 +20,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    """For logs: written by services only, never edited by hand, read by the administrator."""
+
+    def has_module_permission(self, request):
+        return _is_administrator(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_administrator(request)
 
 
 class ReferenceDataAdmin(admin.ModelAdmin):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -16,3 +17,16 @@ class TextJSONField(models.JSONField):
         if connection.vendor == "postgresql":
             return "text"
         return super().db_type(connection)
+
+
+def actor_field(verbose_name) -> models.ForeignKey:
+    """Who did something (started, imported, decided, recorded …): the row outlives the
+    account, which may be deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )

@@ -1,23 +1,16 @@
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .choices import ACTIVE_RUN_STATUSES, ChangeAction, RunStatus
+from .fields import actor_field
 
 
 class ChangeLog(models.Model):
     """Who changed what, when, from what to what: one row per change, written by services."""
 
     changed_at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("pelaku"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = actor_field(_("pelaku"))
     request_id = models.CharField(_("ID permintaan"), max_length=36, blank=True)
     action = models.CharField(_("aksi"), max_length=16, choices=ChangeAction.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -69,14 +62,7 @@ class BackgroundRun(Progress):
         _("status"), max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     message = models.TextField(_("pesan"), blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dijalankan oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    started_by = actor_field(_("dijalankan oleh"))
     started_at = models.DateTimeField(_("mulai"), auto_now_add=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)
 

@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.policy import RestrictedQuerySet, ScopedBy
+from padu.core.fields import actor_field
 from padu.core.models import BackgroundRun, BackgroundRunQuerySet
 
 from .choices import PairStatus, RunMode
@@ -96,13 +96,7 @@ class MatchDecision(models.Model):
     right_record_id = models.CharField(max_length=64)
     same = models.BooleanField(_("orang yang sama"))
     note = models.CharField(_("catatan"), max_length=300, blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("diputuskan oleh"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = actor_field(_("diputuskan oleh"))
     decided_at = models.DateTimeField(_("waktu"), auto_now_add=True)
 
     class Meta:

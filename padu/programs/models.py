@@ -1,8 +1,8 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.policy import RestrictedQuerySet, ScopedBy
+from padu.core.fields import actor_field
 
 from .choices import CLOSED_STATUSES, ReferralStatus
 
@@ -31,14 +31,7 @@ class Referral(models.Model):
     )
     rejection_reason = models.CharField(_("alasan ditolak"), max_length=500, blank=True)
     notes = models.TextField(_("catatan"), blank=True)
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("petugas"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    officer = actor_field(_("petugas"))
     created_at = models.DateTimeField(_("dirujuk"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
     accepted_at = models.DateTimeField(_("diterima"), null=True, blank=True)

@@ -2,25 +2,17 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.admin import RestrictedAdmin
+from padu.core.admin import ReadOnly
 from padu.core.history import history_of
 
 from .models import Family, FamilyPhoto, Person
 
 
-class PersonInline(admin.TabularInline):
+class PersonInline(ReadOnly, admin.TabularInline):
     model = Person
     fields = ["nik", "full_name", "sex", "birth_date", "relationship", "lifecycle"]
     extra = 0
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Family)

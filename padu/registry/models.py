@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.policy import RestrictedQuerySet, ScopedBy
+from padu.core.fields import actor_field
 
 from . import choices as c
 
@@ -274,14 +274,7 @@ class FamilyPhoto(models.Model):
     taken_at = models.DateTimeField(_("waktu pengambilan"), null=True, blank=True)
     latitude = models.FloatField(_("lintang"), null=True, blank=True)
     longitude = models.FloatField(_("bujur"), null=True, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("diunggah oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    uploaded_by = actor_field(_("diunggah oleh"))
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()

@@ -1,11 +1,11 @@
 import io
 
 import polars as pl
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.policy import RestrictedQuerySet, ScopedBy
+from padu.core.fields import actor_field
 from padu.core.models import Progress
 
 from .canonical import unique_headers
@@ -81,14 +81,7 @@ class ImportBatch(Progress):
         _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
     )
     message = models.TextField(_("pesan"), blank=True)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("diimpor oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    imported_by = actor_field(_("diimpor oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
     started_at = models.DateTimeField(_("mulai"), null=True, blank=True)
     finished_at = models.DateTimeField(_("selesai"), null=True, blank=True)

@@ -65,25 +65,12 @@ def _coded(spec: Field, cell: pl.Expr) -> Reading:
     )
 
 
-def _rt_rw(spec: Field, cell: pl.Expr) -> Reading:
+def _two_in_one(spec: Field, value: pl.Expr, names: tuple[str, str]) -> Reading:
+    """One cell holding two values ("001/002", "-6.98, 110.41"): each a fallback to the
+    column that holds it alone."""
     column = f"_v_{spec.name}"
     return Reading(
-        {column: n.rt_rw(cell)},
-        fallbacks={
-            "rt": pl.col(column).struct.field("rt"),
-            "rw": pl.col(column).struct.field("rw"),
-        },
-    )
-
-
-def _coordinate_pair(spec: Field, cell: pl.Expr) -> Reading:
-    column = f"_v_{spec.name}"
-    return Reading(
-        {column: n.coordinate_pair(cell)},
-        fallbacks={
-            "latitude": pl.col(column).struct.field("latitude"),
-            "longitude": pl.col(column).struct.field("longitude"),
-        },
+        {column: value}, fallbacks={name: pl.col(column).struct.field(name) for name in names}
     )
 
 
@@ -104,11 +91,13 @@ READERS: dict[Kind, Callable[[Field, pl.Expr], Reading | None]] = {
     Kind.DATE: _coded,
     Kind.INTEGER: _coded,
     Kind.MONEY: _coded,
-    Kind.RT_RW: _rt_rw,
+    Kind.RT_RW: lambda spec, cell: _two_in_one(spec, n.rt_rw(cell), ("rt", "rw")),
     Kind.RT: lambda spec, cell: _plain(spec, n.rt_or_rw(cell)),
     Kind.RW: lambda spec, cell: _plain(spec, n.rt_or_rw(cell)),
     Kind.COORDINATE: lambda spec, cell: _plain(spec, n.coordinate(cell)),
-    Kind.COORDINATES: _coordinate_pair,
+    Kind.COORDINATES: lambda spec, cell: _two_in_one(
+        spec, n.coordinate_pair(cell), ("latitude", "longitude")
+    ),
     # Places are read for the whole file at once (survey.Places).
     Kind.REGION_CODE: lambda spec, cell: None,
     Kind.REGION_NAME: lambda spec, cell: None,

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.policy import RestrictedQuerySet, ScopedBy
+from padu.core.fields import actor_field
 from padu.regions.codes import ancestor_codes
 from padu.registry.choices import VerificationStatus
 
@@ -43,13 +44,7 @@ class Round(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dibuat oleh"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = actor_field(_("dibuat oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
 
     objects = RoundQuerySet.as_manager()
@@ -124,13 +119,7 @@ class VillageMeeting(models.Model):
     held_on = models.DateField(_("tanggal musyawarah"))
     minutes = models.FileField(_("berita acara (foto/PDF)"), upload_to="verivali/minutes/%Y/%m/")
     notes = models.TextField(_("catatan"), blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dicatat oleh"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = actor_field(_("dicatat oleh"))
     created_at = models.DateTimeField(_("dicatat"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
@@ -216,14 +205,7 @@ class Visit(models.Model):
         on_delete=models.PROTECT,
         related_name="visits",
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("diputuskan oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    decided_by = actor_field(_("diputuskan oleh"))
     decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
     return_reason = models.TextField(_("alasan dikembalikan"), blank=True)
     batch = models.ForeignKey(

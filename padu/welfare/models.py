@@ -1,9 +1,9 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.policy import RestrictedQuerySet, ScopedBy
+from padu.core.fields import actor_field
 from padu.core.models import BackgroundRun, BackgroundRunQuerySet
 from padu.organisations.choices import Sector
 
@@ -58,14 +58,7 @@ class WelfareModel(models.Model):
     version = models.PositiveIntegerField(_("versi"))
     year = models.PositiveSmallIntegerField(_("tahun garis kemiskinan"))
     fitted_at = models.DateTimeField(_("dilatih"), auto_now_add=True)
-    fitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("dilatih oleh"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    fitted_by = actor_field(_("dilatih oleh"))
     specification = models.JSONField(
         _("spesifikasi"),
         default=dict,
