@@ -13,5 +13,6 @@ def home(request):
     if request.user.home_url_name:
         return redirect(request.user.home_url_name)
     role = request.user.role
-    missing = _("OPD") if role == Role.AGENCY_OFFICER else _("wilayah kerja")
+    without_agency = role == Role.AGENCY_OFFICER and not request.user.agency_id
+    missing = _("OPD") if without_agency else _("wilayah kerja")
     return render(request, "home.html", {"public": role == Role.PUBLIC, "missing": missing})
