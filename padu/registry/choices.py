@@ -17,6 +17,7 @@ class Relationship(models.TextChoices):
     GRANDCHILD = "cucu", _("Cucu")
     PARENT = "orang_tua", _("Orang tua/mertua")
     OTHER_RELATIVE = "famili", _("Famili lain")
+    HELPER = "pembantu", _("Pembantu/sopir")
     OTHER = "lainnya", _("Lainnya")
 
 

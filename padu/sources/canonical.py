@@ -43,51 +43,56 @@ class Field:
     synonyms: dict[str, str] = field(default_factory=dict)  # value spelling -> choice value
 
 
+_COLUMN_NUMBER = re.compile(r"\s*\(\d+\)\s*$")  # "Nama KRT (13)": BDT's column numbers
+_QUESTION_NUMBER = re.compile(r"^\s*\d{3}[a-z]?\s+(?=[A-Za-z])")  # "403 NIK": Regsosek's
+
+
 def header_key(header: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", str(header).upper())
+    """A column title as it is recognised: upper case, letters and digits only, without a
+    column number after it ("Nama KRT (13)") or a question number before a name ("403 NIK")."""
+    text = _QUESTION_NUMBER.sub("", _COLUMN_NUMBER.sub("", str(header)))
+    return re.sub(r"[^A-Z0-9]", "", text.upper())
 
 
+def code_key(value) -> str:
+    """A coded value as it is compared: upper case, letters and digits only ("Kawin
+    Tercatat" and "KAWIN_TERCATAT" are one; ">" stays, for "> 2200")."""
+    return re.sub(r"[^A-Z0-9>]", "", str(value).strip().upper())
+
+
+#: Spellings of coded values that mean the same in every export (words, never bare numbers:
+#: what a number means is its layout's code list, padu/sources/data/layouts).
 _RELATIONSHIP = {
-    "1": "kepala",
     "KEPALAKELUARGA": "kepala",
     "KEPALARUMAHTANGGA": "kepala",
     "KRT": "kepala",
     "KK": "kepala",
-    "2": "pasangan",
     "ISTRI": "pasangan",
     "SUAMI": "pasangan",
     "ISTRISUAMI": "pasangan",
     "SUAMIISTRI": "pasangan",
-    "3": "anak",
     "ANAK": "anak",
     "ANAKKANDUNG": "anak",
     "ANAKTIRI": "anak",
     "ANAKANGKAT": "anak",
-    "4": "menantu",
     "MENANTU": "menantu",
-    "5": "cucu",
     "CUCU": "cucu",
-    "6": "orang_tua",
     "ORANGTUA": "orang_tua",
     "MERTUA": "orang_tua",
     "ORANGTUAMERTUA": "orang_tua",
-    "7": "famili",
     "FAMILILAIN": "famili",
     "FAMILI": "famili",
-    "8": "lainnya",
     "LAINNYA": "lainnya",
-    "PEMBANTU": "lainnya",
+    "PEMBANTU": "pembantu",
+    "PEMBANTURUMAHTANGGA": "pembantu",
+    "PEMBANTUSOPIR": "pembantu",
 }
 _MARITAL = {
-    "1": "belum_kawin",
     "BELUMKAWIN": "belum_kawin",
-    "2": "kawin",
     "KAWIN": "kawin",
     "KAWINTERCATAT": "kawin",
     "KAWINBELUMTERCATAT": "kawin",
-    "3": "cerai_hidup",
     "CERAIHIDUP": "cerai_hidup",
-    "4": "cerai_mati",
     "CERAIMATI": "cerai_mati",
 }
 _EDUCATION = {
@@ -194,13 +199,13 @@ FIELDS: tuple[Field, ...] = (
         "disability",
         ("DISABILITAS", "JENIS DISABILITAS", "PENYANDANG DISABILITAS"),
         c.Disability,
-        {"TIDAK": "tidak_ada", "0": "tidak_ada", "TIDAKADA": "tidak_ada"},
+        {"TIDAK": "tidak_ada", "TIDAKADA": "tidak_ada"},
     ),
     _choice(
         "chronic_illness",
         ("PENYAKIT KRONIS", "PENYAKIT KRONIS MENAHUN"),
         c.ChronicIllness,
-        {"TIDAK": "tidak_ada", "0": "tidak_ada"},
+        {"TIDAK": "tidak_ada", "TIDAKADA": "tidak_ada"},
     ),
     _choice(
         "health_insurance",

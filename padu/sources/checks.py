@@ -129,19 +129,62 @@ def id_numbers(
 
 
 def unreadable(
-    frame: pl.DataFrame, issues: Issues, *, name: str, what: str, flag: str, cell, column
+    frame: pl.DataFrame,
+    issues: Issues,
+    *,
+    name: str,
+    what: str,
+    flag: str,
+    cell,
+    column,
+    code_list: str | None = None,
 ) -> None:
-    """A value was there but could not be read: it is emptied, the row kept."""
+    """A value was there but could not be read: it is emptied, the row kept, and the message
+    says where its meaning should come from. ``code_list``: for a coded field, whose list
+    its codes were read with ("" when none: a bare number then has no meaning at all)."""
+    bad = pl.col(flag)
+    if code_list:
+        issues.add(
+            frame,
+            bad,
+            column=column,
+            value=cell,
+            severity=Severity.WARNING,
+            code=f"{name}_unreadable",
+            message=fmt(
+                f"Kode {{}} tidak ada dalam daftar kode {code_list} untuk kolom ini; "
+                "dikosongkan, bukan ditebak. Tambahkan artinya di pemetaan (values:).",
+                cell,
+            ),
+        )
+        return
+    if code_list is not None:
+        number = n.clean_text(cell).str.contains(r"^\d+$").fill_null(False)
+        issues.add(
+            frame,
+            bad & number,
+            column=column,
+            value=cell,
+            severity=Severity.WARNING,
+            code=f"{name}_code_without_list",
+            message=fmt(
+                "Nilai {} adalah kode angka, tetapi tata letak file ini tidak dikenali, jadi "
+                "artinya tidak diketahui; dikosongkan. Pilih tata letaknya (preset:) atau tulis "
+                "arti kodenya di pemetaan (values:).",
+                cell,
+            ),
+        )
+        bad = bad & ~number
     issues.add(
         frame,
-        pl.col(flag),
+        bad,
         column=column,
         value=cell,
         severity=Severity.WARNING,
         code=f"{name}_unreadable",
         message=fmt(
             f"{what.capitalize()} {{}} tidak dikenali; dikosongkan. "
-            "Perbaiki di sumber atau tambahkan ejaannya ke pemetaan.",
+            "Perbaiki di sumber atau tulis ejaannya di pemetaan (values:).",
             cell,
         ),
     )
@@ -150,11 +193,11 @@ def unreadable(
 def formula_cells(frame: pl.DataFrame, issues: Issues, columns: list[str], header: list[str]):
     """Formula-looking cells are kept as text, and flagged, in every column that has any.
     (An anchored first-character test first: the full test is slow and rarely needed.)"""
-    maybe = frame.select(pl.col(c).str.contains(r"^\s*[=+\-@]").any() for c in columns).row(0)
+    maybe = frame.select(pl.col(c).str.contains(r"^\s*[=+\-@]\s*\S").any() for c in columns).row(0)
     suspects = [c for c, hit in zip(columns, maybe, strict=True) if hit]
     if not suspects:
         return
-    found = frame.select(n.looks_like_formula(pl.col(c)).any() for c in suspects).row(0)
+    found = frame.select(n.looks_like_formula(pl.col(c)).any().alias(c) for c in suspects).row(0)
     for column, hit in zip(suspects, found, strict=True):
         if not hit:
             continue

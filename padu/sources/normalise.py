@@ -11,7 +11,7 @@ from django.utils import translation
 
 from padu.registry.identity import FLOAT_EXACT_LIMIT
 
-from .canonical import Field, Kind, header_key
+from .canonical import Field, Kind, code_key, header_key
 
 EXCEL_EPOCH = pl.date(1899, 12, 30)
 MONTHS = {
@@ -87,8 +87,11 @@ _DOUBLES = [ch * 2 for ch in "abcdefghijklmnopqrstuvwxyz"]
 
 
 def clean_text(expr: pl.Expr) -> pl.Expr:
-    """Trim, fold runs of blanks, and turn empty cells into nulls."""
-    return empty_to_null(expr.str.strip_chars().str.replace_all(r"\s+", " "))
+    """Trim, fold runs of blanks, and turn empty cells into nulls: a cell of dashes or dots
+    alone ("-", "--", ".") is how these exports write "nothing"."""
+    return empty_to_null(
+        expr.str.strip_chars().str.replace_all(r"\s+", " ").str.replace(r"^[-.]+$", "")
+    )
 
 
 def empty_to_null(text: pl.Expr) -> pl.Expr:
@@ -263,6 +266,9 @@ def choice_lookup(field: Field) -> dict[str, str]:
     return lookup
 
 
+#: Sex and yes/no as every export writes them; a coded number ("2" for a woman, or for
+#: "no") is read only through its layout's code list. 1 and 0 stay: they are how a
+#: spreadsheet writes true and false, not a code.
 _SEX = {
     "L": "L",
     "LK": "L",
@@ -271,14 +277,12 @@ _SEX = {
     "PRIA": "L",
     "M": "L",
     "MALE": "L",
-    "1": "L",
     "P": "P",
     "PR": "P",
     "PEREMPUAN": "P",
     "WANITA": "P",
     "F": "P",
     "FEMALE": "P",
-    "2": "P",
     "W": "P",
 }
 _FLAG = {
@@ -298,22 +302,25 @@ _FLAG = {
     "NO": False,
     "TIDAKADA": False,
     "TDK": False,
-    "2": False,
 }
 
 
-def sex(expr: pl.Expr) -> pl.Expr:
-    return value_key(expr).replace_strict(_SEX, default=None, return_dtype=pl.String)
+def sex(expr: pl.Expr, codes: dict[str, str] | None = None) -> pl.Expr:
+    """L or P, from the words every export uses and the layout's codes (``codes``)."""
+    lookup = {**_SEX, **(codes or {})}
+    return value_key(expr).replace_strict(lookup, default=None, return_dtype=pl.String)
 
 
-def flag(expr: pl.Expr) -> pl.Expr:
-    return value_key(expr).replace_strict(_FLAG, default=None, return_dtype=pl.Boolean)
+def flag(expr: pl.Expr, codes: dict[str, str] | None = None) -> pl.Expr:
+    """Yes or no; a layout's codes name the word they stand for ("1": ya, "2": tidak)."""
+    coded = {code: _FLAG[code_key(word)] for code, word in (codes or {}).items()}
+    return value_key(expr).replace_strict({**_FLAG, **coded}, default=None, return_dtype=pl.Boolean)
 
 
-def choice(expr: pl.Expr, field: Field) -> pl.Expr:
-    return value_key(expr).replace_strict(
-        choice_lookup(field), default=None, return_dtype=pl.String
-    )
+def choice(expr: pl.Expr, field: Field, codes: dict[str, str] | None = None) -> pl.Expr:
+    """The field's value from its spellings, then the layout's codes (``codes``)."""
+    lookup = {**choice_lookup(field), **(codes or {})}
+    return value_key(expr).replace_strict(lookup, default=None, return_dtype=pl.String)
 
 
 def integer(expr: pl.Expr) -> pl.Expr:
@@ -366,11 +373,12 @@ def coordinate_pair(expr: pl.Expr) -> pl.Expr:
 
 
 def looks_like_formula(expr: pl.Expr) -> pl.Expr:
-    """Cells a spreadsheet would run as a formula (=, +, -, @), other than plain numbers."""
+    """Cells a spreadsheet would run as a formula: =, +, - or @ followed by more, other than
+    plain numbers. A lone "-" (how these exports write "nothing") or "+" is no formula."""
     text = pl.field("text")
     return steps(
         text=expr.str.strip_chars(),
-        formula=text.str.contains(r"^[=+\-@]") & ~text.str.contains(r"^[+-]?\d+([.,]\d+)?$"),
+        formula=text.str.contains(r"^[=+\-@]\s*\S") & ~text.str.contains(r"^[+-]?\d+([.,]\d+)?$"),
     )
 
 

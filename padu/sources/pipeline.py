@@ -12,7 +12,7 @@ from . import checks
 from .canonical import FIELDS_BY_NAME, Kind
 from .checks import Issues
 from .choices import Severity
-from .mapping import ColumnPlan, Mapping
+from .mapping import CODED_KINDS, ColumnPlan, Mapping
 from .models import KEY_COLUMNS, RawRows
 from .per_value import with_per_value
 from .reading import RawTable
@@ -103,7 +103,8 @@ def _read_fields(frame, plan: ColumnPlan, header: list[str], facts: FileSurvey, 
     fallbacks: dict[str, pl.Expr] = {}
     for name, index in plan.field_columns.items():
         spec, cell, column = FIELDS_BY_NAME[name], pl.col(f"c{index}"), header[index]
-        reading = read_field(spec, cell)
+        codes, listed_by = facts.codes.for_column(name, column)
+        reading = read_field(spec, cell, codes)
         if reading is None:
             continue
         frame = with_per_value(frame, f"c{index}", reading.derived, facts.normalised)
@@ -121,15 +122,15 @@ def _read_fields(frame, plan: ColumnPlan, header: list[str], facts: FileSurvey, 
                 column=column,
             )
         if reading.unreadable:
-            what = "tanggal" if spec.kind is Kind.DATE else "nilai"
             checks.unreadable(
                 frame,
                 issues,
                 name=name,
-                what=what,
+                what="tanggal" if spec.kind is Kind.DATE else "nilai",
                 flag=reading.unreadable,
                 cell=cell,
                 column=column,
+                code_list=listed_by if spec.kind in CODED_KINDS else None,
             )
     outputs = {**fallbacks, **values}
     frame = frame.with_columns(

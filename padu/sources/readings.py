@@ -29,7 +29,7 @@ class Reading:
     id_status: str | None = None
 
 
-def _id_number(spec: Field, cell: pl.Expr) -> Reading:
+def _id_number(spec: Field, cell: pl.Expr, codes) -> Reading:
     reading = f"_{spec.name}"
     values = {spec.name: pl.col(reading).struct.field("digits")}
     if spec.kind is Kind.NIK:
@@ -37,7 +37,7 @@ def _id_number(spec: Field, cell: pl.Expr) -> Reading:
     return Reading({reading: n.id_reading(cell)}, values, id_status=reading)
 
 
-def _name(spec: Field, cell: pl.Expr) -> Reading:
+def _name(spec: Field, cell: pl.Expr, codes) -> Reading:
     if spec.name == "full_name":  # the display form, the match key and the title, in one pass
         parts = pl.col("_full_name").struct
         return Reading(
@@ -51,12 +51,16 @@ def _name(spec: Field, cell: pl.Expr) -> Reading:
     return _plain(spec, n.name_display(cell))
 
 
-def _coded(spec: Field, cell: pl.Expr) -> Reading:
-    """A value read into a code, a flag, a date or a number: one that is there and cannot
-    be read is emptied, and said so."""
-    value = (
-        n.choice(cell, spec) if spec.kind is Kind.CHOICE else n.KIND_NORMALISERS[spec.kind](cell)
-    )
+def _coded(spec: Field, cell: pl.Expr, codes: dict[str, str]) -> Reading:
+    """A value read into a code, a flag, a date or a number (a code through the layout's or
+    the mapping's list, when there is one): one that is there and cannot be read is
+    emptied, and said so."""
+    if spec.kind is Kind.CHOICE:
+        value = n.choice(cell, spec, codes)
+    elif spec.kind in (Kind.SEX, Kind.FLAG):
+        value = n.KIND_NORMALISERS[spec.kind](cell, codes)
+    else:
+        value = n.KIND_NORMALISERS[spec.kind](cell)
     column, flag = f"_v_{spec.name}", f"_bad_{spec.name}"
     return Reading(
         {column: value, flag: n.clean_text(cell).is_not_null() & pl.col(column).is_null()},
@@ -79,9 +83,10 @@ def _plain(spec: Field, value: pl.Expr) -> Reading:
     return Reading({column: value}, {spec.name: pl.col(column)})
 
 
-READERS: dict[Kind, Callable[[Field, pl.Expr], Reading | None]] = {
-    Kind.ID: lambda spec, cell: _plain(spec, n.clean_text(cell)),
-    Kind.TEXT: lambda spec, cell: _plain(spec, n.clean_text(cell)),
+#: Each kind's reader: (field, cell, the codes of its column) -> Reading, or None.
+READERS: dict[Kind, Callable[[Field, pl.Expr, dict[str, str]], Reading | None]] = {
+    Kind.ID: lambda spec, cell, codes: _plain(spec, n.clean_text(cell)),
+    Kind.TEXT: lambda spec, cell, codes: _plain(spec, n.clean_text(cell)),
     Kind.NIK: _id_number,
     Kind.KK: _id_number,
     Kind.NAME: _name,
@@ -91,19 +96,20 @@ READERS: dict[Kind, Callable[[Field, pl.Expr], Reading | None]] = {
     Kind.DATE: _coded,
     Kind.INTEGER: _coded,
     Kind.MONEY: _coded,
-    Kind.RT_RW: lambda spec, cell: _two_in_one(spec, n.rt_rw(cell), ("rt", "rw")),
-    Kind.RT: lambda spec, cell: _plain(spec, n.rt_or_rw(cell)),
-    Kind.RW: lambda spec, cell: _plain(spec, n.rt_or_rw(cell)),
-    Kind.COORDINATE: lambda spec, cell: _plain(spec, n.coordinate(cell)),
-    Kind.COORDINATES: lambda spec, cell: _two_in_one(
+    Kind.RT_RW: lambda spec, cell, codes: _two_in_one(spec, n.rt_rw(cell), ("rt", "rw")),
+    Kind.RT: lambda spec, cell, codes: _plain(spec, n.rt_or_rw(cell)),
+    Kind.RW: lambda spec, cell, codes: _plain(spec, n.rt_or_rw(cell)),
+    Kind.COORDINATE: lambda spec, cell, codes: _plain(spec, n.coordinate(cell)),
+    Kind.COORDINATES: lambda spec, cell, codes: _two_in_one(
         spec, n.coordinate_pair(cell), ("latitude", "longitude")
     ),
     # Places are read for the whole file at once (survey.Places).
-    Kind.REGION_CODE: lambda spec, cell: None,
-    Kind.REGION_NAME: lambda spec, cell: None,
+    Kind.REGION_CODE: lambda spec, cell, codes: None,
+    Kind.REGION_NAME: lambda spec, cell, codes: None,
 }
 
 
-def read_field(spec: Field, cell: pl.Expr) -> Reading | None:
-    """How ``cell`` (a source column) is read for ``spec``; None for a column read elsewhere."""
-    return READERS[spec.kind](spec, cell)
+def read_field(spec: Field, cell: pl.Expr, codes: dict[str, str] | None = None) -> Reading | None:
+    """How ``cell`` (a source column) is read for ``spec``, a coded one through ``codes``
+    (code -> value, from the layout or the mapping); None for a column read elsewhere."""
+    return READERS[spec.kind](spec, cell, codes or {})

@@ -11,6 +11,7 @@ from . import normalise as n
 from .canonical import unique_headers
 from .checks import Issues, fmt
 from .choices import Severity
+from .layouts import CodeLists
 from .mapping import ColumnPlan, Mapping, plan_columns
 from .per_value import with_per_value
 from .places import Placement, VillageResolver
@@ -28,6 +29,7 @@ class FileSurvey:
     cells."""
 
     plan: ColumnPlan
+    codes: CodeLists  # what coded values mean: the mapping's lists, then the layout's
     header: list[str]  # unique column titles
     columns: list[str]  # the text columns c0..cN
     own_id: pl.Expr  # the row's own record id, or null
@@ -137,6 +139,7 @@ def survey(table: RawTable, mapping: Mapping, within: str | None = None) -> File
     )
     return FileSurvey(
         plan,
+        mapping.code_lists(plan.layout),
         unique_headers(table.header),
         table.columns,
         own_id=n.clean_text(text("record_id")),

@@ -60,6 +60,7 @@ REL_P3KE = {
     "famili": "Famili Lain",
     "lainnya": "Lainnya",
 }
+#: Regsosek 2022's codes (7 is a household helper; other relatives are 8, "lainnya").
 REL_REGSOSEK = {
     "kepala": "1",
     "pasangan": "2",
@@ -67,7 +68,8 @@ REL_REGSOSEK = {
     "menantu": "4",
     "cucu": "5",
     "orang_tua": "6",
-    "famili": "7",
+    "pembantu": "7",
+    "famili": "8",
     "lainnya": "8",
 }
 MARITAL_REGSOSEK = {"belum_kawin": "1", "kawin": "2", "cerai_hidup": "3", "cerai_mati": "4"}

@@ -272,6 +272,22 @@ def test_formula_cells_are_kept_as_text_and_defused_on_export(tmp_path, dataset)
     assert pl.read_csv(out, infer_schema_length=0)["ALAMAT"].to_list() == ["'@SUM(A1)"]
 
 
+def test_formulas_and_placeholders_in_every_column_never_crash(tmp_path, dataset):
+    """A lone "-" is these exports' "nothing"; a formula in each of many columns is flagged
+    in each (the check once named every column alike and failed on the second)."""
+    columns = HEADER.split(";")
+    placeholders = "A5;-;-;Tono;-;-;3374011001;-;-;-"
+    formulas = ";".join(["A6", *(f"=X{i}()" for i in range(1, len(columns)))])
+    lines = [HEADER, GOOD[0], placeholders, formulas]
+    batch = import_file(write(tmp_path, "dtks.csv", lines), dataset=dataset, actor=None)
+    assert batch.status == BatchStatus.COMPLETED, batch.message
+    tono = records().get(record_id="A5")
+    assert (tono.nik, tono.kk_number, tono.sex, tono.rt) == ("", "", "", "")
+    flagged = batch.issues.filter(code="formula_text", row_number=4)
+    assert flagged.count() == len(columns) - 1
+    assert not batch.issues.filter(code="formula_text", row_number=3).exists()
+
+
 def test_a_failure_mid_way_leaves_the_database_as_it_was(tmp_path, dataset, monkeypatch):
     import_file(write(tmp_path, "awal.csv", [HEADER, GOOD[0]]), dataset=dataset, actor=None)
     before = list(SourceRecord.objects.values_list("pk", "record_id", "superseded_by"))

@@ -110,14 +110,16 @@ def test_rt_rw_in_any_written_form(rt, rw):
 
 
 def test_sex_flags_money_coordinates():
-    assert column(["L", "laki-laki", "1", "P", "Perempuan", "2", "x"], n.sex).to_list() == [
-        "L",
-        "L",
-        "L",
-        "P",
-        "P",
-        "P",
-        None,
+    # A bare "1" or "2" is a code: its meaning is its layout's list, never guessed.
+    spelled = ["L", "laki-laki", "1", "P", "Perempuan", "2", "x"]
+    assert column(spelled, n.sex).to_list() == ["L", "L", None, "P", "P", None, None]
+    coded = column(spelled, lambda e: n.sex(e, {"1": "L", "2": "P"})).to_list()
+    assert coded == ["L", "L", "L", "P", "P", "P", None]
+    # BDT and Regsosek write "no" as 2: read through their list, not by default.
+    assert column(["1", "2"], n.flag).to_list() == [True, None]
+    assert column(["1", "2"], lambda e: n.flag(e, {"1": "ya", "2": "tidak"})).to_list() == [
+        True,
+        False,
     ]
     assert column(["Ya", "Y", "1", "Tidak", "T", "0", "?"], n.flag).to_list() == [
         True,
@@ -139,8 +141,19 @@ def test_sex_flags_money_coordinates():
 
 def test_formula_cells_are_recognised_but_numbers_are_not():
     assert column(
-        ['=HYPERLINK("x")', "+62812", "-6.98", "@SUM(A1)", "-", "Budi"], n.looks_like_formula
-    ).to_list() == [True, False, False, True, True, False]
+        ['=HYPERLINK("x")', "+62812", "-6.98", "@SUM(A1)", "-", " + ", "=", "-A1", "Budi"],
+        n.looks_like_formula,
+    ).to_list() == [True, False, False, True, False, False, False, True, False]
+
+
+def test_a_lone_dash_or_dot_is_how_exports_write_nothing():
+    assert column(["-", " -- ", ".", "-5", "Budi - Ani"], n.clean_text).to_list() == [
+        None,
+        None,
+        None,
+        "-5",
+        "Budi - Ani",
+    ]
 
 
 names = st.text(alphabet="abdhijmos .,-'HDMS", max_size=24)

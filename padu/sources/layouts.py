@@ -1,0 +1,176 @@
+"""Layouts: the known formats of real exports (OpenSID, SIAK, BIP, BDT, SIKS-NG, Regsosek,
+P3KE …), each a YAML file in ``data/layouts/``: its column titles, **its own code lists**
+(the same number means different things in different systems, so a code belongs to a
+layout, never to Padu), and what else it needs (one village per file, a family row above
+its members, a KK written only on a family's first row).
+
+A layout file::
+
+    title: OpenSID, format impor penduduk       # what the user is told was recognised
+    origin: where its columns and codes come from
+    recognise: [kk_level, pendidikan_kk_id]     # titles it alone has; all must be there
+    sheet: Data Penduduk                         # optional
+    columns: {nama: full_name, kk_level: relationship, …}
+    values: {relationship: {"1": kepala, "2": pasangan, …}, …}
+    one_village: true          # the file is one village's: the importer names it
+    fill_down: [kk_number]     # written on a family's first row only
+    family_rows:               # rows that open a family instead of being a person
+      marker: '^No\\. ?KK'     # on the row's first cell
+      fields: {kk_number: '(\\d{16})', address: 'Alamat\\s*:\\s*(.+)'}
+
+To add a layout, add a file: it is recognised from the next import on.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from .canonical import FIELDS_BY_NAME, code_key, header_key
+
+LAYOUTS_DIR = Path(__file__).resolve().parent / "data" / "layouts"
+_KEYS = {
+    "title",
+    "origin",
+    "recognise",
+    "sheet",
+    "header_row",
+    "columns",
+    "values",
+    "one_village",
+    "fill_down",
+    "family_rows",
+}
+
+
+class LayoutError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class FamilyRows:
+    """Rows that open a family (BIP's "No. KK : …" rows): not people, but what their
+    members below share."""
+
+    marker: re.Pattern
+    fields: dict[str, re.Pattern]
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    title: str
+    origin: str
+    recognise: frozenset[str]  # header keys
+    columns: dict[str, str | None]  # header key -> field (None: a column to leave out)
+    values: dict[str, dict[str, str]]  # field -> code (value key) -> Padu's value
+    sheet: str | None = None
+    header_row: int | None = None
+    one_village: bool = False
+    fill_down: tuple[str, ...] = ()
+    family_rows: FamilyRows | None = None
+
+    def matches(self, keys: set[str]) -> bool:
+        return self.recognise <= keys
+
+    def score(self, keys: set[str]) -> int:
+        return len(keys & self.columns.keys())
+
+
+def _field(name, where: str) -> str | None:
+    if name is None:
+        return None
+    if name not in FIELDS_BY_NAME:
+        raise LayoutError(f"{where}: bidang tidak dikenal: {name}")
+    return name
+
+
+def layout_from_dict(name: str, data: dict, *, where: str) -> Layout:
+    unknown = set(data) - _KEYS
+    if unknown:
+        raise LayoutError(f"{where}: kunci tidak dikenal: {', '.join(sorted(unknown))}")
+    columns = {
+        header_key(title): _field(target, where) for title, target in data["columns"].items()
+    }
+    values = {}
+    for target, codes in (data.get("values") or {}).items():
+        _field(target, where)
+        values[target] = {code_key(code): str(value) for code, value in codes.items()}
+    family_rows = None
+    if spec := data.get("family_rows"):
+        family_rows = FamilyRows(
+            re.compile(spec["marker"], re.IGNORECASE),
+            {_field(f, where): re.compile(p, re.IGNORECASE) for f, p in spec["fields"].items()},
+        )
+    return Layout(
+        name=name,
+        title=data["title"],
+        origin=data["origin"],
+        recognise=frozenset(header_key(h) for h in data["recognise"]),
+        columns=columns,
+        values=values,
+        sheet=data.get("sheet"),
+        header_row=data.get("header_row"),
+        one_village=bool(data.get("one_village")),
+        fill_down=tuple(_field(f, where) for f in data.get("fill_down") or ()),
+        family_rows=family_rows,
+    )
+
+
+@cache
+def layouts() -> dict[str, Layout]:
+    """Every shipped layout, by name (its file's name)."""
+    found = {}
+    for path in sorted(LAYOUTS_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found[path.stem] = layout_from_dict(path.stem, data, where=path.name)
+    return found
+
+
+def layout_named(name: str) -> Layout:
+    try:
+        return layouts()[name]
+    except KeyError as error:
+        raise LayoutError(
+            f"Tata letak {name!r} tidak dikenal. Yang ada: {', '.join(layouts())}."
+        ) from error
+
+
+def recognise(header: list[str]) -> Layout | None:
+    """The layout whose telling titles are all in ``header`` (the one naming most columns,
+    when several are)."""
+    keys = {header_key(title) for title in header if title}
+    candidates = [layout for layout in layouts().values() if layout.matches(keys)]
+    return max(candidates, key=lambda layout: layout.score(keys), default=None)
+
+
+def known_header_keys() -> set[str]:
+    """Every title some layout names: the reader looks for the header row among them."""
+    return {key for layout in layouts().values() for key in layout.columns}
+
+
+def layouts_for_docs() -> list[tuple[str, str, str]]:
+    """(name, title, origin) of each layout, for the README and the upload page."""
+    return [(layout.name, layout.title, layout.origin) for layout in layouts().values()]
+
+
+@dataclass
+class CodeLists:
+    """The code lists an import reads coded values with: the mapping's own (by column title
+    or field), then the layout's (by field)."""
+
+    layout: Layout | None = None
+    by_title: dict[str, dict[str, str]] = field(default_factory=dict)
+    by_field: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def for_column(self, field_name: str, title: str) -> tuple[dict[str, str], str]:
+        """The codes for this column, and whose list they are ("" when none)."""
+        if title in self.by_title:
+            return self.by_title[title], "pemetaan"
+        if field_name in self.by_field:
+            return self.by_field[field_name], "pemetaan"
+        if self.layout and field_name in self.layout.values:
+            return self.layout.values[field_name], self.layout.title
+        return {}, ""
