@@ -89,6 +89,64 @@ def repeated_rows(frame: pl.DataFrame, issues: Issues) -> None:
     )
 
 
+def not_data_rows(
+    frame: pl.DataFrame,
+    issues: Issues,
+    *,
+    columns: list[str],
+    header: list[str],
+    notes_from: int | None,
+) -> pl.DataFrame:
+    """``frame`` without the rows that hold no person, each skipped with a note: a row that
+    numbers the columns ("1 2 3 …", "(1) (2) …", "-1- -2- …"), the header written again (at
+    the top of each printed page), a family's opening row (BIP's "No. KK : …", whose values
+    its people already carry), and the notes under the data ("###", "Catatan:")."""
+    cells = [n.clean_text(pl.col(c)) for c in columns]
+    filled = pl.sum_horizontal(*[cell.is_not_null() for cell in cells])
+    numbers = pl.concat_list(
+        [cell.str.extract(r"^(?:KOLOM\s*)?[\(\[-]?\s*(\d{1,3})\s*[\)\]-]?$", 1) for cell in cells]
+    ).list.drop_nulls()
+    numbered = (filled >= 3) & (numbers.list.len() == filled)
+    consecutive = numbers.list.eval(pl.element().cast(pl.Int64).diff().drop_nulls() == 1).list.all()
+    as_header = pl.sum_horizontal(
+        *[
+            (cell.str.to_lowercase() == title.strip().lower()).fill_null(False)
+            for cell, title in zip(cells, header, strict=False)
+        ]
+    )
+    reasons = [
+        (
+            "numbering_row",
+            numbered & consecutive,
+            "Baris penomoran kolom; dilewati.",
+        ),
+        ("header_row", (filled >= 3) & (as_header == filled), "Judul kolom diulang; dilewati."),
+        (
+            "family_row",
+            pl.col("_family_row"),
+            "Baris pembuka keluarga: No KK dan alamatnya dibawa ke anggota di bawahnya; dilewati.",
+        ),
+    ]
+    if notes_from is not None:
+        reasons.append(
+            ("note_row", pl.col("_row") >= notes_from, "Catatan di bawah data; dilewati.")
+        )
+    skipped = pl.lit(False)
+    for code, mask, message in reasons:
+        mask = mask.fill_null(False) & ~skipped
+        issues.add(
+            frame,
+            mask,
+            column="",
+            value=pl.lit(""),
+            severity=Severity.SKIPPED,
+            code=code,
+            message=message,
+        )
+        skipped = skipped | mask
+    return frame.filter(~skipped)
+
+
 def short_rows(frame: pl.DataFrame, issues: Issues, rows: list[int], width: int) -> None:
     if not rows:
         return

@@ -23,4 +23,4 @@ class BatchStatus(models.TextChoices):
 class Severity(models.TextChoices):
     ERROR = "error", _("galat (baris ditolak)")
     WARNING = "warning", _("peringatan (baris diterima)")
-    SKIPPED = "skipped", _("dilewati (baris kembar)")
+    SKIPPED = "skipped", _("dilewati (baris kembar atau bukan data)")

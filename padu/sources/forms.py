@@ -7,7 +7,7 @@ from .choices import SourceKind
 from .mapping import Mapping, MappingError, parse_mapping
 from .models import SourceDataset
 
-ACCEPTED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm"}
+ACCEPTED_SUFFIXES = {".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls"}
 
 
 def _mapping_from_upload(upload) -> Mapping:
@@ -59,13 +59,11 @@ class UploadForm(forms.Form):
 
 def _table_upload(upload):
     suffix = Path(upload.name).suffix.lower()
-    if suffix == ".xls":
-        raise forms.ValidationError(
-            _("Format .xls lama tidak didukung: simpan ulang sebagai .xlsx atau .csv.")
-        )
     if suffix not in ACCEPTED_SUFFIXES:
         raise forms.ValidationError(
-            _("File %(name)s bukan CSV atau XLSX. Ekspor ulang sebagai .csv atau .xlsx.")
+            _(
+                "File %(name)s bukan CSV atau Excel (.xlsx, .xls). Ekspor ulang sebagai .csv atau .xlsx."
+            )
             % {"name": upload.name}
         )
     return upload

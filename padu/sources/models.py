@@ -55,6 +55,12 @@ class ImportBatch(Progress):
     family_file_name = models.CharField(_("nama file keluarga"), max_length=255, blank=True)
     family_file_sha256 = models.CharField(max_length=64, blank=True)
     mapping = models.JSONField(_("pemetaan kolom"), default=dict, blank=True)
+    layout = models.CharField(
+        _("tata letak"),
+        max_length=60,
+        blank=True,
+        help_text=_("tata letak ekspor yang dikenali (padu/sources/data/layouts), bila ada"),
+    )
     header = models.JSONField(_("judul kolom"), default=list, blank=True)
     value_names = models.JSONField(_("nama nilai ternormalisasi"), default=list, blank=True)
     region = models.ForeignKey(
@@ -90,6 +96,11 @@ class ImportBatch(Progress):
     rows_warned = models.PositiveIntegerField(_("baris dengan peringatan"), default=0)
     rows_rejected = models.PositiveIntegerField(_("baris ditolak"), default=0)
     rows_duplicate = models.PositiveIntegerField(_("baris kembar"), default=0)
+    rows_skipped = models.PositiveIntegerField(
+        _("baris bukan data"),
+        default=0,
+        help_text=_("baris penomoran kolom, catatan, dan baris pembuka keluarga: dilewati"),
+    )
     records_created = models.PositiveIntegerField(_("rekaman baru"), default=0)
     records_updated = models.PositiveIntegerField(_("rekaman diperbarui"), default=0)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -31,6 +31,7 @@ class Prepared:
     rows_rejected: int
     rows_warned: int
     rows_duplicate: int
+    rows_skipped: int  # rows that hold no person: column numbers, notes, family rows
 
     @property
     def rows_accepted(self) -> int:
@@ -68,8 +69,13 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> Pr
     # Encoded at once: the chunk's cells are views into what the file reader holds, and
     # keeping them until the writer gets to them kept that alive too (4 GB for 1 M rows).
     raw_rows = RawRows.encode(frame.select("_row", *table.columns))
-    frame = facts.facts_of(frame)
     issues = Issues()
+    frame = facts.households.fill(frame)
+    frame = checks.not_data_rows(
+        frame, issues, columns=table.columns, header=table.header, notes_from=facts.notes_from
+    )
+    rows_skipped = rows_read - frame.height
+    frame = facts.facts_of(frame)
     checks.repeated_rows(frame, issues)
     checks.short_rows(frame, issues, table.short_rows, len(header))
     frame = _read_fields(frame, plan, header, facts, issues)
@@ -93,7 +99,7 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> Pr
     frame = checks.coordinates(frame, issues)
     frame = facts.places.place(frame, issues, plan, header, facts.normalised)
     checks.reused_record_ids(frame, issues, plan, header)
-    return _prepared(frame, issues.collect(), raw_rows, plan, rows_read)
+    return _prepared(frame, issues.collect(), raw_rows, plan, rows_read, rows_skipped)
 
 
 def _read_fields(frame, plan: ColumnPlan, header: list[str], facts: FileSurvey, issues: Issues):
@@ -145,7 +151,14 @@ def _read_fields(frame, plan: ColumnPlan, header: list[str], facts: FileSurvey, 
     return frame.with_columns(**missing)
 
 
-def _prepared(frame, issues: pl.DataFrame, raw_rows: RawRows, plan: ColumnPlan, rows_read: int):
+def _prepared(
+    frame,
+    issues: pl.DataFrame,
+    raw_rows: RawRows,
+    plan: ColumnPlan,
+    rows_read: int,
+    rows_skipped: int,
+):
     errors = issues.filter(pl.col("severity") == Severity.ERROR.value)["row_number"].unique()
     warned = issues.filter(pl.col("severity") == Severity.WARNING.value)["row_number"].unique()
     keep = ~pl.col("_row").is_in(errors.implode()) & ~pl.col("_duplicate")
@@ -169,4 +182,5 @@ def _prepared(frame, issues: pl.DataFrame, raw_rows: RawRows, plan: ColumnPlan, 
         rows_rejected=errors.len(),
         rows_warned=accepted.filter(pl.col("_row").is_in(warned.implode())).height,
         rows_duplicate=int(frame["_duplicate"].sum()),
+        rows_skipped=rows_skipped,
     )

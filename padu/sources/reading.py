@@ -1,4 +1,5 @@
-"""Reading whatever users bring: CSV in any separator and code page, XLSX with title rows.
+"""Reading whatever users bring: CSV in any separator and code page, workbooks (.xlsx, .xlsm,
+and the old .xls) with title rows.
 
 The result is a table of text cells with its header row found, and the spreadsheet row
 number of every data row, so that every message can name the row a person sees in Excel.
@@ -19,6 +20,8 @@ import polars as pl
 from .canonical import HEADER_INDEX, header_key
 
 SEPARATORS = [",", ";", "|", "\t"]
+#: Workbooks calamine reads: OpenSID's own templates and SIAK's exports are still .xls.
+EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 _SNIFF_LINES = 40
 _SNIFF_BYTES = 256 * 1024
 _BLOCK = 4 * 1024 * 1024
@@ -316,12 +319,8 @@ def read_table(path: Path, **options) -> RawTable:
     if not path.exists():
         raise UnreadableFile(f"File {path} tidak ditemukan.")
     suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
+    if suffix in EXCEL_SUFFIXES:
         options.pop("separator", None)
         return read_xlsx(path, **options)
-    if suffix == ".xls":
-        raise UnreadableFile(
-            "Format .xls lama tidak didukung: simpan ulang sebagai .xlsx atau .csv."
-        )
     options.pop("sheet", None)
     return read_csv(path, **options)

@@ -59,6 +59,8 @@ def batch_summary(batch: ImportBatch, *, issues: int = 10) -> list[str]:
     lines = [
         f"Batch #{batch.pk} {batch.dataset.name} · {batch.file_name}: {batch.get_status_display()}"
     ]
+    if batch.layout:
+        lines.append(f"  tata letak: {_layout_title(batch.layout)}")
     if batch.status in (BatchStatus.DUPLICATE, BatchStatus.DRAFT, BatchStatus.QUEUED):
         return [*lines, f"  {batch.message}"] if batch.message else lines
     seconds = batch.duration_seconds
@@ -66,7 +68,8 @@ def batch_summary(batch: ImportBatch, *, issues: int = 10) -> list[str]:
     lines += [
         f"  dibaca {batch.rows_read:,} · diterima {batch.rows_accepted:,} "
         f"(dengan peringatan {batch.rows_warned:,}) · ditolak {batch.rows_rejected:,} · "
-        f"kembar {batch.rows_duplicate:,}",
+        f"kembar {batch.rows_duplicate:,}"
+        + (f" · bukan data {batch.rows_skipped:,}" if batch.rows_skipped else ""),
         f"  rekaman baru {batch.records_created:,} · diperbarui {batch.records_updated:,}"
         + (f" · {seconds:.1f} detik{rate}" if seconds else ""),
     ]
@@ -124,3 +127,10 @@ def write_rejected(batch: ImportBatch, out: Path) -> int:
     body, count = rejected_rows_file(batch, out.suffix.lower().lstrip("."))
     out.write_bytes(body)
     return count
+
+
+def _layout_title(name: str) -> str:
+    from .layouts import layouts
+
+    layout = layouts().get(name)
+    return layout.title if layout else name

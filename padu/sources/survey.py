@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from padu.regions.models import Region
+
 from . import normalise as n
-from .canonical import unique_headers
+from .canonical import FIELDS_BY_NAME, unique_headers
 from .checks import Issues, fmt
 from .choices import Severity
-from .layouts import CodeLists
-from .mapping import ColumnPlan, Mapping, plan_columns
+from .layouts import CodeLists, FamilyRows
+from .mapping import ColumnPlan, Mapping, MappingError, plan_columns
 from .per_value import with_per_value
 from .places import Placement, VillageResolver
 from .reading import RawTable
@@ -35,6 +37,8 @@ class FileSurvey:
     own_id: pl.Expr  # the row's own record id, or null
     rows_in_file: int  # blank rows too: the end of the progress bar
     places: "Places"
+    households: "Households"
+    notes_from: int | None = None  # the row of a "###" or "Catatan:" line: notes from there on
     normalised: dict[tuple, pl.DataFrame | None] = field(default_factory=dict)  # with_per_value
     rows_before: int = 0  # rows of the chunks already seen
     seen_rows: pl.DataFrame = field(
@@ -59,7 +63,8 @@ class FileSurvey:
         shared by two different rows is less likely than one in 10^20 in a file of a
         billion rows, and no earlier row has to be read again to compare.
         """
-        row = pl.struct(self.columns)
+        # A family row's values are the row's too: two people alike but for their KK differ.
+        row = pl.struct(self.columns + list(self.households.family_columns.values()))
         keys = frame.select(
             "_row",
             _h1=row.hash(ROW_HASH_SEEDS[0]),
@@ -134,27 +139,123 @@ def survey(table: RawTable, mapping: Mapping, within: str | None = None) -> File
     def text(field: str) -> pl.Expr:
         return pl.col(f"c{fc[field]}") if field in fc else pl.lit(None, pl.String)
 
-    places = table.cells.select(_code=text("village_code"), _rname=text("regency_name")).collect(
-        engine="streaming"
-    )
+    places = table.cells.select(
+        "_row", _code=text("village_code"), _rname=text("regency_name"), _first=pl.col("c0")
+    ).collect(engine="streaming")
+    notes = places.filter(pl.col("_first").str.contains(NOTE_MARKER).fill_null(False))
+    header = unique_headers(table.header)
     return FileSurvey(
         plan,
         mapping.code_lists(plan.layout),
-        unique_headers(table.header),
+        header,
         table.columns,
         own_id=n.clean_text(text("record_id")),
         rows_in_file=places.height,
-        places=Places(mapping, places, within),
+        places=Places(
+            mapping, places, within, one_village=bool(plan.layout and plan.layout.one_village)
+        ),
+        households=Households.of(plan, header, table.columns),
+        notes_from=notes["_row"].min() if notes.height else None,
     )
+
+
+#: The line under a template's data after which come its notes ("###", "Catatan:").
+NOTE_MARKER = r"(?i)^\s*(#{3}|catatan\s*:)"
+
+
+@dataclass
+class Households:
+    """Values a row shares with the rows above it, as a layout writes them: a family row's
+    KK and address (BIP's "No. KK : …" rows, added to the chunk as columns of their own),
+    and values written on a family's first row only (``fill_down``). What the last chunk
+    ended with carries into the next."""
+
+    family: FamilyRows | None = None
+    family_columns: dict[str, str] = field(default_factory=dict)  # field -> added column
+    fill_down: list[str] = field(default_factory=list)  # columns written once per family
+    columns: list[str] = field(default_factory=list)  # the file's own columns
+    carried: dict[str, str | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, plan: ColumnPlan, header: list[str], columns: list[str]) -> "Households":
+        """The households of a file laid out as ``plan`` says; family fields the file has no
+        column for become added columns (with titles in ``header``, for the messages)."""
+        layout = plan.layout
+        if layout is None:
+            return cls(columns=columns)
+        added = {}
+        if layout.family_rows:
+            for name in layout.family_rows.fields:
+                if name not in plan.field_columns:
+                    plan.field_columns[name] = len(header)
+                    added[name] = f"c{len(header)}"
+                    header.append(f"{FIELDS_BY_NAME[name].headers[0]} (baris keluarga)")
+        fill_down = [
+            f"c{plan.field_columns[name]}"
+            for name in layout.fill_down
+            if name in plan.field_columns and name not in added
+        ]
+        return cls(layout.family_rows, added, fill_down, columns)
+
+    def fill(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` with ``_family_row`` (a row that opens a family) and the values its rows
+        share with those above."""
+        if self.family is None:
+            frame = frame.with_columns(_family_row=pl.lit(False))
+        else:
+            first = pl.col(self.columns[0]).str.strip_chars()
+            text = pl.concat_str([pl.col(c).fill_null("") for c in self.columns], separator=" ")
+            frame = frame.with_columns(
+                _family_row=first.str.contains(self.family.marker.pattern).fill_null(False)
+            )
+            opened = pl.col("_family_row").cum_sum()
+            for name, column in self.family_columns.items():
+                found = text.str.extract(self.family.fields[name].pattern, 1)
+                value = found.first().over(opened)
+                frame = frame.with_columns(
+                    pl.when(opened == 0)
+                    .then(pl.lit(self.carried.get(column), pl.String))
+                    .otherwise(value)
+                    .alias(column)
+                )
+                if frame["_family_row"].any():
+                    last = frame.filter("_family_row")[column].to_list()[-1]
+                    self.carried[column] = last
+        for column in self.fill_down:
+            given = n.clean_text(pl.col(column))
+            frame = frame.with_columns(
+                given.forward_fill().fill_null(pl.lit(self.carried.get(column), pl.String))
+            )
+            filled = frame[column].drop_nulls()
+            if filled.len():
+                self.carried[column] = filled[-1]
+        return frame
 
 
 class Places:
     """Village codes for rows: from the code column, else from names within the regency.
     The regency is settled once for the whole file; names are looked up once each."""
 
-    def __init__(self, mapping: Mapping, keys: pl.DataFrame, within: str | None = None):
+    def __init__(
+        self,
+        mapping: Mapping,
+        keys: pl.DataFrame,
+        within: str | None = None,
+        *,
+        one_village: bool = False,
+    ):
         self.within = within
-        self.resolver = VillageResolver(mapping.defaults.get("regency") or None)
+        # A file of one village (OpenSID, SIAK, BIP) has none of its own: the importer names
+        # it. The regency names are read within: the mapping's, else the village's or the
+        # importer's own regency/city.
+        self.village = mapping.defaults.get("village")
+        if self.village and not Region.objects.filter(code=self.village).exists():
+            raise MappingError(f"defaults.village {self.village} bukan kode desa yang ada.")
+        self.one_village = one_village
+        regency = mapping.defaults.get("regency") or next(
+            (code[:5] for code in (self.village, within) if code and len(code) >= 5), None
+        )
+        self.resolver = VillageResolver(regency)
         codes = keys["_code"].drop_nulls().unique()
         cleaned = pl.DataFrame({"raw": codes}).with_columns(code=n.clean_text(pl.col("raw")))
         self.known = self.resolver.known_village_codes(set(cleaned["code"].drop_nulls().to_list()))
@@ -164,6 +265,15 @@ class Places:
             Counter(regency_names.to_list()), used_codes
         )
         self.by_name: dict[tuple[str | None, str | None], Placement] = {}
+
+    @property
+    def _unnamed_note(self) -> str:
+        if self.one_village:
+            return (
+                "file ini berisi satu desa tanpa kolom desa: sebutkan desanya, di isian Desa "
+                "halaman unggah atau defaults.village di pemetaan"
+            )
+        return "tanpa kode dan nama"
 
     def place(self, frame, issues: Issues, plan: ColumnPlan, header: list[str], known: dict):
         """``frame`` with ``village_id``, and the issues of rows it cannot place."""
@@ -209,6 +319,13 @@ class Places:
         frame = frame.join(
             lookup, on=["_vname", "_dname"], how="left", nulls_equal=True, maintain_order="left"
         ).with_columns(village_id=pl.coalesce("village_id", "_placed"))
+        if self.village:
+            unnamed = pl.col("_code").is_null() & pl.col("_vname").is_null()
+            frame = frame.with_columns(
+                village_id=pl.when(unnamed)
+                .then(pl.lit(self.village))
+                .otherwise(pl.col("village_id"))
+            )
         code_column = header[fc["village_code"]] if "village_code" in fc else "KODE DESA"
         name_column = header[fc["village_name"]] if "village_name" in fc else "DESA/KELURAHAN"
         # The column a person should fix: the name when the file has one, else the code.
@@ -234,7 +351,7 @@ class Places:
             code="village_unknown",
             message=fmt(
                 "Desa/kelurahan tidak dikenali ({}). Tulis kode desa 10 digit atau perbaiki namanya.",
-                pl.coalesce("_note", pl.lit("tanpa kode dan nama")),
+                pl.coalesce("_note", pl.lit(self._unnamed_note)),
             ),
         )
         if self.within:

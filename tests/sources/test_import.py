@@ -139,7 +139,7 @@ def test_rejected_rows_corrected_and_imported_again_as_a_follow_up(tmp_path, dat
         ("gambar.csv", bytes(range(256)) * 4, "bukan teks CSV"),
         ("judul.csv", (HEADER + "\n").encode(), "hanya berisi judul"),
         ("acak.csv", b"lorem;ipsum\ndolor;sit\n", "judul kolom tidak ditemukan"),
-        ("lama.xls", b"\xd0\xcf\x11\xe0junk", ".xls lama"),
+        ("rusak.xls", b"\xd0\xcf\x11\xe0junk", "tidak dapat dibuka"),
         ("rusak.xlsx", b"PK\x03\x04not really a workbook", "tidak dapat dibuka"),
     ],
 )

@@ -105,12 +105,12 @@ def test_a_bad_file_is_explained_in_the_preview_and_cannot_be_committed(client, 
     assert 'id="commit"' not in page
 
 
-def test_an_old_xls_file_is_refused_at_upload(client, custodian, dataset):
+def test_a_file_that_is_no_table_is_refused_at_upload(client, custodian, dataset):
     response = client.post(
-        reverse("sources:upload"), {"dataset": dataset.pk, "file": csv_upload("data.xls")}
+        reverse("sources:upload"), {"dataset": dataset.pk, "file": csv_upload("data.pdf")}
     )
     assert response.status_code == 200
-    assert ".xls lama tidak didukung" in response.content.decode()
+    assert "bukan CSV atau Excel" in response.content.decode()
     assert not ImportBatch.objects.exists()
 
 

@@ -180,7 +180,9 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
                 if not counts.value_names:
                     counts.value_names = prepared.value_names
                     ImportBatch.objects.filter(pk=batch.pk).update(
-                        header=list(table.header), value_names=prepared.value_names
+                        header=list(table.header),
+                        value_names=prepared.value_names,
+                        layout=facts.plan.layout.name if facts.plan.layout else "",
                     )
                 writer.write(prepared)
                 counts.add(prepared)
@@ -233,6 +235,7 @@ class Preview:
     sheet: str = ""
     header_row: int = 0
     starter_mapping: str = ""
+    layout: str = ""  # the title of the layout recognised (or named), "" when none
 
     @property
     def missing_fields(self) -> list[str]:
@@ -279,6 +282,7 @@ def preview_batch(batch: ImportBatch, *, rows: int = PREVIEW_ROWS) -> Preview:
         separator={"\t": "tab"}.get(table.separator, table.separator),
         sheet=table.sheet,
         header_row=table.header_row,
+        layout=plan.layout.title if plan.layout else "",
         starter_mapping=starter_mapping(
             table.header, plan, sheet=table.sheet, header_row=table.header_row
         ),
@@ -438,6 +442,7 @@ class Counts:
     rows_warned: int = 0
     rows_rejected: int = 0
     rows_duplicate: int = 0
+    rows_skipped: int = 0
     value_names: list[str] = field(default_factory=list)
 
     def add(self, prepared: Prepared) -> None:
@@ -448,6 +453,7 @@ class Counts:
         self.rows_warned += prepared.rows_warned
         self.rows_rejected += prepared.rows_rejected
         self.rows_duplicate += prepared.rows_duplicate
+        self.rows_skipped += prepared.rows_skipped
 
 
 @transaction.atomic
@@ -473,6 +479,7 @@ def _publish(batch: ImportBatch, *, counts: Counts, plan_unknown: list[str]) -> 
         rows_warned=counts.rows_warned,
         rows_rejected=counts.rows_rejected,
         rows_duplicate=counts.rows_duplicate,
+        rows_skipped=counts.rows_skipped,
         records_created=created,
         records_updated=updated,
     )
