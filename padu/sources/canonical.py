@@ -94,6 +94,7 @@ _MARITAL = {
     "KAWINBELUMTERCATAT": "kawin",
     "CERAIHIDUP": "cerai_hidup",
     "CERAIMATI": "cerai_mati",
+    "KAWINNIKAH": "kawin",
 }
 _EDUCATION = {
     "TIDAKBELUMSEKOLAH": "tidak_punya",
@@ -119,6 +120,83 @@ _EDUCATION = {
     "S1": "s1",
     "S2": "s2_s3",
     "S3": "s2_s3",
+    # Dukcapil's list (SIAK, OpenSID, BIP), and P3KE's "Tamat … /sederajat".
+    "BELUMTAMATSDSEDERAJAT": "tidak_punya",
+    "TIDAKTAMATSDSEDERAJAT": "tidak_punya",
+    "SDSEDERAJAT": "sd",
+    "TAMATSDSEDERAJAT": "sd",
+    "SLTPSEDERAJAT": "smp",
+    "SMPSEDERAJAT": "smp",
+    "TAMATSMPSEDERAJAT": "smp",
+    "TAMATSLTPSEDERAJAT": "smp",
+    "SLTASEDERAJAT": "sma",
+    "SMASEDERAJAT": "sma",
+    "TAMATSMASEDERAJAT": "sma",
+    "TAMATSLTASEDERAJAT": "sma",
+    "DIPLOMAIII": "diploma",  # "Diploma I/II" and "Diploma III" both
+    "AKADEMIDIPLOMAIIISMUDA": "diploma",
+    "DIPLOMAIVSTRATAI": "s1",
+    "STRATAI": "s1",
+    "STRATAII": "s2_s3",
+    "STRATAIII": "s2_s3",
+}
+_DISABILITY = {
+    "TIDAK": "tidak_ada",
+    "TIDAKADA": "tidak_ada",
+    "TIDAKCACAT": "tidak_ada",
+    "CACATFISIK": "fisik",
+    "TUNADAKSA": "fisik",
+    "CACATNETRABUTA": "sensorik",
+    "CACATRUNGUWICARA": "sensorik",
+    "TUNANETRA": "sensorik",
+    "TUNARUNGU": "sensorik",
+    "TUNAWICARA": "sensorik",
+    "TUNARUNGUWICARA": "sensorik",
+    "CACATMENTALJIWA": "mental",
+    "CACATFISIKDANMENTAL": "ganda",
+}
+_DRINKING_WATER = {
+    "LEDING": "ledeng",
+    "LEDINGMETERAN": "ledeng",
+    "LEDINGECERAN": "ledeng",
+    "PDAM": "ledeng",
+    "AIRISIULANG": "kemasan",
+    "AIRKEMASANBERMERK": "kemasan",
+    "AIRKEMASANBERMEREK": "kemasan",
+    "AIRSUNGAIDANAUWADUK": "air_permukaan",
+    "SUNGAI": "air_permukaan",
+}
+_FLOOR = {
+    "KAYUPAPANKUALITASTINGGI": "kayu_papan",
+    "KAYUPAPANKUALITASRENDAH": "kayu_papan",
+    "SEMENTARABATAMERAH": "semen_bata",
+    "PARKETVINILPERMADANI": "parket_vinil",
+}
+_ROOF = {
+    "BETONGENTENGBETON": "beton",
+    "GENTENGKERAMIK": "genteng",
+    "GENTENGMETAL": "genteng",
+    "GENTENGTANAHLIAT": "genteng",
+    "SIRAP": "kayu_sirap",
+    "JERAMIIJUKDAUNDAUNANRUMBIA": "jerami_ijuk",
+}
+_LIGHTING = {
+    # "Listrik PLN" without a word on the meter (BDT 2015, P3KE): a meter is the rule, and
+    # those exports write "tanpa meteran" in the power column instead.
+    "LISTRIKPLN": "pln_meteran",
+    "PLN": "pln_meteran",
+    "LISTRIKNONPLN": "non_pln",
+}
+_COOKING_FUEL = {
+    "GAS3KG": "elpiji_3kg",
+    "ELPIJI3KG": "elpiji_3kg",
+    "GASELPIJI3KG": "elpiji_3kg",
+    "LPG3KG": "elpiji_3kg",
+    "GAS>3KG": "elpiji_besar",
+    "GASLEBIHDARI3KG": "elpiji_besar",
+    "GASELPIJI12KG": "elpiji_besar",
+    "GASELPIJI55KGBLUEGAZ": "elpiji_besar",
+    "GASKOTAMETERANPGN": "elpiji_besar",
 }
 
 
@@ -199,7 +277,7 @@ FIELDS: tuple[Field, ...] = (
         "disability",
         ("DISABILITAS", "JENIS DISABILITAS", "PENYANDANG DISABILITAS"),
         c.Disability,
-        {"TIDAK": "tidak_ada", "TIDAKADA": "tidak_ada"},
+        _DISABILITY,
     ),
     _choice(
         "chronic_illness",
@@ -255,20 +333,29 @@ FIELDS: tuple[Field, ...] = (
         "house_tenure",
         ("STATUS KEPEMILIKAN RUMAH", "STATUS RUMAH", "KEPEMILIKAN RUMAH"),
         c.HouseTenure,
+        {"SEWA": "kontrak_sewa", "KONTRAK": "kontrak_sewa"},
         family=True,
     ),
     Field("floor_area_m2", Kind.INTEGER, ("LUAS LANTAI", "LUAS LANTAI M2"), family=True),
-    _choice("floor_material", ("JENIS LANTAI", "LANTAI"), c.FloorMaterial, family=True),
-    _choice("wall_material", ("JENIS DINDING", "DINDING"), c.WallMaterial, family=True),
-    _choice("roof_material", ("JENIS ATAP", "ATAP"), c.RoofMaterial, family=True),
+    _choice("floor_material", ("JENIS LANTAI", "LANTAI"), c.FloorMaterial, _FLOOR, family=True),
+    _choice(
+        "wall_material", ("JENIS DINDING", "DINDING"), c.WallMaterial, {"KAYU": "kayu_papan"}, True
+    ),
+    _choice("roof_material", ("JENIS ATAP", "ATAP"), c.RoofMaterial, _ROOF, family=True),
     _choice(
         "toilet_facility",
         ("FASILITAS BAB", "FASILITAS BUANG AIR BESAR", "JAMBAN"),
         c.ToiletFacility,
         family=True,
     ),
-    _choice("drinking_water", ("SUMBER AIR MINUM", "AIR MINUM"), c.DrinkingWater, family=True),
-    _choice("lighting", ("SUMBER PENERANGAN", "PENERANGAN"), c.Lighting, family=True),
+    _choice(
+        "drinking_water",
+        ("SUMBER AIR MINUM", "AIR MINUM"),
+        c.DrinkingWater,
+        _DRINKING_WATER,
+        family=True,
+    ),
+    _choice("lighting", ("SUMBER PENERANGAN", "PENERANGAN"), c.Lighting, _LIGHTING, family=True),
     _choice(
         "electricity_capacity",
         ("DAYA LISTRIK", "DAYA TERPASANG"),
@@ -283,7 +370,13 @@ FIELDS: tuple[Field, ...] = (
         },
         family=True,
     ),
-    _choice("cooking_fuel", ("BAHAN BAKAR MEMASAK", "BAHAN BAKAR"), c.CookingFuel, family=True),
+    _choice(
+        "cooking_fuel",
+        ("BAHAN BAKAR MEMASAK", "BAHAN BAKAR"),
+        c.CookingFuel,
+        _COOKING_FUEL,
+        family=True,
+    ),
     Field(
         "has_lpg_5kg_or_more",
         Kind.FLAG,

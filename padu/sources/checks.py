@@ -101,26 +101,10 @@ def not_data_rows(
     numbers the columns ("1 2 3 …", "(1) (2) …", "-1- -2- …"), the header written again (at
     the top of each printed page), a family's opening row (BIP's "No. KK : …", whose values
     its people already carry), and the notes under the data ("###", "Catatan:")."""
-    cells = [n.clean_text(pl.col(c)) for c in columns]
-    filled = pl.sum_horizontal(*[cell.is_not_null() for cell in cells])
-    numbers = pl.concat_list(
-        [cell.str.extract(r"^(?:KOLOM\s*)?[\(\[-]?\s*(\d{1,3})\s*[\)\]-]?$", 1) for cell in cells]
-    ).list.drop_nulls()
-    numbered = (filled >= 3) & (numbers.list.len() == filled)
-    consecutive = numbers.list.eval(pl.element().cast(pl.Int64).diff().drop_nulls() == 1).list.all()
-    as_header = pl.sum_horizontal(
-        *[
-            (cell.str.to_lowercase() == title.strip().lower()).fill_null(False)
-            for cell, title in zip(cells, header, strict=False)
-        ]
-    )
+    numbering, repeated = _numbering_and_header_rows(frame, columns, header)
     reasons = [
-        (
-            "numbering_row",
-            numbered & consecutive,
-            "Baris penomoran kolom; dilewati.",
-        ),
-        ("header_row", (filled >= 3) & (as_header == filled), "Judul kolom diulang; dilewati."),
+        ("numbering_row", pl.col("_row").is_in(numbering), "Baris penomoran kolom; dilewati."),
+        ("header_row", pl.col("_row").is_in(repeated), "Judul kolom diulang; dilewati."),
         (
             "family_row",
             pl.col("_family_row"),
@@ -145,6 +129,61 @@ def not_data_rows(
         )
         skipped = skipped | mask
     return frame.filter(~skipped)
+
+
+#: A cell of a numbering row: "1", "(1)", "-1-", "[1]", "KOLOM 1", or the label "KOLOM".
+_COLUMN_NUMBER = r"^\s*(?i:(?:no\.?\s*)?kolom|(?:kolom\s*)?[\(\[-]?\s*\d{1,3}\s*[\)\]-]?)\s*$"
+
+
+def _numbering_and_header_rows(
+    frame: pl.DataFrame, columns: list[str], header: list[str]
+) -> tuple[list[int], list[int]]:
+    """The rows that number the columns and those that repeat the header. Only rows whose
+    first two cells could be either are looked at closely: a person's row has a name."""
+
+    def could_be(index: int) -> pl.Expr:
+        cell = pl.col(columns[index]).str.strip_chars()
+        title = header[index].strip().lower() if index < len(header) else ""
+        return cell.str.contains(_COLUMN_NUMBER) | (cell.str.to_lowercase() == title)
+
+    lead = [could_be(i).fill_null(False) for i in range(min(2, len(columns)))]
+    candidates = frame.filter(pl.all_horizontal(lead)) if lead else frame.clear()
+    if candidates.height == 0:
+        return [], []
+    cells = [n.clean_text(pl.col(c)) for c in columns]
+    filled = pl.sum_horizontal(*[cell.is_not_null() for cell in cells])
+    numbers = pl.concat_list(
+        [cell.str.extract(r"^(?i:kolom\s*)?[\(\[-]?\s*(\d{1,3})\s*[\)\]-]?$", 1) for cell in cells]
+    ).list.drop_nulls()
+    # BDT 2015 writes "KOLOM" in the first column of its numbering row.
+    labels = pl.sum_horizontal(
+        *[cell.str.contains(r"^(?i:(no\.?\s*)?kolom)$").fill_null(False) for cell in cells]
+    )
+    as_header = pl.sum_horizontal(
+        *[
+            (cell.str.to_lowercase() == title.strip().lower()).fill_null(False)
+            for cell, title in zip(cells, header, strict=False)
+        ]
+    )
+    facts = candidates.select(
+        "_row", _filled=filled, _numbers=numbers, _labels=labels, _as_header=as_header
+    )
+    consecutive = (
+        pl.col("_numbers")
+        .list.eval(pl.element().cast(pl.Int64).diff().drop_nulls() == 1)
+        .list.all()
+    )
+    numbered = (
+        (pl.col("_filled") >= 3)
+        & (pl.col("_numbers").list.len() + pl.col("_labels") == pl.col("_filled"))
+        & (pl.col("_labels") <= 1)
+        & consecutive
+    )
+    repeated = (pl.col("_filled") >= 3) & (pl.col("_as_header") == pl.col("_filled"))
+    return (
+        facts.filter(numbered)["_row"].to_list(),
+        facts.filter(repeated & ~numbered)["_row"].to_list(),
+    )
 
 
 def short_rows(frame: pl.DataFrame, issues: Issues, rows: list[int], width: int) -> None:

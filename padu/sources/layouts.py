@@ -16,7 +16,7 @@ A layout file::
     fill_down: [kk_number]     # written on a family's first row only
     family_rows:               # rows that open a family instead of being a person
       marker: '^No\\. ?KK'     # on the row's first cell
-      fields: {kk_number: '(\\d{16})', address: 'Alamat\\s*:\\s*(.+)'}
+      fields: {kk_number: '(\\d{16})', address: 'Alamat\\s*:\\s*(.+)', rt: '#4'}
 
 To add a layout, add a file: it is recognised from the next import on.
 """
@@ -29,6 +29,7 @@ from pathlib import Path
 import yaml
 
 from .canonical import FIELDS_BY_NAME, code_key, header_key
+from .normalise import meanings_not_known
 
 LAYOUTS_DIR = Path(__file__).resolve().parent / "data" / "layouts"
 _KEYS = {
@@ -42,6 +43,9 @@ _KEYS = {
     "one_village",
     "fill_down",
     "family_rows",
+    "values_from",
+    "empty",
+    "regency_code",
 }
 
 
@@ -55,7 +59,9 @@ class FamilyRows:
     members below share."""
 
     marker: re.Pattern
-    fields: dict[str, re.Pattern]
+    #: field -> where its value is: a pattern over the row's cells joined by spaces (its first
+    #: group), or "#N", the row's Nth cell.
+    fields: dict[str, re.Pattern | int]
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,8 @@ class Layout:
     one_village: bool = False
     fill_down: tuple[str, ...] = ()
     family_rows: FamilyRows | None = None
+    empty: frozenset[str] = frozenset()  # words written for "nothing" ("Kosong"), as code keys
+    regency_code: tuple[str, ...] = ()  # the province and regency code columns (BPS files)
 
     def matches(self, keys: set[str]) -> bool:
         return self.recognise <= keys
@@ -87,22 +95,34 @@ def _field(name, where: str) -> str | None:
     return name
 
 
-def layout_from_dict(name: str, data: dict, *, where: str) -> Layout:
+def layout_from_dict(
+    name: str, data: dict, *, where: str, inherited: dict[str, dict[str, str]] | None = None
+) -> Layout:
+    """The layout a YAML file describes; ``inherited``: the code lists of the layout its
+    ``values_from`` names, which its own ``values`` extend."""
     unknown = set(data) - _KEYS
     if unknown:
         raise LayoutError(f"{where}: kunci tidak dikenal: {', '.join(sorted(unknown))}")
     columns = {
         header_key(title): _field(target, where) for title, target in data["columns"].items()
     }
-    values = {}
+    values = {target: dict(codes) for target, codes in (inherited or {}).items()}
     for target, codes in (data.get("values") or {}).items():
         _field(target, where)
-        values[target] = {code_key(code): str(value) for code, value in codes.items()}
+        wrong, known = meanings_not_known(FIELDS_BY_NAME[target], codes)
+        if wrong:
+            raise LayoutError(
+                f"{where}: values.{target}: nilai tidak dikenal: {', '.join(wrong)}. "
+                f"Nilai yang ada: {', '.join(known)}."
+            )
+        values.setdefault(target, {}).update(
+            {code_key(code): str(value) for code, value in codes.items()}
+        )
     family_rows = None
     if spec := data.get("family_rows"):
         family_rows = FamilyRows(
             re.compile(spec["marker"], re.IGNORECASE),
-            {_field(f, where): re.compile(p, re.IGNORECASE) for f, p in spec["fields"].items()},
+            {_field(f, where): _family_value(p) for f, p in spec["fields"].items()},
         )
     return Layout(
         name=name,
@@ -116,17 +136,37 @@ def layout_from_dict(name: str, data: dict, *, where: str) -> Layout:
         one_village=bool(data.get("one_village")),
         fill_down=tuple(_field(f, where) for f in data.get("fill_down") or ()),
         family_rows=family_rows,
+        empty=frozenset(code_key(word) for word in data.get("empty") or ()),
+        regency_code=tuple(data.get("regency_code") or ()),
     )
+
+
+def _family_value(where: str) -> re.Pattern | int:
+    if match := re.fullmatch(r"#(\d+)", where):
+        return int(match.group(1))
+    return re.compile(where, re.IGNORECASE)
 
 
 @cache
 def layouts() -> dict[str, Layout]:
     """Every shipped layout, by name (its file's name)."""
-    found = {}
-    for path in sorted(LAYOUTS_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        found[path.stem] = layout_from_dict(path.stem, data, where=path.name)
-    return found
+    files = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted(LAYOUTS_DIR.glob("*.yaml"))
+    }
+    found: dict[str, Layout] = {}
+
+    def load(name: str) -> Layout:
+        if name not in found:
+            data = files[name]
+            parent = data.get("values_from")
+            if parent is not None and (parent not in files or parent == name):
+                raise LayoutError(f"{name}.yaml: values_from: tata letak {parent!r} tidak ada.")
+            inherited = load(parent).values if parent else None
+            found[name] = layout_from_dict(name, data, where=f"{name}.yaml", inherited=inherited)
+        return found[name]
+
+    return {name: load(name) for name in files}
 
 
 def layout_named(name: str) -> Layout:
@@ -167,10 +207,12 @@ class CodeLists:
 
     def for_column(self, field_name: str, title: str) -> tuple[dict[str, str], str]:
         """The codes for this column, and whose list they are ("" when none)."""
-        if title in self.by_title:
-            return self.by_title[title], "pemetaan"
-        if field_name in self.by_field:
-            return self.by_field[field_name], "pemetaan"
-        if self.layout and field_name in self.layout.values:
-            return self.layout.values[field_name], self.layout.title
+        own = self.layout.values.get(field_name, {}) if self.layout else {}
+        given = self.by_title.get(title) or self.by_field.get(field_name)
+        if given and own:  # the mapping's codes extend the layout's, and win where both say
+            return own | given, f"{self.layout.title} dan pemetaan"
+        if given:
+            return given, "pemetaan"
+        if own:
+            return own, self.layout.title
         return {}, ""

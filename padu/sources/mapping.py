@@ -31,6 +31,7 @@ from padu.regions.codes import level_of, normalize_code
 
 from .canonical import FIELDS, FIELDS_BY_NAME, HEADER_INDEX, Kind, code_key, header_key
 from .layouts import CodeLists, Layout, LayoutError, known_header_keys, layout_named, recognise
+from .normalise import meanings_not_known
 from .reading import RawTable, read_table
 
 _KEYS = {"preset", "sheet", "header_row", "separator", "columns", "values", "defaults"}
@@ -178,12 +179,12 @@ def _values(values: dict, source: str) -> dict[str, dict[str, str]]:
         spec = FIELDS_BY_NAME.get(str(target))
         if spec is not None and spec.kind not in CODED_KINDS:
             raise MappingError(f"{source}: values.{target}: bidang ini tidak berkode.")
-        if spec is not None and spec.choices is not None:
-            wrong = sorted({str(v) for v in codes.values()} - set(spec.choices.values))
+        if spec is not None:
+            wrong, known = meanings_not_known(spec, codes)
             if wrong:
                 raise MappingError(
                     f"{source}: values.{target}: nilai tidak dikenal: {', '.join(wrong)}. "
-                    f"Nilai yang ada: {', '.join(spec.choices.values)}."
+                    f"Nilai yang ada: {', '.join(known)}."
                 )
         out[str(target)] = {code_key(code): str(value) for code, value in codes.items()}
     return out

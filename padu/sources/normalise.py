@@ -11,7 +11,7 @@ from django.utils import translation
 
 from padu.registry.identity import FLOAT_EXACT_LIMIT
 
-from .canonical import Field, Kind, code_key, header_key
+from .canonical import Field, Kind, code_key
 
 EXCEL_EPOCH = pl.date(1899, 12, 30)
 MONTHS = {
@@ -226,7 +226,8 @@ def parse_date(expr: pl.Expr) -> pl.Expr:
     named = {
         "text": clean_text(expr)
         .str.to_lowercase()
-        .str.replace(r"^(\d{4}-\d{2}-\d{2})[ t]\d{2}:\d{2}(:\d{2})?(\.\d+)?$", "$1"),
+        # A time after the date ("1985-08-17 00:00:00", "8/1/1982 00:00:00") says nothing.
+        .str.replace(r"^(.*\d)[ t]\d{1,2}[:.]\d{2}([:.]\d{2})?(\.\d+)?(\s?[ap]m)?$", "$1"),
         "months": words.str.replace_many(
             [f" {m} " for m in MONTHS], [f" {n} " for n in MONTHS.values()]
         ),
@@ -258,10 +259,10 @@ def choice_lookup(field: Field) -> dict[str, str]:
     """Every spelling of a choice: its code, its label (in both languages), its synonyms."""
     lookup: dict[str, str] = {}
     for value, label in field.choices.choices:
-        lookup[header_key(value)] = value
+        lookup[code_key(value)] = value
         for language in ("id", "en"):
             with translation.override(language):
-                lookup.setdefault(header_key(str(label)), value)
+                lookup.setdefault(code_key(str(label)), value)
     lookup.update(field.synonyms)
     return lookup
 
@@ -303,6 +304,21 @@ _FLAG = {
     "TIDAKADA": False,
     "TDK": False,
 }
+
+
+def meanings_not_known(spec: Field, codes: dict) -> tuple[list[str], list[str]]:
+    """The meanings a code list gives that ``spec`` cannot hold, and those it can: a list
+    is checked when it is loaded, so a wrong one never reaches an import."""
+    if spec.kind is Kind.SEX:
+        known = sorted(set(_SEX.values()))
+        wrong = [str(v) for v in codes.values() if str(v) not in known]
+    elif spec.kind is Kind.FLAG:
+        known = ["ya", "tidak"]
+        wrong = [str(v) for v in codes.values() if code_key(v) not in _FLAG]
+    else:
+        known = list(spec.choices.values) if spec.choices else []
+        wrong = [str(v) for v in codes.values() if str(v) not in known]
+    return sorted(set(wrong)), known
 
 
 def sex(expr: pl.Expr, codes: dict[str, str] | None = None) -> pl.Expr:

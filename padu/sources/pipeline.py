@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from . import checks
+from . import normalise as n
 from .canonical import FIELDS_BY_NAME, Kind
 from .checks import Issues
 from .choices import Severity
@@ -70,6 +71,7 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> Pr
     # keeping them until the writer gets to them kept that alive too (4 GB for 1 M rows).
     raw_rows = RawRows.encode(frame.select("_row", *table.columns))
     issues = Issues()
+    frame = _without_empty_words(frame, table.columns, plan.layout)
     frame = facts.households.fill(frame)
     frame = checks.not_data_rows(
         frame, issues, columns=table.columns, header=table.header, notes_from=facts.notes_from
@@ -100,6 +102,17 @@ def prepare_chunk(frame: pl.DataFrame, table: RawTable, facts: FileSurvey) -> Pr
     frame = facts.places.place(frame, issues, plan, header, facts.normalised)
     checks.reused_record_ids(frame, issues, plan, header)
     return _prepared(frame, issues.collect(), raw_rows, plan, rows_read, rows_skipped)
+
+
+def _without_empty_words(frame: pl.DataFrame, columns: list[str], layout) -> pl.DataFrame:
+    """Cells holding a word the layout writes for "nothing" ("Kosong") made empty."""
+    if layout is None or not layout.empty:
+        return frame
+    words = sorted(layout.empty)
+    return frame.with_columns(
+        pl.when(n.value_key(pl.col(c)).is_in(words)).then(None).otherwise(pl.col(c)).alias(c)
+        for c in columns
+    )
 
 
 def _read_fields(frame, plan: ColumnPlan, header: list[str], facts: FileSurvey, issues: Issues):

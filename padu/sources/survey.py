@@ -10,7 +10,7 @@ import polars as pl
 from padu.regions.models import Region
 
 from . import normalise as n
-from .canonical import FIELDS_BY_NAME, unique_headers
+from .canonical import FIELDS_BY_NAME, header_key, unique_headers
 from .checks import Issues, fmt
 from .choices import Severity
 from .layouts import CodeLists, FamilyRows
@@ -140,7 +140,11 @@ def survey(table: RawTable, mapping: Mapping, within: str | None = None) -> File
         return pl.col(f"c{fc[field]}") if field in fc else pl.lit(None, pl.String)
 
     places = table.cells.select(
-        "_row", _code=text("village_code"), _rname=text("regency_name"), _first=pl.col("c0")
+        "_row",
+        _code=text("village_code"),
+        _rname=text("regency_name"),
+        _rcode=_regency_code(table.header, plan.layout),
+        _first=pl.col("c0"),
     ).collect(engine="streaming")
     notes = places.filter(pl.col("_first").str.contains(NOTE_MARKER).fill_null(False))
     header = unique_headers(table.header)
@@ -157,6 +161,17 @@ def survey(table: RawTable, mapping: Mapping, within: str | None = None) -> File
         households=Households.of(plan, header, table.columns),
         notes_from=notes["_row"].min() if notes.height else None,
     )
+
+
+def _regency_code(header: list[str], layout) -> pl.Expr:
+    """The regency code a row's province and regency code columns make ("33" and "74":
+    3374), when its layout names them: BPS and Kemendagri agree on those two levels."""
+    keys = [header_key(title) for title in header]
+    wanted = [header_key(title) for title in (layout.regency_code if layout else ())]
+    if not wanted or any(key not in keys for key in wanted):
+        return pl.lit(None, pl.String)
+    parts = [n.clean_text(pl.col(f"c{keys.index(key)}")).str.zfill(2) for key in wanted]
+    return pl.concat_str(parts)
 
 
 #: The line under a template's data after which come its notes ("###", "Catatan:").
@@ -206,11 +221,15 @@ class Households:
             first = pl.col(self.columns[0]).str.strip_chars()
             text = pl.concat_str([pl.col(c).fill_null("") for c in self.columns], separator=" ")
             frame = frame.with_columns(
-                _family_row=first.str.contains(self.family.marker.pattern).fill_null(False)
+                _family_row=first.str.contains("(?i)" + self.family.marker.pattern).fill_null(False)
             )
             opened = pl.col("_family_row").cum_sum()
             for name, column in self.family_columns.items():
-                found = text.str.extract(self.family.fields[name].pattern, 1)
+                where = self.family.fields[name]
+                if isinstance(where, int):
+                    found = n.clean_text(pl.col(self.columns[where - 1]))
+                else:
+                    found = n.clean_text(text.str.extract("(?i)" + where.pattern, 1))
                 value = found.first().over(opened)
                 frame = frame.with_columns(
                     pl.when(opened == 0)
@@ -230,6 +249,15 @@ class Households:
             if filled.len():
                 self.carried[column] = filled[-1]
         return frame
+
+
+def _regency_of_codes(codes: pl.Series) -> str | None:
+    """The most common regency of a file's province and regency codes, if it exists."""
+    for code, _ in Counter(codes.drop_nulls().to_list()).most_common(3):
+        dotted = f"{code[:2]}.{code[2:4]}"
+        if len(code) == 4 and Region.objects.filter(code=dotted, level=2).exists():
+            return dotted
+    return None
 
 
 class Places:
@@ -252,8 +280,11 @@ class Places:
         if self.village and not Region.objects.filter(code=self.village).exists():
             raise MappingError(f"defaults.village {self.village} bukan kode desa yang ada.")
         self.one_village = one_village
-        regency = mapping.defaults.get("regency") or next(
-            (code[:5] for code in (self.village, within) if code and len(code) >= 5), None
+        regency = (
+            mapping.defaults.get("regency")
+            or (self.village[:5] if self.village else None)
+            or _regency_of_codes(keys["_rcode"])
+            or (within[:5] if within and len(within) >= 5 else None)
         )
         self.resolver = VillageResolver(regency)
         codes = keys["_code"].drop_nulls().unique()
@@ -298,7 +329,11 @@ class Places:
         pairs = frame.filter(pl.col("village_id").is_null()).select("_vname", "_dname").unique()
         for pair in pairs.iter_rows():
             if pair not in self.by_name:
-                self.by_name[pair] = self.resolver.place_by_name(*pair)
+                self.by_name[pair] = (
+                    Placement(None, self._unnamed_note)
+                    if pair == (None, None)
+                    else self.resolver.place_by_name(*pair)
+                )
         placements = {pair: self.by_name[pair] for pair in pairs.iter_rows()}
         lookup = pl.DataFrame(
             {

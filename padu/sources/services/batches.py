@@ -470,6 +470,11 @@ def _publish(batch: ImportBatch, *, counts: Counts, plan_unknown: list[str]) -> 
     message = "" if accepted else "Tidak ada baris yang diterima: lihat daftar masalah."
     if plan_unknown:
         message = (message + " Kolom tidak dikenal (diabaikan): " + ", ".join(plan_unknown)).strip()
+        if not accepted:
+            message += (
+                ". Sebutkan arti kolomnya dalam file pemetaan "
+                "(padu import FILE --write-mapping M.yaml, atau tombol pemetaan di halaman batch)."
+            )
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.COMPLETED if accepted else BatchStatus.FAILED,
         finished_at=timezone.now(),
