@@ -18,6 +18,7 @@ class BatchStatus(models.TextChoices):
     FAILED = "failed", _("gagal")
     CANCELLED = "cancelled", _("dibatalkan")
     DUPLICATE = "duplicate", _("file sudah pernah diimpor")
+    WITHDRAWN = "withdrawn", _("ditarik")
 
 
 class Severity(models.TextChoices):

@@ -3,6 +3,9 @@ from pathlib import Path
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from padu.regions.codes import level_of, normalize_code
+from padu.regions.models import Region
+
 from .choices import SourceKind
 from .mapping import Mapping, MappingError, parse_mapping
 from .models import SourceDataset
@@ -23,12 +26,37 @@ def _mapping_from_upload(upload) -> Mapping:
         raise forms.ValidationError(str(error)) from error
 
 
+class VillageField(forms.CharField):
+    """A village's Kemendagri code (33.74.01.1001 or 3374011001), checked against regions."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"placeholder": "33.74.01.1001", "inputmode": "numeric"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        code = normalize_code(value)
+        if code is None or level_of(code) != 4 or not Region.objects.filter(code=code).exists():
+            raise forms.ValidationError(
+                _("%(value)s bukan kode desa/kelurahan (10 digit, mis. 33.74.01.1001).")
+                % {"value": value}
+            )
+        return code
+
+
 class UploadForm(forms.Form):
     dataset = forms.ModelChoiceField(
         label=_("Sumber data"),
-        # Field verification's records come from approved visits, never from a file.
+        # Field verification's records come from approved visits, never from a file; and
+        # nothing is chosen for the user: a wrong source lends its trust to wrong rows.
         queryset=SourceDataset.objects.exclude(kind=SourceKind.FIELD),
-        empty_label=None,
+        empty_label=_("— pilih sumber —"),
     )
     file = forms.FileField(
         label=_("File (CSV atau XLSX)"),
@@ -39,11 +67,21 @@ class UploadForm(forms.Form):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(sorted(ACCEPTED_SUFFIXES))}),
     )
+    village = VillageField(
+        label=_("Desa/kelurahan file ini (bila file satu desa tanpa kolom desa: OpenSID, BIP …)"),
+        required=False,
+    )
     mapping_file = forms.FileField(
         label=_("File pemetaan kolom (YAML, tidak wajib)"),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml"}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("village") and isinstance(cleaned.get("mapping_file"), Mapping):
+            cleaned["mapping_file"] = cleaned["mapping_file"].in_village(cleaned["village"])
+        return cleaned
 
     def clean_file(self):
         return _table_upload(self.cleaned_data["file"])
@@ -77,3 +115,18 @@ class MappingForm(forms.Form):
 
     def clean_mapping_file(self):
         return _mapping_from_upload(self.cleaned_data["mapping_file"])
+
+
+class VillageForm(forms.Form):
+    village = VillageField(label=_("Desa/kelurahan file ini"))
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penarikan"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "disimpan di riwayat; rekaman batch ini keluar dari data pada pencocokan berikutnya"
+        ),
+    )

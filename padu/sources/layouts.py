@@ -178,6 +178,12 @@ def layout_named(name: str) -> Layout:
         ) from error
 
 
+def layout_title(name: str) -> str:
+    """The title of the layout a batch was read with (its name, if it is gone since)."""
+    layout = layouts().get(name)
+    return layout.title if layout else name
+
+
 def recognise(header: list[str]) -> Layout | None:
     """The layout whose telling titles are all in ``header`` (the one naming most columns,
     when several are)."""

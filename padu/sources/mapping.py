@@ -22,7 +22,7 @@ A key Padu does not know is an error that names it, never silently ignored.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -76,6 +76,10 @@ class Mapping:
             extra_headers=self.header_keys | known_header_keys(),
             limit=limit,
         )
+
+    def in_village(self, code: str) -> "Mapping":
+        """This mapping for a file of one village, the one ``code`` names."""
+        return replace(self, defaults={**self.defaults, **_defaults({"village": code}, "desa")})
 
     def code_lists(self, layout: Layout | None) -> CodeLists:
         by_field = {k: v for k, v in self.values.items() if k in FIELDS_BY_NAME}

@@ -83,9 +83,24 @@ class ImportBatch(Progress):
         on_delete=models.SET_NULL,
         related_name="follow_ups",
     )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("menggantikan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+        help_text=_(
+            "batch file yang sama yang diimpor ulang dengan pemetaan lain: rekamannya menjadi "
+            "riwayat begitu batch ini selesai"
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=BatchStatus.choices, default=BatchStatus.QUEUED
     )
+    withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
+    withdrawn_by = actor_field(_("ditarik oleh"))
+    withdrawal_reason = models.TextField(_("alasan penarikan"), blank=True)
     message = models.TextField(_("pesan"), blank=True)
     imported_by = actor_field(_("diimpor oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)

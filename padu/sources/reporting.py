@@ -10,6 +10,7 @@ from django.db.models import Count, Min, Q
 from padu.core.spreadsheet import spreadsheet_bytes
 
 from .choices import BatchStatus, Severity
+from .layouts import layout_title
 from .models import ImportBatch, RawRows
 
 
@@ -60,7 +61,7 @@ def batch_summary(batch: ImportBatch, *, issues: int = 10) -> list[str]:
         f"Batch #{batch.pk} {batch.dataset.name} · {batch.file_name}: {batch.get_status_display()}"
     ]
     if batch.layout:
-        lines.append(f"  tata letak: {_layout_title(batch.layout)}")
+        lines.append(f"  tata letak: {layout_title(batch.layout)}")
     if batch.status in (BatchStatus.DUPLICATE, BatchStatus.DRAFT, BatchStatus.QUEUED):
         return [*lines, f"  {batch.message}"] if batch.message else lines
     seconds = batch.duration_seconds
@@ -127,10 +128,3 @@ def write_rejected(batch: ImportBatch, out: Path) -> int:
     body, count = rejected_rows_file(batch, out.suffix.lower().lstrip("."))
     out.write_bytes(body)
     return count
-
-
-def _layout_title(name: str) -> str:
-    from .layouts import layouts
-
-    layout = layouts().get(name)
-    return layout.title if layout else name

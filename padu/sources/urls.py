@@ -11,6 +11,8 @@ urlpatterns = [
     path("<int:pk>/impor/", views.CommitView.as_view(), name="batch-commit"),
     path("<int:pk>/batal/", views.CancelView.as_view(), name="batch-cancel"),
     path("<int:pk>/pemetaan/", views.MappingView.as_view(), name="batch-mapping"),
+    path("<int:pk>/desa/", views.VillageView.as_view(), name="batch-village"),
+    path("<int:pk>/tarik/", views.WithdrawView.as_view(), name="batch-withdraw"),
     path("<int:pk>/pemetaan.yaml", views.StarterMappingView.as_view(), name="starter-mapping"),
     path(
         "<int:pk>/ditolak.csv",

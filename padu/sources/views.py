@@ -22,7 +22,9 @@ from padu.core.views import PolledStatusView
 
 from .choices import BatchStatus, Severity
 from .filters import IssueFilterSet
-from .forms import MappingForm, UploadForm
+from .forms import MappingForm, UploadForm, VillageForm, WithdrawForm
+from .layouts import layout_title
+from .mapping import mapping_from_dict
 from .models import ImportBatch
 from .reporting import issue_kinds, rejected_rows_file
 from .services import (
@@ -32,6 +34,7 @@ from .services import (
     preview_batch,
     request_cancel,
     set_batch_mapping,
+    withdraw_batch,
 )
 
 ISSUES_PER_PAGE = 50
@@ -43,7 +46,10 @@ class BatchMixin(RestrictedMixin):
 
     def get_batch(self) -> ImportBatch:
         return get_object_or_404(
-            self.get_queryset().select_related("dataset", "imported_by"), pk=self.kwargs["pk"]
+            self.get_queryset().select_related(
+                "dataset", "imported_by", "replaces", "withdrawn_by"
+            ),
+            pk=self.kwargs["pk"],
         )
 
 
@@ -128,7 +134,13 @@ class BatchDetailView(BatchMixin, DetailView):
         if batch.status == BatchStatus.DRAFT:
             context["preview"] = preview_batch(batch)
             context["mapping_form"] = MappingForm()
+            context["village_form"] = VillageForm(
+                initial={"village": batch.mapping.get("defaults", {}).get("village", "")}
+            )
             return context
+        if batch.status == BatchStatus.COMPLETED:
+            context["withdraw_form"] = WithdrawForm()
+        context["layout_title"] = layout_title(batch.layout)
         kinds = issue_kinds(batch)
         issues = IssueFilterSet(
             self.request.GET,
@@ -200,6 +212,53 @@ class MappingView(BatchMixin, FormView):
     def form_invalid(self, form):
         for error in form.errors.get("mapping_file", []):
             messages.error(self.request, error)
+        return redirect("sources:batch-detail", pk=self.kwargs["pk"])
+
+
+class VillageView(BatchMixin, FormView):
+    """Name the village of a one-village file (OpenSID, BIP …) before committing it."""
+
+    action = Action.CHANGE
+    form_class = VillageForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        batch = self.get_batch()
+        mapping = mapping_from_dict(batch.mapping).in_village(form.cleaned_data["village"])
+        set_batch_mapping(batch, mapping, actor=self.request.user)
+        return redirect("sources:batch-detail", pk=batch.pk)
+
+    def form_invalid(self, form):
+        for error in form.errors.get("village", []):
+            messages.error(self.request, error)
+        return redirect("sources:batch-detail", pk=self.kwargs["pk"])
+
+
+class WithdrawView(BatchMixin, FormView):
+    """Take a completed batch back (its records become history at the next matching run)."""
+
+    action = Action.CHANGE
+    form_class = WithdrawForm
+    http_method_names = ["post"]
+
+    def form_valid(self, form):
+        batch = self.get_batch()
+        try:
+            count = withdraw_batch(
+                batch, actor=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValueError as error:
+            messages.error(self.request, str(error))
+        else:
+            messages.success(
+                self.request,
+                _("Batch ditarik: %(n)s rekamannya keluar dari data pada pencocokan berikutnya.")
+                % {"n": f"{count:,}".replace(",", ".")},
+            )
+        return redirect("sources:batch-detail", pk=batch.pk)
+
+    def form_invalid(self, form):
+        messages.error(self.request, _("Tulis alasan penarikan: riwayat menyimpannya."))
         return redirect("sources:batch-detail", pk=self.kwargs["pk"])
 
 

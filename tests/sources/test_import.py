@@ -247,6 +247,73 @@ def test_a_new_export_updates_records_by_id(tmp_path, dataset):
     assert SourceRecord.objects.filter(record_id="A1").count() == 2  # history kept
 
 
+def test_the_same_file_with_a_corrected_mapping_replaces_its_batch(tmp_path, dataset):
+    # An export coding the relationship with bare numbers: read without its code list, the
+    # codes are warned and left empty; read again with the list, it replaces that batch.
+    lines = [HEADER + ";HUB KRT", GOOD[0] + ";1", GOOD[1] + ";2", GOOD[2] + ";3"]
+    path = write(tmp_path, "dtks.csv", lines)
+    first = import_file(path, dataset=dataset, actor=None)
+    assert (first.rows_accepted, first.rows_warned) == (3, 3)
+    same = import_file(path, dataset=dataset, actor=None)
+    assert same.status == BatchStatus.DUPLICATE  # same file, same mapping: nothing new
+    codes = {"values": {"relationship": {"1": "kepala", "2": "pasangan", "3": "anak"}}}
+    again = import_file(path, dataset=dataset, actor=None, mapping=mapping_from_dict(codes))
+    assert again.status == BatchStatus.COMPLETED and again.replaces == first
+    assert f"Menggantikan batch #{first.pk}: 3 rekaman" in again.message
+    assert not records().filter(batch=first).exists()  # the old reading is history
+    assert SourceRecord.objects.filter(batch=first).count() == 3  # and kept
+    relationships = records().select_related("batch")
+    assert sorted(r.fields["relationship"] for r in relationships) == ["anak", "kepala", "pasangan"]
+
+
+def test_a_withdrawn_batch_gives_back_what_it_had_replaced(tmp_path, dataset, make_user):
+    custodian = make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
+    january = import_file(
+        write(tmp_path, "jan.csv", [HEADER, *GOOD]), dataset=dataset, actor=custodian
+    )
+    february = [
+        HEADER,
+        GOOD[0].replace("Budi Santoso", "Budi Santosa"),
+        GOOD[2].replace("A3", "A4"),
+    ]
+    wrong = import_file(write(tmp_path, "feb.csv", february), dataset=dataset, actor=custodian)
+    assert records().get(record_id="A1").full_name == "Budi Santosa"
+    with pytest.raises(ValueError, match="alasan"):
+        services.withdraw_batch(wrong, actor=custodian, reason=" ")
+    assert services.withdraw_batch(wrong, actor=custodian, reason="salah bulan") == 2
+    wrong.refresh_from_db()
+    assert (wrong.status, wrong.withdrawn_by, wrong.withdrawal_reason) == (
+        BatchStatus.WITHDRAWN,
+        custodian,
+        "salah bulan",
+    )
+    assert set(records().values_list("record_id", "batch")) == {
+        ("A1", january.pk),
+        ("A2", january.pk),
+        ("A3", january.pk),
+    }
+    assert SourceRecord.objects.filter(batch=wrong).count() == 2  # history stays
+    with pytest.raises(ValueError, match="selesai"):
+        services.withdraw_batch(wrong, actor=custodian, reason="lagi")
+
+
+def test_withdrawing_a_middle_batch_keeps_the_newest_version(tmp_path, dataset, make_user):
+    custodian = make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
+    names = ["Budi Santoso", "Budi Santosa", "Budi Susanto"]
+    batches = [
+        import_file(
+            write(tmp_path, f"{i}.csv", [HEADER, GOOD[0].replace("Budi Santoso", name)]),
+            dataset=dataset,
+            actor=custodian,
+        )
+        for i, name in enumerate(names)
+    ]
+    services.withdraw_batch(batches[1], actor=custodian, reason="salah")
+    assert list(records().values_list("full_name", flat=True)) == ["Budi Susanto"]
+    oldest = SourceRecord.objects.get(batch=batches[0])
+    assert oldest.superseded_by == batches[2]
+
+
 def test_exact_duplicate_rows_are_skipped_reused_ids_rejected(tmp_path, dataset):
     lines = [HEADER, GOOD[0], GOOD[0], GOOD[1], GOOD[1].replace("Siti Aminah", "Siti Lain")]
     batch = import_file(write(tmp_path, "dtks.csv", lines), dataset=dataset, actor=None)

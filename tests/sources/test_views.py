@@ -176,7 +176,7 @@ def test_the_report_counts_problems_by_kind_and_lists_the_rows_of_one_kind(
     batch = import_file(path, dataset=dataset, actor=custodian)
     url = reverse("sources:batch-detail", args=[batch.pk])
 
-    with django_assert_max_num_queries(9):  # two for the kinds, however many
+    with django_assert_max_num_queries(10):  # two for the kinds, however many
         page = client.get(url).content.decode()
     kinds = page[page.index('id="issue-kinds"') : page.index("</table>", page.index("issue-kinds"))]
     # Six damaged NIKs (A2 and D1-D5) make one line of six; the nameless row another.
@@ -206,3 +206,56 @@ def test_the_command_line_summary_counts_problems_by_kind(tmp_path, custodian, d
     assert "masalah menurut jenis" in summary
     assert "3 × peringatan (baris diterima) NIK (nik_excel_scientific)" in summary
     assert "dan 2 masalah lain" in summary
+
+
+def test_the_upload_page_chooses_no_source_for_the_user(client, custodian, dataset):
+    page = client.get(reverse("sources:upload")).content.decode()
+    assert '<option value="" selected>— pilih sumber —</option>' in page
+    response = client.post(reverse("sources:upload"), {"file": csv_upload()})
+    assert response.status_code == 200 and not ImportBatch.objects.exists()
+
+
+def test_a_one_village_file_is_given_its_village_on_the_page(client, custodian, dataset):
+    rows = [";".join(row.split(";")[:6]) for row in ROWS]
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = "\n".join([";".join(HEADER.split(";")[:6]), *rows]).encode()
+    client.post(
+        reverse("sources:upload"),
+        {"dataset": dataset.pk, "file": SimpleUploadedFile("desa.csv", body), "village": "x"},
+    )
+    assert not ImportBatch.objects.exists()  # a village code that is none is refused
+    client.post(
+        reverse("sources:upload"),
+        {"dataset": dataset.pk, "file": SimpleUploadedFile("desa.csv", body)},
+    )
+    batch = ImportBatch.objects.get()
+    page = client.get(reverse("sources:batch-detail", args=[batch.pk])).content.decode()
+    assert 'id="village"' in page and "satu desa" in page
+    client.post(reverse("sources:batch-village", args=[batch.pk]), {"village": "3374011002"})
+    batch.refresh_from_db()
+    assert batch.mapping["defaults"] == {"village": "33.74.01.1002"}
+    page = client.get(reverse("sources:batch-detail", args=[batch.pk])).content.decode()
+    assert "tidak dikenali" not in page  # every row is placed now
+
+
+def test_a_completed_batch_is_withdrawn_with_a_reason(client, custodian, dataset, tmp_path):
+    from padu.sources.services import import_file
+
+    path = tmp_path / "dtks.csv"
+    path.write_text("\n".join([HEADER, ROWS[0]]))
+    batch = import_file(path, dataset=dataset, actor=custodian)
+    url = reverse("sources:batch-detail", args=[batch.pk])
+    assert 'id="withdraw"' in client.get(url).content.decode()
+    client.post(reverse("sources:batch-withdraw", args=[batch.pk]), {"reason": ""})
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.COMPLETED  # no reason, no withdrawal
+    response = client.post(
+        reverse("sources:batch-withdraw", args=[batch.pk]), {"reason": "bulan salah"}, follow=True
+    )
+    batch.refresh_from_db()
+    assert batch.status == BatchStatus.WITHDRAWN
+    page = response.content.decode()
+    assert "Batch ditarik: 1 rekaman" in page and "bulan salah" in page
+    assert 'id="withdraw"' not in page
+    assert not SourceRecord.objects.current().exists()

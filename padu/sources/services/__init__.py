@@ -21,6 +21,7 @@ from .batches import (
     request_cancel,
     run_batch,
     set_batch_mapping,
+    withdraw_batch,
 )
 from .datasets import STANDARD_DATASETS, ensure_standard_datasets, field_dataset, find_dataset
 from .field_records import FIELD_KEY_COLUMNS, FieldRecords, append_field_records
@@ -48,4 +49,5 @@ __all__ = [
     "request_cancel",
     "run_batch",
     "set_batch_mapping",
+    "withdraw_batch",
 ]

@@ -20,7 +20,7 @@ from typing import IO
 import polars as pl
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from padu.accounts import policy
@@ -96,8 +96,10 @@ def create_batch(
     draft: bool = False,
 ) -> ImportBatch:
     """Register a file for import: queued, or a draft to preview before committing. A file
-    already imported into this source is marked as a duplicate and will add nothing.
-    ``family_path`` is the family file of an export that keeps members apart."""
+    already imported into this source *replaces* that batch when it runs with a different
+    mapping (a correction: the old records become history), and adds nothing when the
+    mapping is the same. ``family_path`` is the family file of an export that keeps members
+    apart."""
     path = Path(path)
     sha, stored = _keep_copy(path)
     family_sha, family_stored = _keep_copy(Path(family_path)) if family_path else ("", "")
@@ -115,15 +117,15 @@ def create_batch(
             family_file_sha256=family_sha,
             mapping=(mapping or Mapping()).as_dict(),
             follow_up_of=follow_up_of,
+            replaces=earlier,
             region=actor.region if actor and actor.pk else None,
             imported_by=actor if actor and actor.pk else None,
-            status=BatchStatus.DUPLICATE
-            if earlier
-            else (BatchStatus.DRAFT if draft else BatchStatus.QUEUED),
+            status=BatchStatus.DRAFT if draft else BatchStatus.QUEUED,
             message=(
                 f"File yang sama sudah diimpor pada batch #{earlier.pk} "
-                f"({timezone.localtime(earlier.created_at):%d-%m-%Y %H:%M}); "
-                "tidak ada yang ditambahkan."
+                f"({timezone.localtime(earlier.created_at):%d-%m-%Y %H:%M}). Dengan pemetaan "
+                "lain, impor ini menggantikan batch itu (rekaman lamanya menjadi riwayat); "
+                "dengan pemetaan yang sama, tidak ada yang berubah."
             )
             if earlier
             else "",
@@ -163,6 +165,15 @@ class _Progress:
 def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -> ImportBatch:
     """Import a queued batch. Never raises for bad input: the batch says what went wrong."""
     if batch.status != BatchStatus.QUEUED:
+        return batch
+    if batch.replaces_id and batch.replaces.mapping == batch.mapping:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=BatchStatus.DUPLICATE,
+            finished_at=timezone.now(),
+            message=f"File yang sama sudah diimpor pada batch #{batch.replaces_id} dengan "
+            "pemetaan yang sama; tidak ada yang ditambahkan.",
+        )
+        batch.refresh_from_db()
         return batch
     ImportBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
@@ -236,6 +247,7 @@ class Preview:
     header_row: int = 0
     starter_mapping: str = ""
     layout: str = ""  # the title of the layout recognised (or named), "" when none
+    one_village: bool = False  # no column says where a row is: the importer names the village
 
     @property
     def missing_fields(self) -> list[str]:
@@ -283,6 +295,7 @@ def preview_batch(batch: ImportBatch, *, rows: int = PREVIEW_ROWS) -> Preview:
         sheet=table.sheet,
         header_row=table.header_row,
         layout=plan.layout.title if plan.layout else "",
+        one_village=not ({"village_code", "village_name"} & plan.field_columns.keys()),
         starter_mapping=starter_mapping(
             table.header, plan, sheet=table.sheet, header_row=table.header_row
         ),
@@ -468,6 +481,16 @@ def _publish(batch: ImportBatch, *, counts: Counts, plan_unknown: list[str]) -> 
     accepted = counts.rows_accepted
     created = accepted - updated
     message = "" if accepted else "Tidak ada baris yang diterima: lihat daftar masalah."
+    if accepted and batch.replaces_id:
+        # A corrected re-import: what the earlier reading kept that this one does not
+        # becomes history too.
+        retired = SourceRecord.objects.filter(
+            batch_id=batch.replaces_id, superseded_by__isnull=True
+        ).update(superseded_by=batch)
+        message = (
+            f"Menggantikan batch #{batch.replaces_id}: {updated + retired:,} rekaman lamanya "
+            "menjadi riwayat."
+        )
     if plan_unknown:
         message = (message + " Kolom tidak dikenal (diabaikan): " + ", ".join(plan_unknown)).strip()
         if not accepted:
@@ -513,6 +536,41 @@ def _discard(batch: ImportBatch, status: BatchStatus, message: str) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
+def withdraw_batch(batch: ImportBatch, *, actor, reason: str) -> int:
+    """Take a completed batch back: its records leave the current data (the next matching
+    run drops what only they held) and the versions they had replaced are current again.
+    Everything stays as history. Returns how many records were withdrawn."""
+    policy.require(actor, batch, Action.CHANGE)
+    if not reason.strip():
+        raise ValueError("Tulis alasan penarikan: riwayat menyimpannya.")
+    withdrawn = ImportBatch.objects.filter(pk=batch.pk, status=BatchStatus.COMPLETED).update(
+        status=BatchStatus.WITHDRAWN,
+        withdrawn_at=timezone.now(),
+        withdrawn_by=actor if actor and actor.pk else None,
+        withdrawal_reason=reason.strip(),
+    )
+    if not withdrawn:
+        raise ValueError("Hanya batch yang selesai yang dapat ditarik.")
+    # What it had replaced is current again, unless a later batch has since replaced the
+    # withdrawn version too: then that batch replaces the older one as well.
+    successor = SourceRecord.objects.filter(batch=batch, record_id=OuterRef("record_id")).values(
+        "superseded_by"
+    )[:1]
+    restored = SourceRecord.objects.filter(superseded_by=batch).update(
+        superseded_by=Subquery(successor)
+    )
+    count = SourceRecord.objects.filter(batch=batch).count()
+    record_change(
+        batch,
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        before={"status": BatchStatus.COMPLETED},
+        after={"status": BatchStatus.WITHDRAWN, "reason": reason.strip(), "restored": restored},
+    )
+    return count
+
+
 def request_cancel(batch: ImportBatch, *, actor) -> None:
     """Ask a running import to stop (it rolls back what it staged); a queued one stops at once."""
     policy.require(actor, batch, Action.CHANGE)
