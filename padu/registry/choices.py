@@ -90,6 +90,7 @@ class Lifecycle(models.TextChoices):
     DECEASED = "meninggal", _("Meninggal")
     MOVED = "pindah", _("Pindah")
     MERGED = "digabung", _("Digabung ke data lain")
+    UNSOURCED = "ditarik", _("Tidak ada lagi di sumber mana pun (batchnya ditarik)")
 
 
 class HouseTenure(models.TextChoices):

@@ -246,3 +246,42 @@ def test_a_different_verdict_splits_a_person_held_together_by_a_third_record(imp
     # Cut once: the person's records now make two persons, one keeping its id.
     persons = {now[link.dataset_id, link.record_id] for link in (first, second, *rest)}
     assert len(persons) == 2 and person.pk in persons
+
+
+def test_a_withdrawn_batch_leaves_the_active_registry_at_the_next_run(imported_city, make_user):
+    from django.db.models import Count
+
+    from padu.registry.choices import Lifecycle
+    from padu.registry.models import Person
+    from padu.sources.models import ImportBatch
+    from padu.sources.services import withdraw_batch
+
+    run_matching(actor=None, u_pairs=2e5)
+    admin = make_user("admin", Role.ADMIN)
+    smallest = (
+        ImportBatch.objects.filter(status="completed")
+        .annotate(n=Count("records"))
+        .order_by("n")
+        .first()
+    )
+    others = SourceRecord.objects.current().exclude(batch=smallest)
+    held_elsewhere = set(
+        RecordLink.objects.filter(source_record__in=others).values_list("person_id", flat=True)
+    )
+    only_there = (
+        set(
+            RecordLink.objects.filter(source_record__batch=smallest).values_list(
+                "person_id", flat=True
+            )
+        )
+        - held_elsewhere
+    )
+    assert only_there, "some people should be known from that batch alone"
+
+    withdraw_batch(smallest, actor=admin, reason="uji")
+    run_matching(actor=None, u_pairs=2e5)
+    gone = Person.objects.filter(pk__in=only_there)
+    assert set(gone.values_list("lifecycle", flat=True)) == {Lifecycle.UNSOURCED}
+    assert not RecordLink.objects.filter(source_record__batch=smallest).exists()
+    kept = Person.objects.filter(pk__in=held_elsewhere).exclude(lifecycle=Lifecycle.MERGED)
+    assert set(kept.values_list("lifecycle", flat=True)) <= {Lifecycle.ACTIVE}

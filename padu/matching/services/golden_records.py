@@ -35,6 +35,7 @@ class GoldenSummary:
     persons_created: int = 0
     persons_updated: int = 0
     persons_merged: int = 0
+    persons_unsourced: int = 0
     families_created: int = 0
     families_updated: int = 0
     links: int = 0
@@ -135,6 +136,7 @@ def write_golden_records(
         previous,
         keys.join(persons.select("cluster_id", pl.col("id").alias("now_id")), on="cluster_id"),
     )
+    summary.persons_unsourced = _retire_unsourced(previous, persons["id"])
     _reset_sequences(Family, Person)
 
     links = keys.join(
@@ -294,6 +296,17 @@ def _retire_merged(previous: pl.DataFrame, now: pl.DataFrame) -> int:
             lifecycle=Lifecycle.MERGED, merged_into_id=now_id, version=models.F("version") + 1
         )
     return moved.height
+
+
+def _retire_unsourced(previous: pl.DataFrame, kept: pl.Series) -> int:
+    """Persons none of whose records is current any more (their batches were withdrawn)
+    leave the active registry; they stay, with their history, for whatever points to them."""
+    if previous.height == 0:
+        return 0
+    gone = set(previous["person_id"].to_list()) - set(kept.to_list())
+    return Person.objects.filter(pk__in=gone, lifecycle=Lifecycle.ACTIVE).update(
+        lifecycle=Lifecycle.UNSOURCED, version=models.F("version") + 1
+    )
 
 
 def resurvive_families(family_ids: list[int], *, actor, origin: str) -> int:
