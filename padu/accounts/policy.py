@@ -106,6 +106,8 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
         Action.EXPORT: _CUSTODIAN,
     },
     "sources.sourcerecord": {Action.VIEW: _READERS},
+    # The sources and their order of trust shape every golden record: the custodian's.
+    "sources.sourcedataset": {Action.VIEW: _CUSTODIAN, Action.CHANGE: _CUSTODIAN},
     "matching.linkagerun": {Action.VIEW: _CUSTODIAN, Action.CHANGE: _CUSTODIAN},
     "matching.matchpair": {Action.VIEW: _CUSTODIAN, Action.CHANGE: _CUSTODIAN},
     "matching.recordlink": {Action.VIEW: _READERS, Action.CHANGE: _CUSTODIAN},

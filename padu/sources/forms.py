@@ -130,3 +130,12 @@ class WithdrawForm(forms.Form):
             "disimpan di riwayat; rekaman batch ini keluar dari data pada pencocokan berikutnya"
         ),
     )
+
+
+class DatasetForm(forms.Form):
+    name = forms.CharField(label=_("Nama sumber"), max_length=60)
+    kind = forms.ChoiceField(
+        label=_("Jenis"),
+        choices=[(k.value, k.label) for k in SourceKind if k != SourceKind.FIELD],
+    )
+    description = forms.CharField(label=_("Keterangan"), required=False, max_length=500)

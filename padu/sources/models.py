@@ -29,6 +29,9 @@ class SourceDataset(models.Model):
     )
     description = models.TextField(_("keterangan"), blank=True)
 
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region=None)  # shared by every region of the installation
+
     class Meta:
         verbose_name = _("sumber data")
         verbose_name_plural = _("sumber data")

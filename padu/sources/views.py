@@ -22,15 +22,18 @@ from padu.core.views import PolledStatusView
 
 from .choices import BatchStatus, Severity
 from .filters import IssueFilterSet
-from .forms import MappingForm, UploadForm, VillageForm, WithdrawForm
+from .forms import DatasetForm, MappingForm, UploadForm, VillageForm, WithdrawForm
 from .layouts import layout_title
 from .mapping import mapping_from_dict
-from .models import ImportBatch
+from .models import ImportBatch, SourceDataset
 from .reporting import issue_kinds, rejected_rows_file
 from .services import (
+    DatasetError,
+    add_dataset,
     commit_batch,
     create_batch,
     discard_draft,
+    move_dataset,
     preview_batch,
     request_cancel,
     set_batch_mapping,
@@ -291,3 +294,39 @@ class RejectedRowsView(BatchMixin, View):
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class DatasetListView(RestrictedMixin, FormView):
+    """The sources, from the most trusted down: add one, move one up or down."""
+
+    model = SourceDataset
+    template_name = "sources/dataset_list.html"
+    form_class = DatasetForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["datasets"] = self.get_queryset().order_by("-precedence", "name")
+        return context
+
+    def form_valid(self, form):
+        try:
+            dataset = add_dataset(
+                form.cleaned_data["name"],
+                kind=form.cleaned_data["kind"],
+                description=form.cleaned_data["description"],
+                actor=self.request.user,
+            )
+        except DatasetError as error:
+            form.add_error("name", str(error))
+            return self.form_invalid(form)
+        messages.success(self.request, _("Sumber %(name)s ditambahkan.") % {"name": dataset.name})
+        return redirect("sources:dataset-list")
+
+
+class DatasetMoveView(RestrictedMixin, View):
+    model = SourceDataset
+
+    def post(self, request, pk):
+        dataset = get_object_or_404(self.get_queryset(), pk=pk)
+        move_dataset(dataset, up=request.POST.get("arah") == "naik", actor=request.user)
+        return redirect("sources:dataset-list")

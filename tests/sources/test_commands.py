@@ -63,3 +63,22 @@ def test_import_fails_loudly_when_nothing_is_accepted(tmp_path, dataset, custodi
         run("import", str(path), "--source", "BPS")
     with pytest.raises(CommandError, match="tidak ada"):
         run("batches", "show", "999", "--user", "walidata")
+
+
+def test_sources_are_added_and_ordered_from_the_command_line(tmp_path, dataset):
+    path = tmp_path / "pkh.csv"
+    path.write_text("\n".join([HEADER, ROWS[0]]), encoding="utf-8")
+    with pytest.raises(CommandError, match="padu sources add 'Daftar PKH' --kind"):
+        run("import", str(path), "--source", "Daftar PKH")
+
+    listing = run("sources", "add", "Daftar PKH", "--kind", "agency_list")
+    assert "Daftar PKH" in listing and "ditambahkan" in listing
+    lines = [line for line in listing.splitlines() if line[:4].strip().isdigit()]
+    assert lines[-1].split()[1:3] == ["Daftar", "PKH"]  # trusted least, until told otherwise
+    with pytest.raises(CommandError, match="sudah ada"):
+        run("sources", "add", "daftar pkh", "--kind", "agency_list")
+
+    listing = run("sources", "set", "Daftar PKH", "--precedence", "35")
+    order = [line.split(None, 1)[1].split("  ")[0] for line in listing.splitlines() if line]
+    assert order.index("Daftar PKH") == order.index("DTKS") - 1
+    assert "diterima 1" in run("import", str(path), "--source", "daftar pkh")

@@ -259,3 +259,26 @@ def test_a_completed_batch_is_withdrawn_with_a_reason(client, custodian, dataset
     assert "Batch ditarik: 1 rekaman" in page and "bulan salah" in page
     assert 'id="withdraw"' not in page
     assert not SourceRecord.objects.current().exists()
+
+
+def test_sources_are_added_and_reordered_on_their_page(client, custodian, dataset):
+    from padu.sources.models import SourceDataset
+
+    url = reverse("sources:dataset-list")
+    page = client.get(url).content.decode()
+    assert 'id="datasets"' in page and "DTKS" in page
+    client.post(url, {"name": "Daftar BLT Kota", "kind": "agency_list"})
+    added = SourceDataset.objects.get(name="Daftar BLT Kota")
+    assert added.precedence < SourceDataset.objects.get(name="P3KE").precedence
+    response = client.post(url, {"name": "dtks", "kind": "dtks"})
+    assert "sudah ada" in response.content.decode()
+
+    def order():
+        return list(
+            SourceDataset.objects.order_by("-precedence", "name").values_list("name", flat=True)
+        )
+
+    before = order()
+    client.post(reverse("sources:dataset-move", args=[added.pk]), {"arah": "naik"})
+    after = order()
+    assert after.index("Daftar BLT Kota") == before.index("Daftar BLT Kota") - 1

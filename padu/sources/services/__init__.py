@@ -23,17 +23,30 @@ from .batches import (
     set_batch_mapping,
     withdraw_batch,
 )
-from .datasets import STANDARD_DATASETS, ensure_standard_datasets, field_dataset, find_dataset
+from .datasets import (
+    ADDABLE_KINDS,
+    STANDARD_DATASETS,
+    DatasetError,
+    add_dataset,
+    ensure_standard_datasets,
+    field_dataset,
+    find_dataset,
+    move_dataset,
+    set_precedence,
+)
 from .field_records import FIELD_KEY_COLUMNS, FieldRecords, append_field_records
 
 __all__ = [
+    "ADDABLE_KINDS",
     "CHUNK_ROWS",
     "FIELD_KEY_COLUMNS",
     "STANDARD_DATASETS",
     "Counts",
+    "DatasetError",
     "FieldRecords",
     "ImportCancelled",
     "Preview",
+    "add_dataset",
     "append_field_records",
     "clean_up_interrupted",
     "commit_batch",
@@ -44,10 +57,12 @@ __all__ = [
     "file_sha256",
     "find_dataset",
     "import_file",
+    "move_dataset",
     "preview_batch",
     "read_batch_file",
     "request_cancel",
     "run_batch",
     "set_batch_mapping",
+    "set_precedence",
     "withdraw_batch",
 ]
