@@ -32,7 +32,7 @@ from padu.regions.codes import level_of, normalize_code
 from .canonical import FIELDS, FIELDS_BY_NAME, HEADER_INDEX, Kind, code_key, header_key
 from .layouts import CodeLists, Layout, LayoutError, known_header_keys, layout_named, recognise
 from .normalise import meanings_not_known
-from .reading import RawTable, read_table
+from .reading import RawTable, peek, read_table
 
 _KEYS = {"preset", "sheet", "header_row", "separator", "columns", "values", "defaults"}
 _DEFAULTS = {"regency": 2, "village": 4}  # key -> the region level it names
@@ -238,6 +238,29 @@ def plan_columns(header: list[str], mapping: Mapping) -> ColumnPlan:
         else:
             field_columns[target] = index
     return ColumnPlan(field_columns, unknown, ignored, duplicates, layout)
+
+
+def undecided_mapping(path: Path) -> str:
+    """A mapping to fill in for a file whose header Padu cannot find: its sheets and first
+    rows, and the two things to say (``sheet``, ``header_row``) before anything else."""
+    lines = [
+        "# Padu tidak menemukan baris judul kolom di file ini. Isi sheet (untuk Excel) dan",
+        "# header_row (nomor baris judul, seperti di Excel) dari contoh di bawah, lalu jalankan",
+        "# --write-mapping lagi dengan --mapping file ini untuk mendapat daftar kolomnya.",
+        "#",
+    ]
+    sheets = peek(path)
+    for name, rows in sheets.items():
+        if name:
+            lines.append(f"# sheet {name!r}:")
+        for number, row in enumerate(rows, start=1):
+            cells = " | ".join(cell[:24] for cell in row if cell)[:150]
+            lines.append(f"#   baris {number}: {cells}")
+    named = [name for name in sheets if name]
+    body = {"sheet": named[0] if len(named) == 1 else None, "header_row": None}
+    if not named:
+        body.pop("sheet")
+    return "\n".join(lines) + "\n" + yaml.safe_dump(body, allow_unicode=True, sort_keys=False)
 
 
 def starter_mapping(

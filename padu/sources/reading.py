@@ -312,6 +312,32 @@ def read_xlsx(
     return table
 
 
+def peek(path: Path, rows: int = 8) -> dict[str, list[list[str]]]:
+    """The first ``rows`` rows of each sheet (a CSV is one, named ""), as text: what a
+    person looks at to tell Padu which sheet and which row hold the column titles."""
+    path = Path(path)
+    if path.suffix.lower() in EXCEL_SUFFIXES:
+        try:
+            reader = fastexcel.read_excel(str(path))
+            sheets = {
+                name: reader.load_sheet(name, header_row=None, n_rows=rows, dtypes="string")
+                .to_polars()
+                .rows()
+                for name in reader.sheet_names
+            }
+        except Exception as error:  # calamine raises several kinds for a damaged workbook
+            raise UnreadableFile(f"File Excel tidak dapat dibuka ({error}).") from error
+    else:
+        with open(path, "rb") as handle:
+            head = handle.read(_SNIFF_BYTES)
+        lines = head.decode(_encoding(path, head), errors="ignore").splitlines()[:rows]
+        sheets = {"": list(csv.reader(lines, delimiter=_sniff_separator(lines)))}
+    return {
+        name: [["" if cell is None else str(cell).strip() for cell in row] for row in table]
+        for name, table in sheets.items()
+    }
+
+
 def read_table(path: Path, **options) -> RawTable:
     """Read a CSV or XLSX file; raises UnreadableFile with a message for the user.
     ``limit`` reads only the first rows (for a preview)."""

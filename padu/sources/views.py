@@ -24,7 +24,7 @@ from .choices import BatchStatus, Severity
 from .filters import IssueFilterSet
 from .forms import DatasetForm, MappingForm, UploadForm, VillageForm, WithdrawForm
 from .layouts import layout_title
-from .mapping import mapping_from_dict
+from .mapping import mapping_from_dict, undecided_mapping
 from .models import ImportBatch, SourceDataset
 from .reporting import issue_kinds, rejected_rows_file
 from .services import (
@@ -267,8 +267,13 @@ class WithdrawView(BatchMixin, FormView):
 
 class StarterMappingView(BatchMixin, View):
     def get(self, request, pk):
-        preview = preview_batch(self.get_batch())
-        response = HttpResponse(preview.starter_mapping, content_type="text/yaml; charset=utf-8")
+        batch = self.get_batch()
+        preview = preview_batch(batch)
+        # A file whose header Padu cannot find gets its sheets' first rows to choose from.
+        body = (
+            undecided_mapping(Path(batch.file.path)) if preview.error else preview.starter_mapping
+        )
+        response = HttpResponse(body, content_type="text/yaml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="pemetaan-batch-{pk}.yaml"'
         return response
 

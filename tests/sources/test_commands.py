@@ -82,3 +82,41 @@ def test_sources_are_added_and_ordered_from_the_command_line(tmp_path, dataset):
     order = [line.split(None, 1)[1].split("  ")[0] for line in listing.splitlines() if line]
     assert order.index("Daftar PKH") == order.index("DTKS") - 1
     assert "diterima 1" in run("import", str(path), "--source", "daftar pkh")
+
+
+def test_write_mapping_on_a_workbook_it_cannot_read_asks_for_sheet_and_header_row(tmp_path):
+    import xlsxwriter
+    import yaml
+
+    path = tmp_path / "rekap.xlsx"
+    with xlsxwriter.Workbook(path) as book:
+        book.add_worksheet("Sampul").write(0, 0, "REKAP BANTUAN 2025")
+        sheet = book.add_worksheet("Isi")
+        rows = [["REKAP"], [], ["Urut", "Penerima", "Nomor Identitas"], ["1", "Budi", "3374"]]
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    out = tmp_path / "pemetaan.yaml"
+    said = run("import", str(path), "--source", "DTKS", "--write-mapping", str(out))
+    assert "isi sheet dan header_row" in said
+    text = out.read_text(encoding="utf-8")
+    assert "sheet 'Isi':" in text and "baris 3: Urut | Penerima | Nomor Identitas" in text
+    assert yaml.safe_load(text) == {"sheet": None, "header_row": None}
+
+    out.write_text("sheet: Isi\nheader_row: 3\n", encoding="utf-8")
+    columns = tmp_path / "kolom.yaml"
+    run(
+        "import",
+        str(path),
+        "--source",
+        "DTKS",
+        "--mapping",
+        str(out),
+        "--write-mapping",
+        str(columns),
+    )
+    assert set(yaml.safe_load(columns.read_text(encoding="utf-8"))["columns"]) == {
+        "Urut",
+        "Penerima",
+        "Nomor Identitas",
+    }

@@ -2,7 +2,13 @@ from pathlib import Path
 
 from padu.core.commands import PaduCommand
 from padu.sources.choices import BatchStatus
-from padu.sources.mapping import MappingError, load_mapping, plan_columns, starter_mapping
+from padu.sources.mapping import (
+    MappingError,
+    load_mapping,
+    plan_columns,
+    starter_mapping,
+    undecided_mapping,
+)
 from padu.sources.models import SourceDataset
 from padu.sources.reading import UnreadableFile
 from padu.sources.reporting import batch_summary, write_rejected
@@ -71,7 +77,17 @@ class Command(PaduCommand):
             raise self.fail(batch.message or "Tidak ada baris yang diterima.")
 
     def _write_mapping(self, path, mapping, out):
-        table = mapping.read(path)
+        try:
+            table = mapping.read(path)
+        except UnreadableFile as error:
+            if not path.exists():
+                raise
+            out.write_text(undecided_mapping(path), encoding="utf-8")
+            self.stdout.write(
+                f"{error}\nContoh baris tiap sheet ditulis ke {out}: isi sheet dan header_row, "
+                f"lalu jalankan lagi dengan --mapping {out}."
+            )
+            return
         plan = plan_columns(table.header, mapping)
         out.write_text(
             starter_mapping(table.header, plan, sheet=table.sheet, header_row=table.header_row),
