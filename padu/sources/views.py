@@ -23,7 +23,7 @@ from padu.core.views import PolledStatusView
 from .choices import BatchStatus, Severity
 from .filters import IssueFilterSet
 from .forms import DatasetForm, MappingForm, UploadForm, VillageForm, WithdrawForm
-from .layouts import layout_title
+from .layouts import layout_title, layouts_for_docs
 from .mapping import mapping_from_dict, undecided_mapping
 from .models import ImportBatch, SourceDataset
 from .reporting import issue_kinds, rejected_rows_file
@@ -90,6 +90,7 @@ class UploadView(BatchMixin, FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["follow_up_of"] = self._follow_up_of(self.request.GET.get("lanjutan"))
+        context["layouts"] = layouts_for_docs()
         return context
 
     def form_valid(self, form):

@@ -120,3 +120,28 @@ def test_write_mapping_on_a_workbook_it_cannot_read_asks_for_sheet_and_header_ro
         "Penerima",
         "Nomor Identitas",
     }
+
+
+def test_a_one_village_file_takes_its_village_and_a_batch_can_be_withdrawn(
+    tmp_path, dataset, custodian
+):
+    from tests.sources import layout_files
+
+    path = layout_files.opensid_penduduk(tmp_path)
+    with pytest.raises(CommandError, match="bukan kode desa"):
+        run("import", str(path), "--source", "DTKS", "--village", "33.74.01")
+    summary = run(
+        "import", str(path), "--source", "DTKS", "--village", "33.74.01.1001", "--user", "walidata"
+    )
+    assert "diterima 8" in summary
+    batch = ImportBatch.objects.get()
+    assert set(batch.records.values_list("village_id", flat=True)) == {"33.74.01.1001"}
+
+    with pytest.raises(CommandError, match="--reason"):
+        run("batches", "withdraw", str(batch.pk), "--user", "walidata")
+    said = run("batches", "withdraw", str(batch.pk), "--reason", "salah desa", "--user", "walidata")
+    assert "8 rekaman menjadi riwayat" in said
+    batch.refresh_from_db()
+    assert batch.status == "withdrawn" and batch.withdrawal_reason == "salah desa"
+    with pytest.raises(CommandError, match="Hanya batch yang selesai"):
+        run("batches", "withdraw", str(batch.pk), "--reason", "lagi", "--user", "walidata")

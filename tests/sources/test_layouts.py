@@ -2,11 +2,13 @@
 header, every row accepted or rightly rejected, every coded value read with the layout's
 own meaning, and a code outside a layout's list warned, never stored as something else."""
 
+from pathlib import Path
+
 import pytest
 
 from padu.sources.canonical import HEADER_INDEX
 from padu.sources.choices import BatchStatus, Severity
-from padu.sources.layouts import LayoutError, layout_from_dict, layouts
+from padu.sources.layouts import LayoutError, layout_from_dict, layouts, layouts_for_docs
 from padu.sources.mapping import mapping_from_dict
 from padu.sources.models import SourceRecord
 from padu.sources.services import import_file
@@ -226,3 +228,9 @@ def test_a_layout_giving_a_code_a_meaning_padu_lacks_is_refused_at_load():
     data["values"] = {"is_pregnant": {"1": "mungkin"}}
     with pytest.raises(LayoutError, match="mungkin"):
         layout_from_dict("x", data, where="x.yaml")
+
+
+def test_the_readme_lists_every_layout():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    missing = [name for name, _, _ in layouts_for_docs() if f"| `{name}` |" not in readme]
+    assert not missing, f"README's table of layouts lacks {missing}"

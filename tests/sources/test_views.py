@@ -211,6 +211,7 @@ def test_the_command_line_summary_counts_problems_by_kind(tmp_path, custodian, d
 def test_the_upload_page_chooses_no_source_for_the_user(client, custodian, dataset):
     page = client.get(reverse("sources:upload")).content.decode()
     assert '<option value="" selected>— pilih sumber —</option>' in page
+    assert "OpenSID, format impor penduduk" in page  # the layouts it knows are listed
     response = client.post(reverse("sources:upload"), {"file": csv_upload()})
     assert response.status_code == 200 and not ImportBatch.objects.exists()
 

@@ -536,7 +536,6 @@ def _discard(batch: ImportBatch, status: BatchStatus, message: str) -> None:
 
 
 @transaction.atomic
-@transaction.atomic
 def withdraw_batch(batch: ImportBatch, *, actor, reason: str) -> int:
     """Take a completed batch back: its records leave the current data (the next matching
     run drops what only they held) and the versions they had replaced are current again.

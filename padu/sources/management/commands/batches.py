@@ -7,7 +7,7 @@ from padu.core.commands import PaduCommand
 from padu.sources.choices import BatchStatus
 from padu.sources.models import ImportBatch
 from padu.sources.reporting import batch_summary, write_rejected
-from padu.sources.services import discard_draft, request_cancel
+from padu.sources.services import discard_draft, request_cancel, withdraw_batch
 
 
 class Command(PaduCommand):
@@ -25,6 +25,11 @@ class Command(PaduCommand):
         rejected.add_argument("--out", type=Path, required=True, help="file .csv atau .xlsx")
         cancel = sub.add_parser("cancel", help="batalkan batch yang menunggu atau berjalan")
         cancel.add_argument("batch", type=int)
+        withdraw = sub.add_parser(
+            "withdraw", help="tarik batch yang selesai (rekamannya menjadi riwayat)"
+        )
+        withdraw.add_argument("batch", type=int)
+        withdraw.add_argument("--reason", required=True, help="alasan, disimpan di riwayat")
 
     def handle(self, *args, action, **options):
         # A list of batches shows no personal data; a batch's problems and rejected rows do,
@@ -32,7 +37,11 @@ class Command(PaduCommand):
         user = self.acting_user(required=action != "list")
         if action == "list":
             return self._list(user, options["limit"])
-        needs = {"rejected": Action.EXPORT, "cancel": Action.CHANGE}.get(action, Action.VIEW)
+        needs = {
+            "rejected": Action.EXPORT,
+            "cancel": Action.CHANGE,
+            "withdraw": Action.CHANGE,
+        }.get(action, Action.VIEW)
         batch = self._batch(user, options["batch"], needs)
         if action == "show":
             self.stdout.write("\n".join(batch_summary(batch, issues=options["issues"])))
@@ -57,6 +66,15 @@ class Command(PaduCommand):
             else:
                 request_cancel(batch, actor=user)
             self.stdout.write(f"pembatalan batch #{batch.pk} diminta")
+        elif action == "withdraw":
+            try:
+                count = withdraw_batch(batch, actor=user, reason=options["reason"])
+            except ValueError as error:
+                raise self.fail(f"batch #{batch.pk}: {error}") from error
+            self.stdout.write(
+                f"batch #{batch.pk} ditarik: {count:,} rekaman menjadi riwayat; "
+                "jalankan padu match agar registri mengikutinya"
+            )
 
     @staticmethod
     def _batches(user, action: str):

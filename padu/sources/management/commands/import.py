@@ -1,7 +1,10 @@
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+
 from padu.core.commands import PaduCommand
 from padu.sources.choices import BatchStatus
+from padu.sources.forms import VillageField
 from padu.sources.mapping import (
     MappingError,
     load_mapping,
@@ -34,6 +37,11 @@ class Command(PaduCommand):
             help="file keluarga, bila PATH hanya berisi anggota (digabung lewat ID keluarga/No KK)",
         )
         parser.add_argument(
+            "--village",
+            metavar="CODE",
+            help="kode desa/kelurahan bila file hanya berisi satu desa (OpenSID, SIAK, BIP)",
+        )
+        parser.add_argument(
             "--write-mapping",
             type=Path,
             metavar="FILE",
@@ -49,6 +57,8 @@ class Command(PaduCommand):
     def handle(self, *args, path, source, **options):
         try:
             mapping = load_mapping(options["mapping"])
+            if options["village"]:
+                mapping = mapping.in_village(self._village(options["village"]))
             if options["write_mapping"]:
                 return self._write_mapping(path, mapping, options["write_mapping"])
             dataset = find_dataset(source)
@@ -75,6 +85,12 @@ class Command(PaduCommand):
             return
         if batch.status != BatchStatus.COMPLETED or batch.rows_accepted == 0:
             raise self.fail(batch.message or "Tidak ada baris yang diterima.")
+
+    def _village(self, given: str) -> str:
+        try:
+            return VillageField().clean(given)
+        except ValidationError as error:
+            raise self.fail(" ".join(error.messages)) from error
 
     def _write_mapping(self, path, mapping, out):
         try:
