@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "padu.welfare",
     "padu.verification",
     "padu.programs",
+    "padu.releases",
     "padu.synth",
     "padu.demo",
 ]

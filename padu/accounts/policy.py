@@ -31,6 +31,7 @@ from .choices import Role
 class Action(models.TextChoices):
     VIEW = "view", _("lihat")
     CHANGE = "change", _("ubah")
+    CHECK = "check", _("periksa")
     APPROVE = "approve", _("setujui")
     EXPORT = "export", _("ekspor")
 
@@ -134,6 +135,15 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
         Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_READERS},
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
         Action.EXPORT: {Role.AGENCY_OFFICER: Scope.AGENCY, **_EXPORTERS},
+    },
+    # Releases (Satu Data): the custodian builds and publishes, the TKPK/Bappeda checks,
+    # the leader approves; those who plan from a release read it, and its figures.
+    "releases.release": {
+        Action.VIEW: {**_EXPORTERS, Role.LEADER: Scope.REGION},
+        Action.CHANGE: _CUSTODIAN,
+        Action.CHECK: {Role.VERIFIER: Scope.REGION},
+        Action.APPROVE: {Role.LEADER: Scope.REGION},
+        Action.EXPORT: _CUSTODIAN,
     },
 }
 

@@ -29,19 +29,19 @@ def read_households(region: str | None = None, *, as_of: dt.date | None = None) 
     if region:
         where += f" AND f.village_id LIKE '{_code(region)}%'"
     columns = ", ".join(f"f.{name}" for name in FAMILY_FIELDS)
-    families = _read(
+    families = read_frame(
         f"SELECT f.id AS family_id, f.village_id, {columns} FROM registry_family f "
         f"WHERE {where} ORDER BY f.id"
     )
     if families.height == 0:
         return families
-    persons = _read(
+    persons = read_frame(
         "SELECT p.family_id, p.relationship, p.sex, p.birth_date, p.education, "
         "p.school_participation, p.work_status, p.disability, p.chronic_illness, "
         "p.health_insurance, p.is_pregnant FROM registry_person p "
         f"JOIN registry_family f ON f.id = p.family_id WHERE p.lifecycle = 'aktif' AND {where}"
     )
-    members = _members(persons, as_of)
+    members = member_aggregates(persons, as_of)
     households = (
         families.with_columns(
             [pl.col(name).cast(pl.Boolean) for name in BOOLEAN_FIELDS],
@@ -62,12 +62,15 @@ def _code(region: str) -> str:
     return code
 
 
-def _read(sql: str) -> pl.DataFrame:
+def read_frame(sql: str) -> pl.DataFrame:
+    """A query's rows as one frame (empty, without columns, when there are none)."""
     parts = list(read_batches(sql))
     return pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
 
 
-def _members(persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+def member_aggregates(persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
+    """Per family: size and what its members add up to, and its head (the member recorded
+    as head, else the oldest)."""
     birth = pl.col("birth_date")
     if persons.schema["birth_date"] == pl.String:
         birth = birth.str.to_date(strict=False)

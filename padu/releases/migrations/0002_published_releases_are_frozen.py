@@ -1,0 +1,85 @@
+"""A published (or withdrawn) release never changes, whatever path tries: the services refuse,
+and these triggers refuse an UPDATE of its data or decree and any DELETE. The lifecycle
+may still go from published to withdrawn; who did what (actor columns) may be cleared
+when an account is deleted."""
+
+from django.db import migrations
+
+FROZEN = [
+    "number",
+    "name",
+    "period",
+    "region_id",
+    "year",
+    "as_of",
+    "notes",
+    "decree_number",
+    "decree_date",
+    "decree_signatory",
+    "decree_file",
+    "schema_version",
+    "manifest",
+    "published_at",
+]
+MESSAGE = "rilis yang sudah terbit tidak dapat diubah atau dihapus"
+
+
+def _sqlite_changed() -> str:
+    columns = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in FROZEN)
+    lifecycle = (
+        "NOT (NEW.lifecycle = OLD.lifecycle "
+        "OR (OLD.lifecycle = 'published' AND NEW.lifecycle = 'withdrawn'))"
+    )
+    return f"{columns} OR {lifecycle}"
+
+
+def _postgres_changed() -> str:
+    columns = " OR ".join(f"NEW.{c} IS DISTINCT FROM OLD.{c}" for c in FROZEN)
+    lifecycle = (
+        "NOT (NEW.lifecycle = OLD.lifecycle "
+        "OR (OLD.lifecycle = 'published' AND NEW.lifecycle = 'withdrawn'))"
+    )
+    return f"{columns} OR {lifecycle}"
+
+
+def create(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute(
+            "CREATE TRIGGER releases_release_frozen_update BEFORE UPDATE ON releases_release "
+            "FOR EACH ROW WHEN OLD.lifecycle IN ('published', 'withdrawn') AND "
+            f"({_sqlite_changed()}) BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+        )
+        schema_editor.execute(
+            "CREATE TRIGGER releases_release_frozen_delete BEFORE DELETE ON releases_release "
+            "FOR EACH ROW WHEN OLD.lifecycle IN ('published', 'withdrawn') "
+            f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END"
+        )
+    elif vendor == "postgresql":
+        schema_editor.execute(
+            "CREATE FUNCTION releases_release_frozen() RETURNS trigger AS $$ BEGIN "
+            f"IF TG_OP = 'DELETE' OR {_postgres_changed()} THEN "
+            f"RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation'; "
+            "END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+        )
+        schema_editor.execute(
+            "CREATE TRIGGER releases_release_frozen BEFORE UPDATE OR DELETE ON releases_release "
+            "FOR EACH ROW WHEN (OLD.lifecycle IN ('published', 'withdrawn')) "
+            "EXECUTE FUNCTION releases_release_frozen()"
+        )
+
+
+def drop(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    if vendor == "sqlite":
+        schema_editor.execute("DROP TRIGGER IF EXISTS releases_release_frozen_update")
+        schema_editor.execute("DROP TRIGGER IF EXISTS releases_release_frozen_delete")
+    elif vendor == "postgresql":
+        schema_editor.execute("DROP TRIGGER IF EXISTS releases_release_frozen ON releases_release")
+        schema_editor.execute("DROP FUNCTION IF EXISTS releases_release_frozen()")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("releases", "0001_initial")]
+
+    operations = [migrations.RunPython(create, drop)]
