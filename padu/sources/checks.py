@@ -239,6 +239,8 @@ def unreadable(
     """A value was there but could not be read: it is emptied, the row kept, and the message
     says where its meaning should come from. ``code_list``: for a coded field, whose list
     its codes were read with ("" when none: a bare number then has no meaning at all)."""
+    if not frame.get_column(flag).any():  # the usual case, and the cheap test
+        return
     bad = pl.col(flag)
     if code_list:
         issues.add(
