@@ -128,6 +128,12 @@ class ReleaseFigures:
     def top(self) -> list[AreaFigures]:
         return self.children(None)
 
+    def headline(self, region: str | None) -> list[AreaFigures]:
+        """The release's own area (its region), or its top-level areas for a release of
+        the whole installation."""
+        found = self.area(region) if region else None
+        return [found] if found else self.top()
+
     def levels(self) -> list[int]:
         return [
             row[0]

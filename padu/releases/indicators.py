@@ -140,6 +140,15 @@ class Indicator:
     disaggregation: str = "provinsi, kabupaten/kota, kecamatan, desa/kelurahan, RW, RT"
     source: str = "Padu: registri terpadu (DTKS, P3KE, Regsosek, verivali), rilis yang terbit"
 
+    def shown(self, value: float | None) -> str:
+        """The value as a reader sees it: counts whole, shares and indices to two places
+        (Indonesian decimal comma)."""
+        if value is None:
+            return "–"
+        if self.denominator is None:
+            return f"{value:,.0f}".replace(",", ".")
+        return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
     def value(self, row: dict) -> float | None:
         top = row.get(self.numerator)
         if self.denominator is None:

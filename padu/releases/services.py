@@ -385,6 +385,11 @@ def publish_release(release: Release, *, actor) -> Release:
     """Publish an approved release that has its decree: its files are checked once more
     and the decree's SHA-256 joins the manifest, which is then final."""
     _require(actor, release, Action.CHANGE)
+    if release.lifecycle != ReleaseLifecycle.APPROVED:
+        raise ReleaseError(
+            f"Rilis {release.number} berstatus {release.get_lifecycle_display().lower()}: "
+            "hanya rilis yang sudah diperiksa dan disetujui pimpinan yang dapat diterbitkan."
+        )
     missing = [
         label
         for label, value in (
@@ -412,8 +417,6 @@ def publish_release(release: Release, *, actor) -> Release:
         "published_by": actor.username if actor else None,
         "published_at": timezone.now().isoformat(),
     }
-    if release.lifecycle != ReleaseLifecycle.APPROVED:
-        raise ReleaseError("Hanya rilis yang sudah disetujui pimpinan yang dapat diterbitkan.")
     storage.write_manifest(storage.release_dir(release.number), manifest)
     return _move(
         release,
