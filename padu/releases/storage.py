@@ -99,10 +99,15 @@ def sha256_of(path: Path | str) -> str:
     return digest.hexdigest()
 
 
-def verify(directory: Path, manifest: dict) -> list[str]:
-    """What is wrong with the files against the manifest (empty: all intact). Each file
-    is hashed again."""
+def verify(directory: Path, manifest: dict, *, decree: Path | None = None) -> list[str]:
+    """What is wrong with the files (and the signed decree, once the manifest names it)
+    against the manifest (empty: all intact). Each file is hashed again."""
     problems = []
+    if decree is not None and "decree" in manifest:
+        if not decree.exists():
+            problems.append(f"{decree.name}: PDF keputusan tidak ada")
+        elif sha256_of(decree) != manifest["decree"]["sha256"]:
+            problems.append(f"{decree.name}: PDF keputusan berubah (SHA-256 tidak cocok)")
     if manifest.get("schema_version") != SCHEMA_VERSION:
         problems.append(
             f"versi skema {manifest.get('schema_version')} (Padu ini membaca versi "
