@@ -181,13 +181,10 @@ class Command(PaduCommand):
 
     def _verify(self, *, number, **options):
         release = self._release(number, Action.VIEW, self.acting_user(required=False))
-        problems = storage.verify(storage.release_dir(release.number), release.manifest)
-        if release.decree_file and "decree" in release.manifest:
-            if (
-                storage.sha256_of(Path(release.decree_file.path))
-                != release.manifest["decree"]["sha256"]
-            ):
-                problems.append(f"{release.decree_file.name}: PDF keputusan berubah")
+        decree = Path(release.decree_file.path) if release.decree_file else None
+        problems = storage.verify(
+            storage.release_dir(release.number), release.manifest, decree=decree
+        )
         if problems:
             raise self.fail(f"Rilis {release.number} tidak utuh:\n  " + "\n  ".join(problems))
         files = sum(len(t["files"]) for t in release.manifest.get("tables", {}).values())
