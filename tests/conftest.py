@@ -69,8 +69,20 @@ def _matched(folder):
     return city
 
 
+def _classified(folder):
+    from padu.welfare.services import classify
+
+    city = _matched(folder)
+    classify(actor=None)
+    return city
+
+
 #: The shared worlds, by the name of the fixture that hands them to a test.
-WORLDS = {"imported_city": SharedWorld(_imported), "matched_city": SharedWorld(_matched)}
+WORLDS = {
+    "imported_city": SharedWorld(_imported),
+    "matched_city": SharedWorld(_matched),
+    "classified_city": SharedWorld(_classified),
+}
 
 
 def _transactional(item) -> bool:
@@ -110,14 +122,17 @@ def pytest_runtest_teardown(item, nextitem):
 def _world_fixture(name: str):
     @pytest.fixture(scope="session", name=name)
     def fixture(django_db_setup, django_db_blocker, tmp_path_factory):
-        """Session-scoped, so that it is set up before a test's own transaction opens."""
-        return WORLDS[name].open(django_db_blocker, tmp_path_factory.mktemp(name))
+        """Session-scoped, so that it is set up before a test's own transaction opens.
+        Closed after its last test (below), or at the latest before the session's flush."""
+        yield WORLDS[name].open(django_db_blocker, tmp_path_factory.mktemp(name))
+        WORLDS[name].close()
 
     return fixture
 
 
 imported_city = _world_fixture("imported_city")
 matched_city = _world_fixture("matched_city")
+classified_city = _world_fixture("classified_city")
 
 
 @pytest.fixture(scope="session")

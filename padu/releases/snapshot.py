@@ -53,8 +53,9 @@ def take_snapshot(
     """Read the registry (within ``region``, when given) as a release's tables."""
     where = _within(region)
     steps = 7
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         as_of = timezone.now()
