@@ -7,6 +7,8 @@ DATABASE_URL     PostgreSQL in production, e.g. postgresql://user@host:5432/padu
 PADU_SECRET_KEY  required in production
 PADU_ALLOWED_HOSTS  comma-separated, production only
 PADU_VERIFICATION_STALE_DAYS  a family not verified for longer is flagged stale (default 365)
+PADU_SUPPRESSION_THRESHOLD    public statistics hide non-zero counts below it (default 10)
+PADU_ZERO_EXTREME_POVERTY_YEAR  target year of zero extreme poverty (default 2026)
 """
 
 import os
@@ -172,6 +174,10 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 
 #: A family not verified in the field for this many days is flagged as stale.
 VERIFICATION_STALE_DAYS = int(os.environ.get("PADU_VERIFICATION_STALE_DAYS", "365"))
+# Public statistics hide a non-zero count below this (and what would give it away).
+SUPPRESSION_THRESHOLD = int(os.environ.get("PADU_SUPPRESSION_THRESHOLD", "10"))
+# The year by whose end extreme poverty should be zero (the national target: 2026).
+ZERO_EXTREME_POVERTY_YEAR = int(os.environ.get("PADU_ZERO_EXTREME_POVERTY_YEAR", "2026"))
 LOG_FILE = DATA_DIR / "padu.log"
 LOGGING = {
     "version": 1,

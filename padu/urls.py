@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from padu.accounts.views import home
+from padu.releases.urls import public_patterns
 
 urlpatterns = [
     path("", home, name="home"),
@@ -12,5 +13,7 @@ urlpatterns = [
     path("penilaian/", include("padu.welfare.urls")),
     path("rujukan/", include("padu.programs.urls")),
     path("verivali/", include("padu.verification.urls")),
+    path("rilis/", include("padu.releases.urls")),
+    path("statistik/", include(public_patterns)),
     path("admin/", admin.site.urls),
 ]

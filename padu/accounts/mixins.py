@@ -16,6 +16,7 @@ from .policy import Action
 _VERBS = {
     Action.VIEW: _lazy("melihat"),
     Action.CHANGE: _lazy("mengubah"),
+    Action.CHECK: _lazy("memeriksa"),
     Action.APPROVE: _lazy("menyetujui"),
     Action.EXPORT: _lazy("mengekspor"),
 }

@@ -74,6 +74,11 @@ class User(AbstractUser):
         return policy.allows(self, "programs.referral", policy.Action.VIEW)
 
     @property
+    def can_see_releases(self) -> bool:
+        """The releases of the user's region and their figures (custodian, TKPK, leaders)."""
+        return policy.allows(self, "releases.release", policy.Action.VIEW)
+
+    @property
     def can_follow_verivali(self) -> bool:
         in_role = self.role in VERIVALI_ROLES and self.region_id is not None
         return self.is_active and (self.is_padu_admin or in_role)

@@ -134,6 +134,9 @@ class ReleaseFigures:
         found = self.area(region) if region else None
         return [found] if found else self.top()
 
+    def rows_at(self, level: int) -> list[AreaFigures]:
+        return self._rows("SELECT * FROM agg WHERE level = ? ORDER BY area", [level])
+
     def levels(self) -> list[int]:
         return [
             row[0]
