@@ -8,6 +8,7 @@ from functools import lru_cache
 import polars as pl
 from django.conf import settings
 
+from padu.regions.codes import is_within
 from padu.regions.models import Region
 
 from .figures import figures_of
@@ -65,6 +66,8 @@ def _public_table(pk: int, _digest: str, limit: int) -> pl.DataFrame:
         for level in figures.levels()
         if level <= PUBLIC_MAX_LEVEL
         for row in figures.rows_at(level)
+        # An area above the release's own would hold only the release's part of it.
+        if not release.region_id or is_within(row.area, release.region_id)
     ]
     values = {
         (row.area, name): int(row.measures[name] or 0) for row in rows for name in PUBLIC_COUNTS
