@@ -1,12 +1,12 @@
 from django.contrib import admin
 
-from padu.core.admin import ReadOnlyAdmin
+from padu.accounts.admin import RestrictedAdmin
 
 from .models import Release
 
 
 @admin.register(Release)
-class ReleaseAdmin(ReadOnlyAdmin):
+class ReleaseAdmin(RestrictedAdmin):
     """Releases are made, checked and published on their pages and by `padu release`
     (services that keep their history); here they are only read."""
 

@@ -34,6 +34,8 @@ from padu.organisations.models import Agency
 from padu.programs.models import Referral
 from padu.regions.models import Region
 from padu.registry.models import Family, FamilyPhoto, Person
+from padu.releases.models import Release
+from padu.releases.services import create_release, execute_build
 from padu.sources.choices import BatchStatus, Severity
 from padu.sources.models import (
     ImportBatch,
@@ -62,8 +64,17 @@ BANDUNG, BANDUNG_VILLAGE = "32.73", "32.73.01.1001"
 TOKEN = "LUARWILAYAH"
 BANDUNG_NIK, BANDUNG_KK = "3273011705809901", "3273010101109902"
 ROLES = [*Role, "anonymous"]  # members: an enum hashes by name, so its value finds no key
-#: Pages that anyone may open: the login page and its logout.
-PUBLIC_URLS = {"accounts:login", "accounts:logout"}
+#: Pages that anyone may open: the login page and its logout, and the public statistics
+#: (aggregates of published releases only).
+PUBLIC_URLS = {
+    "accounts:login",
+    "accounts:logout",
+    "public-statistics:package-show",
+    *(
+        f"public-statistics:{name}"
+        for name in ("list", "release", "csv", "parquet", "indicators", "package-list")
+    ),
+}
 #: Not walked: it would end the session the walk goes on in (it reveals nothing).
 NOT_WALKED = {"accounts:logout"}
 
@@ -202,6 +213,21 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
     referral = Referral.objects.create(
         family=family, rule=rule, agency=rule.agency, reason=f"{label} tanpa jaminan kesehatan"
     )
+    release = execute_build(
+        create_release(
+            actor=None,
+            name=f"Rilis {city}",  # a release's name is no one's data
+            period="2026",
+            region=city_region,
+            year=2025,
+            enqueue=False,
+        )
+    )
+    assert release.is_built, release.message
+    if city == BANDUNG:  # published: its aggregates are public, its people never are
+        Release.objects.filter(pk=release.pk).update(
+            lifecycle="published", decree_number="1/2026", decree_date=dt.date(2026, 12, 1)
+        )
     return {
         Family: family,
         Person: person,
@@ -220,6 +246,7 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
         Visit: visit,
         VisitPhoto: visit_photo,
         Referral: referral,
+        Release: release,
         LinkageRun: run,  # a run has no place: both cities share it
         # The sources are the installation's, not a city's (both sides have one to fill
         # the URLs with; neither's change is a leak, see _State).
@@ -230,6 +257,7 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
 @pytest.fixture
 def world(make_user, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.DATA_DIR = tmp_path
     dinkes, perkim = Agency.objects.get(code="dinkes"), Agency.objects.get(code="perkim")
     users = {
         Role.ADMIN: make_user("admin-semarang", Role.ADMIN, SEMARANG),
@@ -380,6 +408,7 @@ _PLACED = {
     Round: "region__code",
     ImportBatch: "region__code",
     Referral: "family__village__code",
+    Release: "region__code",
 }
 
 
