@@ -18,6 +18,7 @@ from padu.accounts.services import ensure_account
 from padu.organisations.models import Agency
 from padu.regions.models import Region
 from padu.registry.models import Family
+from padu.releases import services as releases
 from padu.verification import services as verification
 from padu.verification.models import Assignment, Round
 
@@ -187,3 +188,54 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
             verification.approve_visit(visit, actor=dinsos)
             approved += 1
     return approved
+
+
+def _demo_decree_pdf(title: str) -> bytes:
+    """A one-page PDF standing in for the signed decree (the demo has no real one)."""
+    text = f"BT /F1 14 Tf 60 760 Td ({title}) Tj 0 -24 Td (Dokumen demo, tanpa tanda tangan.) Tj ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(text)} >>\nstream\n{text}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body, offsets = "%PDF-1.4\n", []
+    for number, content in enumerate(objects, start=1):
+        offsets.append(len(body))
+        body += f"{number} 0 obj\n{content}\nendobj\n"
+    xref = len(body)
+    body += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"
+    body += "".join(f"{offset:010d} 00000 n \n" for offset in offsets)
+    body += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n"
+    return body.encode("latin-1")
+
+
+def publish_demo_release(region_code: str, *, name: str, period: str, decree: str):
+    """A release of the city taken through every step by the demo's accounts: built by the
+    custodian, checked by the TKPK, approved by the leader, published with its decree."""
+    custodian = User.objects.get(username="walidata")
+    release = releases.create_release(
+        actor=custodian,
+        name=name,
+        period=period,
+        region=Region.objects.get(code=region_code),
+        year=2025,
+        enqueue=False,
+    )
+    release = releases.execute_build(release)
+    if release.status != "completed":
+        raise RuntimeError(release.message)
+    releases.check_release(release, actor=User.objects.get(username="verifikator"))
+    releases.approve_release(release, actor=User.objects.get(username="pimpinan"))
+    city = Region.objects.get(code=region_code).name
+    releases.set_decree(
+        release,
+        actor=custodian,
+        number=decree,
+        date=timezone.localdate(),
+        signatory=f"Kepala Daerah {city}",
+        pdf=ContentFile(_demo_decree_pdf(f"Keputusan {decree}"), name="keputusan.pdf"),
+    )
+    return releases.publish_release(release, actor=custodian)

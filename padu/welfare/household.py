@@ -11,7 +11,13 @@ from padu.registry import choices as c
 from padu.registry.ages import age_in_years
 from padu.registry.models import ASSET_FIELDS, HOUSING_FIELDS, PROGRAM_FIELDS
 
-FAMILY_FIELDS = [*HOUSING_FIELDS, *ASSET_FIELDS, *PROGRAM_FIELDS, "expenditure_per_capita"]
+FAMILY_FIELDS = [
+    *HOUSING_FIELDS,
+    *ASSET_FIELDS,
+    *PROGRAM_FIELDS,
+    "expenditure_per_capita",
+    "verification_status",
+]
 BOOLEAN_FIELDS = [*(n for n in ASSET_FIELDS if n != "livestock_units"), *PROGRAM_FIELDS]
 
 WORKING = [

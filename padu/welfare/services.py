@@ -14,6 +14,7 @@ from padu.core.history import record_bulk_change, record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.organisations.services import ensure_standard_agencies
 from padu.regions.models import Region
+from padu.registry.choices import VerificationStatus
 
 from . import pmt
 from .choices import POOR_STATUSES, LineKind, PovertyStatus
@@ -346,6 +347,10 @@ def _sample_shares(households: pl.DataFrame) -> dict[str, float]:
     }
 
 
+#: Approved verivali outcomes that take a family off the poor, whatever its PMT score.
+VERIFIED_NOT_POOR = [VerificationStatus.WELL_OFF.value, VerificationStatus.NOT_ELIGIBLE.value]
+
+
 def score(households: pl.DataFrame, model: WelfareModel) -> pl.DataFrame:
     """Households with score, predicted and observed expenditure, desil, status and the
     BPS criteria."""
@@ -377,7 +382,13 @@ def score(households: pl.DataFrame, model: WelfareModel) -> pl.DataFrame:
         predicted_expenditure=((pl.col("score").exp() / 1000).round() * 1000).cast(pl.Int64),
         observed_expenditure=pl.when(observed > 0).then(observed),
         pmt_status=by_score,
-        status=pl.when(observed > 0).then(by_observation).otherwise(by_score),
+        # What a field visit found and Dinsos approved outranks any estimate: a family
+        # found well-off (mampu) or not eligible is not counted poor, whatever its score.
+        status=pl.when(pl.col("verification_status").is_in(VERIFIED_NOT_POOR))
+        .then(pl.lit(PovertyStatus.NOT_POOR.value))
+        .when(observed > 0)
+        .then(by_observation)
+        .otherwise(by_score),
     )
     return scored.join(count_criteria(households), on="family_id")
 

@@ -141,3 +141,19 @@ def test_the_poverty_cutoffs_follow_the_share_the_model_expects(matched_city):
     results = _results(model).unique("family__members__id")
     by_score = results.filter(pl.col("score") <= model.cutoffs["miskin"])
     assert by_score.height / results.height == pytest.approx(expected["miskin"], abs=0.02)
+
+
+def test_a_family_verivali_found_well_off_is_not_counted_poor(matched_city):
+    classify(actor=None)
+    poor = FamilyWelfare.objects.filter(status__in=POOR_STATUSES).values_list(
+        "family_id", flat=True
+    )
+    well_off, not_eligible, eligible = list(poor[:3])
+    Family.objects.filter(pk=well_off).update(verification_status="mampu")
+    Family.objects.filter(pk=not_eligible).update(verification_status="tidak_layak")
+    Family.objects.filter(pk=eligible).update(verification_status="layak")
+    classify(actor=None, refit=False)
+    model = WelfareModel.objects.get()  # the same model: only the verdicts changed
+    status = dict(FamilyWelfare.objects.filter(model=model).values_list("family_id", "status"))
+    assert status[well_off] == status[not_eligible] == PovertyStatus.NOT_POOR
+    assert status[eligible] in POOR_STATUSES  # confirmed poor stays poor

@@ -2,12 +2,19 @@ from django.core.management import call_command
 
 from padu.core.choices import RunStatus
 from padu.core.commands import PaduCommand
-from padu.demo.setup import DEMO_PASSWORD, demo_dir, ensure_demo_accounts, ensure_demo_round
+from padu.demo.setup import (
+    DEMO_PASSWORD,
+    demo_dir,
+    ensure_demo_accounts,
+    ensure_demo_round,
+    publish_demo_release,
+)
 from padu.matching.models import LinkageRun
 from padu.matching.services import run_matching
 from padu.regions.models import Region
 from padu.regions.services import EXPECTED_TOTAL, load_regions
 from padu.registry.models import Family
+from padu.releases.models import Release
 from padu.sources.choices import BatchStatus
 from padu.sources.services import file_sha256, find_dataset, import_file
 from padu.synth.services import generate_region
@@ -30,9 +37,9 @@ class Command(PaduCommand):
 
     def handle(self, *args, **options):
         region, people, seed = options["region"], options["people"], options["seed"]
-        self.stdout.write("1/8 Menyiapkan basis data …")
+        self.stdout.write("1/9 Menyiapkan basis data …")
         call_command("migrate", verbosity=0)
-        self.stdout.write("2/8 Memuat wilayah Kemendagri …")
+        self.stdout.write("2/9 Memuat wilayah Kemendagri …")
         if Region.objects.count() != EXPECTED_TOTAL:
             with self.progress("Memuat wilayah") as progress:
                 load_regions(progress=progress)
@@ -41,7 +48,7 @@ class Command(PaduCommand):
         except Region.DoesNotExist as error:
             raise self.fail(f"wilayah {region!r} tidak dikenal") from error
         out = demo_dir(city.code, people, seed)
-        self.stdout.write(f"3/8 Membangkitkan {people:,} penduduk sintetis {city.name} …")
+        self.stdout.write(f"3/9 Membangkitkan {people:,} penduduk sintetis {city.name} …")
         if not (out / "manifest.json").exists():
             with self.progress("Membangkitkan") as progress:
                 generate_region(
@@ -52,11 +59,11 @@ class Command(PaduCommand):
                     p3ke_format="xlsx",
                     progress=progress,
                 )
-        self.stdout.write("4/8 Mengimpor ekspor DTKS, P3KE dan Regsosek …")
+        self.stdout.write("4/9 Mengimpor ekspor DTKS, P3KE dan Regsosek …")
         for source in ("regsosek", "dtks", "p3ke"):
             self._import(out, source)
         if not LinkageRun.objects.filter(status=RunStatus.COMPLETED).exists():
-            self.stdout.write("5/8 Mencocokkan: satu orang, satu keluarga …")
+            self.stdout.write("5/9 Mencocokkan: satu orang, satu keluarga …")
             with self.progress("Pencocokan") as progress:
                 run, _linkage = run_matching(actor=None, progress=progress)
             if run.status != RunStatus.COMPLETED:
@@ -66,20 +73,39 @@ class Command(PaduCommand):
                 f"{run.pairs_queued:,} pasangan menunggu tinjauan"
             )
         if not WelfareModel.objects.exists():
-            self.stdout.write("6/8 Menilai kesejahteraan: desil, kemiskinan, kebutuhan, rujukan …")
+            self.stdout.write("6/9 Menilai kesejahteraan: desil, kemiskinan, kebutuhan, rujukan …")
             with self.progress("Klasifikasi") as progress:
                 result = classify(city.code, actor=None, progress=progress)
             self.stdout.write(
                 f"    {result.families:,} keluarga dinilai; {result.referrals:,} rujukan ke OPD"
             )
-        self.stdout.write("7/8 Membuat akun demo …")
+        self.stdout.write("7/9 Membuat akun demo …")
         accounts = ensure_demo_accounts(city.code)
-        self.stdout.write("8/8 Menyiapkan putaran verivali yang sedang berjalan …")
+        first_release = not Release.objects.exists()
+        if first_release:
+            release = publish_demo_release(
+                city.code,
+                name=f"Data Tunggal Kemiskinan {city.name}",
+                period="sebelum verivali",
+                decree="400.9/001/2026",
+            )
+            self.stdout.write(f"    rilis {release.number} terbit (sebelum verivali)")
+        self.stdout.write("8/9 Menyiapkan putaran verivali yang sedang berjalan …")
         approved = ensure_demo_round(city.code, seed=seed)
         if approved:
             self.stdout.write(
                 f"    {approved:,} kunjungan disetujui; sisanya menunggu musdes/Dinsos"
             )
+        if first_release:
+            self.stdout.write("9/9 Menilai ulang dan menerbitkan rilis sesudah verivali …")
+            classify(city.code, actor=None, refit=False)
+            release = publish_demo_release(
+                city.code,
+                name=f"Data Tunggal Kemiskinan {city.name}",
+                period="sesudah verivali",
+                decree="400.9/002/2026",
+            )
+            self.stdout.write(f"    rilis {release.number} terbit (sesudah verivali)")
         families = Family.objects.filter(village__code__within=city.code).count()
         self.stdout.write(self.style.SUCCESS(f"\nDemo siap: {city.name}, {families:,} keluarga."))
         self.stdout.write(f"File sumber: {out}\n")

@@ -200,9 +200,12 @@ class Command(PaduCommand):
         self.stdout.write(
             f"Rilis {first.number} → {second.number}: {changes.height:,} keluarga berubah"
         )
+        names = dict(
+            Region.objects.filter(code__in=table["district"].to_list()).values_list("code", "name")
+        )
         for row in table.iter_rows(named=True):
             counts = ", ".join(f"{k} {v:,}" for k, v in row.items() if k != "district" and v)
-            self.stdout.write(f"  {row['district']}: {counts}")
+            self.stdout.write(f"  {names.get(row['district'], row['district'])}: {counts}")
         if out:
             extension = out.suffix.lower().lstrip(".") or "xlsx"
             out.write_bytes(spreadsheet_bytes(changes, extension, "Perubahan"))
