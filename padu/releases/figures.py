@@ -138,18 +138,16 @@ class ReleaseFigures:
         return self._rows("SELECT * FROM agg WHERE level = ? ORDER BY area", [level])
 
     def levels(self) -> list[int]:
-        return [
-            row[0]
-            for row in self.con.execute("SELECT DISTINCT level FROM agg ORDER BY 1").fetchall()
-        ]
+        return [row[0] for row in self._fetch("SELECT DISTINCT level FROM agg ORDER BY 1")]
 
     def areas(self, level: int) -> list[str]:
         return [
-            r[0]
-            for r in self.con.execute(
-                "SELECT area FROM agg WHERE level = ? ORDER BY area", [level]
-            ).fetchall()
+            r[0] for r in self._fetch("SELECT area FROM agg WHERE level = ? ORDER BY area", [level])
         ]
+
+    def _fetch(self, sql: str, params: list | None = None) -> list[tuple]:
+        # A cursor per query: one connection is shared by the threads of the web server.
+        return self.con.cursor().execute(sql, params or []).fetchall()
 
     def _rows(self, sql: str, params: list | None = None) -> list[AreaFigures]:
         cursor = self.con.cursor()

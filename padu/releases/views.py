@@ -319,6 +319,7 @@ class FiguresView(RestrictedMixin, DetailView):
                 "code", "name"
             )
         )
+        series = self._series()
         context = self.get_context_data(
             area=here,
             area_name=names.get(area.split("/")[0], area),
@@ -330,7 +331,9 @@ class FiguresView(RestrictedMixin, DetailView):
             indicators=[(i, i.shown(v)) for i, v in here.indicators()],
             columns=[INDICATORS_BY_CODE[code] for code in TABLE_INDICATORS],
             rows=_named(rows),
-            progress=self._progress(area),
+            series=series,
+            trends=self._trends(area, series) if len(series) > 1 else [],
+            progress=progress_to_zero(series, area, target_year=settings.ZERO_EXTREME_POVERTY_YEAR),
         )
         return self.render_to_response(context)
 
@@ -349,17 +352,29 @@ class FiguresView(RestrictedMixin, DetailView):
         region = self.request.user.region_id
         return not region or is_within(code, region) or is_within(region, code)
 
-    def _progress(self, area: str):
+    def _series(self) -> list[Release]:
+        """The published releases of this release's area, and this one, oldest first."""
         releases = [
             r
             for r in Release.objects.restrict(self.request.user, Action.VIEW).filter(
-                lifecycle__in=[ReleaseLifecycle.PUBLISHED], region_id=self.object.region_id
+                lifecycle=ReleaseLifecycle.PUBLISHED, region_id=self.object.region_id
             )
             if r.is_built
         ]
         if self.object not in releases:
             releases.append(self.object)
-        return progress_to_zero(releases, area, target_year=settings.ZERO_EXTREME_POVERTY_YEAR)
+        return sorted(releases, key=lambda r: (r.as_of, r.number))
+
+    def _trends(self, area: str, releases: list[Release]) -> list[tuple]:
+        """Each figure of the area in each release (a row per figure, a column per release)."""
+        rows = {}
+        for release in releases:
+            here = figures_of(release).area(area)
+            for code in TABLE_INDICATORS:
+                indicator = INDICATORS_BY_CODE[code]
+                value = indicator.value(here.measures) if here else None
+                rows.setdefault(indicator, []).append(indicator.shown(value))
+        return list(rows.items())
 
 
 def _row(area) -> dict:
@@ -496,9 +511,9 @@ class PublicReleaseView(DetailView):
         self.object = self.get_object()
         table = public_table(self.object)
         levels = sorted(set(table["level"]))
-        level = _int(
-            request.GET.get("tingkat"), default=levels[min(2, len(levels) - 1)] if levels else 3
-        )
+        # The areas one level below the release's own, unless another level is asked for.
+        default = levels[1] if len(levels) > 1 else (levels[0] if levels else 3)
+        level = _int(request.GET.get("tingkat"), default=default)
         rows = table.filter(table["level"] == level).to_dicts()
         context = self.get_context_data(
             levels=levels,

@@ -162,3 +162,12 @@ def test_the_public_sees_published_aggregates_with_small_cells_hidden(
     assert missing.status_code == 404 and json.loads(missing.content)["success"] is False
     listing = json.loads(client.get(reverse("public-statistics:package-list")).content)
     assert listing["result"] == [f"padu-rilis-{release.number}"]
+
+
+def test_the_figures_page_shows_each_figure_across_releases(classified_city, people, client, build):
+    first = _publish(build("Awal"))
+    second = build("Sesudah")
+    _as(client, people["leader"])
+    page = client.get(reverse("releases:release-figures", args=[second.pk])).content.decode()
+    assert "Tren antarrilis" in page and f"Rilis {first.number}" in page
+    assert "Menuju nol kemiskinan ekstrem" in page
