@@ -57,6 +57,7 @@ RUN_EXECUTORS = {
     "matching.services.runs.execute_run",
     "sources.services.batches.run_batch",
     "welfare.services.execute_classification",
+    "releases.services.execute_build",
 }
 #: Public services that write without a change-log row, and why.
 UNLOGGED_SERVICES = {
