@@ -146,6 +146,12 @@ def execute_build(release: Release, progress: ProgressCallback = no_progress) ->
         finished_at=timezone.now(), cancel_requested=False, **outcome
     )
     release.refresh_from_db()
+    record_change(
+        release,
+        actor=release.started_by,
+        action=ChangeAction.UPDATE,
+        after={"status": release.status, "as_of": str(release.as_of or ""), **release.summary},
+    )
     return release
 
 
