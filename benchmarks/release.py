@@ -114,8 +114,11 @@ def main() -> None:
         out = subprocess.run(
             [sys.executable, __file__, "--one", "--people", str(people), "--region", args.region,
              "--seed", str(args.seed)],
-            check=True, capture_output=True, text=True,
+            capture_output=True, text=True,
         )  # fmt: skip
+        if out.returncode:
+            print(f"{people:,} people: failed\n{out.stderr[-3000:]}", flush=True)
+            continue
         result = json.loads(out.stdout.strip().splitlines()[-1])
         results.append(result)
         met = "met" if result["p95_ms"] < 200 else "MISSED"

@@ -7,6 +7,7 @@ DATABASE_URL     PostgreSQL in production, e.g. postgresql://user@host:5432/padu
 PADU_SECRET_KEY  required in production
 PADU_ALLOWED_HOSTS  comma-separated, production only
 PADU_VERIFICATION_STALE_DAYS  a family not verified for longer is flagged stale (default 365)
+PADU_MATCHING_MEMORY  DuckDB memory for matching, e.g. 8GB (default: a quarter of RAM)
 PADU_SUPPRESSION_THRESHOLD    public statistics hide non-zero counts below it (default 10)
 PADU_ZERO_EXTREME_POVERTY_YEAR  target year of zero extreme poverty (default 2026)
 """
@@ -174,6 +175,9 @@ SESSION_COOKIE_AGE = 8 * 60 * 60
 
 #: A family not verified in the field for this many days is flagged as stale.
 VERIFICATION_STALE_DAYS = int(os.environ.get("PADU_VERIFICATION_STALE_DAYS", "365"))
+# How much memory matching's DuckDB may use before spilling (e.g. "8GB"; default: a
+# quarter of the machine's memory, at least 2.5 GB).
+MATCHING_MEMORY = os.environ.get("PADU_MATCHING_MEMORY", "")
 # Public statistics hide a non-zero count below this (and what would give it away).
 SUPPRESSION_THRESHOLD = int(os.environ.get("PADU_SUPPRESSION_THRESHOLD", "10"))
 # The year by whose end extreme poverty should be zero (the national target: 2026).

@@ -7,6 +7,7 @@ maximisation within blocks, each block leaving its own columns out.
 
 import logging
 import math
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -133,8 +134,19 @@ def padu_settings(dialect: str = "duckdb") -> SettingsCreator:
     )
 
 
+def _duckdb_memory() -> str:
+    """How much DuckDB may hold in memory before it spills to disk: PADU_MATCHING_MEMORY
+    (e.g. "8GB"), else a quarter of the machine's memory and at least 2.5 GB. Some of
+    Splink's steps cannot spill: with 2.5 GB, a city of 2 million people ran out of memory
+    ("failed to pin block") on a 24 GB machine."""
+    if setting := getattr(settings, "MATCHING_MEMORY", ""):
+        return setting
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    return f"{max(2.5, total / 4 / 2**30):.1f}GB"
+
+
 #: DuckDB may hold this much in memory; beyond it, it spills to disk.
-DUCKDB_MEMORY = "2.5GB"
+DUCKDB_MEMORY = _duckdb_memory()
 
 
 def duckdb_api() -> DuckDBAPI:
