@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "padu.verification",
     "padu.programs",
     "padu.releases",
+    "padu.dashboards",
     "padu.synth",
     "padu.demo",
 ]
@@ -142,6 +143,28 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "padu.core.staticfinders.PackageFileFinder",
+]
+# Chart and map JavaScript as the plotly and django-leaflet packages ship it (no CDN,
+# nothing vendored by hand; django-leaflet is not an installed app: its admin needs GDAL).
+PACKAGE_STATIC_FILES = {
+    "vendor/plotly.min.js": ("plotly", "package_data/plotly.min.js"),
+    "vendor/leaflet/leaflet.js": ("leaflet", "static/leaflet/leaflet.js"),
+    "vendor/leaflet/leaflet.css": ("leaflet", "static/leaflet/leaflet.css"),
+    **{
+        f"vendor/leaflet/images/{name}": ("leaflet", f"static/leaflet/images/{name}")
+        for name in (
+            "layers.png",
+            "layers-2x.png",
+            "marker-icon.png",
+            "marker-icon-2x.png",
+            "marker-shadow.png",
+        )
+    },
+}
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # Background work (imports, matching) runs in `padu manage db_worker`, from a queue kept in
@@ -178,6 +201,9 @@ VERIFICATION_STALE_DAYS = int(os.environ.get("PADU_VERIFICATION_STALE_DAYS", "36
 # How much memory matching's DuckDB may use before spilling (e.g. "8GB"; default: a
 # quarter of the machine's memory, at least 2.5 GB).
 MATCHING_MEMORY = os.environ.get("PADU_MATCHING_MEMORY", "")
+# A tile server for the maps' background, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
+# (empty: none; the boundaries draw on a plain background, offline).
+MAP_TILE_URL = os.environ.get("PADU_MAP_TILE_URL", "")
 # Public statistics hide a non-zero count below this (and what would give it away).
 SUPPRESSION_THRESHOLD = int(os.environ.get("PADU_SUPPRESSION_THRESHOLD", "10"))
 # The year by whose end extreme poverty should be zero (the national target: 2026).

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rujukan/", include("padu.programs.urls")),
     path("verivali/", include("padu.verification.urls")),
     path("rilis/", include("padu.releases.urls")),
+    path("dasbor/", include("padu.dashboards.urls")),
     path("statistik/", include(public_patterns)),
     path("admin/", admin.site.urls),
 ]

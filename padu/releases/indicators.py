@@ -103,6 +103,10 @@ MEASURES: list[Measure] = [
     Measure("persons_below_extreme_line", "jiwa di bawah garis kemiskinan ekstrem", "family", "CASE WHEN expenditure < extreme_line THEN members ELSE 0 END"),
     Measure("poverty_gap_sum", "jumlah kedalaman (z−y)/z", "family", "CASE WHEN expenditure < poverty_line THEN members * (poverty_line - expenditure) / poverty_line ELSE 0 END"),
     Measure("poverty_gap_squared_sum", "jumlah keparahan ((z−y)/z)²", "family", "CASE WHEN expenditure < poverty_line THEN members * power((poverty_line - expenditure) / poverty_line, 2) ELSE 0 END"),
+    # Where an area's households are (their mean position), for a map without outlines.
+    _family("families_located", "keluarga dengan koordinat", "latitude IS NOT NULL AND longitude IS NOT NULL"),
+    Measure("latitude_sum", "jumlah lintang", "family", "CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL THEN latitude ELSE 0 END"),
+    Measure("longitude_sum", "jumlah bujur", "family", "CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL THEN longitude ELSE 0 END"),
     _person("persons", "jiwa", "true"),
     _person("persons_poor", "jiwa miskin (termasuk ekstrem)", POOR),
     _person("persons_extreme", "jiwa miskin ekstrem", EXTREME),

@@ -21,13 +21,13 @@ from padu.accounts.services import log_access
 from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.spreadsheet import spreadsheet_bytes
 from padu.core.views import PolledStatusView
-from padu.regions.codes import ancestor_codes, is_within
+from padu.regions.codes import ancestor_codes
 from padu.regions.models import Region
 
 from . import services, storage
 from .choices import ChangeKind, LeaveReason, ReleaseLifecycle
 from .diff import diff_releases, summarise
-from .figures import figures_of, progress_to_zero
+from .figures import default_area, figures_of, progress_to_zero, visible_area
 from .forms import CreateReleaseForm, DecreeForm, ReasonForm
 from .indicators import INDICATORS, INDICATORS_BY_CODE
 from .models import Release
@@ -338,19 +338,10 @@ class FiguresView(RestrictedMixin, DetailView):
         return self.render_to_response(context)
 
     def _default_area(self) -> str:
-        region = self.request.user.region_id
-        if region and self.object.region_id and is_within(region, self.object.region_id):
-            return region
-        return self.object.region_id or figures_of(self.object).top()[0].area
+        return default_area(self.request.user, self.object)
 
     def _may_see(self, area: str) -> bool:
-        """Areas of the release (an area above it would hold only its part) that lie in
-        the user's region or above it."""
-        code = area.split("/")[0]
-        if self.object.region_id and not is_within(code, self.object.region_id):
-            return False
-        region = self.request.user.region_id
-        return not region or is_within(code, region) or is_within(region, code)
+        return visible_area(self.request.user, self.object, area)
 
     def _series(self) -> list[Release]:
         """The published releases of this release's area, and this one, oldest first."""

@@ -14,6 +14,8 @@ MENU = {
     "Keluarga": "registry:family-list",
     "Rujukan": "programs:referral-list",
     "Verivali": "verification:home",
+    "Rilis": "releases:release-list",
+    "Dasbor": "dashboards:dashboard",
 }
 
 
@@ -27,11 +29,19 @@ def _user(make_user, role, region="33.74"):
 @pytest.mark.parametrize(
     "role, home, menu",
     [
-        (Role.DINSOS_OFFICER, "registry:family-list", {"Keluarga", "Rujukan", "Verivali"}),
-        (Role.DATA_CUSTODIAN, "registry:family-list", {"Keluarga", "Rujukan", "Verivali"}),
+        (
+            Role.DINSOS_OFFICER,
+            "registry:family-list",
+            {"Keluarga", "Rujukan", "Verivali", "Rilis", "Dasbor"},
+        ),
+        (
+            Role.DATA_CUSTODIAN,
+            "registry:family-list",
+            {"Keluarga", "Rujukan", "Verivali", "Rilis", "Dasbor"},
+        ),
         (Role.VILLAGE_OPERATOR, "verification:tasks", {"Keluarga", "Rujukan", "Verivali"}),
         (Role.AGENCY_OFFICER, "programs:referral-list", {"Rujukan"}),
-        (Role.LEADER, "verification:home", {"Verivali"}),
+        (Role.LEADER, "dashboards:dashboard", {"Verivali", "Rilis", "Dasbor"}),
     ],
 )
 def test_each_role_lands_on_its_work_and_sees_only_its_pages(

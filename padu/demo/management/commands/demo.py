@@ -11,8 +11,8 @@ from padu.demo.setup import (
 )
 from padu.matching.models import LinkageRun
 from padu.matching.services import run_matching
-from padu.regions.models import Region
-from padu.regions.services import EXPECTED_TOTAL, load_regions
+from padu.regions.models import Boundary, Region
+from padu.regions.services import EXPECTED_TOTAL, load_boundaries, load_regions
 from padu.registry.models import Family
 from padu.releases.models import Release
 from padu.sources.choices import BatchStatus
@@ -39,10 +39,13 @@ class Command(PaduCommand):
         region, people, seed = options["region"], options["people"], options["seed"]
         self.stdout.write("1/9 Menyiapkan basis data …")
         call_command("migrate", verbosity=0)
-        self.stdout.write("2/9 Memuat wilayah Kemendagri …")
+        self.stdout.write("2/9 Memuat wilayah Kemendagri dan batasnya untuk peta …")
         if Region.objects.count() != EXPECTED_TOTAL:
             with self.progress("Memuat wilayah") as progress:
                 load_regions(progress=progress)
+        if not Boundary.objects.exists():
+            with self.progress("Memuat batas wilayah") as progress:
+                load_boundaries(progress=progress)
         try:
             city = Region.objects.get_by_code(region)
         except Region.DoesNotExist as error:

@@ -1,0 +1,308 @@
+"""The leader's dashboard and map, from the release in force, and the public portal."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from padu.accounts.mixins import RestrictedMixin
+from padu.accounts.policy import Action
+from padu.core.spreadsheet import spreadsheet_bytes
+from padu.regions.codes import ancestor_codes
+from padu.regions.models import Region
+from padu.releases import storage
+from padu.releases.choices import ReleaseLifecycle
+from padu.releases.figures import default_area, figures_of, progress_to_zero, visible_area
+from padu.releases.indicators import INDICATORS_BY_CODE
+from padu.releases.models import Release
+
+from . import charts
+from .maps import CLASSINGS, feature_collection
+from .sections import HEADLINE, SECTIONS, SECTIONS_BY_KEY
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Indicators a map can be shaded by.
+MAP_INDICATORS = [
+    "persentase_keluarga_miskin",
+    "p0",
+    "p1",
+    "p2",
+    "persentase_miskin_ekstrem",
+    "keluarga_miskin",
+    "keluarga_miskin_ekstrem",
+    "jiwa_miskin_ekstrem",
+    "ekstrem_tanpa_program",
+    "cakupan_program_miskin",
+    "cakupan_verivali",
+]
+
+
+def releases_for(user):
+    """Built releases the user may read, newest first."""
+    return (
+        Release.objects.restrict(user, Action.VIEW)
+        .filter(status="completed")
+        .exclude(manifest={})
+        .select_related("region")
+        .order_by("-number")
+    )
+
+
+def release_in_force(user, number: str | None = None) -> Release | None:
+    """The release a page shows: the one asked for, else the newest published, else the
+    newest checked or approved (shown with a banner: not yet fixed by decree)."""
+    releases = releases_for(user)
+    if number and number.isascii() and number.isdigit():
+        return releases.filter(number=int(number)).first()
+    published = releases.filter(lifecycle=ReleaseLifecycle.PUBLISHED).first()
+    if published:
+        return published
+    return releases.filter(
+        lifecycle__in=[ReleaseLifecycle.CHECKED, ReleaseLifecycle.APPROVED]
+    ).first()
+
+
+class _ReleasePage(RestrictedMixin, TemplateView):
+    model = Release
+
+    def setup_release(self):
+        request = self.request
+        self.release = release_in_force(request.user, request.GET.get("rilis"))
+        if self.release is None:
+            return False
+        self.area = request.GET.get("wilayah") or default_area(request.user, self.release)
+        if not visible_area(request.user, self.release, self.area):
+            raise PermissionDenied(_("Wilayah ini di luar wilayah kerja Anda."))
+        try:
+            self.figures = figures_of(self.release)
+        except storage.ReleaseFilesError as error:
+            raise Http404(str(error)) from error
+        self.here = self.figures.area(self.area)
+        if self.here is None:
+            raise Http404
+        return True
+
+    def crumbs(self) -> list[tuple[str, str]]:
+        codes = [
+            c for c in ancestor_codes(self.area) if visible_area(self.request.user, self.release, c)
+        ]
+        names = dict(
+            Region.objects.filter(code__in=[*codes, self.area]).values_list("code", "name")
+        )
+        self.area_name = names.get(self.area, self.area)
+        return [(code, names.get(code, code)) for code in codes]
+
+    def children(self):
+        return [
+            c
+            for c in self.figures.children(self.area)
+            if visible_area(self.request.user, self.release, c.area)
+        ]
+
+
+class DashboardView(_ReleasePage):
+    """Who is poor, in what way, where, and the way to zero extreme poverty, for one area
+    of the release in force, with the way down to the areas below it."""
+
+    template_name = "dashboards/dashboard.html"
+
+    def get(self, request, *args, **kwargs):
+        if not self.setup_release():
+            return render(request, "dashboards/no_release.html", status=200)
+        download = request.GET.get("unduh")
+        if download:
+            return self._download(download)
+        return self.render_to_response(self._context())
+
+    def _context(self) -> dict:
+        crumbs = self.crumbs()
+        children = self.children()
+        previous = self._previous()
+        before = figures_of(previous).area(self.area) if previous else None
+        headline = []
+        for code in HEADLINE:
+            indicator = INDICATORS_BY_CODE[code]
+            value = self.here.indicator(code)
+            change = None
+            if before is not None and value is not None and before.indicator(code) is not None:
+                change = value - before.indicator(code)
+            headline.append((indicator, indicator.shown(value), _signed(indicator, change)))
+        sections = []
+        for section in SECTIONS:
+            values = section.values(self.here.measures)
+            sections.append(
+                {
+                    "section": section,
+                    "rows": [(label, _count(value)) for _name, label, value in values],
+                    "chart": charts.bars(
+                        [label for _n, label, _v in values],
+                        [v for _n, _l, v in values],
+                        section.unit,
+                    ),
+                }
+            )
+        series = self._series()
+        trend = None
+        if len(series) > 1:
+            trend = charts.lines(
+                [f"{r.number}: {r.period}" for r in series],
+                {
+                    _("jiwa miskin"): [self._value(r, "jiwa_miskin") for r in series],
+                    _("jiwa miskin ekstrem"): [
+                        self._value(r, "jiwa_miskin_ekstrem") for r in series
+                    ],
+                },
+                "jiwa",
+            )
+        rows = [
+            {
+                "area": child.area,
+                "name": _name(child.area),
+                "values": [INDICATORS_BY_CODE[c].shown(child.indicator(c)) for c in HEADLINE],
+            }
+            for child in children
+        ]
+        names = dict(
+            Region.objects.filter(code__in=[r["area"] for r in rows]).values_list("code", "name")
+        )
+        for row in rows:
+            row["name"] = names.get(row["area"], row["name"])
+        return self.get_context_data(
+            release=self.release,
+            previous=previous,
+            area=self.here,
+            area_name=self.area_name,
+            crumbs=crumbs,
+            headline=headline,
+            sections=sections,
+            columns=[INDICATORS_BY_CODE[c] for c in HEADLINE],
+            rows=rows,
+            trend=trend,
+            series=series,
+            progress=progress_to_zero(
+                series, self.area, target_year=settings.ZERO_EXTREME_POVERTY_YEAR
+            ),
+            other_releases=releases_for(self.request.user)[:10],
+        )
+
+    def _previous(self) -> Release | None:
+        return (
+            releases_for(self.request.user)
+            .filter(
+                lifecycle=ReleaseLifecycle.PUBLISHED,
+                number__lt=self.release.number,
+                region_id=self.release.region_id,
+            )
+            .first()
+        )
+
+    def _series(self) -> list[Release]:
+        published = list(
+            releases_for(self.request.user).filter(
+                lifecycle=ReleaseLifecycle.PUBLISHED,
+                region_id=self.release.region_id,
+                number__lte=self.release.number,
+            )
+        )
+        if self.release not in published:
+            published.append(self.release)
+        return sorted(published, key=lambda r: (r.as_of, r.number))
+
+    def _value(self, release, code):
+        row = figures_of(release).area(self.area)
+        return row.indicator(code) if row else None
+
+    def _download(self, key: str) -> HttpResponse:
+        """A section (or the areas table) as Excel: the area and each area below it."""
+        import polars as pl
+
+        areas = [self.here, *self.children()]
+        if key == "wilayah":
+            columns = [(c, INDICATORS_BY_CODE[c].label) for c in HEADLINE]
+            records = [
+                {
+                    "kode": a.area,
+                    "wilayah": _name(a.area),
+                    **{label: a.indicator(c) for c, label in columns},
+                }
+                for a in areas
+            ]
+        elif key in SECTIONS_BY_KEY:
+            section = SECTIONS_BY_KEY[key]
+            records = [
+                {
+                    "kode": a.area,
+                    "wilayah": _name(a.area),
+                    **{label: a.measures.get(n) for n, label in section.rows},
+                }
+                for a in areas
+            ]
+        else:
+            raise Http404
+        names = dict(
+            Region.objects.filter(code__in=[r["kode"] for r in records]).values_list("code", "name")
+        )
+        for record in records:
+            record["wilayah"] = names.get(record["kode"], record["wilayah"])
+        frame = pl.DataFrame(records, infer_schema_length=None)
+        body = spreadsheet_bytes(frame, "xlsx", key[:30])
+        response = HttpResponse(body, content_type=XLSX)
+        name = f"dasbor-rilis-{self.release.number}-{self.area.replace('/', '-')}-{key}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+
+def _signed(indicator, change: float | None) -> str:
+    if change is None:
+        return ""
+    if abs(change) < 1e-9:
+        return "±0"
+    return ("+" if change > 0 else "−") + indicator.shown(abs(change))
+
+
+def _count(value) -> str:
+    return "–" if value is None else f"{value:,.0f}".replace(",", ".")
+
+
+def _name(area: str) -> str:
+    parts = area.split("/")
+    if len(parts) == 2:
+        return f"RW {parts[1] or '–'}"
+    if len(parts) == 3:
+        return f"RT {parts[2] or '–'}"
+    return area
+
+
+class MapView(_ReleasePage):
+    """The areas below one area, shaded by a figure, with a legend; drill down by a click."""
+
+    template_name = "dashboards/map.html"
+
+    def get(self, request, *args, **kwargs):
+        if not self.setup_release():
+            return render(request, "dashboards/no_release.html", status=200)
+        indicator = request.GET.get("indikator")
+        indicator = indicator if indicator in MAP_INDICATORS else "persentase_keluarga_miskin"
+        method = request.GET.get("kelas") if request.GET.get("kelas") in CLASSINGS else "kuantil"
+        children = self.children()
+        collection, legend = feature_collection(children, indicator, method)
+        if request.GET.get("format") == "geojson":
+            return JsonResponse(collection)
+        return self.render_to_response(
+            self.get_context_data(
+                release=self.release,
+                area=self.here,
+                crumbs=self.crumbs(),
+                area_name=self.area_name,
+                indicator=INDICATORS_BY_CODE[indicator],
+                indicators=[INDICATORS_BY_CODE[c] for c in MAP_INDICATORS],
+                method=method,
+                methods=CLASSINGS,
+                collection=collection,
+                legend=list(zip(legend.labels, legend.colours, strict=True)),
+                missing=len(children) - len(collection["features"]),
+                tiles=settings.MAP_TILE_URL,
+            )
+        )

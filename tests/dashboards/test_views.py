@@ -1,0 +1,88 @@
+"""The leader's dashboard and map: figures from the release in force, the way down from the
+city to a village, a camat kept to the district, every section downloadable."""
+
+import io
+import json
+
+import polars as pl
+import pytest
+from django.urls import reverse
+
+from padu.regions.services import load_boundaries
+from padu.releases.models import Release
+
+pytestmark = pytest.mark.django_db
+
+
+def _publish(release):
+    Release.objects.filter(pk=release.pk).update(lifecycle="published", decree_number="400/1/2026")
+    release.refresh_from_db()
+    return release
+
+
+def test_without_a_checked_or_published_release_the_dashboard_says_what_to_do(
+    classified_city, people, client, build
+):
+    build()  # a draft is not shown to leaders
+    client.force_login(people["leader"])
+    page = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert "Belum ada rilis data yang diperiksa atau terbit" in page
+
+
+def test_the_leader_drills_down_from_the_city_to_a_village(
+    classified_city, people, client, build, django_assert_max_num_queries
+):
+    first = _publish(build("Awal"))
+    release = _publish(build("Sesudah"))
+    client.force_login(people["leader"])
+    assert client.get(reverse("home")).url == reverse("dashboards:dashboard")
+
+    url = reverse("dashboards:dashboard")
+    page = client.get(url).content.decode()
+    assert "Kota Semarang" in page and "Semarang Tengah" in page
+    assert f"sejak rilis {first.number}" in page  # the change since the previous release
+    for title in ("menurut umur", "menurut kebutuhan", "Program", "Verivali", "Menuju nol"):
+        assert title in page
+    assert 'src="/static/vendor/plotly.min.js"' in page
+    with django_assert_max_num_queries(12):
+        page = client.get(url, {"wilayah": "33.74.01"}).content.decode()
+    assert "Miroto" in page
+    village = client.get(url, {"wilayah": "33.74.01.1001"}).content.decode()
+    assert "RW" in village  # below a village: its RWs
+
+    download = client.get(url, {"wilayah": "33.74", "unduh": "kebutuhan"})
+    frame = pl.read_excel(io.BytesIO(download.content))
+    assert frame.height == 17 and "Pangan" in frame.columns  # the city and its 16 districts
+    assert client.get(url, {"unduh": "tidak-ada"}).status_code == 404
+    assert str(release.number) in client.get(url).content.decode()
+
+
+def test_a_camat_starts_in_and_is_kept_to_the_district(classified_city, people, client, build):
+    _publish(build())
+    client.force_login(people["camat"])
+    url = reverse("dashboards:dashboard")
+    page = client.get(url).content.decode()
+    assert "<h1>Semarang Tengah</h1>" in page
+    assert client.get(url, {"wilayah": "33.74.02"}).status_code == 403
+    assert client.get(reverse("dashboards:map"), {"wilayah": "33.74.02"}).status_code == 403
+
+
+def test_the_map_shades_areas_with_a_legend_and_shows_no_data_as_such(
+    classified_city, people, client, build
+):
+    _publish(build())
+    load_boundaries(within="33.74")
+    client.force_login(people["leader"])
+    url = reverse("dashboards:map")
+    page = client.get(url, {"indikator": "p0", "kelas": "jenks"}).content.decode()
+    assert "tidak ada data" in page and "pemisahan alami" in page
+    geojson = client.get(url, {"format": "geojson", "wilayah": "33.74"})
+    data = json.loads(geojson.content)
+    assert len(geojson.content) < 2_000_000
+    assert {f["geometry"]["type"] for f in data["features"]} <= {"Polygon", "MultiPolygon"}
+    assert len(data["features"]) == 16 and all(f["properties"]["warna"] for f in data["features"])
+    # Villages: outlines where the shipped files have them.
+    villages = json.loads(client.get(url, {"format": "geojson", "wilayah": "33.74.01"}).content)
+    assert villages["features"] and villages["features"][0]["properties"]["kode"].startswith(
+        "33.74.01."
+    )
