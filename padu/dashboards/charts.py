@@ -32,6 +32,7 @@ def bars(labels: list[str], values: list[float | None], unit: str) -> dict:
     )
     figure.update_layout(**{**LAYOUT, "height": max(160, 34 * len(labels) + 40)})
     figure.update_yaxes(automargin=True)
+    figure.update_xaxes(rangemode="tozero", tickformat=",d")
     return _plain(figure)
 
 

@@ -54,24 +54,22 @@ def take_snapshot(
     where = _within(region)
     steps = 7
     outermost = not connection.in_atomic_block
+    # Progress is written by other transactions: none is reported inside this one (on
+    # PostgreSQL it is read-only, and the page would not see it before the end anyway).
+    progress(0, steps, "Membaca registri pada satu saat")
     with transaction.atomic():
         if connection.vendor == "postgresql" and outermost:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         as_of = timezone.now()
-        progress(0, steps, "Membaca keluarga")
         models = list(newest_models(within=region).values("id", "regency_id", "version", "year"))
         families = _families(where, [m["id"] for m in models])
-        progress(1, steps, "Membaca penduduk")
         persons = _persons(where)
-        progress(2, steps, "Membaca kebutuhan")
         needs = _needs(where, [m["id"] for m in models])
-        progress(3, steps, "Membaca rujukan")
         referrals = _referrals(where)
-        progress(4, steps, "Membaca kunjungan verivali")
         visits = _visits(where)
-        progress(5, steps, "Menyusun tabel")
         linkage_run = _latest_linkage_run()
+    progress(5, steps, "Menyusun tabel")
     today = timezone.localdate(as_of)
     families, persons = _with_members(families, persons, today)
     families = _with_lines(families, year)
