@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from padu.accounts.views import home
+from padu.dashboards.urls import portal_patterns
 from padu.releases.urls import public_patterns
 
 urlpatterns = [
@@ -16,5 +17,6 @@ urlpatterns = [
     path("rilis/", include("padu.releases.urls")),
     path("dasbor/", include("padu.dashboards.urls")),
     path("statistik/", include(public_patterns)),
+    path("portal/", include(portal_patterns)),
     path("admin/", admin.site.urls),
 ]

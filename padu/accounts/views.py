@@ -9,7 +9,7 @@ def home(request):
     public account, or an account still without its region or OPD) is told why rather than
     shown an empty list. A visitor who is not signed in gets the public statistics."""
     if not request.user.is_authenticated:
-        return redirect("public-statistics:list")
+        return redirect("portal:home")
     if request.user.home_url_name:
         return redirect(request.user.home_url_name)
     role = request.user.role

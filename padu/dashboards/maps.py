@@ -28,11 +28,15 @@ def classes(values: list[float], method: str, k: int = 5) -> list[float]:
     if len(distinct) <= k:
         return distinct
     if method == "jenks":
-        return jenkspy.jenks_breaks(values, n_classes=k)[1:]
-    ordered = sorted(values)
-    return [
-        ordered[min(len(ordered) - 1, round(len(ordered) * i / k) - 1)] for i in range(1, k + 1)
-    ]
+        breaks = jenkspy.jenks_breaks(values, n_classes=k)[1:]
+    else:
+        ordered = sorted(values)
+        breaks = [
+            ordered[min(len(ordered) - 1, round(len(ordered) * i / k) - 1)] for i in range(1, k + 1)
+        ]
+    # Many equal values (a city where most villages have no extremely poor) give equal
+    # bounds: one class each.
+    return sorted(set(breaks))
 
 
 def colour_of(value: float | None, breaks: list[float]) -> str:
@@ -49,35 +53,49 @@ def feature_collection(rows: list, indicator_code: str, method: str) -> tuple[di
     """GeoJSON of the areas in ``rows`` (AreaFigures) shaded by an indicator. An area with
     no outline is a point where its households are, or left out when none has a position."""
     indicator = INDICATORS_BY_CODE[indicator_code]
-    values = {row.area: indicator.value(row.measures) for row in rows}
-    known = [v for v in values.values() if v is not None]
+    return shaded(
+        [(row.area, indicator.value(row.measures), row.centre) for row in rows],
+        indicator,
+        method,
+    )
+
+
+#: An area's value that is not shown to this reader (a small count hidden from the public).
+HIDDEN = "hidden"
+HIDDEN_COLOUR = "#ffffff"
+
+
+def shaded(areas: list[tuple], indicator, method: str) -> tuple[dict, Legend]:
+    """GeoJSON of ``areas`` — (code, value or None or HIDDEN, (lat, lng) or None) — shaded
+    by their values: classes over the values known, grey for no data, white for hidden."""
+    known = [v for _code, v, _centre in areas if v is not None and v != HIDDEN]
     breaks = classes(known, method) if known else []
-    codes = [row.area for row in rows]
+    codes = [code for code, _v, _c in areas]
     outlines = {b.region_id: b for b in Boundary.objects.filter(region_id__in=codes)}
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     features = []
-    for row in rows:
-        value = values[row.area]
+    for code, value, centre in areas:
+        hidden = value == HIDDEN
         properties = {
-            "kode": row.area,
-            "nama": names.get(row.area, row.area),
-            "nilai": value,
-            "teks": indicator.shown(value),
-            "warna": colour_of(value, breaks),
+            "kode": code,
+            "nama": names.get(code, code),
+            "nilai": None if hidden else value,
+            "teks": "disembunyikan (jumlah kecil)" if hidden else indicator.shown(value),
+            "warna": HIDDEN_COLOUR if hidden else colour_of(value, breaks),
         }
-        outline = outlines.get(row.area)
+        outline = outlines.get(code)
         if outline is not None:
             geometry = outline.geometry
-        elif row.centre is not None:
-            lat, lng = row.centre
-            geometry = {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]}
+        elif centre is not None:
+            geometry = {"type": "Point", "coordinates": [round(centre[1], 5), round(centre[0], 5)]}
         else:
             continue
         features.append({"type": "Feature", "properties": properties, "geometry": geometry})
     palette = COLOURS[-len(breaks) :] if breaks else []
-    lower = [min(known), *breaks[:-1]] if known else []
     labels = [
-        f"{indicator.shown(lo)} – {indicator.shown(hi)}"
-        for lo, hi in zip(lower, breaks, strict=True)
+        f"{indicator.shown(min(known))} – {indicator.shown(hi)}"
+        if i == 0
+        else f"> {indicator.shown(breaks[i - 1])} – {indicator.shown(hi)}"
+        for i, hi in enumerate(breaks)
     ]
     return {"type": "FeatureCollection", "features": features}, Legend(breaks, labels, palette)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView
 
 from padu.accounts.mixins import RestrictedMixin
@@ -17,9 +18,10 @@ from padu.releases.choices import ReleaseLifecycle
 from padu.releases.figures import default_area, figures_of, progress_to_zero, visible_area
 from padu.releases.indicators import INDICATORS_BY_CODE
 from padu.releases.models import Release
+from padu.releases.public import dataset_name, public_table, threshold
 
 from . import charts
-from .maps import CLASSINGS, feature_collection
+from .maps import CLASSINGS, HIDDEN, feature_collection, shaded
 from .sections import HEADLINE, SECTIONS, SECTIONS_BY_KEY
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -306,3 +308,108 @@ class MapView(_ReleasePage):
                 tiles=settings.MAP_TILE_URL,
             )
         )
+
+
+# The public portal ----------------------------------------------------------------------------
+
+#: The rates a visitor can shade the public map by (each hidden where its count is).
+PORTAL_RATES = ["persentase_keluarga_miskin", "p0", "p1", "p2", "persentase_miskin_ekstrem"]
+
+
+class PortalView(TemplateView):
+    """What anyone sees without signing in: the published release's aggregates, on a map
+    and in a table, every small count hidden (and shown as hidden, never as zero)."""
+
+    template_name = "dashboards/portal.html"
+
+    def get(self, request, *args, **kwargs):
+        releases = Release.objects.frozen().select_related("region").order_by("-number")
+        release = (
+            releases.filter(pk=kwargs["pk"]).first()
+            if "pk" in kwargs
+            else releases.filter(lifecycle=ReleaseLifecycle.PUBLISHED).first()
+        )
+        if release is None:
+            if "pk" in kwargs:
+                raise Http404
+            return self.render_to_response(self.get_context_data(release=None))
+        table = public_table(release)
+        levels = sorted(set(table["level"]))
+        default = levels[1] if len(levels) > 1 else levels[0]
+        level = _int(request.GET.get("tingkat"), default)
+        level = level if level in levels else default
+        rate = (
+            request.GET.get("angka")
+            if request.GET.get("angka") in PORTAL_RATES
+            else PORTAL_RATES[0]
+        )
+        indicator = INDICATORS_BY_CODE[rate]
+        rows = table.filter(table["level"] == level).to_dicts()
+        top = table.filter(table["level"] == levels[0]).to_dicts()
+        collection, legend = shaded(
+            [(row["area"], HIDDEN if row[rate] is None else row[rate], None) for row in rows],
+            indicator,
+            "kuantil",
+        )
+        counts = [("families", _("Keluarga")), ("families_poor", _("Keluarga miskin")),
+                  ("families_extreme", _("Keluarga miskin ekstrem")), ("persons", _("Jiwa")),
+                  ("persons_poor", _("Jiwa miskin")), ("persons_extreme", _("Jiwa miskin ekstrem"))]  # fmt: skip
+        return self.render_to_response(
+            self.get_context_data(
+                release=release,
+                headline=[
+                    (
+                        label,
+                        _hidden_or(top[0][name], lambda v: f"{v:,}".replace(",", "."))
+                        if top
+                        else "–",
+                    )
+                    for name, label in counts
+                ]
+                + [
+                    (
+                        INDICATORS_BY_CODE[c].label,
+                        _hidden_or(top[0][c], INDICATORS_BY_CODE[c].shown) if top else "–",
+                    )
+                    for c in PORTAL_RATES
+                ],
+                levels=[(lv, LEVEL_NAMES.get(lv, str(lv))) for lv in levels],
+                level=level,
+                rate=indicator,
+                rates=[INDICATORS_BY_CODE[c] for c in PORTAL_RATES],
+                collection=collection,
+                legend=list(zip(legend.labels, legend.colours, strict=True)),
+                columns=[label for _name, label in counts]
+                + [INDICATORS_BY_CODE[c].label for c in PORTAL_RATES],
+                rows=[
+                    (
+                        row["name"],
+                        [
+                            _hidden_or(row[name], lambda v: f"{v:,}".replace(",", "."))
+                            for name, _l in counts
+                        ]
+                        + [_hidden_or(row[c], INDICATORS_BY_CODE[c].shown) for c in PORTAL_RATES],
+                    )
+                    for row in rows
+                ],
+                threshold=threshold(),
+                dataset=dataset_name(release),
+                tiles=settings.MAP_TILE_URL,
+            )
+        )
+
+
+LEVEL_NAMES = {
+    1: _lazy("provinsi"),
+    2: _lazy("kabupaten/kota"),
+    3: _lazy("kecamatan"),
+    4: _lazy("desa/kelurahan"),
+}
+
+
+def _hidden_or(value, show) -> str:
+    return "•" if value is None else show(value)
+
+
+def _int(value, default: int) -> int:
+    return int(value) if value and value.isascii() and value.isdigit() else default

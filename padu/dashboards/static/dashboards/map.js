@@ -1,5 +1,5 @@
 // A shaded map of areas (padu.dashboards.maps): outlines, or points where no outline is
-// known; a click on an area goes down to it. No tile server unless one is configured.
+// known; where the map allows it (data-drill), a click on an area goes down to it. No tile server unless one is configured.
 (function () {
   var data = JSON.parse(document.getElementById("map-data").textContent);
   var tiles = JSON.parse(document.getElementById("map-tiles").textContent);
@@ -18,7 +18,9 @@
     },
     onEachFeature: function (f, l) {
       l.bindTooltip(f.properties.nama + ": " + f.properties.teks, {sticky: true});
-      l.on("click", function () { go(f.properties.kode); });
+      if (document.getElementById("map").dataset.drill) {
+        l.on("click", function () { go(f.properties.kode); });
+      }
     }
   }).addTo(map);
   if (data.features.length) { map.fitBounds(layer.getBounds(), {padding: [10, 10]}); }
