@@ -321,6 +321,7 @@ class PortalView(TemplateView):
     and in a table, every small count hidden (and shown as hidden, never as zero)."""
 
     template_name = "dashboards/portal.html"
+    model = Release  # published ones only, below: no door, for the public
 
     def get(self, request, *args, **kwargs):
         releases = Release.objects.frozen().select_related("region").order_by("-number")

@@ -70,6 +70,8 @@ PUBLIC_URLS = {
     "accounts:login",
     "accounts:logout",
     "public-statistics:package-show",
+    "portal:home",
+    "portal:release",
     *(
         f"public-statistics:{name}"
         for name in ("list", "release", "csv", "parquet", "indicators", "package-list")
