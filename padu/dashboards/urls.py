@@ -7,6 +7,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
     path("peta/", views.MapView.as_view(), name="map"),
+    path("laporan/", views.ReportView.as_view(), name="report"),
 ]
 
 #: The public portal, no login (padu/urls.py mounts it at /portal/; / sends visitors there).

@@ -8,8 +8,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView
 
+from padu.accounts import policy
+from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
+from padu.accounts.services import log_access
 from padu.core.spreadsheet import spreadsheet_bytes
 from padu.regions.codes import ancestor_codes
 from padu.regions.models import Region
@@ -20,7 +23,7 @@ from padu.releases.indicators import INDICATORS_BY_CODE
 from padu.releases.models import Release
 from padu.releases.public import dataset_name, public_table, threshold
 
-from . import charts
+from . import charts, reports
 from .maps import CLASSINGS, HIDDEN, feature_collection, shaded
 from .sections import HEADLINE, SECTIONS, SECTIONS_BY_KEY
 
@@ -275,6 +278,44 @@ def _name(area: str) -> str:
     if len(parts) == 3:
         return f"RT {parts[2] or '–'}"
     return area
+
+
+class ReportView(_ReleasePage):
+    """An area's poverty profile for a meeting, as PDF or Excel. The list of extremely poor
+    families without a program is included for a reader who may see families, and logged."""
+
+    def get(self, request, *args, **kwargs):
+        if not self.setup_release():
+            raise Http404
+        self.crumbs()
+        children = self.children()
+        names = dict(
+            Region.objects.filter(code__in=[self.area, *(c.area for c in children)]).values_list(
+                "code", "name"
+            )
+        )
+        for area in [self.area, *(c.area for c in children)]:
+            names.setdefault(area, _name(area))
+        with_names = policy.allows(request.user, "registry.family", Action.VIEW)
+        context = reports.profile(self.release, self.here, children, names, with_names=with_names)
+        file_format = "xlsx" if request.GET.get("format") == "xlsx" else "pdf"
+        if context["families"] is not None:
+            log_access(
+                request.user,
+                kind=AccessKind.EXPORT,
+                object_type="poverty_report",
+                object_id=self.area,
+                detail=f"rilis {self.release.number}: {context['families'].height} keluarga ekstrem tanpa program ({file_format})",
+                request=request,
+            )
+        name = f"profil-kemiskinan-{self.area.replace('/', '-')}-rilis-{self.release.number}.{file_format}"
+        if file_format == "xlsx":
+            response = HttpResponse(reports.xlsx_bytes(context), content_type=XLSX)
+        else:
+            body = reports.pdf_bytes(context, base_url=request.build_absolute_uri("/"))
+            response = HttpResponse(body, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
 
 
 class MapView(_ReleasePage):
