@@ -31,6 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Indicators a map can be shaded by.
 MAP_INDICATORS = [
     "persentase_keluarga_miskin",
+    "indeks_kumuh",
     "p0",
     "p1",
     "p2",
@@ -331,6 +332,9 @@ class MapView(_ReleasePage):
         method = request.GET.get("kelas") if request.GET.get("kelas") in CLASSINGS else "kuantil"
         children = self.children()
         collection, legend = feature_collection(children, indicator, method)
+        ranked = request.GET.get("urut") == "nilai"
+        if ranked:  # the areas that need it most first (a ranked list of kawasan rentan)
+            collection["features"].sort(key=lambda f: -(f["properties"]["nilai"] or 0))
         if request.GET.get("format") == "geojson":
             return JsonResponse(collection)
         return self.render_to_response(
@@ -343,6 +347,7 @@ class MapView(_ReleasePage):
                 indicators=[INDICATORS_BY_CODE[c] for c in MAP_INDICATORS],
                 method=method,
                 methods=CLASSINGS,
+                ranked=ranked,
                 collection=collection,
                 legend=list(zip(legend.labels, legend.colours, strict=True)),
                 missing=len(children) - len(collection["features"]),

@@ -103,6 +103,11 @@ MEASURES: list[Measure] = [
     Measure("persons_below_extreme_line", "jiwa di bawah garis kemiskinan ekstrem", "family", "CASE WHEN expenditure < extreme_line THEN members ELSE 0 END"),
     Measure("poverty_gap_sum", "jumlah kedalaman (z−y)/z", "family", "CASE WHEN expenditure < poverty_line THEN members * (poverty_line - expenditure) / poverty_line ELSE 0 END"),
     Measure("poverty_gap_squared_sum", "jumlah keparahan ((z−y)/z)²", "family", "CASE WHEN expenditure < poverty_line THEN members * power((poverty_line - expenditure) / poverty_line, 2) ELSE 0 END"),
+    # The vulnerable/slum index (kawasan rentan/kumuh): houses with three or more of the six
+    # housing deprivations (floor area per person, floor, walls, roof, toilet, water).
+    _family("families_housing_assessed", "keluarga dengan data rumah", "housing_deprivations IS NOT NULL"),
+    _family("families_housing_deprived", "keluarga dengan rumah tidak layak (3+ kekurangan)", "housing_deprivations >= 3"),
+    Measure("housing_deprivations_sum", "jumlah kekurangan rumah", "family", "coalesce(housing_deprivations, 0)"),
     # Where an area's households are (their mean position), for a map without outlines.
     _family("families_located", "keluarga dengan koordinat", "latitude IS NOT NULL AND longitude IS NOT NULL"),
     Measure("latitude_sum", "jumlah lintang", "family", "CASE WHEN latitude IS NOT NULL AND longitude IS NOT NULL THEN latitude ELSE 0 END"),
@@ -276,6 +281,18 @@ INDICATORS: list[Indicator] = [
         "jumlah keluarga ekstrem tanpa tanda program",
         "keluarga",
         "families_extreme_no_program",
+    ),
+    Indicator(
+        "indeks_kumuh",
+        "Indeks kawasan rentan/kumuh",
+        "Bagian keluarga yang rumahnya punya tiga atau lebih dari enam kekurangan: luas lantai "
+        "kurang dari 8 m² per orang, lantai tanah/bambu/kayu murahan, dinding bambu/kayu "
+        "murahan, atap jerami/ijuk/bambu, tanpa jamban sendiri, air minum tak terlindung.",
+        "keluarga dengan 3+ kekurangan rumah / keluarga × 100",
+        "persen",
+        "families_housing_deprived",
+        "families",
+        100,
     ),
     Indicator(
         "cakupan_verivali",

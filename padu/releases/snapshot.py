@@ -18,6 +18,7 @@ from padu.regions.codes import normalize_code
 from padu.registry import choices as c
 from padu.registry.ages import age_in_years
 from padu.registry.models import ASSET_FIELDS, HOUSING_FIELDS, PROGRAM_FIELDS
+from padu.welfare.criteria import CRITERIA
 from padu.welfare.household import member_aggregates, read_frame
 from padu.welfare.services import lines_for, newest_models
 
@@ -266,10 +267,27 @@ def _with_members(
         families.join(members, on="family_id", how="left")
         .with_columns(pl.col("members").fill_null(0).cast(pl.Int32))
         .with_columns(
-            elderly_alone=((pl.col("members") == 1) & (pl.col("elderly") == 1)).fill_null(False)
+            elderly_alone=((pl.col("members") == 1) & (pl.col("elderly") == 1)).fill_null(False),
+            area_per_person=pl.col("floor_area_m2")
+            / pl.when(pl.col("members") > 0).then(pl.col("members")),
         )
+        .with_columns(housing_deprivations=_housing_deprivations())
     )
     return families, persons
+
+
+#: The BPS criteria that are about the house, and a roof of thatch or bamboo: how many of
+#: them a house has is what the vulnerable/slum index of an area counts.
+HOUSING_CRITERIA = ("luas_lantai", "lantai", "dinding", "jamban", "air_minum")
+POOR_ROOFS = [c.RoofMaterial.THATCH.value, c.RoofMaterial.BAMBOO.value]
+
+
+def _housing_deprivations() -> pl.Expr:
+    met = [k.met for k in CRITERIA if k.code in HOUSING_CRITERIA]
+    roof = pl.col("roof_material").is_in(POOR_ROOFS)
+    return pl.sum_horizontal(*(e.fill_null(False).cast(pl.Int8) for e in [*met, roof])).cast(
+        pl.Int8
+    )
 
 
 def _with_lines(families: pl.DataFrame, year: int) -> pl.DataFrame:

@@ -86,3 +86,22 @@ def test_the_map_shades_areas_with_a_legend_and_shows_no_data_as_such(
     assert villages["features"] and villages["features"][0]["properties"]["kode"].startswith(
         "33.74.01."
     )
+
+
+def test_the_vulnerable_housing_index_is_a_map_layer_and_a_ranked_list(
+    classified_city, people, client, build
+):
+    release = _publish(build())
+    client.force_login(people["leader"])
+    url = reverse("dashboards:map")
+    data = json.loads(
+        client.get(url, {"format": "geojson", "indikator": "indeks_kumuh", "urut": "nilai"}).content
+    )
+    values = [f["properties"]["nilai"] for f in data["features"]]
+    assert values == sorted(values, reverse=True) and max(values) > 0
+    page = client.get(url, {"indikator": "indeks_kumuh", "urut": "nilai"}).content.decode()
+    assert "Indeks kawasan rentan/kumuh" in page and "peringkat" in page
+    from padu.releases.figures import figures_of
+
+    city = figures_of(release).area("33.74")
+    assert 0 < city.measures["families_housing_deprived"] <= city.measures["families"]

@@ -30,6 +30,7 @@ def _families(rows: list[dict]) -> pl.DataFrame:
         "expenditure_observed": True,
         "poverty_line": LINE,
         "extreme_line": 60,
+        "housing_deprivations": 0,
         "latitude": -6.98,
         "longitude": 110.42,
         **dict.fromkeys(FLAG_PROGRAMS, False),
