@@ -99,3 +99,72 @@ def shaded(areas: list[tuple], indicator, method: str) -> tuple[dict, Legend]:
         for i, hi in enumerate(breaks)
     ]
     return {"type": "FeatureCollection", "features": features}, Legend(breaks, labels, palette)
+
+
+#: Colours of a household point by its status (extreme darkest).
+STATUS_COLOURS = {
+    "ekstrem": "#7f0000",
+    "miskin": "#d7301f",
+    "rentan": "#fc8d59",
+    "tidak_miskin": "#9ecae1",
+}
+
+
+def household_points(
+    release, area: str, *, status: str = "", need: str = "", program: str = ""
+) -> dict:
+    """The households of ``area`` (a village, RW or RT) that have a position, as GeoJSON
+    points with their status and programs, filtered by status, need dimension or program
+    (personal data: the caller checks who may see it and logs it)."""
+    from padu.releases import storage
+    from padu.releases.snapshot import FLAG_PROGRAMS
+
+    code = area.split("/")
+    where = [
+        "f.lifecycle = 'aktif'",
+        "f.latitude IS NOT NULL",
+        "f.longitude IS NOT NULL",
+        "f.village = ?",
+    ]
+    params: list = [code[0]]
+    for column, value in zip(("rw", "rt"), code[1:], strict=False):
+        where.append(f"f.{column} = ?")
+        params.append(value)
+    if status:
+        where.append("f.status = ?")
+        params.append(status)
+    if need:
+        where.append("f.family_id IN (SELECT family_id FROM needs WHERE dimension = ?)")
+        params.append(need)
+    fields = {code_: field for field, (code_, _label) in FLAG_PROGRAMS.items()}
+    if program in fields:
+        where.append(f"coalesce(f.{fields[program]}, false)")
+    flags = ", ".join(f'coalesce({field}, false) AS "{code_}"' for code_, field in fields.items())
+    con = storage.open_tables(
+        storage.release_dir(release.number), release.manifest, ["families", "needs"]
+    )
+    try:
+        rows = con.execute(
+            f"SELECT f.family_id, f.latitude, f.longitude, f.status, f.desil, {flags} "
+            f"FROM families f WHERE {' AND '.join(where)} ORDER BY f.family_id",
+            params,
+        ).fetchall()
+    finally:
+        con.close()
+    features = []
+    for family_id, lat, lng, family_status, desil, *received in rows:
+        programs = [code_ for code_, got in zip(fields, received, strict=True) if got]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lng, 6), round(lat, 6)]},
+                "properties": {
+                    "id": family_id,
+                    "status": family_status or "",
+                    "desil": desil,
+                    "program": programs,
+                    "warna": STATUS_COLOURS.get(family_status or "", NO_DATA),
+                },
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.generic import TemplateView
@@ -19,12 +20,14 @@ from padu.regions.models import Region
 from padu.releases import storage
 from padu.releases.choices import ReleaseLifecycle
 from padu.releases.figures import default_area, figures_of, progress_to_zero, visible_area
-from padu.releases.indicators import INDICATORS_BY_CODE
+from padu.releases.indicators import INDICATORS_BY_CODE, NEED_DIMENSIONS
 from padu.releases.models import Release
 from padu.releases.public import dataset_name, public_table, threshold
+from padu.releases.snapshot import FLAG_PROGRAMS
+from padu.welfare.choices import PovertyStatus
 
 from . import charts, reports
-from .maps import CLASSINGS, HIDDEN, feature_collection, shaded
+from .maps import CLASSINGS, HIDDEN, feature_collection, household_points, shaded
 from .sections import HEADLINE, SECTIONS, SECTIONS_BY_KEY
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -281,6 +284,36 @@ def _name(area: str) -> str:
     return area
 
 
+class _HouseholdPoints:
+    def _may_see_households(self) -> bool:
+        return policy.allows(self.request.user, "registry.family", Action.VIEW)
+
+    def _household_points(self, request) -> dict | None:
+        """Households as points, for a village or below and a role that may see families;
+        every look is logged (their positions are personal data)."""
+        if self.here.level < 4 or not self._may_see_households():
+            return None
+        status = request.GET.get("status", "")
+        points = household_points(
+            self.release,
+            self.area,
+            status=status if status in PovertyStatus.values else "",
+            need=request.GET.get("kebutuhan", "")
+            if request.GET.get("kebutuhan") in {d.value for d in NEED_DIMENSIONS}
+            else "",
+            program=request.GET.get("program", ""),
+        )
+        log_access(
+            request.user,
+            kind=AccessKind.LIST,
+            object_type="family_points",
+            object_id=self.area,
+            detail=f"rilis {self.release.number}: {len(points['features'])} titik keluarga",
+            request=request,
+        )
+        return points
+
+
 class ReportView(_ReleasePage):
     """An area's poverty profile for a meeting, as PDF or Excel. The list of extremely poor
     families without a program is included for a reader who may see families, and logged."""
@@ -319,7 +352,7 @@ class ReportView(_ReleasePage):
         return response
 
 
-class MapView(_ReleasePage):
+class MapView(_HouseholdPoints, _ReleasePage):
     """The areas below one area, shaded by a figure, with a legend; drill down by a click."""
 
     template_name = "dashboards/map.html"
@@ -337,6 +370,15 @@ class MapView(_ReleasePage):
             collection["features"].sort(key=lambda f: -(f["properties"]["nilai"] or 0))
         if request.GET.get("format") == "geojson":
             return JsonResponse(collection)
+        points = self._household_points(request)
+        if request.GET.get("format") == "titik":
+            if points is None:
+                raise PermissionDenied(
+                    _(
+                        "Titik keluarga hanya untuk peran yang boleh melihat keluarga, di desa/kelurahan ke bawah."
+                    )
+                )
+            return JsonResponse(points)
         return self.render_to_response(
             self.get_context_data(
                 release=self.release,
@@ -351,6 +393,13 @@ class MapView(_ReleasePage):
                 collection=collection,
                 legend=list(zip(legend.labels, legend.colours, strict=True)),
                 missing=len(children) - len(collection["features"]),
+                points=points,
+                may_see_households=self._may_see_households(),
+                statuses=PovertyStatus.choices,
+                needs=[(d.value, d.label) for d in NEED_DIMENSIONS],
+                programs=[code for code, _label in FLAG_PROGRAMS.values()],
+                filters={k: request.GET.get(k, "") for k in ("status", "kebutuhan", "program")},
+                family_url=reverse("registry:family-detail", args=[0]).replace("/0/", "/{id}/"),
                 tiles=settings.MAP_TILE_URL,
             )
         )

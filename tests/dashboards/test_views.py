@@ -105,3 +105,40 @@ def test_the_vulnerable_housing_index_is_a_map_layer_and_a_ranked_list(
 
     city = figures_of(release).area("33.74")
     assert 0 < city.measures["families_housing_deprived"] <= city.measures["families"]
+
+
+def test_households_are_points_for_those_who_may_see_them_and_each_look_is_logged(
+    classified_city, people, make_user, client, build
+):
+    from padu.accounts.choices import Role
+    from padu.accounts.models import AccessLog
+
+    _publish(build())
+    url = reverse("dashboards:map")
+    client.force_login(people["leader"])  # aggregates only
+    assert client.get(url, {"wilayah": "33.74.01.1001", "format": "titik"}).status_code == 403
+    assert "titik keluarga" not in client.get(url, {"wilayah": "33.74.01.1001"}).content.decode()
+
+    dinsos = make_user("dinsos", Role.DINSOS_OFFICER, "33.74")
+    client.force_login(dinsos)
+    village = "33.74.01.1001"
+    every = json.loads(client.get(url, {"wilayah": village, "format": "titik"}).content)
+    assert every["features"], "the synthetic city's households have coordinates"
+    poor = json.loads(
+        client.get(url, {"wilayah": village, "format": "titik", "status": "tidak_miskin"}).content
+    )
+    assert {f["properties"]["status"] for f in poor["features"]} <= {"tidak_miskin"}
+    with_pkh = json.loads(
+        client.get(url, {"wilayah": village, "format": "titik", "program": "PKH"}).content
+    )
+    assert all("PKH" in f["properties"]["program"] for f in with_pkh["features"])
+    assert len(with_pkh["features"]) < len(every["features"])
+    assert (
+        AccessLog.objects.filter(
+            user=dinsos, object_type="family_points", object_id=village
+        ).count()
+        == 3
+    )
+    assert (
+        client.get(url, {"wilayah": "33.74", "format": "titik"}).status_code == 403
+    )  # a city: areas only

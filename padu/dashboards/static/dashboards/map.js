@@ -23,6 +23,25 @@
       }
     }
   }).addTo(map);
-  if (data.features.length) { map.fitBounds(layer.getBounds(), {padding: [10, 10]}); }
+  var bounds = L.latLngBounds([]);
+  if (data.features.length) { bounds.extend(layer.getBounds()); }
+  var pointsNode = document.getElementById("map-points");
+  if (pointsNode) {
+    // Households (only for roles that may see them): coloured by status; a click opens
+    // the family's page, which checks access again.
+    var url = JSON.parse(document.getElementById("family-url").textContent);
+    var points = L.geoJSON(JSON.parse(pointsNode.textContent), {
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, {radius: 5, weight: 1, color: "#333", fillColor: f.properties.warna, fillOpacity: 0.9});
+      },
+      onEachFeature: function (f, l) {
+        var p = f.properties;
+        l.bindTooltip((p.status || "–") + (p.desil ? ", desil " + p.desil : "") + (p.program.length ? " · " + p.program.join(", ") : " · tanpa program"));
+        l.on("click", function () { window.location = url.replace("{id}", p.id); });
+      }
+    }).addTo(map);
+    if (points.getLayers().length) { bounds.extend(points.getBounds()); }
+  }
+  if (bounds.isValid()) { map.fitBounds(bounds, {padding: [10, 10], maxZoom: 17}); }
   else { map.setView([-2.5, 118], 4); }
 })();
