@@ -165,6 +165,11 @@ class DashboardView(_ReleasePage):
                 },
                 "jiwa",
             )
+        order = self.request.GET.get("urut")
+        if (
+            order in HEADLINE
+        ):  # a ranking: the areas with the most first (a province ranks its regencies)
+            children = sorted(children, key=lambda c: -(c.indicator(order) or 0))
         rows = [
             {
                 "area": child.area,
@@ -188,6 +193,7 @@ class DashboardView(_ReleasePage):
             sections=sections,
             columns=[INDICATORS_BY_CODE[c] for c in HEADLINE],
             rows=rows,
+            order=order if order in HEADLINE else "",
             trend=trend,
             series=series,
             progress=progress_to_zero(

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from padu.accounts.choices import Role
 from padu.matching.services import run_matching
+from padu.regions.services import load_boundaries
 from padu.releases.models import Release
 from padu.releases.services import execute_build
 from padu.sources.services import find_dataset, import_file
@@ -89,3 +90,20 @@ def test_a_release_from_draft_to_the_public_page(
     expect(public.get_by_text("disembunyikan: jumlah di bawah 10")).to_be_visible()
     public.screenshot(path=str(tmp_path / "statistik.png"), full_page=True)
     public.context.close()
+
+    # The portal, as a visitor on a phone sees it at /: figures, a map, small counts hidden.
+    load_boundaries(within="33.74")
+    for name, viewport in (
+        ("desktop", {"width": 1280, "height": 800}),
+        ("phone", {"width": 360, "height": 740}),
+    ):
+        visitor = browser.new_context(viewport=viewport, locale="id-ID").new_page()
+        visitor.goto(f"{live_server.url}/")
+        expect(
+            visitor.get_by_role("heading", name="Data Tunggal Kemiskinan Kota Semarang")
+        ).to_be_visible()
+        expect(visitor.locator("#map path.leaflet-interactive").first).to_be_attached()
+        expect(visitor.locator("#legend")).to_contain_text("disembunyikan")
+        assert "•" in visitor.locator("#portal-figures").inner_text()
+        visitor.screenshot(path=str(tmp_path / f"portal-{name}.png"), full_page=True)
+        visitor.context.close()

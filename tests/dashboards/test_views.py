@@ -142,3 +142,20 @@ def test_households_are_points_for_those_who_may_see_them_and_each_look_is_logge
     assert (
         client.get(url, {"wilayah": "33.74", "format": "titik"}).status_code == 403
     )  # a city: areas only
+
+
+def test_the_areas_below_are_ranked_by_any_figure(classified_city, people, client, build):
+    from padu.releases.figures import figures_of
+
+    release = _publish(build())
+    client.force_login(people["leader"])
+    page = client.get(reverse("dashboards:dashboard"), {"urut": "p0"}).content.decode()
+    ranked = sorted(figures_of(release).children("33.74"), key=lambda c: -(c.indicator("p0") or 0))
+    first, last = ranked[0], ranked[-1]
+    from padu.regions.models import Region
+
+    names = dict(
+        Region.objects.filter(code__in=[first.area, last.area]).values_list("code", "name")
+    )
+    assert page.index(f">{names[first.area]}<") < page.index(f">{names[last.area]}<")
+    assert "1. " in page and "▼" in page
