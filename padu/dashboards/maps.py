@@ -110,26 +110,34 @@ STATUS_COLOURS = {
 }
 
 
+#: Grid cell (degrees) that households are clustered into above a village: about 1 km in a
+#: regency/city, 300 m in a district.
+CLUSTER_CELL = {1: 0.05, 2: 0.01, 3: 0.003}
+
+
 def household_points(
     release, area: str, *, status: str = "", need: str = "", program: str = ""
 ) -> dict:
-    """The households of ``area`` (a village, RW or RT) that have a position, as GeoJSON
-    points with their status and programs, filtered by status, need dimension or program
-    (personal data: the caller checks who may see it and logs it)."""
+    """The households of ``area`` that have a position, filtered by status, need dimension
+    or program: one point each in a village or below (with its status and programs), and
+    above that clusters of a grid cell with their count (personal data either way: the
+    caller checks who may see it and logs it)."""
     from padu.releases import storage
     from padu.releases.snapshot import FLAG_PROGRAMS
 
     code = area.split("/")
-    where = [
-        "f.lifecycle = 'aktif'",
-        "f.latitude IS NOT NULL",
-        "f.longitude IS NOT NULL",
-        "f.village = ?",
-    ]
-    params: list = [code[0]]
-    for column, value in zip(("rw", "rt"), code[1:], strict=False):
-        where.append(f"f.{column} = ?")
-        params.append(value)
+    level = code[0].count(".") + 1 if len(code) == 1 else 4 + len(code) - 1
+    where = ["f.lifecycle = 'aktif'", "f.latitude IS NOT NULL", "f.longitude IS NOT NULL"]
+    params: list = []
+    if level < 4:
+        where.append("f.village LIKE ?")
+        params.append(code[0] + ".%")
+    else:
+        where.append("f.village = ?")
+        params.append(code[0])
+        for column, value in zip(("rw", "rt"), code[1:], strict=False):
+            where.append(f"f.{column} = ?")
+            params.append(value)
     if status:
         where.append("f.status = ?")
         params.append(status)
@@ -139,11 +147,15 @@ def household_points(
     fields = {code_: field for field, (code_, _label) in FLAG_PROGRAMS.items()}
     if program in fields:
         where.append(f"coalesce(f.{fields[program]}, false)")
-    flags = ", ".join(f'coalesce({field}, false) AS "{code_}"' for code_, field in fields.items())
     con = storage.open_tables(
         storage.release_dir(release.number), release.manifest, ["families", "needs"]
     )
     try:
+        if level < 4:
+            return _clusters(con, " AND ".join(where), params, CLUSTER_CELL[level])
+        flags = ", ".join(
+            f'coalesce({field}, false) AS "{code_}"' for code_, field in fields.items()
+        )
         rows = con.execute(
             f"SELECT f.family_id, f.latitude, f.longitude, f.status, f.desil, {flags} "
             f"FROM families f WHERE {' AND '.join(where)} ORDER BY f.family_id",
@@ -168,3 +180,26 @@ def household_points(
             }
         )
     return {"type": "FeatureCollection", "features": features}
+
+
+def _clusters(con, where: str, params: list, cell: float) -> dict:
+    """Households grouped into grid cells: where they are, how many, how many extremely
+    poor (a cluster is drawn at its households' mean position)."""
+    rows = con.execute(
+        f"SELECT count(*), avg(f.latitude), avg(f.longitude), "
+        f"count(*) FILTER (WHERE f.status = 'ekstrem') "
+        f"FROM families f WHERE {where} "
+        f"GROUP BY floor(f.latitude / {cell}), floor(f.longitude / {cell})",
+        params,
+    ).fetchall()
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(lng, 5), round(lat, 5)]},
+                "properties": {"jumlah": count, "ekstrem": extreme},
+            }
+            for count, lat, lng, extreme in rows
+        ],
+    }

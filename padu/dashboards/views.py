@@ -295,9 +295,9 @@ class _HouseholdPoints:
         return policy.allows(self.request.user, "registry.family", Action.VIEW)
 
     def _household_points(self, request) -> dict | None:
-        """Households as points, for a village or below and a role that may see families;
-        every look is logged (their positions are personal data)."""
-        if self.here.level < 4 or not self._may_see_households():
+        """Households as points (in a village or below) or clusters (above), for a role that
+        may see families; every look is logged (their positions are personal data)."""
+        if not self._may_see_households():
             return None
         status = request.GET.get("status", "")
         points = household_points(
@@ -314,7 +314,7 @@ class _HouseholdPoints:
             kind=AccessKind.LIST,
             object_type="family_points",
             object_id=self.area,
-            detail=f"rilis {self.release.number}: {len(points['features'])} titik keluarga",
+            detail=f"rilis {self.release.number}: {len(points['features'])} titik/kelompok keluarga",
             request=request,
         )
         return points

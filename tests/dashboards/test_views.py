@@ -139,9 +139,10 @@ def test_households_are_points_for_those_who_may_see_them_and_each_look_is_logge
         ).count()
         == 3
     )
-    assert (
-        client.get(url, {"wilayah": "33.74", "format": "titik"}).status_code == 403
-    )  # a city: areas only
+    city = json.loads(client.get(url, {"wilayah": "33.74", "format": "titik"}).content)
+    assert city["features"] and "id" not in city["features"][0]["properties"]  # clusters
+    total = sum(f["properties"]["jumlah"] for f in city["features"])
+    assert total > len(every["features"])  # the whole city, not one village
 
 
 def test_the_areas_below_are_ranked_by_any_figure(classified_city, people, client, build):

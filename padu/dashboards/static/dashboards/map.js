@@ -32,10 +32,19 @@
     var url = JSON.parse(document.getElementById("family-url").textContent);
     var points = L.geoJSON(JSON.parse(pointsNode.textContent), {
       pointToLayer: function (f, latlng) {
-        return L.circleMarker(latlng, {radius: 5, weight: 1, color: "#333", fillColor: f.properties.warna, fillOpacity: 0.9});
+        var p = f.properties;
+        if (p.jumlah !== undefined) {  // a cluster: its size grows with its households
+          return L.circleMarker(latlng, {radius: 6 + 3 * Math.log2(1 + p.jumlah), weight: 1, color: "#333",
+                                         fillColor: p.ekstrem ? "#d7301f" : "#fc8d59", fillOpacity: 0.75});
+        }
+        return L.circleMarker(latlng, {radius: 5, weight: 1, color: "#333", fillColor: p.warna, fillOpacity: 0.9});
       },
       onEachFeature: function (f, l) {
         var p = f.properties;
+        if (p.jumlah !== undefined) {
+          l.bindTooltip(p.jumlah + " keluarga" + (p.ekstrem ? ", " + p.ekstrem + " miskin ekstrem" : ""), {permanent: false});
+          return;
+        }
         l.bindTooltip((p.status || "–") + (p.desil ? ", desil " + p.desil : "") + (p.program.length ? " · " + p.program.join(", ") : " · tanpa program"));
         l.on("click", function () { window.location = url.replace("{id}", p.id); });
       }
