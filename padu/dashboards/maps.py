@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import jenkspy
 
 from padu.regions.models import Boundary, Region
+from padu.releases.figures import sub_area_name
 from padu.releases.indicators import INDICATORS_BY_CODE
 
 #: Light to dark green: more poverty is darker; no data is grey, never a colour of a class.
@@ -78,7 +79,7 @@ def shaded(areas: list[tuple], indicator, method: str) -> tuple[dict, Legend]:
         hidden = value == HIDDEN
         properties = {
             "kode": code,
-            "nama": names.get(code, code),
+            "nama": names.get(code) or sub_area_name(code),
             "nilai": None if hidden else value,
             "teks": "disembunyikan (jumlah kecil)" if hidden else indicator.shown(value),
             "warna": HIDDEN_COLOUR if hidden else colour_of(value, breaks),
@@ -110,9 +111,9 @@ STATUS_COLOURS = {
 }
 
 
-#: Grid cell (degrees) that households are clustered into above a village: about 1 km in a
-#: regency/city, 300 m in a district.
-CLUSTER_CELL = {1: 0.05, 2: 0.01, 3: 0.003}
+#: Grid cell (degrees) that households are clustered into above a village: about 2 km in a
+#: regency/city, 500 m in a district.
+CLUSTER_CELL = {1: 0.1, 2: 0.02, 3: 0.005}
 
 
 def household_points(

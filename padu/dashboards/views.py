@@ -19,7 +19,13 @@ from padu.regions.codes import ancestor_codes
 from padu.regions.models import Region
 from padu.releases import storage
 from padu.releases.choices import ReleaseLifecycle
-from padu.releases.figures import default_area, figures_of, progress_to_zero, visible_area
+from padu.releases.figures import (
+    default_area,
+    figures_of,
+    progress_to_zero,
+    sub_area_name,
+    visible_area,
+)
 from padu.releases.indicators import INDICATORS_BY_CODE, NEED_DIMENSIONS
 from padu.releases.models import Release
 from padu.releases.public import dataset_name, public_table, threshold
@@ -173,7 +179,7 @@ class DashboardView(_ReleasePage):
         rows = [
             {
                 "area": child.area,
-                "name": _name(child.area),
+                "name": sub_area_name(child.area),
                 "values": [INDICATORS_BY_CODE[c].shown(child.indicator(c)) for c in HEADLINE],
             }
             for child in children
@@ -239,7 +245,7 @@ class DashboardView(_ReleasePage):
             records = [
                 {
                     "kode": a.area,
-                    "wilayah": _name(a.area),
+                    "wilayah": sub_area_name(a.area),
                     **{label: a.indicator(c) for c, label in columns},
                 }
                 for a in areas
@@ -249,7 +255,7 @@ class DashboardView(_ReleasePage):
             records = [
                 {
                     "kode": a.area,
-                    "wilayah": _name(a.area),
+                    "wilayah": sub_area_name(a.area),
                     **{label: a.measures.get(n) for n, label in section.rows},
                 }
                 for a in areas
@@ -279,15 +285,6 @@ def _signed(indicator, change: float | None) -> str:
 
 def _count(value) -> str:
     return "–" if value is None else f"{value:,.0f}".replace(",", ".")
-
-
-def _name(area: str) -> str:
-    parts = area.split("/")
-    if len(parts) == 2:
-        return f"RW {parts[1] or '–'}"
-    if len(parts) == 3:
-        return f"RT {parts[2] or '–'}"
-    return area
 
 
 class _HouseholdPoints:
@@ -335,7 +332,7 @@ class ReportView(_ReleasePage):
             )
         )
         for area in [self.area, *(c.area for c in children)]:
-            names.setdefault(area, _name(area))
+            names.setdefault(area, sub_area_name(area))
         with_names = policy.allows(request.user, "registry.family", Action.VIEW)
         context = reports.profile(self.release, self.here, children, names, with_names=with_names)
         file_format = "xlsx" if request.GET.get("format") == "xlsx" else "pdf"

@@ -90,6 +90,16 @@ def _with_area_codes(frame: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
 
 
+def sub_area_name(area: str) -> str:
+    """How an area below a village is called ("RW 002", "RT 003"); other codes as given."""
+    parts = area.split("/")
+    if len(parts) == 2:
+        return f"RW {parts[1] or '–'}"
+    if len(parts) == 3:
+        return f"RT {parts[2] or '–'}"
+    return area
+
+
 def visible_area(user, release, area: str) -> bool:
     """Whether ``user`` may look at ``area`` in ``release``: an area of the release (one
     above it would hold only its part) that lies in the user's region or above it (a camat

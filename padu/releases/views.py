@@ -27,7 +27,7 @@ from padu.regions.models import Region
 from . import services, storage
 from .choices import ChangeKind, LeaveReason, ReleaseLifecycle
 from .diff import diff_releases, summarise
-from .figures import default_area, figures_of, progress_to_zero, visible_area
+from .figures import default_area, figures_of, progress_to_zero, sub_area_name, visible_area
 from .forms import CreateReleaseForm, DecreeForm, ReasonForm
 from .indicators import INDICATORS, INDICATORS_BY_CODE
 from .models import Release
@@ -381,18 +381,9 @@ def _named(rows: list[dict]) -> list[dict]:
     names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
     for row in rows:
         code = row["area"]
-        row["name"] = names.get(code) or _sub_area_name(code)
+        row["name"] = names.get(code) or sub_area_name(code)
         row["shown"] = [INDICATORS_BY_CODE[c].shown(row[c]) for c in TABLE_INDICATORS]
     return rows
-
-
-def _sub_area_name(code: str) -> str:
-    parts = code.split("/")
-    if len(parts) == 2:
-        return f"RW {parts[1] or '–'}"
-    if len(parts) == 3:
-        return f"RT {parts[2] or '–'}"
-    return code
 
 
 def _download(rows: list[dict], name: str, extension: str) -> HttpResponse:

@@ -34,7 +34,7 @@
       pointToLayer: function (f, latlng) {
         var p = f.properties;
         if (p.jumlah !== undefined) {  // a cluster: its size grows with its households
-          return L.circleMarker(latlng, {radius: 6 + 3 * Math.log2(1 + p.jumlah), weight: 1, color: "#333",
+          return L.circleMarker(latlng, {radius: 4 + 2 * Math.log2(1 + p.jumlah), weight: 1, color: "#333",
                                          fillColor: p.ekstrem ? "#d7301f" : "#fc8d59", fillOpacity: 0.75});
         }
         return L.circleMarker(latlng, {radius: 5, weight: 1, color: "#333", fillColor: p.warna, fillOpacity: 0.9});
