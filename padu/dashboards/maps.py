@@ -204,3 +204,32 @@ def _clusters(con, where: str, params: list, cell: float) -> dict:
             for count, lat, lng, extreme in rows
         ],
     }
+
+
+def svg_map(collection: dict, *, width_mm: float = 170, height_mm: float = 100) -> str:
+    """The shaded areas of a feature collection as one SVG (shapely draws each outline),
+    for a printed report; areas drawn only as points are left out."""
+    from shapely.geometry import shape
+
+    shapes = [
+        (shape(f["geometry"]), f["properties"]["warna"])
+        for f in collection["features"]
+        if f["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    ]
+    if not shapes:
+        return ""
+    xs = [b for g, _c in shapes for b in (g.bounds[0], g.bounds[2])]
+    ys = [b for g, _c in shapes for b in (g.bounds[1], g.bounds[3])]
+    minx, maxx, miny, maxy = min(xs), max(xs), min(ys), max(ys)
+    width, height = maxx - minx, maxy - miny
+    width_mm = min(width_mm, height_mm * width / height)  # fits the page beside its text
+    stroke = max(width, height) / 500
+    paths = "".join(
+        g.svg(scale_factor=stroke / 2, fill_color=colour, opacity=1.0) for g, colour in shapes
+    )
+    # North up: the y axis of SVG points down, latitude up.
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width_mm}mm" '
+        f'height="{width_mm * height / width:.1f}mm" viewBox="{minx} {-maxy} {width} {height}">'
+        f'<g transform="scale(1,-1)">{paths}</g></svg>'
+    )

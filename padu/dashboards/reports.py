@@ -15,7 +15,11 @@ from padu.releases.figures import AreaFigures
 from padu.releases.indicators import INDICATORS_BY_CODE
 from padu.releases.snapshot import FLAG_PROGRAMS
 
+from .maps import shaded, svg_map
 from .sections import HEADLINE, SECTIONS
+
+#: The figure the report's map is shaded by.
+MAP_FIGURE = "persentase_keluarga_miskin"
 
 #: Families listed at most (a city's list is an annex of its own, not a page of a report).
 LIST_LIMIT = 500
@@ -53,7 +57,15 @@ def profile(
         }
         for c in children
     ]
+    collection, legend = shaded(
+        [(c.area, c.indicator(MAP_FIGURE), c.centre) for c in children],
+        INDICATORS_BY_CODE[MAP_FIGURE],
+        "kuantil",
+    )
     return {
+        "map_svg": svg_map(collection),
+        "map_title": INDICATORS_BY_CODE[MAP_FIGURE].label,
+        "map_legend": list(zip(legend.labels, legend.colours, strict=True)),
         "release": release,
         "area": here.area,
         "area_name": names.get(here.area, here.area),

@@ -28,6 +28,9 @@ def test_a_village_profile_as_pdf_and_excel(
     Release.objects.filter(pk=release.pk).update(lifecycle="published", decree_number="400/7/2026")
     url = reverse("dashboards:report")
 
+    from padu.regions.services import load_boundaries
+
+    load_boundaries(within="33.74")
     client.force_login(people["leader"])
     response = client.get(url, {"wilayah": "33.74.01"})
     assert response["Content-Type"] == "application/pdf"
@@ -36,6 +39,7 @@ def test_a_village_profile_as_pdf_and_excel(
     assert "Sumber: rilis 1" in text and "400/7/2026" in text
     assert "Persentase penduduk miskin (P0)" in text and "Miroto" in text
     assert "belum menerima program" not in text  # a leader sees no names
+    assert "Peta: Persentase keluarga miskin" in text  # the villages, shaded
     document = pypdfium2.PdfDocument(response.content)
     document[0].render(scale=1).to_pil().save(tmp_path / "laporan-hal-1.png")  # to look at
 
