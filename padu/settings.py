@@ -7,6 +7,7 @@ DATABASE_URL     PostgreSQL in production, e.g. postgresql://user@host:5432/padu
 PADU_SECRET_KEY  required in production
 PADU_ALLOWED_HOSTS  comma-separated, production only
 PADU_VERIFICATION_STALE_DAYS  a family not verified for longer is flagged stale (default 365)
+PADU_TIME_ZONE   the deployment's zone (default Asia/Jakarta, WIB)
 PADU_MATCHING_MEMORY  DuckDB memory for matching, e.g. 8GB (default: a quarter of RAM)
 PADU_SUPPRESSION_THRESHOLD    public statistics hide non-zero counts below it (default 10)
 PADU_ZERO_EXTREME_POVERTY_YEAR  target year of zero extreme poverty (default 2026)
@@ -136,7 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Jakarta"
+# The deployment's zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).
+TIME_ZONE = os.environ.get("PADU_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
 USE_TZ = True
 USE_THOUSAND_SEPARATOR = True

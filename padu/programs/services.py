@@ -102,11 +102,14 @@ def update_referral(
     current.status = status
     current.officer = actor
     if notes.strip():
-        stamp = now.strftime("%d-%m-%Y %H:%M")
+        local = timezone.localtime(now)
+        stamp = f"{local:%d-%m-%Y %H:%M} {local.tzname()}"
         current.notes = f"{current.notes}\n[{stamp} {actor}] {notes.strip()}".strip()
     if status == ReferralStatus.REJECTED:
         current.rejection_reason = rejection_reason.strip()[:500]
-    if status != ReferralStatus.NEW and current.accepted_at is None:
+    if status == ReferralStatus.NEW:  # sent back: neither accepted nor closed any more
+        current.accepted_at = current.closed_at = None
+    elif current.accepted_at is None:
         current.accepted_at = now
     if status in CLOSED_STATUSES:
         current.closed_at = now

@@ -88,3 +88,24 @@ def test_a_malformed_filter_is_explained_not_a_server_error(
     assert page.context["paginator"].count == 0
     excel = client.get(reverse("programs:referral-list"), {**query, "format": "xlsx"})
     assert excel.status_code == 200 and "xlsx" not in excel.get("Content-Disposition", "")
+
+
+def test_notes_are_stamped_in_local_time_and_a_referral_sent_back_is_no_longer_accepted(
+    make_user, referral, settings
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    officer = make_user(
+        "dinkes", Role.AGENCY_OFFICER, "33.74", agency=Agency.objects.get(code="dinkes")
+    )
+    referral = update_referral(referral, actor=officer, status="diterima", notes="didata")
+    assert referral.accepted_at is not None
+    local = timezone.localtime(referral.updated_at)
+    assert (
+        f"{local:%d-%m-%Y} " in referral.notes and " WIB " in referral.notes
+    )  # the office's clock
+    assert local.utcoffset() == dt.timedelta(hours=7)
+    referral = update_referral(referral, actor=officer, status="baru", notes="keliru")
+    assert referral.accepted_at is None and referral.closed_at is None
