@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 from django.db import models, transaction
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from padu.core.bulk import bulk_insert, id_chunks
@@ -447,6 +449,58 @@ def newest_models(within: str | None = None) -> models.QuerySet:
 def current_results():
     """Every family's result under its regency's newest model version."""
     return FamilyWelfare.objects.filter(model__in=newest_models())
+
+
+@dataclass
+class AreaResults:
+    """The results in force of one area: families and persons by status, families by desil."""
+
+    area: str
+    name: str
+    families: dict[str, int]
+    persons: dict[str, int]
+    by_desil: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.families.values())
+
+
+def results_by_area(within: str | None) -> list[AreaResults]:
+    """Per district (within a region), the families and persons of each poverty status and
+    the families of each desil, under the results in force."""
+    results = current_results().filter(family__lifecycle="aktif")
+    if within:
+        results = results.filter(family__village__code__within=within)
+    district = Substr("family__village_id", 1, 8)
+    by_status = (
+        results.annotate(district=district)
+        .values("district", "status")
+        .annotate(
+            families=Count("id", distinct=True),
+            persons=Count("family__members", filter=Q(family__members__lifecycle="aktif")),
+        )
+    )
+    by_desil = (
+        results.annotate(district=district)
+        .values("district", "desil")
+        .annotate(families=Count("id"))
+    )
+    areas: dict[str, AreaResults] = {}
+
+    def area(code: str) -> AreaResults:
+        return areas.setdefault(code, AreaResults(code, code, {}, {}, [0] * 10))
+
+    for row in by_status:
+        area(row["district"]).families[row["status"]] = row["families"]
+        area(row["district"]).persons[row["status"]] = row["persons"]
+    for row in by_desil:
+        if row["desil"] and 1 <= row["desil"] <= 10:
+            area(row["district"]).by_desil[row["desil"] - 1] += row["families"]
+    names = dict(Region.objects.filter(code__in=list(areas)).values_list("code", "name"))
+    for code, found in areas.items():
+        found.name = names.get(code, code)
+    return sorted(areas.values(), key=lambda a: a.area)
 
 
 def latest_result(family) -> FamilyWelfare | None:

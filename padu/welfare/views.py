@@ -8,9 +8,10 @@ from padu.accounts.mixins import RestrictedMixin
 from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.views import PolledStatusView
 
+from .choices import PovertyStatus
 from .forms import StartClassificationForm
 from .models import ClassificationRun
-from .services import cancel_classification, newest_models, queue_classification
+from .services import cancel_classification, newest_models, queue_classification, results_by_area
 
 
 class RunListView(RestrictedMixin, ListView):
@@ -35,6 +36,21 @@ class RunListView(RestrictedMixin, ListView):
             .order_by("regency_id")
         )
         context.setdefault("form", StartClassificationForm(user=self.request.user))
+        areas = results_by_area(self.request.user.region_id)
+        statuses = PovertyStatus.values
+
+        def cells(families: dict, persons: dict) -> list[tuple[int, int]]:
+            return [(families.get(s, 0), persons.get(s, 0)) for s in statuses]
+
+        context["statuses"] = PovertyStatus.choices
+        context["areas"] = [(a.name, cells(a.families, a.persons), a.by_desil) for a in areas]
+        context["totals"] = (
+            cells(
+                {s: sum(a.families.get(s, 0) for a in areas) for s in statuses},
+                {s: sum(a.persons.get(s, 0) for a in areas) for s in statuses},
+            ),
+            [sum(a.by_desil[i] for a in areas) for i in range(10)],
+        )
         return context
 
     def post(self, request):

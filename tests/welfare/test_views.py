@@ -123,3 +123,22 @@ def test_the_page_shows_the_results_in_force_whoever_classified(matched_city, cl
 
     client.force_login(make_user("bandung", Role.DATA_CUSTODIAN, "32.73"))
     assert current() == ""  # another city's custodian sees none of Semarang's
+
+
+def test_the_page_shows_the_poor_and_the_desils_of_the_results_in_force(
+    matched_city, client, make_user
+):
+    from padu.welfare.models import FamilyWelfare
+
+    classify(actor=None)
+    client.force_login(make_user("walidata", Role.DATA_CUSTODIAN, "33.74"))
+    page = client.get(reverse("welfare:run-list")).content.decode()
+    glance = page[
+        page.index('id="at-a-glance"') : page.index("</table>", page.index("at-a-glance"))
+    ]
+    assert "Semarang Tengah" in glance and "Miskin ekstrem" in glance and "Desil 10" in glance
+    extreme = FamilyWelfare.objects.filter(status="ekstrem", family__lifecycle="aktif").count()
+    total_row = glance[glance.index("Jumlah") :]
+    assert (
+        f"<strong>{extreme:,}".replace(",", ".") in total_row or f"<strong>{extreme} /" in total_row
+    )
