@@ -10,3 +10,8 @@ def test_every_asset_the_pages_use_ships_with_a_package():
         "admin/css/base.css",
     ):
         assert finders.find(asset), asset
+
+
+def test_every_page_has_its_icon(client):
+    page = client.get("/akun/masuk/").content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page

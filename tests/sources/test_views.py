@@ -88,6 +88,7 @@ def test_commit_runs_in_the_background_and_the_report_follows(
     report = client.get(batch_url).content.decode()
     assert 'id="rows-accepted">2<' in report
     assert "Nama kosong" in report
+    assert 'id="next-step"' in report and reverse("matching:run-list") in report  # what now
 
     rejected = client.get(reverse("sources:rejected-csv", args=[batch.pk]))
     text = rejected.content.decode("utf-8-sig")
