@@ -45,6 +45,7 @@ def xlsx_bytes(frame: pl.DataFrame, worksheet: str) -> bytes:
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "csv": "text/csv; charset=utf-8",
+    "parquet": "application/vnd.apache.parquet",
 }
 
 

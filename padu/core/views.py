@@ -1,6 +1,12 @@
 from django.views.generic import DetailView
 
 
+def number_param(value: str | None) -> int | None:
+    """A query parameter as a whole number, or None when it is not one: ASCII digits only
+    (``"²".isdigit()`` is true, and ``int("²")`` fails)."""
+    return int(value) if value and value.isascii() and value.isdigit() else None
+
+
 class PolledStatusView(DetailView):
     """The progress block of background work, polled by htmx; when the work is done the
     whole page reloads (into its report)."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from padu.releases import storage
 from padu.releases.figures import AreaFigures
-from padu.releases.indicators import INDICATORS_BY_CODE
+from padu.releases.indicators import INDICATORS_BY_CODE, whole_number
 from padu.releases.snapshot import FLAG_PROGRAMS
 
 from .maps import shaded, svg_map
@@ -46,7 +46,7 @@ def profile(
                 "title": section.title,
                 "unit": section.unit,
                 "rows": [
-                    (label, _count(v), round(100 * (v or 0) / top)) for _n, label, v in values
+                    (label, whole_number(v), round(100 * (v or 0) / top)) for _n, label, v in values
                 ],
             }
         )
@@ -157,7 +157,3 @@ def xlsx_bytes(context: dict) -> bytes:
         if context["families"] is not None:
             context["families"].write_excel(book, worksheet="Ekstrem tanpa program", autofit=True)
     return buffer.getvalue()
-
-
-def _count(value) -> str:
-    return "–" if value is None else f"{value:,.0f}".replace(",", ".")

@@ -14,7 +14,8 @@ from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access
-from padu.core.spreadsheet import spreadsheet_bytes
+from padu.core.spreadsheet import CONTENT_TYPES, spreadsheet_bytes
+from padu.core.views import number_param
 from padu.regions.codes import ancestor_codes
 from padu.regions.models import Region
 from padu.releases import storage
@@ -26,9 +27,9 @@ from padu.releases.figures import (
     sub_area_name,
     visible_area,
 )
-from padu.releases.indicators import INDICATORS_BY_CODE, NEED_DIMENSIONS
+from padu.releases.indicators import INDICATORS_BY_CODE, NEED_DIMENSIONS, whole_number
 from padu.releases.models import Release
-from padu.releases.public import dataset_name, public_table, threshold
+from padu.releases.public import dataset_name, hidden_or, level_shown, public_table, threshold
 from padu.releases.snapshot import FLAG_PROGRAMS
 from padu.welfare.choices import PovertyStatus
 
@@ -36,7 +37,6 @@ from . import charts, reports
 from .maps import CLASSINGS, HIDDEN, feature_collection, household_points, shaded
 from .sections import HEADLINE, SECTIONS, SECTIONS_BY_KEY
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Indicators a map can be shaded by.
 MAP_INDICATORS = [
     "persentase_keluarga_miskin",
@@ -69,8 +69,9 @@ def release_in_force(user, number: str | None = None) -> Release | None:
     """The release a page shows: the one asked for, else the newest published, else the
     newest checked or approved (shown with a banner: not yet fixed by decree)."""
     releases = releases_for(user)
-    if number and number.isascii() and number.isdigit():
-        return releases.filter(number=int(number)).first()
+    asked = number_param(number)
+    if asked is not None:
+        return releases.filter(number=asked).first()
     published = releases.filter(lifecycle=ReleaseLifecycle.PUBLISHED).first()
     if published:
         return published
@@ -150,7 +151,7 @@ class DashboardView(_ReleasePage):
             sections.append(
                 {
                     "section": section,
-                    "rows": [(label, _count(value)) for _name, label, value in values],
+                    "rows": [(label, whole_number(value)) for _name, label, value in values],
                     "chart": charts.bars(
                         [label for _n, label, _v in values],
                         [v for _n, _l, v in values],
@@ -269,7 +270,7 @@ class DashboardView(_ReleasePage):
             record["wilayah"] = names.get(record["kode"], record["wilayah"])
         frame = pl.DataFrame(records, infer_schema_length=None)
         body = spreadsheet_bytes(frame, "xlsx", key[:30])
-        response = HttpResponse(body, content_type=XLSX)
+        response = HttpResponse(body, content_type=CONTENT_TYPES["xlsx"])
         name = f"dasbor-rilis-{self.release.number}-{self.area.replace('/', '-')}-{key}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
@@ -281,10 +282,6 @@ def _signed(indicator, change: float | None) -> str:
     if abs(change) < 1e-9:
         return "±0"
     return ("+" if change > 0 else "−") + indicator.shown(abs(change))
-
-
-def _count(value) -> str:
-    return "–" if value is None else f"{value:,.0f}".replace(",", ".")
 
 
 class _HouseholdPoints:
@@ -347,7 +344,7 @@ class ReportView(_ReleasePage):
             )
         name = f"profil-kemiskinan-{self.area.replace('/', '-')}-rilis-{self.release.number}.{file_format}"
         if file_format == "xlsx":
-            response = HttpResponse(reports.xlsx_bytes(context), content_type=XLSX)
+            response = HttpResponse(reports.xlsx_bytes(context), content_type=CONTENT_TYPES["xlsx"])
         else:
             body = reports.pdf_bytes(context, base_url=request.build_absolute_uri("/"))
             response = HttpResponse(body, content_type="application/pdf")
@@ -434,9 +431,7 @@ class PortalView(TemplateView):
             return self.render_to_response(self.get_context_data(release=None))
         table = public_table(release)
         levels = sorted(set(table["level"]))
-        default = levels[1] if len(levels) > 1 else levels[0]
-        level = _int(request.GET.get("tingkat"), default)
-        level = level if level in levels else default
+        level = level_shown(levels, number_param(request.GET.get("tingkat")))
         rate = (
             request.GET.get("angka")
             if request.GET.get("angka") in PORTAL_RATES
@@ -459,16 +454,14 @@ class PortalView(TemplateView):
                 headline=[
                     (
                         label,
-                        _hidden_or(top[0][name], lambda v: f"{v:,}".replace(",", "."))
-                        if top
-                        else "–",
+                        hidden_or(top[0][name], whole_number) if top else "–",
                     )
                     for name, label in counts
                 ]
                 + [
                     (
                         INDICATORS_BY_CODE[c].label,
-                        _hidden_or(top[0][c], INDICATORS_BY_CODE[c].shown) if top else "–",
+                        hidden_or(top[0][c], INDICATORS_BY_CODE[c].shown) if top else "–",
                     )
                     for c in PORTAL_RATES
                 ],
@@ -483,11 +476,8 @@ class PortalView(TemplateView):
                 rows=[
                     (
                         row["name"],
-                        [
-                            _hidden_or(row[name], lambda v: f"{v:,}".replace(",", "."))
-                            for name, _l in counts
-                        ]
-                        + [_hidden_or(row[c], INDICATORS_BY_CODE[c].shown) for c in PORTAL_RATES],
+                        [hidden_or(row[name], whole_number) for name, _l in counts]
+                        + [hidden_or(row[c], INDICATORS_BY_CODE[c].shown) for c in PORTAL_RATES],
                     )
                     for row in rows
                 ],
@@ -504,11 +494,3 @@ LEVEL_NAMES = {
     3: _lazy("kecamatan"),
     4: _lazy("desa/kelurahan"),
 }
-
-
-def _hidden_or(value, show) -> str:
-    return "•" if value is None else show(value)
-
-
-def _int(value, default: int) -> int:
-    return int(value) if value and value.isascii() and value.isdigit() else default

@@ -133,6 +133,11 @@ MEASURES: list[Measure] = [
 MEASURES_BY_NAME = {m.name: m for m in MEASURES}
 
 
+def whole_number(value: float | None) -> str:
+    """A count as Indonesians write it (12.345), or "–" when there is none."""
+    return "–" if value is None else f"{value:,.0f}".replace(",", ".")
+
+
 @dataclass(frozen=True)
 class Indicator:
     """A figure as BPS describes one: what it is, how it is computed, in what unit."""
@@ -152,10 +157,8 @@ class Indicator:
     def shown(self, value: float | None) -> str:
         """The value as a reader sees it: counts whole, shares and indices to two places
         (Indonesian decimal comma)."""
-        if value is None:
-            return "–"
-        if self.denominator is None:
-            return f"{value:,.0f}".replace(",", ".")
+        if value is None or self.denominator is None:
+            return whole_number(value)
         return f"{value:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
     def value(self, row: dict) -> float | None:

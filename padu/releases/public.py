@@ -44,6 +44,19 @@ PUBLIC_RATES = {
 PUBLIC_MAX_LEVEL = 4  # down to the village; RW and RT are too small to publish
 
 
+def level_shown(levels: list[int], asked: int | None) -> int:
+    """The level of a public table to show: the one asked for when the release has it, else
+    the areas one level below the release's own."""
+    if asked in levels:
+        return asked
+    return levels[1] if len(levels) > 1 else (levels[0] if levels else 3)
+
+
+def hidden_or(value, show) -> str:
+    """A public cell: "•" where suppression hid it (never shown as zero), else its value."""
+    return "•" if value is None else show(value)
+
+
 def threshold() -> int:
     return settings.SUPPRESSION_THRESHOLD
 

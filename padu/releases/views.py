@@ -19,8 +19,8 @@ from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access
 from padu.core.choices import ACTIVE_RUN_STATUSES
-from padu.core.spreadsheet import spreadsheet_bytes
-from padu.core.views import PolledStatusView
+from padu.core.spreadsheet import CONTENT_TYPES, spreadsheet_bytes
+from padu.core.views import PolledStatusView, number_param
 from padu.regions.codes import ancestor_codes
 from padu.regions.models import Region
 
@@ -29,9 +29,18 @@ from .choices import ChangeKind, LeaveReason, ReleaseLifecycle
 from .diff import diff_releases, summarise
 from .figures import default_area, figures_of, progress_to_zero, sub_area_name, visible_area
 from .forms import CreateReleaseForm, DecreeForm, ReasonForm
-from .indicators import INDICATORS, INDICATORS_BY_CODE
+from .indicators import INDICATORS, INDICATORS_BY_CODE, whole_number
 from .models import Release
-from .public import PUBLIC_COUNTS, PUBLIC_RATES, dataset_name, public_bytes, public_table, threshold
+from .public import (
+    PUBLIC_COUNTS,
+    PUBLIC_RATES,
+    dataset_name,
+    hidden_or,
+    level_shown,
+    public_bytes,
+    public_table,
+    threshold,
+)
 
 #: The indicators a table of areas shows, one column each.
 TABLE_INDICATORS = [
@@ -391,16 +400,9 @@ def _download(rows: list[dict], name: str, extension: str) -> HttpResponse:
 
     frame = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
     body = spreadsheet_bytes(frame, extension, "Angka")
-    response = HttpResponse(body, content_type=_CONTENT_TYPES[extension])
+    response = HttpResponse(body, content_type=CONTENT_TYPES[extension])
     response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
     return response
-
-
-_CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-    "parquet": "application/vnd.apache.parquet",
-}
 
 
 class DiffView(RestrictedMixin, DetailView):
@@ -493,9 +495,7 @@ class PublicReleaseView(DetailView):
         self.object = self.get_object()
         table = public_table(self.object)
         levels = sorted(set(table["level"]))
-        # The areas one level below the release's own, unless another level is asked for.
-        default = levels[1] if len(levels) > 1 else (levels[0] if levels else 3)
-        level = _int(request.GET.get("tingkat"), default=default)
+        level = level_shown(levels, number_param(request.GET.get("tingkat")))
         rows = table.filter(table["level"] == level).to_dicts()
         context = self.get_context_data(
             levels=levels,
@@ -506,11 +506,8 @@ class PublicReleaseView(DetailView):
                 (
                     row["name"],
                     row["area"],
-                    [_shown_count(row[c]) for c in PUBLIC_COUNTS[:6]],
-                    [
-                        INDICATORS_BY_CODE[c].shown(row[c]) if row[c] is not None else "•"
-                        for c in PUBLIC_RATES
-                    ],
+                    [hidden_or(row[c], whole_number) for c in PUBLIC_COUNTS[:6]],
+                    [hidden_or(row[c], INDICATORS_BY_CODE[c].shown) for c in PUBLIC_RATES],
                 )
                 for row in rows
             ],
@@ -518,14 +515,6 @@ class PublicReleaseView(DetailView):
             dataset=dataset_name(self.object),
         )
         return self.render_to_response(context)
-
-
-def _shown_count(value) -> str:
-    return "•" if value is None else f"{value:,}".replace(",", ".")
-
-
-def _int(value, *, default: int) -> int:
-    return int(value) if value and value.isascii() and value.isdigit() else default
 
 
 class PublicDataView(DetailView):
@@ -540,7 +529,7 @@ class PublicDataView(DetailView):
         release = self.get_object()
         file_format = kwargs["format"]
         response = HttpResponse(
-            public_bytes(release, file_format), content_type=_CONTENT_TYPES[file_format]
+            public_bytes(release, file_format), content_type=CONTENT_TYPES[file_format]
         )
         response["Content-Disposition"] = (
             f'attachment; filename="{dataset_name(release)}.{file_format}"'
@@ -564,7 +553,7 @@ def _package(request, release) -> dict:
                 ),
                 "hash": "sha256:" + hashlib.sha256(body).hexdigest(),
                 "size": len(body),
-                "mimetype": _CONTENT_TYPES[file_format].split(";")[0],
+                "mimetype": CONTENT_TYPES[file_format].split(";")[0],
             }
         )
     extras = {
@@ -627,12 +616,8 @@ def ckan_package_list(request):
 
 def ckan_package_show(request):
     name = request.GET.get("id", "")
-    number = name.removeprefix("padu-rilis-")
-    release = (
-        _public_releases().filter(number=int(number)).first()
-        if number.isascii() and number.isdigit()
-        else None
-    )
+    number = number_param(name.removeprefix("padu-rilis-"))
+    release = _public_releases().filter(number=number).first() if number is not None else None
     if release is None:
         return _ckan(
             request,
