@@ -27,6 +27,7 @@ from padu.releases.figures import (
     sub_area_name,
     visible_area,
 )
+from padu.releases.figures import trend as figure_trend
 from padu.releases.indicators import INDICATORS_BY_CODE, NEED_DIMENSIONS, whole_number
 from padu.releases.models import Release
 from padu.releases.public import dataset_name, hidden_or, level_shown, public_table, threshold
@@ -159,15 +160,17 @@ class DashboardView(_ReleasePage):
                     ),
                 }
             )
-        series = self._series()
+        series = Release.objects.restrict(self.request.user, Action.VIEW).series_of(self.release)
         trend = None
         if len(series) > 1:
             trend = charts.lines(
                 [f"{r.number}: {r.period}" for r in series],
                 {
-                    _("jiwa miskin"): [self._value(r, "jiwa_miskin") for r in series],
+                    _("jiwa miskin"): [
+                        v for _r, v in figure_trend(series, self.area, "jiwa_miskin")
+                    ],
                     _("jiwa miskin ekstrem"): [
-                        self._value(r, "jiwa_miskin_ekstrem") for r in series
+                        v for _r, v in figure_trend(series, self.area, "jiwa_miskin_ekstrem")
                     ],
                 },
                 "jiwa",
@@ -219,22 +222,6 @@ class DashboardView(_ReleasePage):
             )
             .first()
         )
-
-    def _series(self) -> list[Release]:
-        published = list(
-            releases_for(self.request.user).filter(
-                lifecycle=ReleaseLifecycle.PUBLISHED,
-                region_id=self.release.region_id,
-                number__lte=self.release.number,
-            )
-        )
-        if self.release not in published:
-            published.append(self.release)
-        return sorted(published, key=lambda r: (r.as_of, r.number))
-
-    def _value(self, release, code):
-        row = figures_of(release).area(self.area)
-        return row.indicator(code) if row else None
 
     def _download(self, key: str) -> HttpResponse:
         """A section (or the areas table) as Excel: the area and each area below it."""

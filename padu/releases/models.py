@@ -27,6 +27,18 @@ class ReleaseQuerySet(BackgroundRunQuerySet, RestrictedQuerySet):
     def frozen(self):
         return self.filter(lifecycle__in=FROZEN_LIFECYCLES)
 
+    def series_of(self, release: "Release") -> list["Release"]:
+        """The published releases of ``release``'s area up to it, and ``release`` itself,
+        oldest first: what a trend is drawn through."""
+        published = list(
+            self.published()
+            .filter(region_id=release.region_id, number__lte=release.number, status="completed")
+            .exclude(manifest={})
+        )
+        if release not in published:
+            published.append(release)
+        return sorted(published, key=lambda r: (r.as_of, r.number))
+
 
 class Release(BackgroundRun):
     """A frozen, named version of the registry as of one moment, written as Parquet files

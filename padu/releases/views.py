@@ -328,7 +328,7 @@ class FiguresView(RestrictedMixin, DetailView):
                 "code", "name"
             )
         )
-        series = self._series()
+        series = Release.objects.restrict(self.request.user, Action.VIEW).series_of(self.object)
         context = self.get_context_data(
             area=here,
             area_name=names.get(area.split("/")[0], area),
@@ -351,19 +351,6 @@ class FiguresView(RestrictedMixin, DetailView):
 
     def _may_see(self, area: str) -> bool:
         return visible_area(self.request.user, self.object, area)
-
-    def _series(self) -> list[Release]:
-        """The published releases of this release's area, and this one, oldest first."""
-        releases = [
-            r
-            for r in Release.objects.restrict(self.request.user, Action.VIEW).filter(
-                lifecycle=ReleaseLifecycle.PUBLISHED, region_id=self.object.region_id
-            )
-            if r.is_built
-        ]
-        if self.object not in releases:
-            releases.append(self.object)
-        return sorted(releases, key=lambda r: (r.as_of, r.number))
 
     def _trends(self, area: str, releases: list[Release]) -> list[tuple]:
         """Each figure of the area in each release (a row per figure, a column per release)."""
