@@ -9,6 +9,9 @@ differs behind it: an approved verivali visit, a newer source export, a new welf
 
 import polars as pl
 
+from padu.regions.models import Region
+from padu.welfare.choices import PovertyStatus
+
 from .choices import ChangeKind, ChangeSource, LeaveReason
 from .storage import open_tables, release_dir
 
@@ -96,6 +99,41 @@ def diff_releases(older, newer) -> pl.DataFrame:
             desil_after=pl.when(is_in).then(pl.col("desil_after")),
         )
         .sort("village", "family_id")
+    )
+
+
+def change_label(key: str) -> str:
+    """A column of ``summarise`` in words ("keluar:pindah" → "Keluar: Pindah")."""
+    kind, _sep, reason = key.partition(":")
+    label = str(ChangeKind(kind).label)
+    return f"{label}: {LeaveReason(reason).label}" if reason else label
+
+
+def for_readers(changes: pl.DataFrame) -> pl.DataFrame:
+    """The family-by-family changes as a person reads them: headings and values in words,
+    villages by name."""
+
+    def words(choices) -> dict[str, str]:
+        return {choice.value: str(choice.label) for choice in choices}
+
+    statuses = words(PovertyStatus)
+    names = dict(
+        Region.objects.filter(code__in=changes["village"].unique().to_list()).values_list(
+            "code", "name"
+        )
+    )
+    return changes.select(
+        pl.col("family_id").alias("ID keluarga"),
+        pl.col("kk_number").alias("No KK"),
+        pl.col("village").alias("Kode desa/kelurahan"),
+        pl.col("village").replace_strict(names, default=None).alias("Desa/kelurahan"),
+        pl.col("kind").replace_strict(words(ChangeKind), default=None).alias("Perubahan"),
+        pl.col("reason").replace_strict(words(LeaveReason), default=None).alias("Alasan keluar"),
+        pl.col("source").replace_strict(words(ChangeSource), default=None).alias("Sebab"),
+        pl.col("status_before").replace_strict(statuses, default=None).alias("Status sebelum"),
+        pl.col("status_after").replace_strict(statuses, default=None).alias("Status sesudah"),
+        pl.col("desil_before").alias("Desil sebelum"),
+        pl.col("desil_after").alias("Desil sesudah"),
     )
 
 

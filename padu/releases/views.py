@@ -25,8 +25,8 @@ from padu.regions.codes import ancestor_codes
 from padu.regions.models import Region
 
 from . import services, storage
-from .choices import ChangeKind, LeaveReason, ReleaseLifecycle
-from .diff import diff_releases, summarise
+from .choices import ReleaseLifecycle
+from .diff import change_label, diff_releases, for_readers, summarise
 from .figures import default_area, figures_of, progress_to_zero, sub_area_name, visible_area
 from .forms import CreateReleaseForm, DecreeForm, ReasonForm
 from .indicators import INDICATORS, INDICATORS_BY_CODE, whole_number
@@ -421,7 +421,9 @@ class DiffView(RestrictedMixin, DetailView):
                 request=request,
             )
             return _download(
-                changes.to_dicts(), f"perubahan-rilis-{older.number}-{newer.number}", "xlsx"
+                for_readers(changes).to_dicts(),
+                f"perubahan-rilis-{older.number}-{newer.number}",
+                "xlsx",
             )
         by = "village" if request.GET.get("per") == "desa" else "district"
         table = summarise(changes, by=by)
@@ -435,19 +437,13 @@ class DiffView(RestrictedMixin, DetailView):
             by=by,
             total=changes.height,
             may_export=policy.allows(request.user, Release, Action.EXPORT),
-            columns=[(c, _change_label(c)) for c in columns],
+            columns=[(c, change_label(c)) for c in columns],
             rows=[
                 (names.get(row[by], row[by]), [row[c] for c in columns])
                 for row in table.iter_rows(named=True)
             ],
         )
         return self.render_to_response(context)
-
-
-def _change_label(key: str) -> str:
-    kind, _sep, reason = key.partition(":")
-    label = str(ChangeKind(kind).label)
-    return f"{label}: {LeaveReason(reason).label}" if reason else label
 
 
 # The public ---------------------------------------------------------------------------------

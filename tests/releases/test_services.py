@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from padu.registry.models import Family, Person
 from padu.releases import storage
 from padu.releases.choices import ChangeKind, LeaveReason, ReleaseLifecycle
-from padu.releases.diff import diff_releases, summarise
+from padu.releases.diff import diff_releases, for_readers, summarise
 from padu.releases.figures import figures_of
 from padu.releases.indicators import MEASURES
 from padu.releases.models import Release
@@ -244,6 +244,16 @@ def test_differences_agree_with_the_changes_made_between_two_releases(classified
     assert by_family[no_longer_poor]["source"] == "verivali"
     assert by_family[entered.pk]["kind"] == ChangeKind.ENTERED
     assert by_family[became_poor]["status_before"] == "tidak_miskin"
+
+    readable = for_readers(changes)
+    assert set(readable["Perubahan"]) == {
+        "Masuk",
+        "Keluar",
+        "Menjadi miskin",
+        "Tidak lagi miskin",
+        "Desil berubah",
+    }
+    assert "Pindah" in set(readable["Alasan keluar"].drop_nulls())
 
     table = summarise(changes, by="district")
     total = table.filter(pl.col("district") == "Jumlah").row(0, named=True)

@@ -13,7 +13,7 @@ from padu.core.commands import PaduCommand
 from padu.core.spreadsheet import spreadsheet_bytes
 from padu.regions.models import Region
 from padu.releases import services, storage
-from padu.releases.diff import diff_releases, summarise
+from padu.releases.diff import change_label, diff_releases, for_readers, summarise
 from padu.releases.figures import figures_of
 from padu.releases.models import Release
 from padu.welfare.services import DEFAULT_YEAR
@@ -204,11 +204,13 @@ class Command(PaduCommand):
             Region.objects.filter(code__in=table["district"].to_list()).values_list("code", "name")
         )
         for row in table.iter_rows(named=True):
-            counts = ", ".join(f"{k} {v:,}" for k, v in row.items() if k != "district" and v)
+            counts = ", ".join(
+                f"{change_label(k)} {v:,}" for k, v in row.items() if k != "district" and v
+            )
             self.stdout.write(f"  {names.get(row['district'], row['district'])}: {counts}")
         if out:
             extension = out.suffix.lower().lstrip(".") or "xlsx"
-            out.write_bytes(spreadsheet_bytes(changes, extension, "Perubahan"))
+            out.write_bytes(spreadsheet_bytes(for_readers(changes), extension, "Perubahan"))
             log_access(
                 user,
                 kind=AccessKind.EXPORT,
