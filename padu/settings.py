@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_filters",
+    "django_tables2",
     "django_tasks",
     "django_tasks_db",
     "rest_framework",

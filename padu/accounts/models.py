@@ -65,7 +65,8 @@ class User(AbstractUser):
 
     @property
     def can_read_personal_data(self) -> bool:
-        """Names and NIKs of the families in the user's region."""
+        """Names and NIKs of the families in the user's region (for an agency officer: of
+        the families referred to their agency, while the referral is open)."""
         return policy.allows(self, "registry.family", policy.Action.VIEW)
 
     @property
@@ -90,6 +91,8 @@ class User(AbstractUser):
             return "verification:tasks"  # an operator's work is the visits
         if self.role == Role.LEADER and self.can_see_releases:
             return "dashboards:dashboard"  # a leader reads the figures
+        if self.role == Role.AGENCY_OFFICER and self.can_see_referrals:
+            return "programs:referral-list"  # an agency's work is its referrals
         if self.can_read_personal_data:
             return "registry:family-list"
         if self.can_see_referrals:

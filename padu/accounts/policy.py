@@ -8,7 +8,9 @@ action, one scope:
 
 - ``region``: rows in the user's region subtree (an administrator without a region: all);
 - ``agency``: rows addressed to the user's agency (OPD), within their region when set;
-- ``own``: rows assigned to the user themself, within their region.
+- ``own``: rows assigned to the user themself, within their region;
+- ``referred``: rows of a family with an open referral to the user's agency, within their
+  region (an agency officer acts on the family it was sent, and on no other).
 
 Anything the table does not grant is refused: an unknown model, action or role, an
 inactive or anonymous user, a user whose region or agency is not set. The administrator
@@ -40,6 +42,12 @@ class Scope(models.TextChoices):
     REGION = "region", _("wilayah kerjanya dan di bawahnya")
     AGENCY = "agency", _("yang ditujukan ke OPD-nya, di wilayah kerjanya")
     OWN = "own", _("tugasnya sendiri, di wilayah kerjanya")
+    REFERRED = "referred", _("keluarga yang dirujuk ke OPD-nya, selama rujukannya terbuka")
+
+
+#: The model whose open rows (``open_to_agency``) let an agency see a family; named by
+#: label because referrals live in an app above this one.
+REFERRAL_MODEL = "programs.referral"
 
 
 RegionPath = str | tuple[str, ...] | Callable[[str], Q]
@@ -53,12 +61,14 @@ class ScopedBy:
     must all lie in the scope (a pair of records), a function from a region code to a
     filter, or None for rows that have no place (a matching run: role decides alone).
     ``agency``: the path to the agency the row is addressed to. ``owner``: the path to the
-    user it is assigned to.
+    user it is assigned to. ``family``: the path to the id of the family the row belongs to
+    (``"pk"`` for a family), for the ``referred`` scope.
     """
 
     region: RegionPath | None
     agency: str | None = None
     owner: str | None = None
+    family: str | None = None
 
     def within(self, code: str) -> Q:
         if self.region is None:
@@ -92,14 +102,17 @@ _FIELD_WORK = {
     Role.VERIFIER: Scope.REGION,
 }
 _OPERATOR = {Role.VILLAGE_OPERATOR: Scope.OWN}
+#: Readers, and an agency officer for the families referred to their agency.
+_READERS_AND_REFERRED = {**_READERS, Role.AGENCY_OFFICER: Scope.REFERRED}
 
 #: model label → action → role → scope. The administrator holds everything (see above).
 POLICY: dict[str, dict[str, dict[str, Scope]]] = {
     # The golden records: whoever works with families in a region reads them; they change
     # only through services (matching, approved visits), never through a form.
-    "registry.family": {Action.VIEW: _READERS, Action.EXPORT: _EXPORTERS},
-    "registry.person": {Action.VIEW: _READERS, Action.EXPORT: _EXPORTERS},
-    "registry.familyphoto": {Action.VIEW: _READERS},
+    # An agency officer reads a family only while a referral to their agency is open.
+    "registry.family": {Action.VIEW: _READERS_AND_REFERRED, Action.EXPORT: _EXPORTERS},
+    "registry.person": {Action.VIEW: _READERS_AND_REFERRED, Action.EXPORT: _EXPORTERS},
+    "registry.familyphoto": {Action.VIEW: _READERS_AND_REFERRED},
     # Taking source files in and matching them: the data custodian's work.
     "sources.importbatch": {
         Action.VIEW: _CUSTODIAN,
@@ -114,8 +127,8 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
     "matching.recordlink": {Action.VIEW: _READERS, Action.CHANGE: _CUSTODIAN},
     # Welfare results are personal data too (a family's desil and status).
     "welfare.classificationrun": {Action.VIEW: _CUSTODIAN, Action.CHANGE: _CUSTODIAN},
-    "welfare.familywelfare": {Action.VIEW: _READERS},
-    "welfare.familyneed": {Action.VIEW: _READERS},
+    "welfare.familywelfare": {Action.VIEW: _READERS_AND_REFERRED},
+    "welfare.familyneed": {Action.VIEW: _READERS_AND_REFERRED},
     # Verivali: Dinsos runs rounds and approves; operators visit their own families.
     "verification.round": {Action.VIEW: _DINSOS, Action.CHANGE: _DINSOS},
     "verification.assignment": {Action.VIEW: _FIELD_WORK, Action.CHANGE: _OPERATOR},
@@ -200,6 +213,11 @@ def _scope_filter(user, model, scope: Scope) -> Q | None:
         if not scoped_by.owner:
             return None
         return region & Q(**{scoped_by.owner: user.pk})
+    if scope == Scope.REFERRED:
+        if not (user.agency_id and scoped_by.family):
+            return None
+        referred = apps.get_model(REFERRAL_MODEL).objects.open_to_agency(user.agency_id)
+        return region & Q(**{f"{scoped_by.family}__in": referred.values("family_id")})
     return None
 
 

@@ -3,6 +3,7 @@ from django.db import transaction
 from padu.core import context
 from padu.core.choices import ChangeAction
 from padu.core.history import diff, record_change, snapshot
+from padu.regions.codes import ancestor_codes
 
 from .choices import AccessKind, Role
 from .models import AccessLog, User
@@ -71,3 +72,13 @@ def ensure_account(
     old, new = diff(before, snapshot(user, ACCESS_FIELDS))
     record_change(user, actor=actor, action=ChangeAction.UPDATE, before=old, after=new)
     return user
+
+
+def village_operators(village_code: str):
+    """The active operators who work in a village (its own, or an area holding it): whom an
+    agency calls about a family there."""
+    return User.objects.filter(
+        role=Role.VILLAGE_OPERATOR,
+        is_active=True,
+        region_id__in=[*ancestor_codes(village_code), village_code],
+    ).order_by("region_id", "first_name")

@@ -1,4 +1,22 @@
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
+
+from .spreadsheet import CONTENT_TYPES
+
+#: What each kind of file offered for download is served as, by its extension.
+DOWNLOAD_TYPES = {**CONTENT_TYPES, "pdf": "application/pdf", "yaml": "text/yaml; charset=utf-8"}
+
+
+def download(body: bytes | str, filename: str, *, personal: bool = True) -> HttpResponse:
+    """A file to save as ``filename``, typed by its extension. A file with personal data
+    (the default) is kept by no cache on the way; a public one may be."""
+    extension = filename.rsplit(".", 1)[-1]
+    response = HttpResponse(body, content_type=DOWNLOAD_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if personal:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def number_param(value: str | None) -> int | None:

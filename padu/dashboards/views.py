@@ -14,8 +14,8 @@ from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access
-from padu.core.spreadsheet import CONTENT_TYPES, spreadsheet_bytes
-from padu.core.views import number_param
+from padu.core.spreadsheet import spreadsheet_bytes
+from padu.core.views import download, number_param
 from padu.regions.codes import ancestor_codes
 from padu.regions.models import Region
 from padu.releases import storage
@@ -257,10 +257,8 @@ class DashboardView(_ReleasePage):
             record["wilayah"] = names.get(record["kode"], record["wilayah"])
         frame = pl.DataFrame(records, infer_schema_length=None)
         body = spreadsheet_bytes(frame, "xlsx", key[:30])
-        response = HttpResponse(body, content_type=CONTENT_TYPES["xlsx"])
         name = f"dasbor-rilis-{self.release.number}-{self.area.replace('/', '-')}-{key}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return download(body, name, personal=False)
 
 
 def _signed(indicator, change: float | None) -> str:
@@ -331,12 +329,10 @@ class ReportView(_ReleasePage):
             )
         name = f"profil-kemiskinan-{self.area.replace('/', '-')}-rilis-{self.release.number}.{file_format}"
         if file_format == "xlsx":
-            response = HttpResponse(reports.xlsx_bytes(context), content_type=CONTENT_TYPES["xlsx"])
+            body = reports.xlsx_bytes(context)
         else:
             body = reports.pdf_bytes(context, base_url=request.build_absolute_uri("/"))
-            response = HttpResponse(body, content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return download(body, name, personal=False)
 
 
 class MapView(_HouseholdPoints, _ReleasePage):

@@ -11,6 +11,7 @@ import polars as pl
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from padu.registry.models import ASSET_FIELDS, HOUSING_FIELDS, PROGRAM_FIELDS, Family, Person
+from padu.registry.names import name_key
 from padu.sources.models import KEY_COLUMNS
 
 from .engine import splink_frame
@@ -35,6 +36,9 @@ PERSON_FIELDS = (
     "is_pregnant",
     "lifecycle",
 )
+#: The golden person's columns: the survived fields, and the name's search key from the
+#: surviving name.
+PERSON_COLUMNS = (*PERSON_FIELDS, "name_key")
 FAMILY_FIELDS = (
     "kk_number",
     "village_id",
@@ -127,7 +131,10 @@ def golden_persons(records: pl.DataFrame, clusters: pl.DataFrame) -> pl.DataFram
     """One row per cluster (``cluster_id``) with its surviving fields."""
     # Only the columns needed: a join copies every column of a million-row frame.
     needed = records.select(*_RANKING, *PERSON_FIELDS)
-    return _survive(needed.join(clusters, on="unique_id"), "cluster_id", PERSON_FIELDS)
+    survived = _survive(needed.join(clusters, on="unique_id"), "cluster_id", PERSON_FIELDS)
+    return survived.with_columns(
+        name_key=name_key(pl.col("full_name")), origin_name_key=pl.col("origin_full_name")
+    )
 
 
 def households(records: pl.DataFrame, clusters: pl.DataFrame, db_api) -> pl.DataFrame:

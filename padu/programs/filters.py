@@ -4,19 +4,32 @@ import django_filters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from padu.organisations.choices import Sector
-from padu.regions.filters import RegionFilter
+from padu.accounts.choices import Role
+from padu.regions.filters import RegionFilter, RegionPickerMixin
+from padu.welfare.models import NeedRule
 
 from .choices import ReferralStatus
 from .models import Referral
 
 
-class ReferralFilterSet(django_filters.FilterSet):
+def needs_of(user):
+    """The needs a user's queue can hold: an agency officer's agency's own, else all."""
+    rules = NeedRule.objects.order_by("dimension", "label")
+    if user.role == Role.AGENCY_OFFICER:
+        return rules.filter(agency_id=user.agency_id)
+    return rules
+
+
+class ReferralFilterSet(RegionPickerMixin, django_filters.FilterSet):
     """An agency's queue by area, need, status, desil and how long a referral has waited."""
 
-    wilayah = RegionFilter(field_name="family__village__code", label=_("Wilayah (kode)"))
-    kebutuhan = django_filters.ChoiceFilter(
-        field_name="rule__dimension", choices=Sector.choices, label=_("Kebutuhan")
+    wilayah = RegionFilter(field_name="family__village__code", label=_("Wilayah"))
+    kebutuhan = django_filters.ModelChoiceFilter(
+        field_name="rule",
+        to_field_name="code",
+        queryset=lambda request: needs_of(request.user),
+        label=_("Kebutuhan"),
+        empty_label=_("semua"),
     )
     status = django_filters.ChoiceFilter(choices=ReferralStatus.choices, label=_("Status"))
     desil = django_filters.NumberFilter(

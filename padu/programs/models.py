@@ -7,6 +7,12 @@ from padu.core.fields import actor_field
 from .choices import CLOSED_STATUSES, ReferralStatus
 
 
+class ReferralQuerySet(RestrictedQuerySet):
+    def open_to_agency(self, agency_id) -> "ReferralQuerySet":
+        """The referrals still open at the agency: what lets its officers see a family."""
+        return self.filter(agency_id=agency_id).exclude(status__in=CLOSED_STATUSES)
+
+
 class Referral(models.Model):
     """A need of a poor family sent to the agency (OPD) that must act on it."""
 
@@ -38,7 +44,7 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(_("ditutup"), null=True, blank=True)
     version = models.PositiveIntegerField(_("versi"), default=1, editable=False)
 
-    objects = RestrictedQuerySet.as_manager()
+    objects = ReferralQuerySet.as_manager()
     scoped_by = ScopedBy(region="family__village__code", agency="agency")
 
     class Meta:

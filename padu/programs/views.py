@@ -12,10 +12,12 @@ from django_filters.views import FilterView
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
-from padu.accounts.services import log_access
-from padu.core.spreadsheet import CONTENT_TYPES, xlsx_bytes
-from padu.organisations.choices import Sector
+from padu.accounts.services import log_access, village_operators
+from padu.core.spreadsheet import xlsx_bytes
+from padu.core.views import download
+from padu.registry.models import Family
 from padu.registry.queries import head_name
+from padu.welfare.concerned import concerned_members
 from padu.welfare.models import FamilyWelfare
 
 from .choices import ReferralStatus
@@ -27,7 +29,7 @@ from .services import StaleReferral, update_referral
 def _with_facts(referrals):
     """Referrals with what the queue shows of their family: head's name and desil."""
     latest = FamilyWelfare.objects.filter(family=OuterRef("family")).order_by("-model__fitted_at")
-    return referrals.select_related("family__village", "rule", "agency").annotate(
+    return referrals.select_related("family__village__parent", "rule", "agency").annotate(
         head_name=head_name("family"),
         desil=Subquery(latest.values("desil")[:1]),
     )
@@ -65,39 +67,42 @@ class ReferralListView(RestrictedMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["statuses"] = ReferralStatus.choices
-        context["dimensions"] = Sector.choices
         return context
 
     def _export(self, referrals) -> HttpResponse:
-        rows = referrals.values_list(
-            "pk", "agency__short_name", "rule__label", "reason", "status", "family__kk_number",
-            "head_name", "family__address", "family__rt", "family__rw", "family__village__name",
-            "family__village_id", "desil", "created_at", "notes",
-        )  # fmt: skip
-        columns = [
-            "ID RUJUKAN", "OPD", "KEBUTUHAN", "ALASAN", "STATUS", "NO KK", "KEPALA KELUARGA",
-            "ALAMAT", "RT", "RW", "DESA/KELURAHAN", "KODE WILAYAH", "DESIL", "DIRUJUK", "CATATAN",
+        """One row per member a referral concerns (the head, for a need about the house),
+        so that an agency can act on each person."""
+        referrals = list(referrals)
+        concerned = concerned_members((r.family_id, r.rule_id) for r in referrals)
+        rows = [
+            [
+                r.pk, r.agency.short_name, r.rule.label, r.get_status_display(),
+                member.person.full_name, member.person.nik, member.age, "; ".join(member.facts),
+                r.family.kk_number, r.head_name, r.family.address, r.family.rt, r.family.rw,
+                r.family.village.name, r.family.village_id, r.desil, r.reason,
+                r.created_at, r.notes,
+            ]
+            for r in referrals
+            for member in concerned[r.family_id, r.rule_id]
         ]  # fmt: skip
-        frame = pl.DataFrame(
-            [list(row) for row in rows.iterator()],
-            schema=columns,
-            orient="row",
-            infer_schema_length=None,
-        )
-        frame = frame.with_columns(pl.col("DIRUJUK").cast(pl.String))
+        columns = {
+            "ID RUJUKAN": pl.Int64, "OPD": pl.String, "KEBUTUHAN": pl.String,
+            "STATUS": pl.String, "NAMA": pl.String, "NIK": pl.String, "UMUR": pl.Int64,
+            "KEADAAN": pl.String, "NO KK": pl.String, "KEPALA KELUARGA": pl.String,
+            "ALAMAT": pl.String, "RT": pl.String, "RW": pl.String,
+            "DESA/KELURAHAN": pl.String, "KODE WILAYAH": pl.String, "DESIL": pl.Int64,
+            "ALASAN": pl.String, "DIRUJUK": pl.Datetime("us", "UTC"), "CATATAN": pl.String,
+        }  # fmt: skip
+        frame = pl.DataFrame(rows, schema=columns, orient="row")
         log_access(
             self.request.user,
             kind=AccessKind.EXPORT,
             object_type="referral",
             object_id="*",
+            detail=f"{len(referrals)} rujukan, {frame.height} baris",
             request=self.request,
         )
-        response = HttpResponse(
-            xlsx_bytes(frame, "rujukan"),
-            content_type=CONTENT_TYPES["xlsx"],
-        )
-        response["Content-Disposition"] = 'attachment; filename="rujukan.xlsx"'
-        return response
+        return download(xlsx_bytes(frame, "rujukan"), "rujukan.xlsx")
 
 
 class ReferralDetailView(RestrictedMixin, View):
@@ -120,11 +125,19 @@ class ReferralDetailView(RestrictedMixin, View):
             object_id=pk,
             request=request,
         )
+        family = referral.family
         return render(
             request,
             self.template_name,
             {
                 "referral": referral,
+                "concerned": concerned_members([(family.pk, referral.rule_id)])[
+                    family.pk, referral.rule_id
+                ],
+                "operators": village_operators(family.village_id),
+                "can_open_family": Family.objects.restrict(request.user, Action.VIEW)
+                .filter(pk=family.pk)
+                .exists(),
                 "statuses": ReferralStatus.choices,
                 "can_change": Referral.objects.restrict(request.user, Action.CHANGE)
                 .filter(pk=referral.pk)

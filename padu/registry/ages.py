@@ -13,3 +13,8 @@ def age_in_years(birth: pl.Expr, on: dt.date) -> pl.Expr:
         (day.dt.month() == birth.dt.month()) & (day.dt.day() < birth.dt.day())
     )
     return (day.dt.year() - birth.dt.year()).cast(pl.Int32) - before_birthday.cast(pl.Int32)
+
+
+def age_on(birth: dt.date, on: dt.date) -> int:
+    """``age_in_years`` for one person."""
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))

@@ -6,6 +6,7 @@ from padu.accounts.policy import RestrictedQuerySet, ScopedBy
 from padu.core.fields import actor_field
 
 from . import choices as c
+from .names import key_of
 
 #: Where a position in Indonesia can be, with a margin (for validating GPS readings).
 LATITUDE_RANGE = (-11.5, 6.5)
@@ -186,7 +187,7 @@ class Family(GoldenRecord):
         default=c.FamilyLifecycle.ACTIVE,
     )
 
-    scoped_by = ScopedBy(region="village__code")
+    scoped_by = ScopedBy(region="village__code", family="pk")
 
     class Meta:
         verbose_name = _("keluarga")
@@ -215,6 +216,8 @@ class Person(GoldenRecord):
     )
     nik = models.CharField(_("NIK"), max_length=16, blank=True, db_index=True)
     full_name = models.CharField(_("nama lengkap"), max_length=150)
+    #: ``padu.registry.names.name_key`` of the name: what search looks names up by.
+    name_key = models.CharField(_("kunci nama"), max_length=150, blank=True, editable=False)
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=c.Sex.choices, blank=True)
     birth_place = models.CharField(_("tempat lahir"), max_length=100, blank=True)
     birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
@@ -253,16 +256,30 @@ class Person(GoldenRecord):
         _("status"), max_length=10, choices=c.Lifecycle.choices, default=c.Lifecycle.ACTIVE
     )
 
-    scoped_by = ScopedBy(region="family__village__code")
+    scoped_by = ScopedBy(region="family__village__code", family="family_id")
 
     class Meta:
         verbose_name = _("penduduk")
         verbose_name_plural = _("penduduk")
         ordering = ["family_id", "id"]
-        indexes = [models.Index(fields=["full_name"], name="person_full_name")]
+        indexes = [
+            models.Index(fields=["full_name"], name="person_full_name"),
+            # A prefix of the key uses it on both databases (varchar_pattern_ops for
+            # PostgreSQL's LIKE); a part of it uses the trigram index PostgreSQL adds in
+            # migration 0004, and a scan of this narrow index on SQLite.
+            models.Index(
+                fields=["name_key"], name="person_name_key", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name_key = key_of(self.full_name)
+        if kwargs.get("update_fields") is not None and "full_name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class FamilyPhoto(models.Model):
@@ -278,7 +295,7 @@ class FamilyPhoto(models.Model):
     uploaded_at = models.DateTimeField(_("diunggah"), auto_now_add=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scoped_by = ScopedBy(region="family__village__code")
+    scoped_by = ScopedBy(region="family__village__code", family="family_id")
 
     class Meta:
         verbose_name = _("foto rumah")

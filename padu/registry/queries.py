@@ -1,10 +1,9 @@
 """Query pieces the pages listing families share (always applied to a scoped queryset)."""
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Subquery
 
-from .choices import Relationship
-from .identity import read_id_number
-from .models import Family, Person
+from .choices import Lifecycle, Relationship
+from .models import Person
 
 
 def head_name(family: str = "pk") -> Subquery:
@@ -13,11 +12,14 @@ def head_name(family: str = "pk") -> Subquery:
     return Subquery(heads.values("full_name")[:1])
 
 
-def families_matching(query: str) -> QuerySet:
-    """Ids of the families a search box means: by No KK or a member's NIK when ``query``
-    reads as one, otherwise by a member's name."""
-    number = read_id_number(query)
-    if number.ok:
-        with_nik = Person.objects.filter(nik=number.digits).values("family_id")
-        return Family.objects.filter(Q(kk_number=number.digits) | Q(pk__in=with_nik)).values("pk")
-    return Person.objects.filter(full_name__icontains=query).values("family_id")
+def member_count(family: str = "pk") -> Subquery:
+    """How many active members the family at ``OuterRef(family)`` has (a subquery: counted
+    for the rows of a page only, not grouped over the whole list)."""
+    members = (
+        Person.objects.filter(family=OuterRef(family), lifecycle=Lifecycle.ACTIVE)
+        .order_by()
+        .values("family")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Subquery(members, output_field=IntegerField())

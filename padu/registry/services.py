@@ -2,12 +2,14 @@
 
 from collections.abc import Sequence
 
+import polars as pl
 from django.db import transaction
 
 from padu.core.choices import ChangeAction
 from padu.core.history import diff, record_bulk_change, record_change, snapshot
 
 from .models import Family, Person
+from .names import name_key
 
 _BATCH = 5_000
 
@@ -28,6 +30,9 @@ def bulk_create_families(
         for person in people:
             person.family = family
             persons.append(person)
+    keys = pl.select(name_key(pl.Series([p.full_name for p in persons], dtype=pl.String)))
+    for person, key in zip(persons, keys.to_series(), strict=True):
+        person.name_key = key or ""
     Person.objects.bulk_create(persons, batch_size=_BATCH)
     record_bulk_change(
         Family,

@@ -1,52 +1,146 @@
-from django.db.models import Count
+import polars as pl
+from django.contrib import messages
 from django.http import FileResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
 
+from padu.accounts import policy
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
+from padu.accounts.policy import Action, Scope
 from padu.accounts.services import log_access
 from padu.core.history import history_of
-from padu.regions.models import Region
+from padu.core.spreadsheet import csv_bytes, xlsx_bytes
+from padu.core.views import download
 
-from .filters import FamilyFilterSet
-from .models import Family, FamilyPhoto
+from . import choices as c
+from .filters import FamilyFilterSet, PersonFilterSet
+from .lists import FAMILIES, PERSONS, Rows, list_classes, prepare
+from .models import Family, FamilyPhoto, Person
 from .panels import render_family_panels
-from .queries import head_name
+from .queries import head_name, member_count
+from .tables import FamilyTable, PersonTable
+
+#: The most rows an .xlsx sheet holds (Excel's limit, less the header).
+EXCEL_ROW_LIMIT = 1_048_575
 
 
-class FamilyListView(RestrictedMixin, FilterView):
-    """The families a user may see, searchable by name, NIK or No KK, and by region."""
+class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
+    """A list of the families or persons a user may see: the filters and columns of
+    registry and of the apps above it (padu.registry.lists), sortable, with page numbers,
+    and the filtered rows as an Excel or CSV file. Every page and file is in the access log."""
 
-    model = Family
-    filterset_class = FamilyFilterSet
-    template_name = "registry/family_list.html"
-    paginate_by = 25
-    context_object_name = "families"
+    rows: Rows
+    base_filterset = None
+    base_table = None
+    table_pagination = {"per_page": 25}
+    export_columns: dict[str, str] = {}
+
+    def current_action(self) -> str:
+        return Action.EXPORT if self.export_format() else Action.VIEW
+
+    def export_format(self) -> str | None:
+        wanted = self.request.GET.get("format")
+        return wanted if wanted in ("xlsx", "csv") else None
+
+    def get_filterset_class(self):
+        return list_classes(self.base_filterset, self.base_table, self.rows)[0]
+
+    def get_table_class(self):
+        return list_classes(self.base_filterset, self.base_table, self.rows)[1]
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("village")
-            .annotate(head_name=head_name(), member_count=Count("members"))
-            .order_by("village_id", "rw", "rt", "id")
-        )
+        return prepare(self.with_facts(super().get_queryset()), self.rows)
+
+    def get_table_data(self):
+        rows = super().get_table_data()
+        if "search_rank" in rows.query.annotations and not self.request.GET.get("sort"):
+            return rows.order_by("search_rank", "pk")  # the best matches first
+        return rows
+
+    def get_table_kwargs(self):
+        searching = (self.request.GET.get("q") or "").strip()
+        return {"order_by": ()} if searching and not self.request.GET.get("sort") else {}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        searched = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
-        region_code = searched.get("wilayah") or ""
-        context["region"] = Region.objects.filter(code=region_code).first()
-        if any(searched.values()):
-            log_access(
-                self.request.user,
-                kind=AccessKind.LIST,
-                object_type="family",
-                detail=f"q={searched.get('q', '')!r} wilayah={region_code}",
-                request=self.request,
-            )
+        table = context["table"]
+        context["paginator"] = table.paginator
+        context[self.rows.name] = [row.record for row in table.paginated_rows]
         return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        searched = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        shown = {k: v for k, v in searched.items() if v not in (None, "", [])}
+        page = request.GET.get("page", "1")
+        log_access(
+            request.user,
+            kind=AccessKind.EXPORT if self.export_format() else AccessKind.LIST,
+            object_type=self.rows.name,
+            object_id="*",
+            detail=f"{shown} halaman={page}"[:300],
+            request=request,
+        )
+        return response
+
+    def render_to_response(self, context, **response_kwargs):
+        extension = self.export_format()
+        if extension and self.filterset.is_valid():
+            return self.export(self.object_list, extension)
+        return super().render_to_response(context, **response_kwargs)
+
+    def export(self, rows, extension: str):
+        if extension == "xlsx" and rows.count() > EXCEL_ROW_LIMIT:
+            messages.error(
+                self.request,
+                _(
+                    "Terlalu banyak baris untuk Excel (lebih dari %(n)s); unduh CSV, atau saring lagi."
+                )
+                % {"n": f"{EXCEL_ROW_LIMIT:,}".replace(",", ".")},
+            )
+            return redirect(f"{self.request.path}?{self._query_without('format')}")
+        table = self.get_table_class()(rows)
+        frame = pl.DataFrame(
+            [[str(cell) if cell is not None else "" for cell in row] for row in
+             table.as_values(exclude_columns=())][1:],
+            schema=[str(c.header) for c in table.columns],
+            orient="row",
+        )  # fmt: skip
+        body = xlsx_bytes(frame, self.rows.name) if extension == "xlsx" else csv_bytes(frame)
+        return download(body, f"{self.rows.name}.{extension}")
+
+    def _query_without(self, name: str) -> str:
+        query = self.request.GET.copy()
+        query.pop(name, None)
+        return query.urlencode()
+
+
+class FamilyListView(_RowsListView):
+    model = Family
+    rows = FAMILIES
+    base_filterset = FamilyFilterSet
+    base_table = FamilyTable
+    template_name = "registry/family_list.html"
+
+    def with_facts(self, families):
+        return families.select_related("village").annotate(
+            head_name=head_name(), member_count=member_count()
+        )
+
+
+class PersonListView(_RowsListView):
+    model = Person
+    rows = PERSONS
+    base_filterset = PersonFilterSet
+    base_table = PersonTable
+    template_name = "registry/person_list.html"
+
+    def with_facts(self, persons):
+        return persons.filter(lifecycle=c.Lifecycle.ACTIVE).select_related("family__village")
 
 
 class FamilyDetailView(RestrictedMixin, DetailView):
@@ -69,6 +163,9 @@ class FamilyDetailView(RestrictedMixin, DetailView):
             kind=AccessKind.VIEW,
             object_type="family",
             object_id=family.pk,
+            detail=_("melalui rujukan ke OPD-nya")
+            if policy.granted_scope(self.request.user, Family, Action.VIEW) == Scope.REFERRED
+            else "",
             request=self.request,
         )
         return context

@@ -20,7 +20,7 @@ from padu.accounts.policy import Action
 from padu.accounts.services import log_access
 from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.spreadsheet import CONTENT_TYPES, spreadsheet_bytes
-from padu.core.views import PolledStatusView, number_param
+from padu.core.views import PolledStatusView, download, number_param
 from padu.regions.codes import ancestor_codes
 from padu.regions.models import Region
 
@@ -387,9 +387,7 @@ def _download(rows: list[dict], name: str, extension: str) -> HttpResponse:
 
     frame = pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
     body = spreadsheet_bytes(frame, extension, "Angka")
-    response = HttpResponse(body, content_type=CONTENT_TYPES[extension])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{extension}"'
-    return response
+    return download(body, f"{name}.{extension}", personal=False)
 
 
 class DiffView(RestrictedMixin, DetailView):
@@ -511,13 +509,11 @@ class PublicDataView(DetailView):
     def get(self, request, *args, **kwargs):
         release = self.get_object()
         file_format = kwargs["format"]
-        response = HttpResponse(
-            public_bytes(release, file_format), content_type=CONTENT_TYPES[file_format]
+        return download(
+            public_bytes(release, file_format),
+            f"{dataset_name(release)}.{file_format}",
+            personal=False,
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="{dataset_name(release)}.{file_format}"'
-        )
-        return response
 
 
 def _package(request, release) -> dict:

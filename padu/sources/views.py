@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -17,8 +16,7 @@ from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access
-from padu.core.spreadsheet import CONTENT_TYPES
-from padu.core.views import PolledStatusView
+from padu.core.views import PolledStatusView, download
 
 from .choices import BatchStatus, Severity
 from .filters import IssueFilterSet
@@ -274,9 +272,7 @@ class StarterMappingView(BatchMixin, View):
         body = (
             undecided_mapping(Path(batch.file.path)) if preview.error else preview.starter_mapping
         )
-        response = HttpResponse(body, content_type="text/yaml; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="pemetaan-batch-{pk}.yaml"'
-        return response
+        return download(body, f"pemetaan-batch-{pk}.yaml")
 
 
 class RejectedRowsView(BatchMixin, View):
@@ -295,11 +291,7 @@ class RejectedRowsView(BatchMixin, View):
             detail=f"baris ditolak ({count}) .{extension}",
             request=request,
         )
-        name = f"ditolak-batch-{batch.pk}.{extension}"
-        content_type = CONTENT_TYPES[extension]
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return download(body, f"ditolak-batch-{batch.pk}.{extension}")
 
 
 class DatasetListView(RestrictedMixin, FormView):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -16,7 +16,8 @@ from padu.accounts.mixins import denied_message, restricted
 from padu.accounts.models import User
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access
-from padu.core.spreadsheet import CONTENT_TYPES, xlsx_bytes
+from padu.core.spreadsheet import xlsx_bytes
+from padu.core.views import download
 from padu.regions.codes import is_within
 from padu.regions.models import Region
 from padu.registry.queries import head_name
@@ -419,14 +420,7 @@ def round_export(request, pk):
         object_id=verification_round.pk,
         request=request,
     )
-    response = HttpResponse(
-        xlsx_bytes(frame, "verivali"),
-        content_type=CONTENT_TYPES["xlsx"],
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="verivali-{verification_round.pk}.xlsx"'
-    )
-    return response
+    return download(xlsx_bytes(frame, "verivali"), f"verivali-{verification_round.pk}.xlsx")
 
 
 # -- coverage: aggregates for officers and leaders -----------------------------------------

@@ -16,4 +16,4 @@ class WelfareConfig(AppConfig):
             ensure_standard_rules(actor=None)
 
         seed_after_migrate(self, seed)
-        from . import panels  # noqa: F401  (registers its panel of the family page)
+        from . import lists, panels  # noqa: F401  (register its panel and list columns)

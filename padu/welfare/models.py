@@ -103,7 +103,7 @@ class FamilyWelfare(models.Model):
     criteria = models.JSONField(_("kriteria terpenuhi"), default=list)
 
     objects = RestrictedQuerySet.as_manager()
-    scoped_by = ScopedBy(region="family__village__code")
+    scoped_by = ScopedBy(region="family__village__code", family="family_id")
 
     class Meta:
         verbose_name = _("hasil kesejahteraan keluarga")
@@ -164,7 +164,7 @@ class FamilyNeed(models.Model):
     reason = models.CharField(_("alasan"), max_length=500)
 
     objects = RestrictedQuerySet.as_manager()
-    scoped_by = ScopedBy(region="family__village__code")
+    scoped_by = ScopedBy(region="family__village__code", family="family_id")
 
     class Meta:
         verbose_name = _("kebutuhan keluarga")

@@ -5,6 +5,8 @@ import polars as pl
 
 from padu.registry import choices as c
 
+from .choices import PovertyStatus
+
 #: What a condition may look at: the family's fields and its members' aggregates
 #: (padu.welfare.household), its classification, and the BPS criteria count.
 FIELDS = {
@@ -44,7 +46,29 @@ OPERATORS = {
     "gt": lambda col, v: col > v,
     "ge": lambda col, v: col >= v,
 }
-SYMBOLS = {"in": "∈", "eq": "=", "ne": "≠", "lt": "<", "le": "≤", "gt": ">", "ge": "≥"}
+#: Each operator as the words of a sentence ("lantai adalah tanah atau bambu").
+OPERATOR_WORDS = {
+    "in": "adalah",
+    "eq": "adalah",
+    "ne": "bukan",
+    "lt": "kurang dari",
+    "le": "paling banyak",
+    "gt": "lebih dari",
+    "ge": "paling sedikit",
+}
+#: The codes a field holds, to show their labels (a rule stores codes).
+FIELD_CHOICES = {
+    "status": PovertyStatus,
+    "floor_material": c.FloorMaterial,
+    "wall_material": c.WallMaterial,
+    "roof_material": c.RoofMaterial,
+    "toilet_facility": c.ToiletFacility,
+    "drinking_water": c.DrinkingWater,
+    "lighting": c.Lighting,
+    "electricity_capacity": c.ElectricityCapacity,
+    "cooking_fuel": c.CookingFuel,
+    "house_tenure": c.HouseTenure,
+}
 
 
 def check_conditions(conditions) -> list[str]:
@@ -71,10 +95,54 @@ def check_conditions(conditions) -> list[str]:
     return problems
 
 
+def value_label(field: str, value) -> str:
+    """A stored value as a person reads it: a code by its label, yes/no, 7,2 for 7.2."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "ya" if value else "tidak"
+    choices = FIELD_CHOICES.get(field)
+    if choices is not None:
+        labels = dict(choices.choices)
+        return str(labels.get(str(value), value)).lower()
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " atau " + words[-1]
+
+
 def describe(condition: dict) -> str:
-    value = condition["value"]
-    shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    return f"{FIELDS[condition['field']]} {SYMBOLS[condition['op']]} {shown}"
+    """A condition as a sentence: "lantai adalah tanah atau bambu", "menerima PKH: tidak"."""
+    field, op, value = condition["field"], condition["op"], condition["value"]
+    if isinstance(value, bool) and op in ("eq", "ne"):
+        return f"{FIELDS[field]}: {value_label(field, value if op == 'eq' else not value)}"
+    values = value if isinstance(value, list) else [value]
+    return (
+        f"{FIELDS[field]} {OPERATOR_WORDS[op]} {_listed([value_label(field, v) for v in values])}"
+    )
+
+
+def _value_label_expr(field: str, column: pl.Expr) -> pl.Expr:
+    """``value_label`` for a whole column."""
+    choices = FIELD_CHOICES.get(field)
+    if choices is not None:
+        labels = {value: str(label).lower() for value, label in choices.choices}
+        shown = column.cast(pl.String).replace(labels)
+    else:
+        shown = (
+            pl.when(column.cast(pl.Boolean)).then(pl.lit("ya")).otherwise(pl.lit("tidak"))
+            if field.startswith("receives_")
+            else column.round(1)
+            .cast(pl.String)
+            .str.replace(r"\.0$", "")
+            .str.replace(".", ",", literal=True)
+            if field == "area_per_person"
+            else column.cast(pl.String)
+        )
+    return shown.fill_null("—")
 
 
 def evaluate(families: pl.DataFrame, rules) -> pl.DataFrame:
@@ -90,8 +158,8 @@ def evaluate(families: pl.DataFrame, rules) -> pl.DataFrame:
         reason = pl.concat_str(
             [
                 pl.when(check).then(
-                    pl.lit(describe(cond) + " (nilai: ")
-                    + pl.col(cond["field"]).cast(pl.String).fill_null("—")
+                    pl.lit(describe(cond) + " (di keluarga ini: ")
+                    + _value_label_expr(cond["field"], pl.col(cond["field"]))
                     + pl.lit(")")
                 )
                 for cond, check in zip(rule.conditions, checks, strict=True)

@@ -40,7 +40,8 @@ def _user(make_user, role, region="33.74"):
             {"Keluarga", "Rujukan", "Verivali", "Rilis", "Dasbor"},
         ),
         (Role.VILLAGE_OPERATOR, "verification:tasks", {"Keluarga", "Rujukan", "Verivali"}),
-        (Role.AGENCY_OFFICER, "programs:referral-list", {"Rujukan"}),
+        # An agency officer's families are those referred to the agency, while open.
+            (Role.AGENCY_OFFICER, "programs:referral-list", {"Keluarga", "Rujukan"}),
         (Role.LEADER, "dashboards:dashboard", {"Verivali", "Rilis", "Dasbor"}),
     ],
 )

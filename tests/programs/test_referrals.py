@@ -74,7 +74,8 @@ def test_a_role_that_may_not_move_it_is_not_offered_the_form(client, make_user, 
         ({"umur": "1000000000"}, "Dirujuk sedikitnya"),
         ({"desil": "²"}, "Desil sampai"),
         ({"desil": "11"}, "Desil sampai"),
-        ({"wilayah": "Semarang"}, "bukan kode wilayah"),
+        ({"wilayah": "Semarang"}, "cocok dengan beberapa wilayah"),
+        ({"wilayah": "Atlantis"}, "Tidak ada wilayah bernama Atlantis"),
         ({"status": "hilang"}, "Status"),
     ],
 )
@@ -109,3 +110,83 @@ def test_notes_are_stamped_in_local_time_and_a_referral_sent_back_is_no_longer_a
     assert local.utcoffset() == dt.timedelta(hours=7)
     referral = update_referral(referral, actor=officer, status="baru", notes="keliru")
     assert referral.accepted_at is None and referral.closed_at is None
+
+
+def _dinkes_officer(make_user, username="dinkes"):
+    return make_user(
+        username, Role.AGENCY_OFFICER, "33.74", agency=Agency.objects.get(code="dinkes")
+    )
+
+
+def test_an_agency_officer_opens_a_family_only_through_an_open_referral_of_theirs(
+    client, make_user, families, referral
+):
+    from padu.accounts.models import AccessLog
+
+    family_url = reverse("registry:family-detail", args=[families["a"].pk])
+    other_family_url = reverse("registry:family-detail", args=[families["b"].pk])
+    client.force_login(_dinkes_officer(make_user))
+    referral_page = client.get(reverse("programs:referral-detail", args=[referral.pk]))
+    assert family_url in referral_page.content.decode()  # a link to the family
+    assert client.get(family_url).status_code == 200
+    assert AccessLog.objects.filter(
+        object_type="family", object_id=str(families["a"].pk), detail__contains="rujukan"
+    ).exists()
+    assert client.get(other_family_url).status_code == 404  # never referred to Dinkes
+
+    client.force_login(
+        make_user("perkim", Role.AGENCY_OFFICER, "33.74", agency=Agency.objects.get(code="perkim"))
+    )
+    assert client.get(family_url).status_code == 404  # referred to another agency
+
+    client.force_login(_dinkes_officer(make_user, "dinkes2"))
+    update_referral(referral, actor=_dinkes_officer(make_user, "dinkes3"), status="selesai")
+    assert client.get(family_url).status_code == 404  # the referral is closed
+
+
+def test_a_referral_names_the_members_concerned_and_exports_a_row_for_each(
+    client, make_user, families, referral
+):
+    import io
+
+    import polars as pl
+
+    from padu.registry import choices as c
+
+    family = families["a"]
+    members = list(family.members.order_by("pk"))
+    for person in members:
+        person.health_insurance = c.HealthInsurance.NONE
+        person.nik = person.nik or "3374010101100099"
+        person.save()
+    client.force_login(_dinkes_officer(make_user))
+    page = client.get(reverse("programs:referral-detail", args=[referral.pk])).content.decode()
+    assert "Budi Santoso" in page and "3374011705800001" in page
+    assert "tanpa jaminan kesehatan" in page
+    assert "46 tahun" in page or "45 tahun" in page or "47 tahun" in page
+
+    excel = client.get(reverse("programs:referral-list"), {"format": "xlsx"})
+    assert excel["Cache-Control"].startswith("private") or "no-store" in excel["Cache-Control"]
+    sheet = pl.read_excel(io.BytesIO(excel.content))
+    assert sheet.height == len(members)  # a row per member concerned
+    assert set(sheet["NAMA"]) == {p.full_name for p in members}
+    assert sheet.schema["DIRUJUK"] in (pl.Datetime, pl.Datetime("us"), pl.Datetime("ms"))
+
+
+def test_the_need_filter_offers_only_the_agency_s_own_needs(client, make_user, referral):
+    client.force_login(_dinkes_officer(make_user))
+    page = client.get(reverse("programs:referral-list"))
+    offered = page.context["filter"].form.fields["kebutuhan"].queryset
+    assert offered.exists()
+    assert set(offered.values_list("agency__code", flat=True)) == {"dinkes"}
+
+
+def test_a_region_is_found_by_its_name(client, make_user, referral):
+    from padu.regions.models import Region
+
+    village = Region.objects.get(code=VILLAGE_A)
+    client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    page = client.get(reverse("programs:referral-list"), {"wilayah": village.name.lower()})
+    assert page.context["filter"].form.cleaned_data["wilayah"] == VILLAGE_A
+    assert page.context["paginator"].count == 1
+    assert f'<option value="{VILLAGE_A}">' in page.content.decode()  # the picker suggests it

@@ -52,7 +52,8 @@ def test_every_family_gets_a_score_a_desil_and_a_status(matched_city):
 def test_needs_carry_their_reason_and_poor_families_are_referred(matched_city):
     classify(actor=None)
     need = FamilyNeed.objects.select_related("rule").filter(rule__code="rumah-tidak-layak").first()
-    assert need is not None and "nilai:" in need.reason  # the family's own value is named
+    assert need is not None and "di keluarga ini:" in need.reason  # the family's own value
+    assert "∈" not in need.reason and "_" not in need.reason  # in words, not codes
     referrals = Referral.objects.select_related("rule", "family")
     assert referrals.exists()
     poor = set(

@@ -19,7 +19,7 @@ from ..engine import duckdb_api
 from ..features import read_current_records
 from ..golden import (
     FAMILY_FIELDS,
-    PERSON_FIELDS,
+    PERSON_COLUMNS,
     VALUE_FIELDS,
     golden_families,
     golden_persons,
@@ -127,7 +127,7 @@ def write_golden_records(
         .join(homes, on="cluster_id")
         .join(families.select("household_id", pl.col("id").alias("family_id")), on="household_id")
     )
-    person_fields = (*PERSON_FIELDS, "family_id")
+    person_fields = (*PERSON_COLUMNS, "family_id")
     persons = persons.with_columns(origin_family_id=pl.lit(None, pl.Int64))
     persons, summary.persons_created, summary.persons_updated = _write(
         Person, persons, person_fields, "person_id", now
@@ -329,7 +329,7 @@ def resurvive_families(family_ids: list[int], *, actor, origin: str) -> int:
     persons = golden_persons(records, clusters).rename({"cluster_id": "id"})
     families = golden_families(records, clusters, homes).rename({"household_id": "id"})
     return _apply_logged(Family, families, FAMILY_FIELDS, actor, origin) + _apply_logged(
-        Person, persons, PERSON_FIELDS, actor, origin
+        Person, persons, PERSON_COLUMNS, actor, origin
     )
 
 
