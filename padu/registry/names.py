@@ -108,7 +108,8 @@ def _display(bare: pl.Expr) -> pl.Expr:
 
 
 def _key(bare: pl.Expr) -> pl.Expr:
-    text = bare.str.to_lowercase().str.replace_all(r"[^a-z ]", " ")
+    # An apostrophe joins (Ma'ruf, Maruf); other marks part words.
+    text = bare.str.to_lowercase().str.replace_all(r"['`’]", "").str.replace_all(r"[^a-z ]", " ")
     for pattern, value in _KEY_TOKENS:
         text = text.str.replace_all(pattern, value)
     text = text.str.replace_many([o for o, _ in _OLD_SPELLINGS], [n for _, n in _OLD_SPELLINGS])

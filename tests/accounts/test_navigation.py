@@ -41,7 +41,7 @@ def _user(make_user, role, region="33.74"):
         ),
         (Role.VILLAGE_OPERATOR, "verification:tasks", {"Keluarga", "Rujukan", "Verivali"}),
         # An agency officer's families are those referred to the agency, while open.
-            (Role.AGENCY_OFFICER, "programs:referral-list", {"Keluarga", "Rujukan"}),
+        (Role.AGENCY_OFFICER, "programs:referral-list", {"Keluarga", "Rujukan"}),
         (Role.LEADER, "dashboards:dashboard", {"Verivali", "Rilis", "Dasbor"}),
     ],
 )
