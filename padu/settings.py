@@ -1,6 +1,8 @@
 """Padu settings: one module, driven by environment variables.
 
 PADU_ENV         "development" (default) or "production"
+PADU_DEBUG       1 shows Django's debug pages in development (default 0: the demo shows
+                 the pages a user sees, never a traceback)
 PADU_DATA_DIR    where the SQLite database, uploads and releases live (default ~/.padu)
 DATABASE_URL     PostgreSQL in production, e.g. postgresql://user@host:5432/padu;
                  unset means SQLite in PADU_DATA_DIR
@@ -22,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent
 ENVIRONMENT = os.environ.get("PADU_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
-DEBUG = not PRODUCTION and os.environ.get("PADU_DEBUG", "1") == "1"
+DEBUG = not PRODUCTION and os.environ.get("PADU_DEBUG", "0") == "1"
 
 DATA_DIR = Path(os.environ.get("PADU_DATA_DIR", Path.home() / ".padu")).expanduser()
 
@@ -46,7 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_tasks",
-    "django_tasks_db",
+    "padu.core.apps.BackgroundTasksConfig",  # django_tasks_db, named in Indonesian
     "rest_framework",
     "drf_spectacular",
     "padu.core",
@@ -188,6 +190,11 @@ STORAGES = {
         )
     },
 }
+
+# Outside production, static files come straight from the apps and packages (no
+# collectstatic), with or without DEBUG.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

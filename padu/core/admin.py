@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import ChangeLog
 from .services import delete_with_history, save_with_history
@@ -68,3 +69,14 @@ class ChangeLogAdmin(ReadOnlyAdmin):
     list_filter = ["action", "content_type"]
     search_fields = ["object_repr", "object_id", "request_id"]
     date_hierarchy = "changed_at"
+
+
+def year_column(name: str = "year"):
+    """A list column showing a year as a year ("2025"), not as a number ("2.025")."""
+
+    @admin.display(description=_("tahun"), ordering=name)
+    def year(obj) -> str:
+        value = getattr(obj, name)
+        return "" if value is None else str(value)
+
+    return year

@@ -9,9 +9,13 @@ here each service writes the row that says what it did.
 import datetime as dt
 import decimal
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from . import context
 from .choices import ChangeAction
@@ -83,7 +87,71 @@ def record_bulk_change(
     )
 
 
-def history_of(instance: models.Model):
-    return ChangeLog.objects.filter(
-        content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
-    ).select_related("actor")
+def history_of(*instances: models.Model):
+    """The change log of ``instances`` (of one model or several), newest first."""
+    condition = models.Q(pk__in=[])
+    for instance in instances:
+        condition |= models.Q(
+            content_type=ContentType.objects.get_for_model(instance), object_id=str(instance.pk)
+        )
+    return ChangeLog.objects.filter(condition).select_related("actor")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    label: str
+    before: str
+    after: str
+
+
+def described_changes(entry: ChangeLog) -> list[FieldChange]:
+    """An entry's changes as a person reads them: each field by its label, each value as
+    the page shows it (a code by its label, a village by its name, a date as 17-08-1985)."""
+    model = entry.content_type.model_class()
+    before, after = entry.before or {}, entry.after or {}
+    changes = []
+    for name in after:
+        field = _field(model, name)
+        if field is not None and not field.editable:
+            continue  # derived values (a search key): not a change a person made
+        label = str(field.verbose_name) if field is not None else name
+        changes.append(
+            FieldChange(
+                label[:1].upper() + label[1:],
+                shown_value(field, before.get(name)),
+                shown_value(field, after[name]),
+            )
+        )
+    return changes
+
+
+def _field(model, name: str):
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return next((f for f in model._meta.concrete_fields if f.attname == name), None)
+
+
+def shown_value(field, value) -> str:
+    """A stored value (as the change log keeps it) in words."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("ya") if value else _("tidak")
+    if field is None:
+        return str(value)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(getattr(related, "name", related)) if related is not None else str(value)
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value[:10]).strftime("%d-%m-%Y")
+        except ValueError:
+            return value
+    if isinstance(value, int | float | decimal.Decimal):
+        return number_format(value, force_grouping=not field.name.endswith("year"))
+    return str(value)

@@ -8,6 +8,7 @@ maximisation within blocks, each block leaving its own columns out.
 import logging
 import math
 import os
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -40,12 +41,14 @@ def nik_comparison(dialect: str = "duckdb") -> cl.CustomComparison:
         output_column_name="nik",
         comparison_levels=[
             cll.NullLevel("nik"),
-            cll.ExactMatchLevel("nik"),
+            cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama"),
             one.configure(label_for_charts="NIK beda satu digit"),
             # Same region and the same embedded birth date and sex: a mistyped serial.
-            cll.ExactMatchLevel("nik_prefix"),
+            cll.ExactMatchLevel("nik_prefix").configure(
+                label_for_charts="wilayah, tanggal lahir dan jenis kelamin di NIK sama"
+            ),
             two.configure(label_for_charts="NIK beda dua digit"),
-            cll.ElseLevel(),
+            cll.ElseLevel().configure(label_for_charts="NIK berbeda"),
         ],
         comparison_description="NIK: sama, beda satu atau dua digit, atau tanggal lahir di NIK sama",
     )
@@ -56,15 +59,21 @@ def name_comparison() -> cl.CustomComparison:
         output_column_name="name",
         comparison_levels=[
             cll.NullLevel("name_key"),
-            cll.ExactMatchLevel("name_key").configure(tf_adjustment_column="name_key"),
-            cll.ExactMatchLevel("core_key").configure(tf_adjustment_column="core_key"),
-            cll.JaroWinklerLevel("name_key", 0.92),
+            cll.ExactMatchLevel("name_key").configure(
+                tf_adjustment_column="name_key", label_for_charts="nama sama (setelah dibakukan)"
+            ),
+            cll.ExactMatchLevel("core_key").configure(
+                tf_adjustment_column="core_key", label_for_charts="inti nama sama"
+            ),
+            cll.JaroWinklerLevel("name_key", 0.92).configure(label_for_charts="nama sangat mirip"),
             cll.And(
                 cll.ArrayIntersectLevel("core_tokens", 1),
                 cll.JaroWinklerLevel("name_key", 0.8),
+            ).configure(label_for_charts="nama mirip dan berbagi satu kata"),
+            cll.ArrayIntersectLevel("core_tokens", 1).configure(
+                label_for_charts="berbagi satu kata nama"
             ),
-            cll.ArrayIntersectLevel("core_tokens", 1),
-            cll.ElseLevel(),
+            cll.ElseLevel().configure(label_for_charts="nama berbeda"),
         ],
         comparison_description="Nama: kunci sama, inti sama, mirip, atau berbagi satu kata inti",
     )
@@ -75,7 +84,7 @@ def birth_date_comparison() -> cl.CustomComparison:
         output_column_name="birth_date",
         comparison_levels=[
             cll.NullLevel("birth_date"),
-            cll.ExactMatchLevel("birth_date"),
+            cll.ExactMatchLevel("birth_date").configure(label_for_charts="tanggal lahir sama"),
             cll.CustomLevel(
                 "birth_date_swapped_l = birth_date_r", label_for_charts="hari dan bulan tertukar"
             ),
@@ -83,8 +92,10 @@ def birth_date_comparison() -> cl.CustomComparison:
                 cll.ExactMatchLevel("birth_month_day"),
                 cll.CustomLevel("abs(birth_year_l - birth_year_r) = 1"),
             ).configure(label_for_charts="tahun beda satu"),
-            cll.DamerauLevenshteinLevel("birth_date", 1),
-            cll.ElseLevel(),
+            cll.DamerauLevenshteinLevel("birth_date", 1).configure(
+                label_for_charts="beda satu angka"
+            ),
+            cll.ElseLevel().configure(label_for_charts="tanggal lahir berbeda"),
         ],
         comparison_description="Tanggal lahir: sama, tertukar, tahun beda satu, satu digit",
     )
@@ -97,14 +108,54 @@ def household_comparison() -> cl.CustomComparison:
         output_column_name="household",
         comparison_levels=[
             cll.And(cll.NullLevel("kk_number"), cll.NullLevel("village_id")),
-            cll.ExactMatchLevel("kk_number"),
-            cll.And(cll.ExactMatchLevel("village_id"), cll.ExactMatchLevel("rt_rw")),
-            cll.ExactMatchLevel("village_id"),
-            cll.ExactMatchLevel("district"),
-            cll.ElseLevel(),
+            cll.ExactMatchLevel("kk_number").configure(label_for_charts="No KK sama"),
+            cll.And(cll.ExactMatchLevel("village_id"), cll.ExactMatchLevel("rt_rw")).configure(
+                label_for_charts="RT/RW dan desa sama"
+            ),
+            cll.ExactMatchLevel("village_id").configure(label_for_charts="desa sama"),
+            cll.ExactMatchLevel("district").configure(label_for_charts="kecamatan sama"),
+            cll.ElseLevel().configure(label_for_charts="tempat tinggal berbeda"),
         ],
         comparison_description="Rumah tangga: KK sama, RT/RW sama, desa sama, kecamatan sama",
     )
+
+
+def sex_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="sex",
+        comparison_levels=[
+            cll.NullLevel("sex"),
+            cll.ExactMatchLevel("sex").configure(label_for_charts="jenis kelamin sama"),
+            cll.ElseLevel().configure(label_for_charts="jenis kelamin berbeda"),
+        ],
+        comparison_description="Jenis kelamin",
+    )
+
+
+def mother_comparison() -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name="mother_key",
+        comparison_levels=[
+            cll.NullLevel("mother_key"),
+            cll.ExactMatchLevel("mother_key").configure(label_for_charts="nama ibu sama"),
+            cll.JaroWinklerLevel("mother_key", 0.9).configure(
+                label_for_charts="nama ibu sangat mirip"
+            ),
+            cll.ElseLevel().configure(label_for_charts="nama ibu berbeda"),
+        ],
+        comparison_description="Nama ibu kandung",
+    )
+
+
+#: Each comparison as the pages name it.
+COMPARISON_LABELS = {
+    "nik": "NIK",
+    "name": "Nama",
+    "birth_date": "Tanggal lahir",
+    "sex": "Jenis kelamin",
+    "household": "Rumah tangga",
+    "mother_key": "Nama ibu kandung",
+}
 
 
 def padu_settings(dialect: str = "duckdb") -> SettingsCreator:
@@ -123,9 +174,9 @@ def padu_settings(dialect: str = "duckdb") -> SettingsCreator:
             nik_comparison(dialect),
             name_comparison(),
             birth_date_comparison(),
-            cl.ExactMatch("sex"),
+            sex_comparison(),
             household_comparison(),
-            cl.JaroWinklerAtThresholds("mother_key", [0.9]),
+            mother_comparison(),
         ],
         additional_columns_to_retain=["source_dataset", "dataset_id", "record_id"],
         # Each comparison's level and weight stay on the scored pairs, to show reviewers
@@ -223,16 +274,17 @@ def link(
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=1)
     progress(1, STEPS, "Melatih model (EM)")
-    for blocking in model.em_blocks:
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                blocking, fix_probability_two_random_records_match=True
-            )
-        except ValueError as error:
-            # On small or very clean data a level may be all but unobserved, and Splink
-            # refuses the underflowing estimate; the other sessions still train it.
-            logger.warning("EM session %s skipped: %s", blocking, error)
-    return _score_and_cluster(
+    with UnobservedLevels() as unobserved:
+        for blocking in model.em_blocks:
+            try:
+                linker.training.estimate_parameters_using_expectation_maximisation(
+                    blocking, fix_probability_two_random_records_match=True
+                )
+            except ValueError as error:
+                # On small or very clean data a level may be all but unobserved, and Splink
+                # refuses the underflowing estimate; the other sessions still train it.
+                logger.warning("EM session %s skipped: %s", blocking, error)
+    linkage = _score_and_cluster(
         linker,
         db_api,
         nodes=pl.concat([table.select("unique_id") for table in tables]),
@@ -241,6 +293,43 @@ def link(
         decisions=decisions,
         progress=progress,
     )
+    linkage.model[NOT_ESTIMATED] = unobserved.levels(len(model.em_blocks))
+    return linkage
+
+
+#: The model's record of levels whose m probability no EM session could estimate.
+NOT_ESTIMATED = "padu_not_estimated"
+
+
+class UnobservedLevels(logging.Handler):
+    """Collects Splink's "Level L on comparison C not observed in dataset, unable to train
+    m value" warnings while EM runs: a level no session observed keeps a weight nobody
+    estimated, which the run's page must say."""
+
+    _PATTERN = re.compile(
+        r"Level (.+) on comparison (.+) not observed in dataset, unable to train m"
+    )
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.seen: dict[tuple[str, str], int] = {}
+
+    def emit(self, record):
+        found = self._PATTERN.search(record.getMessage())
+        if found:
+            key = (found.group(2).strip(), found.group(1).strip())
+            self.seen[key] = self.seen.get(key, 0) + 1
+
+    def levels(self, sessions: int) -> list[list[str]]:
+        """[comparison, level] unobserved in every session."""
+        return [list(key) for key, count in sorted(self.seen.items()) if count >= sessions]
+
+    def __enter__(self):
+        logging.getLogger("splink").addHandler(self)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger("splink").removeHandler(self)
 
 
 def link_new(
@@ -301,7 +390,8 @@ def _only_new_pairs(trained: dict) -> dict:
         {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"}
         for rule in trained["blocking_rules_to_generate_predictions"]
     ]
-    return {**trained, "blocking_rules_to_generate_predictions": rules}
+    splink_settings = {k: v for k, v in trained.items() if k != NOT_ESTIMATED}
+    return {**splink_settings, "blocking_rules_to_generate_predictions": rules}
 
 
 def _score_and_cluster(
@@ -370,7 +460,7 @@ def contributions(pairs: pl.DataFrame, model: dict) -> list[list[dict]]:
         for i, (gamma, weight) in enumerate(zip(gammas, weights.to_list(), strict=True)):
             out[i].append(
                 {
-                    "comparison": name,
+                    "comparison": COMPARISON_LABELS.get(name, name),
                     "level": labels.get(gamma, str(gamma)),
                     "weight": round(weight or 0.0, 2),
                 }
@@ -382,6 +472,7 @@ def model_parameters(model: dict) -> list[dict]:
     """A trained model for people to read: each comparison's levels with how often they
     occur among true matches (m) and among non-matches (u), and the weight they add."""
     out = []
+    not_estimated = {tuple(pair) for pair in model.get(NOT_ESTIMATED, [])}
     for comparison in model.get("comparisons", []):
         levels = []
         for level in comparison["comparison_levels"]:
@@ -389,11 +480,24 @@ def model_parameters(model: dict) -> list[dict]:
                 continue
             m, u = level.get("m_probability"), level.get("u_probability")
             weight = math.log2(m / u) if m and u else None
-            levels.append({"label": level["label_for_charts"], "m": m, "u": u, "weight": weight})
+            estimated = (
+                m is not None
+                and (comparison["output_column_name"], level["label_for_charts"])
+                not in not_estimated
+            )
+            levels.append(
+                {
+                    "label": level["label_for_charts"],
+                    "m": m,
+                    "u": u,
+                    "weight": weight,
+                    "estimated": estimated,
+                }
+            )
+        name = comparison["output_column_name"]
         out.append(
             {
-                "name": comparison["output_column_name"],
-                "description": comparison.get("comparison_description", ""),
+                "name": COMPARISON_LABELS.get(name, name),
                 "levels": levels,
             }
         )

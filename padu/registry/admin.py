@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.admin import RestrictedAdmin
 from padu.core.admin import ReadOnly
-from padu.core.history import history_of
+from padu.core.history import described_changes, history_of
 
 from .models import Family, FamilyPhoto, Person
 
@@ -26,7 +26,13 @@ class FamilyAdmin(RestrictedAdmin):
 
     @admin.display(description=_("riwayat perubahan"))
     def change_history(self, obj):
-        return "\n".join(str(entry) for entry in history_of(obj)[:20]) if obj.pk else ""
+        if not obj.pk:
+            return ""
+        return "\n".join(
+            f"{entry}: "
+            + "; ".join(f"{c.label}: {c.before} → {c.after}" for c in described_changes(entry))
+            for entry in history_of(obj).select_related("content_type")[:20]
+        )
 
 
 @admin.register(Person)

@@ -17,7 +17,13 @@ class FamilySearch(django_filters.CharFilter):
     leads to the family's id). The best matches first when the list is not sorted."""
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label", _("Nama, NIK, No KK atau alamat"))
+        kwargs.setdefault("label", _("Cari"))
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"type": "search", "placeholder": _("Nama, NIK, No KK atau alamat")}
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def filter(self, queryset, value):

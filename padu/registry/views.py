@@ -12,7 +12,7 @@ from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action, Scope
 from padu.accounts.services import log_access
-from padu.core.history import history_of
+from padu.core.history import described_changes, history_of
 from padu.core.spreadsheet import csv_bytes, xlsx_bytes
 from padu.core.views import download
 
@@ -80,7 +80,7 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
         log_access(
             request.user,
             kind=AccessKind.EXPORT if self.export_format() else AccessKind.LIST,
-            object_type=self.rows.name,
+            object_type=self.model._meta.model_name,
             object_id="*",
             detail=f"{shown} halaman={page}"[:300],
             request=request,
@@ -156,7 +156,10 @@ class FamilyDetailView(RestrictedMixin, DetailView):
         family = self.object
         context["members"] = family.members.order_by("id")
         context["regions"] = [*family.village.ancestors(), family.village]
-        context["history"] = history_of(family)[:20]
+        context["history"] = [
+            (entry, described_changes(entry))
+            for entry in history_of(family, *context["members"]).select_related("content_type")[:30]
+        ]
         context["panels"] = render_family_panels(family, self.request)
         log_access(
             self.request.user,

@@ -10,8 +10,8 @@ from .choices import PovertyStatus
 #: What a condition may look at: the family's fields and its members' aggregates
 #: (padu.welfare.household), its classification, and the BPS criteria count.
 FIELDS = {
-    "status": "status kemiskinan (ekstrem, miskin, rentan, tidak_miskin)",
-    "desil": "desil 1–10",
+    "status": "status kemiskinan",
+    "desil": "desil",
     "criteria_met": "jumlah kriteria BPS terpenuhi",
     "size": "jumlah anggota",
     "area_per_person": "luas lantai per orang (m²)",
@@ -104,10 +104,17 @@ def value_label(field: str, value) -> str:
     choices = FIELD_CHOICES.get(field)
     if choices is not None:
         labels = dict(choices.choices)
-        return str(labels.get(str(value), value)).lower()
+        return in_sentence(str(labels.get(str(value), value)))
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
+
+
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "Tanah" → "tanah", but "MCK umum" and "PLN" as they are."""
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
 
 
 def _listed(words: list[str]) -> str:
@@ -129,7 +136,7 @@ def _value_label_expr(field: str, column: pl.Expr) -> pl.Expr:
     """``value_label`` for a whole column."""
     choices = FIELD_CHOICES.get(field)
     if choices is not None:
-        labels = {value: str(label).lower() for value, label in choices.choices}
+        labels = {value: in_sentence(str(label)) for value, label in choices.choices}
         shown = column.cast(pl.String).replace(labels)
     else:
         shown = (

@@ -23,8 +23,8 @@ def test_dinsos_officer_logs_in_searches_and_opens_a_family(page, live_server, f
     expect(page.get_by_text("Siti Aminah")).to_be_visible()
     expect(page.get_by_text("Asep Saepudin")).to_have_count(0)  # another city
 
-    page.get_by_placeholder("Nama, NIK atau No KK").fill("siti")
-    page.get_by_role("button", name="Cari").click()
+    page.get_by_placeholder("Nama, NIK, No KK atau alamat").fill("siti")
+    page.get_by_role("button", name="Saring").click()
     expect(page.get_by_text("Budi Santoso")).to_have_count(0)
     page.get_by_role("link", name="Siti Aminah").click()
     expect(page).to_have_url(re.compile(r"/registri/keluarga/\d+/$"))

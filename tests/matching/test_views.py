@@ -50,6 +50,10 @@ def test_a_run_started_on_the_page_runs_in_the_background(city_for_the_worker, c
     # The parameters the run estimated, level by level.
     detail = client.get(reverse("matching:run-detail", args=[run.pk])).content.decode()
     assert "NIK beda satu digit" in detail and "hari dan bulan tertukar" in detail
+    # In words: no Splink label or column name in English.
+    for english in ("Exact match", "All other comparisons", "Jaro", "CustomComparison"):
+        assert english not in detail
+    assert "Nama ibu kandung" in detail and "mother_key" not in detail
 
     family = Family.objects.first()
     page = client.get(reverse("registry:family-detail", args=[family.pk])).content.decode()
@@ -68,6 +72,7 @@ def test_the_review_queue_shows_why_and_keeps_the_verdict(city_for_the_worker, c
 
     page = client.get(reverse("matching:pair", args=[pair.pk])).content.decode()
     assert pair.right.full_name in page and 'id="reasons"' in page
+    assert "<td>NIK</td>" in page and "<td>nik</td>" not in page and "All other" not in page
     assert pair.contributions[0]["level"] in page
 
     response = client.post(
@@ -84,3 +89,29 @@ def test_only_data_custodians_reach_matching(client, make_user, db):
     assert client.get(reverse("matching:run-list")).status_code == 403
     assert client.post(reverse("matching:run-start")).status_code == 403
     assert not LinkageRun.objects.exists()
+
+
+def test_a_level_no_em_session_observed_is_marked_not_estimated():
+    import logging
+
+    from padu.matching.engine import NOT_ESTIMATED, UnobservedLevels, model_parameters, padu_model
+
+    with UnobservedLevels() as unobserved:
+        for _ in range(2):  # every EM session
+            logging.getLogger("splink.internals.expectation_maximisation").warning(
+                "Level nama ibu berbeda on comparison mother_key not observed in dataset, "
+                "unable to train m value"
+            )
+    model = padu_model().settings.get_settings("duckdb").as_dict()
+    for comparison in model["comparisons"]:
+        for level in comparison["comparison_levels"]:
+            level.setdefault("m_probability", 0.5)
+            level.setdefault("u_probability", 0.5)
+    model[NOT_ESTIMATED] = unobserved.levels(2)
+    mother = next(c for c in model_parameters(model) if c["name"] == "Nama ibu kandung")
+    flags = {level["label"]: level["estimated"] for level in mother["levels"]}
+    assert flags == {
+        "nama ibu sama": True,
+        "nama ibu sangat mirip": True,
+        "nama ibu berbeda": False,
+    }

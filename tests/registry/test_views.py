@@ -56,7 +56,8 @@ def test_detail_page_shows_members_housing_and_history(officer_client, families,
     page = officer_client.get(reverse("registry:family-detail", args=[family.pk])).content.decode()
     assert "Budi Santoso" in page and "Budi Santoso Anak 1" in page
     assert "Tanah" in page and "Miroto" in page
-    assert "floor_material" in page  # the change log entry
+    assert "Jenis lantai terluas: — → <strong>Tanah</strong>" in page  # the change, in words
+    assert "floor_material" not in page and "{" not in page.split('id="history"')[1]
 
 
 def test_update_family_logs_before_and_after_and_bumps_version(families, make_user):
