@@ -5,7 +5,10 @@ else changed the same data meanwhile. No writes: those are in services."""
 import datetime as dt
 from dataclasses import dataclass
 
-from padu.registry.models import ASSET_FIELDS, HOUSING_FIELDS, Family
+from django.utils.translation import gettext as _
+
+from padu.core.history import FieldChange, shown_value
+from padu.registry.models import ASSET_FIELDS, HOUSING_FIELDS, Family, Person
 
 from .models import Visit
 
@@ -49,8 +52,16 @@ def family_snapshot(family: Family) -> dict:
 
 def family_label(name: str) -> str:
     """A family field's name as the pages show it ("village_id" → "desa/kelurahan")."""
-    field = next((f for f in Family._meta.concrete_fields if f.attname == name), None)
+    return field_label(Family, name)
+
+
+def field_label(model, name: str) -> str:
+    field = _field(model, name)
     return str(field.verbose_name) if field else name
+
+
+def _field(model, name: str):
+    return next((f for f in model._meta.concrete_fields if f.attname == name), None)
 
 
 def plain_value(value):
@@ -77,6 +88,40 @@ def changed_meanwhile(family: Family, visit_changes: dict, member_changes: dict,
             before = seen["members"].get(pid, {}).get(field)
             current = now["members"][pid].get(field)
             if before != current:
-                label = f"{now['members'][pid]['full_name']}: {field}"
+                label = f"{now['members'][pid]['full_name']}: {field_label(Person, field)}"
                 conflicts.append(Conflict(label, before, current, proposed))
     return conflicts
+
+
+def described_visit_changes(visit: Visit) -> tuple[list[FieldChange], list[tuple[str, list]]]:
+    """What a visit changes, as a person reads it: the family's fields and each member's,
+    each "label: before → after", the before being what the form was opened on (or the
+    record as it stands, for a visit recorded before that was kept)."""
+    seen = visit.seen or {}
+    family = visit.family
+    before_family = seen.get("family") or (family_snapshot(family)["family"] if family else {})
+    family_rows = [
+        _change(Family, name, before_family.get(name), value)
+        for name, value in visit.family_changes.items()
+    ]
+    members = {str(p.pk): p for p in family.members.all()} if family else {}
+    member_rows = []
+    for pid, changes in visit.member_changes.items():
+        if pid == "baru":
+            continue
+        person = members.get(pid)
+        before = (seen.get("members") or {}).get(pid, {})
+        rows = []
+        for name, value in changes.items():
+            field = "lifecycle" if name == "status" else name
+            old = before.get(field, getattr(person, field, None) if person else None)
+            rows.append(_change(Person, field, old, value))
+        member_rows.append((person.full_name if person else _("anggota tidak dikenal"), rows))
+    return family_rows, member_rows
+
+
+def _change(model, name: str, before, after) -> FieldChange:
+    field, label = _field(model, name), field_label(model, name)
+    return FieldChange(
+        label[:1].upper() + label[1:], shown_value(field, before), shown_value(field, after)
+    )

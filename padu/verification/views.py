@@ -1,9 +1,11 @@
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,8 +20,9 @@ from padu.accounts.policy import Action
 from padu.accounts.services import log_access
 from padu.core.spreadsheet import xlsx_bytes
 from padu.core.views import download
+from padu.regions.choices import RegionLevel
 from padu.regions.codes import is_within
-from padu.regions.models import Region
+from padu.regions.models import Boundary, Region
 from padu.registry.queries import head_name
 
 from . import services
@@ -28,6 +31,7 @@ from .coverage import coverage as area_coverage
 from .coverage import league, progress_counts, villages_not_started
 from .export import round_results
 from .filters import AssignmentFilterSet
+from .findings import described_visit_changes
 from .forms import CoverageForm, MeetingForm, ProposalForm, ReturnForm, RoundForm, VisitForm
 from .models import Assignment, Round, VillageMeeting, Visit, VisitPhoto
 
@@ -56,9 +60,13 @@ def tasks(request):
     counts = dict(
         mine.filter(round__status=RoundStatus.OPEN).values_list("state").annotate(n=Count("id"))
     )
+    latest_visit = Visit.objects.filter(assignment=OuterRef("pk")).order_by("-pk")
     page = (
         assignments.select_related("family", "village", "round")
-        .annotate(head_name=head_name("family_id"))
+        .annotate(
+            head_name=head_name("family_id"),
+            visit_id=Subquery(latest_visit.values("pk")[:1]),
+        )
         .order_by("state", "village_id", "family__rw", "family__rt", "id")[:50]
     )
     returned = Visit.objects.restrict(request.user, Action.CHANGE).filter(
@@ -181,6 +189,7 @@ def meeting(request):
         Visit.objects.restrict(request.user, Action.CHANGE)
         .filter(status=VisitStatus.SUBMITTED)
         .select_related("family", "village", "round")
+        .annotate(head_name=head_name("family"))
         .order_by("village_id", "pk")
     )
     form = MeetingForm(request.POST or None, request.FILES or None, visits=waiting)
@@ -224,12 +233,7 @@ def visit_detail(request, pk):
         ),
         pk=pk,
     )
-    members = {str(p.pk): p for p in visit.family.members.all()} if visit.family_id else {}
-    member_changes = [
-        (members.get(pid), changes)
-        for pid, changes in visit.member_changes.items()
-        if pid != "baru"
-    ]
+    family_changes, member_changes = described_visit_changes(visit)
     can_decide = (
         visit.status == VisitStatus.AGREED
         and Visit.objects.restrict(request.user, Action.APPROVE).filter(pk=visit.pk).exists()
@@ -253,10 +257,12 @@ def visit_detail(request, pk):
         "verification/visit_detail.html",
         {
             "visit": visit,
-            "family_changes": [
-                (services.family_label(k), v) for k, v in visit.family_changes.items()
-            ],
+            "family_changes": family_changes,
             "member_changes": member_changes,
+            "members": visit.family.members.filter(lifecycle="aktif").order_by("pk")
+            if visit.family_id
+            else [],
+            "visit_map": visit_map(visit),
             "new_members": visit.member_changes.get("baru", []),
             "conflicts": conflicts,
             "can_decide": can_decide,
@@ -264,6 +270,27 @@ def visit_detail(request, pk):
             "sent_key": request.GET.get("terkirim", ""),
         },
     )
+
+
+def visit_map(visit: Visit) -> dict | None:
+    """The points a visit was recorded at (the form's GPS, each photo's) and where the family
+    is recorded, over the village's outline: for Dinsos to see it was made at the house."""
+    points = []
+    if visit.latitude is not None:
+        points.append({"lat": visit.latitude, "lng": visit.longitude, "label": _("titik kunjungan"),
+                       "kind": "visit", "accuracy": visit.gps_accuracy_m})  # fmt: skip
+    for number, photo in enumerate(visit.photos.all(), start=1):
+        if photo.latitude is not None:
+            points.append({"lat": photo.latitude, "lng": photo.longitude,
+                           "label": _("foto %(n)s") % {"n": number}, "kind": "photo"})  # fmt: skip
+    family = visit.family
+    if family is not None and family.latitude is not None:
+        points.append({"lat": family.latitude, "lng": family.longitude,
+                       "label": _("alamat tercatat"), "kind": "family"})  # fmt: skip
+    if not points:
+        return None
+    outline = Boundary.objects.filter(region_id=visit.village_id).values_list("geometry", flat=True)
+    return {"points": points, "outline": outline.first(), "tiles": settings.MAP_TILE_URL}
 
 
 @require_POST
@@ -365,18 +392,33 @@ def round_detail(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         return redirect("verification:round-detail", pk=pk)
+    districts = Region.objects.filter(
+        level=RegionLevel.DISTRICT, code__within=verification_round.region_id
+    ).order_by("name")
+    district = request.GET.get("kecamatan", "")
+    if district and not districts.filter(code=district).exists():
+        district = ""
+    progress = request.GET.get("tahap", "")
+    in_area = scoped.filter(village__code__within=district) if district else scoped
     villages = (
-        scoped.values("village_id", "village__name")
-        .annotate(**progress_counts())
+        in_area.values("village_id", "village__name")
+        .annotate(**progress_counts(), operators=Count("operator", distinct=True))
         .order_by("village_id")
     )
+    villages = {
+        "tanpa-operator": villages.filter(operators=0),
+        "berjalan": villages.filter(operators__gt=0, approved__lt=F("in_scope")),
+        "selesai": villages.filter(approved=F("in_scope")),
+    }.get(progress, villages)
+    village_page = Paginator(villages, 25).get_page(request.GET.get("halaman"))
     operators = list(
         User.objects.filter(role=Role.VILLAGE_OPERATOR, is_active=True, region__isnull=False)
         .filter(region__code__within=verification_round.region_id)
         .order_by("username")
     )
+    codes = [row["village_id"] for row in village_page]
     assigned = dict(
-        scoped.filter(operator__isnull=False)
+        scoped.filter(operator__isnull=False, village_id__in=codes)
         .values_list("village_id", "operator__username")
         .distinct()
     )
@@ -386,20 +428,32 @@ def round_detail(request, pk):
             "assigned": assigned.get(row["village_id"], ""),
             "candidates": [o for o in operators if is_within(row["village_id"], o.region_id)],
         }
-        for row in villages
+        for row in village_page
     ]
     waiting = (
         Visit.objects.restrict(request.user, Action.VIEW)
         .filter(round=verification_round, status__in=[VisitStatus.SUBMITTED, VisitStatus.AGREED])
         .select_related("family", "village", "operator", "meeting")
+        .annotate(head_name=head_name("family"))
         .order_by("-status", "village_id", "pk")  # agreed in the meeting (ready) first
     )
+    if district:
+        waiting = waiting.filter(village__code__within=district)
     return render(
         request,
         "verification/round_detail.html",
         {
             "round": verification_round,
             "villages": rows,
+            "village_page": village_page,
+            "districts": districts,
+            "district": district,
+            "progress": progress,
+            "progress_choices": [
+                ("tanpa-operator", _("belum ada operator")),
+                ("berjalan", _("belum selesai")),
+                ("selesai", _("selesai disetujui")),
+            ],
             "waiting": waiting[:100],
             "agreed": waiting.filter(status=VisitStatus.AGREED).count(),
         },

@@ -92,7 +92,7 @@ def test_a_visit_from_a_phone_is_approved_and_counted(
     assert visit.latitude == pytest.approx(-6.9812) and visit.gps_accuracy_m == 12
     assert visit.family_changes == {"address": "Jl. Kakap Raya 12", "village_id": VILLAGE_B}
     # The draft is gone once the server has the visit, its photo too.
-    assert operator.evaluate("Object.keys(localStorage).length") == 0
+    operator.wait_for_function("Object.keys(localStorage).length === 0")
     operator.wait_for_function("idbKeyval.keys().then(keys => keys.length === 0)")
 
     # The village meeting agrees on it.
@@ -102,6 +102,10 @@ def test_a_visit_from_a_phone_is_approved_and_counted(
     operator.get_by_label("Berita acara (foto atau PDF)").set_input_files(
         {"name": "ba.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%demo\n"}
     )
+    ticks = operator.locator("#meeting-visits input[type=checkbox]")
+    expect(ticks).to_have_count(1)
+    assert not ticks.first.is_checked()  # nothing agreed until the operator says so
+    ticks.first.check()
     operator.get_by_role("button", name="Simpan hasil musyawarah").click()
     expect(operator.get_by_text("1 kunjungan disepakati musyawarah")).to_be_visible()
     phone.close()

@@ -128,3 +128,59 @@ def test_dinsos_approves_what_the_village_meeting_agreed_in_one_go(
     theirs = round_with_visit["theirs"]
     theirs.refresh_from_db()
     assert theirs.state == "disetujui" and theirs.family.verification_status == "layak"
+
+
+def test_a_visit_is_shown_with_its_context_before_approval(client, families, round_with_visit):
+    """Before → after in words, the head and the members, and the points on a map."""
+    from padu.verification.models import Visit
+
+    family = families["b"]
+    head = family.members.get(relationship="kepala")
+    visit = round_with_visit["visit"]
+    Visit.objects.filter(pk=visit.pk).update(  # what the form recorded
+        latitude=-6.9655,
+        longitude=110.4252,
+        gps_accuracy_m=8,
+        family_changes={"floor_material": "tanah", "address": "Jl. Kakap Raya 12"},
+        member_changes={str(head.pk): {"full_name": "Siti Aminah Rahayu"}},
+    )
+    client.force_login(round_with_visit["dinsos"])
+    page = client.get(reverse("verification:visit-detail", args=[visit.pk]))
+    html = page.content.decode()
+    changes = html.split('id="changes"')[1].split("</table>")[0]
+    assert "Jenis lantai terluas</td><td>—</td><td><b>Tanah</b>" in changes
+    assert "Alamat</td><td>Jl. Melati No. 1</td><td><b>Jl. Kakap Raya 12</b>" in changes
+    assert (
+        "Siti Aminah: nama lengkap</td><td>Siti Aminah</td><td><b>Siti Aminah Rahayu</b>" in changes
+    )
+    assert "floor_material" not in html and "tanah<" not in changes  # labels, not codes
+    assert "Siti Aminah · KK 3374020101100002" in html  # the head of the family
+    assert 'id="visit-members"' in html and "Siti Aminah Anak 1" in html
+    points = page.context["visit_map"]["points"]
+    assert {"lat": -6.9655, "lng": 110.4252, "label": "titik kunjungan", "kind": "visit",
+            "accuracy": 8} in points  # fmt: skip
+    assert Visit.objects.filter(pk=visit.pk).exists()
+
+
+def test_a_round_page_filters_its_villages_and_links_its_visits(client, families, round_with_visit):
+    client.force_login(round_with_visit["dinsos"])
+    url = reverse("verification:round-detail", args=[round_with_visit["round"].pk])
+    everything = client.get(url)
+    assert {row["village_id"] for row in everything.context["villages"]} == {VILLAGE_A, VILLAGE_B}
+    district_b = client.get(url, {"kecamatan": VILLAGE_B[:8]})
+    assert [row["village_id"] for row in district_b.context["villages"]] == [VILLAGE_B]
+    assert len(district_b.context["waiting"]) == 1
+    district_a = client.get(url, {"kecamatan": VILLAGE_A[:8]})
+    assert len(district_a.context["waiting"]) == 0
+    done = client.get(url, {"tahap": "selesai"})
+    assert done.context["villages"] == []
+    html = everything.content.decode()
+    family_url = reverse("registry:family-detail", args=[families["b"].pk])
+    assert f'<a href="{family_url}">Siti Aminah</a>' in html
+
+
+def test_an_operator_s_visited_task_links_to_its_visit(client, round_with_visit, django_user_model):
+    client.force_login(django_user_model.objects.get(username="operator_b"))
+    page = client.get(reverse("verification:tasks")).content.decode()
+    visit_url = reverse("verification:visit-detail", args=[round_with_visit["visit"].pk])
+    assert f'href="{visit_url}"' in page
