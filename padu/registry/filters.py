@@ -94,7 +94,7 @@ class PersonFilterSet(FamilyRowsFilterSet):
         method="age_from", label=_("Umur dari"), min_value=0, max_value=130
     )
     umur_sampai = django_filters.NumberFilter(
-        method="age_to", label=_("sampai"), min_value=0, max_value=130
+        method="age_to", label=_("Umur sampai"), min_value=0, max_value=130
     )
     disabilitas = django_filters.BooleanFilter(
         method="with_disability",

@@ -3,6 +3,7 @@ results in force, and the needs they raised, as columns and filters (padu.regist
 
 import django_filters
 import django_tables2 as tables
+from django import forms
 from django.db.models import F, FilteredRelation, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -45,15 +46,14 @@ def _filters(rows: Rows) -> dict:
             field_name=f"{RESULT}__status",
             choices=PovertyStatus.choices,
             label=_("Status kemiskinan"),
-            widget=django_filters.widgets.CSVWidget,
-            help_text="",
+            widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
         ),
         "desil_dari": django_filters.NumberFilter(
             field_name=f"{RESULT}__desil", lookup_expr="gte", label=_("Desil dari"),
             min_value=1, max_value=10,
         ),
         "desil_sampai": django_filters.NumberFilter(
-            field_name=f"{RESULT}__desil", lookup_expr="lte", label=_("sampai"),
+            field_name=f"{RESULT}__desil", lookup_expr="lte", label=_("Desil sampai"),
             min_value=1, max_value=10,
         ),
         "kebutuhan": NeedFilter(

@@ -152,7 +152,8 @@ class NeedRule(models.Model):
 
         problems = check_conditions(self.conditions)
         if problems:
-            raise ValidationError({"conditions": problems})
+            # Not tied to a field: the rule form edits conditions as rows, not as one field.
+            raise ValidationError(problems)
 
 
 class FamilyNeed(models.Model):

@@ -39,11 +39,13 @@ class RunListView(RestrictedMixin, ListView):
         areas = results_by_area(self.request.user.region_id)
         statuses = PovertyStatus.values
 
-        def cells(families: dict, persons: dict) -> list[tuple[int, int]]:
-            return [(families.get(s, 0), persons.get(s, 0)) for s in statuses]
+        def cells(families: dict, persons: dict) -> list[tuple[int, int, str]]:
+            return [(families.get(s, 0), persons.get(s, 0), s) for s in statuses]
 
         context["statuses"] = PovertyStatus.choices
-        context["areas"] = [(a.name, cells(a.families, a.persons), a.by_desil) for a in areas]
+        context["areas"] = [
+            (a.area, a.name, cells(a.families, a.persons), a.by_desil) for a in areas
+        ]
         context["totals"] = (
             cells(
                 {s: sum(a.families.get(s, 0) for a in areas) for s in statuses},

@@ -39,7 +39,7 @@ def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp
     expect(page.get_by_role("heading", name="Orang yang sama?")).to_be_visible()
     expect(page.locator("#records")).to_contain_text(first.left.full_name)
     expect(page.locator("#records")).to_contain_text(first.right.full_name)
-    expect(page.locator("#reasons")).to_contain_text("name")
+    expect(page.locator("#reasons")).to_contain_text("Nama")
     page.get_by_role("button", name="Orang berbeda").click()
 
     expect(page.get_by_text("Disimpan: orang berbeda;")).to_be_visible()
