@@ -188,3 +188,11 @@ def make_user(db):
         )
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Counts and the name vocabulary are cached; a test starts from its own data."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -13,14 +13,13 @@ import re
 from collections import defaultdict
 
 import jellyfish
-import polars as pl
 from django.core.cache import cache
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from .choices import Lifecycle
 from .identity import read_id_number
 from .models import Family, Person
-from .names import key_of, name_key
+from .names import key_of
 
 #: The most families a search ranks; a search that finds more should be narrowed.
 MOST_FOUND = 1_000
@@ -29,6 +28,8 @@ VOCABULARY_SECONDS = 600
 #: Below this many families found as typed, words are also read as typing errors of the
 #: registry's words (a typo can be a word that exists: "Saiful" for "Syaiful").
 FEW = 5
+#: How many of the registry's words a typed word may stand for (the nearest first).
+NEAREST = 4
 #: The fewest digits a partial NIK or No KK search takes (fewer would match too much).
 FEWEST_DIGITS = 4
 
@@ -49,14 +50,24 @@ def ranked_family_ids(query: str) -> dict[int, int]:
     digits = re.sub(r"[\s.\-]", "", text)
     if digits.isascii() and digits.isdigit():
         return _by_number(digits)
-    found = _by_name(text)
-    for family_id in (
-        Family.objects.filter(address__icontains=text)
-        .values_list("pk", flat=True)[:MOST_FOUND]
-        .iterator()
-    ):
-        found.setdefault(family_id, ADDRESS)
+    address = _looks_like_address(text)
+    # Words that read as an address ("Jl. Kenanga 7", "gang", a number) are not corrected
+    # as names.
+    found = _by_name(text, correct=not address)
+    if len(found) < FEW or address:
+        # An address is read through every family's (from its index): only when the
+        # words name almost no one, or read as an address.
+        addresses = Family.objects.order_by().filter(address__icontains=text)
+        for family_id in addresses.values_list("pk", flat=True)[:MOST_FOUND].iterator():
+            found.setdefault(family_id, ADDRESS)
     return dict(sorted(found.items(), key=lambda item: (item[1], item[0]))[:MOST_FOUND])
+
+
+_ADDRESS_WORDS = re.compile(r"(?i)\b(jl|jln|jalan|gg|gang|rt|rw|no|blok|perum|dusun|dsn)\b|\d")
+
+
+def _looks_like_address(text: str) -> bool:
+    return bool(_ADDRESS_WORDS.search(text))
 
 
 def _by_number(digits: str) -> dict[int, int]:
@@ -68,8 +79,10 @@ def _by_number(digits: str) -> dict[int, int]:
     if len(digits) < FEWEST_DIGITS:
         return {}
     # The last digits of a NIK or No KK (what a person reads off a card), or a run inside.
-    persons = Person.objects.filter(nik__contains=digits).values_list("family_id", "nik")
-    families = Family.objects.filter(kk_number__contains=digits).values_list("pk", "kk_number")
+    persons = Person.objects.order_by().filter(nik__contains=digits).values_list("family_id", "nik")
+    families = (
+        Family.objects.order_by().filter(kk_number__contains=digits).values_list("pk", "kk_number")
+    )
     found = {}
     for family_id, number in [*persons[:MOST_FOUND], *families[:MOST_FOUND]]:
         rank = LAST_DIGITS if number.endswith(digits) else DIGITS_INSIDE
@@ -77,30 +90,32 @@ def _by_number(digits: str) -> dict[int, int]:
     return found
 
 
-def _by_name(text: str) -> dict[int, int]:
+def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
     key, written = key_of(text), _written(text)
     words = key.split()
     if not words:
         return {}
-    persons = Person.objects.filter(lifecycle=Lifecycle.ACTIVE)
-    # The whole key, then the key as the start of a name (both from the index), then
-    # every word anywhere: a common word fills the cap before the best are reached.
+    # No ordering: the scans below read the key's index in its own order.
+    persons = Person.objects.filter(lifecycle=Lifecycle.ACTIVE).order_by()
+    # The whole key (from the index), then every word at the start of a word of the name
+    # (a scan): a common word would fill the cap before the best are reached.
     found = {}
-    for narrowed in (
-        persons.filter(name_key=key),
-        persons.filter(name_key__startswith=key),
-        persons.filter(_every_word(words)),
-    ):
+    for narrowed in (persons.filter(name_key=key), persons.filter(_every_word(words))):
         if len(found) >= MOST_FOUND:
             break
-        for family_id, score in _scored(narrowed, key, written, 0).items():
+        for family_id, score in _scored(narrowed, key, written).items():
             found[family_id] = min(score, found.get(family_id, score))
-    if len(found) < FEW or 0 not in found.values():
-        # No one of that very name: the names a typing error away compete on distance.
-        corrected = _corrected(written.split())
-        if corrected:
+    # Few found, or no one of that very name: the names a typing error away compete on
+    # distance; first correcting only the words the registry does not know, then (still
+    # few) every word, since a typo can spell another name ("Saiful" for "Syaiful").
+    for every_word in (False, True):
+        enough = not correct or (len(found) >= FEW and (every_word or 0 in found.values()))
+        if enough:
+            break
+        corrected = _corrected(written.split(), every_word=every_word)
+        if any(len(choices) > 1 for choices in corrected):
             for family_id, score in _scored(
-                persons.filter(_every_word(corrected)), key, written, 0
+                persons.filter(_every_word(corrected)), key, written
             ).items():
                 found[family_id] = min(score, found.get(family_id, score))
     return found
@@ -118,18 +133,22 @@ def _every_word(words: list) -> Q:
     return condition
 
 
-def _scored(persons: QuerySet, key: str, written: str, base: int) -> dict[int, int]:
-    """family id → the best score of its members among ``persons``: ``base`` plus how far
-    their name is from the query (typing errors, words more or fewer), as keys or as
-    written, whichever is nearer."""
+def _scored(persons: QuerySet, key: str, written: str) -> dict[int, int]:
+    """family id → the best score of its members among ``persons``: how far their name is
+    from the query (typing errors, words more or fewer), as keys or as written, whichever
+    is nearer. The scan reads the key's index only; the names as written are read for
+    the persons found."""
+    hits = list(persons.values_list("pk", "family_id", "name_key")[: MOST_FOUND * 2])
+    names = dict(
+        Person.objects.filter(pk__in=[pk for pk, _f, _k in hits]).values_list("pk", "full_name")
+    )
     found = {}
-    rows = persons.values_list("family_id", "name_key", "full_name")[: MOST_FOUND * 2]
-    for family_id, person_key, full_name in rows.iterator():
+    for pk, family_id, person_key in hits:
         distance = min(
             jellyfish.damerau_levenshtein_distance(key, person_key),
-            jellyfish.damerau_levenshtein_distance(written, _written(full_name)),
+            jellyfish.damerau_levenshtein_distance(written, _written(names.get(pk, ""))),
         )
-        score = base + min(distance, FARTHEST - base)
+        score = min(distance, FARTHEST)
         found[family_id] = min(score, found.get(family_id, score))
     return found
 
@@ -141,21 +160,26 @@ def _written(name: str) -> str:
     return " ".join(re.sub(r"[^a-z ]", " ", joined).split())
 
 
-def _corrected(typed: list[str]) -> list[list[str]]:
-    """For each word as written, its key and the keys of the registry's words one typing
-    error away (two for a long word), compared as keys and as written (folding double
-    letters can turn one typing error into two: "Hamma" for "Hamima")."""
+def _corrected(typed: list[str], *, every_word: bool) -> list[list[str]]:
+    """For each word as written, its key and the registry's words one typing error away
+    (two for a long word) from the key or from the word as written (folding double
+    letters can turn one typing error into two: "Hamma" is one letter from "hamima").
+    Unless ``every_word``, a word the registry knows stands for itself alone."""
     vocabulary = name_vocabulary()
+    by_length = vocabulary["by_length"]
     corrected = []
     for word in typed:
-        key = vocabulary["written_keys"].get(word) or key_of(word)
+        key = key_of(word)
         if not key:
             continue  # a title ("Hj."): not part of the key
-        choices = {key, *_near(key, vocabulary["by_length"])}
-        choices.update(
-            vocabulary["written_keys"][w] for w in _near(word, vocabulary["written_by_length"])
+        if not every_word and key in vocabulary["words"]:
+            corrected.append([key])
+            continue
+        near = sorted(
+            {*_near(key, by_length), *_near(word, by_length)} - {key},
+            key=lambda w: (jellyfish.damerau_levenshtein_distance(word, w), w),
         )
-        corrected.append(sorted(choices - {""}))
+        corrected.append([key, *near[:NEAREST]])
     return corrected
 
 
@@ -178,23 +202,13 @@ def name_vocabulary() -> dict:
 
 
 def _read_vocabulary() -> dict:
-    keys, written = set(), set()
-    names = Person.objects.values_list("name_key", "full_name").distinct()
-    for key, full_name in names.iterator(10_000):
-        keys.update(key.split())
-        written.update(_written(full_name).split())
-    written_keys = dict(zip(sorted(written), _keys_of(sorted(written)), strict=True))
-    return {
-        "words": keys,
-        "by_length": _by_length(keys),
-        "written_by_length": _by_length(w for w, key in written_keys.items() if key),
-        "written_keys": written_keys,
-    }
-
-
-def _keys_of(words: list[str]) -> list[str]:
-    keys = pl.select(name_key(pl.Series(words, dtype=pl.String))).to_series()
-    return [key or "" for key in keys]
+    # DISTINCT on the key's index: a city's million names hold some tens of thousands
+    # of words.
+    words = set()
+    keys = Person.objects.order_by("name_key").values_list("name_key", flat=True).distinct()
+    for key in keys.iterator(50_000):
+        words.update(key.split())
+    return {"words": words, "by_length": _by_length(words)}
 
 
 def _by_length(words) -> dict[int, list[str]]:

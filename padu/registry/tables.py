@@ -34,7 +34,10 @@ class FamilyLink(tables.Column):
 
 class FamilyTable(tables.Table):
     head_name = FamilyLink(verbose_name=_("Kepala keluarga"), orderable=False, default="—")
-    kk_number = tables.Column(verbose_name=_("No KK"), attrs={"td": {"class": "mono"}})
+    # Sorted only where an index can keep a city's list fast (not by KK or date).
+    kk_number = tables.Column(
+        verbose_name=_("No KK"), attrs={"td": {"class": "mono"}}, orderable=False
+    )
     village = tables.Column(
         verbose_name=_("Desa/kelurahan"),
         accessor="village__name",
@@ -43,9 +46,8 @@ class FamilyTable(tables.Table):
     rt_rw = tables.Column(verbose_name=_("RT/RW"), orderable=False, empty_values=())
     member_count = tables.Column(verbose_name=_("Anggota"), orderable=False)
     verification = tables.Column(
-        verbose_name=_("Verivali"), accessor="verified_on", order_by=("verified_on", "pk"),
-        empty_values=(),
-    )  # fmt: skip
+        verbose_name=_("Verivali"), accessor="verified_on", orderable=False, empty_values=()
+    )
     programs = tables.Column(verbose_name=_("Menerima"), orderable=False, empty_values=())
 
     extra_columns_after = "member_count"

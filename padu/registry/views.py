@@ -13,17 +13,22 @@ from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action, Scope
 from padu.accounts.services import log_access
 from padu.core.history import described_changes, history_of
+from padu.core.paging import CountedOncePaginator, late_annotate
 from padu.core.spreadsheet import csv_bytes, xlsx_bytes
 from padu.core.views import download
 
 from . import choices as c
 from .filters import FamilyFilterSet, PersonFilterSet
 from .lists import FAMILIES, PERSONS, Rows, list_classes, prepare
-from .models import Family, FamilyPhoto, Person
+from .models import PROGRAM_FIELDS, Family, FamilyPhoto, Person
 from .panels import render_family_panels
 from .queries import head_name, member_count
 from .tables import FamilyTable, PersonTable
 
+#: The columns the lists read of a family and of a person.
+FAMILY_COLUMNS = ("kk_number", "village", "rt", "rw", "address", "verification_status",
+                  "verified_on", *PROGRAM_FIELDS)  # fmt: skip
+PERSON_COLUMNS = ("family", "full_name", "nik", "birth_date", "sex", "relationship")
 #: The most rows an .xlsx sheet holds (Excel's limit, less the header).
 EXCEL_ROW_LIMIT = 1_048_575
 
@@ -36,7 +41,7 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
     rows: Rows
     base_filterset = None
     base_table = None
-    table_pagination = {"per_page": 25}
+    table_pagination = {"per_page": 25, "paginator_class": CountedOncePaginator}
     export_columns: dict[str, str] = {}
 
     def current_action(self) -> str:
@@ -127,8 +132,11 @@ class FamilyListView(_RowsListView):
     template_name = "registry/family_list.html"
 
     def with_facts(self, families):
-        return families.select_related("village").annotate(
-            head_name=head_name(), member_count=member_count()
+        # Only what the table shows: a sort by a column sorts these, not whole rows.
+        return late_annotate(
+            families.select_related("village").only(*FAMILY_COLUMNS, "village__name"),
+            head_name=head_name(),
+            member_count=member_count(),
         )
 
 
@@ -140,7 +148,11 @@ class PersonListView(_RowsListView):
     template_name = "registry/person_list.html"
 
     def with_facts(self, persons):
-        return persons.filter(lifecycle=c.Lifecycle.ACTIVE).select_related("family__village")
+        return (
+            persons.filter(lifecycle=c.Lifecycle.ACTIVE)
+            .select_related("family__village")
+            .only(*PERSON_COLUMNS, "family__kk_number", "family__village__name")
+        )
 
 
 class FamilyDetailView(RestrictedMixin, DetailView):

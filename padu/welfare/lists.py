@@ -1,72 +1,119 @@
 """What welfare adds to the family and person lists: the poverty status and desil of the
-results in force, and the needs they raised, as columns and filters (padu.registry.lists)."""
+results in force, and the needs they raised, as columns and filters (padu.registry.lists).
+
+Shaped for a city of millions: the values shown are looked up for the rows of one page
+only; a filter is a semi-join on the results' indexes (so that counting a filtered list
+never joins every family); only sorting by a column joins the results."""
 
 import django_filters
 import django_tables2 as tables
 from django import forms
-from django.db.models import F, FilteredRelation, Q
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from padu.core.paging import late_annotate
 from padu.registry.lists import ListPart, Rows, list_part
 
 from .choices import PovertyStatus
-from .models import FamilyNeed, NeedRule
+from .models import FamilyNeed, FamilyWelfare, NeedRule
 from .services import newest_models
 
-#: The alias of a row's family's result in force.
-RESULT = "welfare_now"
+
+def _in_force() -> list[int]:
+    # An empty IN would empty the whole list, not only the join: 0 is no model's id.
+    return list(newest_models().values_list("pk", flat=True)) or [0]
 
 
 def _prepare(queryset, rows: Rows):
-    # An empty IN would empty the whole list, not only the join: 0 is no model's id.
-    in_force = list(newest_models().values_list("pk", flat=True)) or [0]
-    welfare = rows.to_family("welfare")
-    return queryset.annotate(
-        **{RESULT: FilteredRelation(welfare, condition=Q(**{f"{welfare}__model_id__in": in_force}))}
-    ).annotate(poverty_status=F(f"{RESULT}__status"), desil=F(f"{RESULT}__desil"))
+    result = FamilyWelfare.objects.filter(
+        family_id=OuterRef(rows.family_id), model_id__in=_in_force()
+    )
+    return late_annotate(
+        queryset,
+        poverty_status=Subquery(result.values("status")[:1]),
+        desil=Subquery(result.values("desil")[:1]),
+    )
 
 
-class NeedFilter(django_filters.ModelChoiceFilter):
-    """Rows whose family has a need (a rule's code) under the results in force."""
+class ResultFilter:
+    """Rows whose family's result in force passes ``lookup`` (on FamilyWelfare)."""
 
-    def __init__(self, *args, family_id: str, **kwargs):
-        self.family_id = family_id
+    def __init__(self, *args, family_id: str, result_lookup: str, **kwargs):
+        self.family_id, self.result_lookup = family_id, result_lookup
         super().__init__(*args, **kwargs)
+
+    def filter(self, queryset, value):
+        if value in (None, "", [], ()):
+            return queryset
+        results = FamilyWelfare.objects.filter(
+            model_id__in=_in_force(), **{self.result_lookup: value}
+        )
+        return queryset.filter(**{f"{self.family_id}__in": results.values("family_id")})
+
+
+class ResultChoices(ResultFilter, django_filters.MultipleChoiceFilter):
+    pass
+
+
+class ResultNumber(ResultFilter, django_filters.NumberFilter):
+    pass
+
+
+class NeedFilter(ResultFilter, django_filters.ModelChoiceFilter):
+    """Rows whose family has a need (a rule's code) under the results in force."""
 
     def filter(self, queryset, value):
         if not value:
             return queryset
-        raised = FamilyNeed.objects.filter(rule=value, model__in=newest_models())
+        raised = FamilyNeed.objects.filter(rule=value, model_id__in=_in_force())
         return queryset.filter(**{f"{self.family_id}__in": raised.values("family_id")})
 
 
 def _filters(rows: Rows) -> dict:
+    family_id = rows.family_id
     return {
-        "status": django_filters.MultipleChoiceFilter(
-            field_name=f"{RESULT}__status",
-            choices=PovertyStatus.choices,
+        "status": ResultChoices(
+            family_id=family_id, result_lookup="status__in", choices=PovertyStatus.choices,
             label=_("Status kemiskinan"),
             widget=forms.CheckboxSelectMultiple(attrs={"class": "choices"}),
         ),
-        "desil_dari": django_filters.NumberFilter(
-            field_name=f"{RESULT}__desil", lookup_expr="gte", label=_("Desil dari"),
+        "desil_dari": ResultNumber(
+            family_id=family_id, result_lookup="desil__gte", label=_("Desil dari"),
             min_value=1, max_value=10,
         ),
-        "desil_sampai": django_filters.NumberFilter(
-            field_name=f"{RESULT}__desil", lookup_expr="lte", label=_("Desil sampai"),
+        "desil_sampai": ResultNumber(
+            family_id=family_id, result_lookup="desil__lte", label=_("Desil sampai"),
             min_value=1, max_value=10,
         ),
         "kebutuhan": NeedFilter(
-            family_id=rows.family_id,
-            queryset=NeedRule.objects.order_by("dimension", "label"),
-            to_field_name="code",
-            label=_("Kebutuhan"),
+            family_id=family_id, result_lookup="", label=_("Kebutuhan"),
+            queryset=NeedRule.objects.order_by("dimension", "label"), to_field_name="code",
             empty_label=_("semua"),
         ),
     }  # fmt: skip
 
 
-class StatusColumn(tables.Column):
+class ResultColumn(tables.Column):
+    """A value of the family's result in force; sorting joins the results (families
+    without one last)."""
+
+    def __init__(self, *args, rows: Rows, field: str, **kwargs):
+        self.rows, self.field = rows, field
+        super().__init__(*args, **kwargs)
+
+    def order(self, queryset, is_descending):
+        welfare = self.rows.to_family("welfare")
+        joined = queryset.annotate(
+            result_in_force=FilteredRelation(
+                welfare, condition=Q(**{f"{welfare}__model_id__in": _in_force()})
+            )
+        )
+        value = F(f"result_in_force__{self.field}")
+        value = value.desc(nulls_last=True) if is_descending else value.asc(nulls_last=True)
+        return joined.order_by(value, "-pk" if is_descending else "pk"), True
+
+
+class StatusColumn(ResultColumn):
     def render(self, value, record):
         return PovertyStatus(value).label if value in PovertyStatus.values else "—"
 
@@ -74,11 +121,9 @@ class StatusColumn(tables.Column):
 def _columns(rows: Rows) -> dict:
     return {
         "poverty_status": StatusColumn(
-            verbose_name=_("Status"), order_by=(f"{RESULT}__status", "pk"), default="—"
+            rows=rows, field="status", verbose_name=_("Status"), default="—"
         ),
-        "desil": tables.Column(
-            verbose_name=_("Desil"), order_by=(f"{RESULT}__desil", "pk"), default="—"
-        ),
+        "desil": ResultColumn(rows=rows, field="desil", verbose_name=_("Desil"), default="—"),
     }
 
 

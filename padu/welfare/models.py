@@ -114,6 +114,8 @@ class FamilyWelfare(models.Model):
         indexes = [
             models.Index(fields=["model", "desil"]),
             models.Index(fields=["model", "status"]),
+            # A list page's status and desil, and sorting by them, from the index alone.
+            models.Index(fields=["family", "model", "desil", "status"], name="welfare_list_result"),
         ]
 
     def __str__(self) -> str:
@@ -173,6 +175,8 @@ class FamilyNeed(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["family", "model", "rule"], name="one_need_per_rule")
         ]
+        # The families with a need, for the family list's filter, from the index alone.
+        indexes = [models.Index(fields=["rule", "model", "family"], name="welfare_need_families")]
 
     def __str__(self) -> str:
         return f"{self.family_id}: {self.rule_id}"

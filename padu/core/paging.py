@@ -1,0 +1,95 @@
+"""Paging through lists of a whole city: the count kept for a while, and the values shown
+computed for the rows of the page only.
+
+A list sorted by a column the database has no index for sorts every row it holds; any
+value computed in the same query (a head's name, a member count, a desil) is computed
+for all of them first, 300,000 families for 25 shown. ``late_annotate`` keeps those
+values out of the sorted query: a page's ids are sorted and sliced first, then the page's
+rows are read again with the values (a "deferred join")."""
+
+import hashlib
+
+from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
+from django.utils.functional import cached_property
+
+
+class CountedOncePaginator(Paginator):
+    """The number of rows under one filter is counted once and kept for
+    ``COUNT_SECONDS`` (counting a million people takes a quarter of a second; paging
+    through them should not pay it on every page). A count may lag new rows by that
+    long; the rows themselves never do."""
+
+    COUNT_SECONDS = 120
+
+    @cached_property
+    def count(self) -> int:
+        queryset = _queryset_of(self.object_list)
+        if queryset is None:
+            return super().count
+        try:
+            sql, params = queryset.order_by().query.sql_with_params()
+        except EmptyResultSet:
+            return 0  # a filter that can match nothing (.none())
+        key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        return cache.get_or_set(key, queryset.count, self.COUNT_SECONDS)
+
+
+def _queryset_of(rows):
+    """The queryset behind a django-tables2 table's rows (or the queryset itself)."""
+    for _depth in range(3):
+        if isinstance(rows, QuerySet):
+            return rows
+        rows = getattr(rows, "data", None)
+    return None
+
+
+class _LateAnnotated:
+    """Mixed into a queryset's own class by ``late_annotate``."""
+
+    _late: dict
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._late = self._late
+        return clone
+
+    def _fetch_all(self):
+        if self._result_cache is not None or self._iterable_class is not ModelIterable:
+            return super()._fetch_all()
+        if not self.query.is_sliced:
+            self._result_cache = list(self._without_late().annotate(**self._late))
+            return None
+        ids = list(self.values_list("pk", flat=True))
+        rows = self._without_late()
+        rows.query.clear_limits()
+        rows.query.clear_ordering(force=True)
+        found = rows.filter(pk__in=ids).annotate(**self._late).in_bulk()
+        self._result_cache = [found[pk] for pk in ids if pk in found]
+        return None
+
+    def _without_late(self):
+        plain = self._chain()
+        plain.__class__ = type(self).__mro__[2]  # the queryset class late_annotate mixed into
+        return plain
+
+
+_classes: dict[type, type] = {}
+
+
+def late_annotate(queryset: QuerySet, **annotations) -> QuerySet:
+    """``queryset.annotate(**annotations)``, computed for the rows a page reads only."""
+    base = type(queryset)
+    late = getattr(queryset, "_late", {})
+    if issubclass(base, _LateAnnotated):
+        base = base.__mro__[2]
+    cls = _classes.setdefault(
+        base, type(f"LateAnnotated{base.__name__}", (_LateAnnotated, base), {})
+    )
+    clone = queryset._chain()
+    clone.__class__ = cls
+    clone._late = {**late, **annotations}
+    return clone
