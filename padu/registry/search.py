@@ -118,6 +118,12 @@ def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
                 persons.filter(_every_word(corrected)), key, written
             ).items():
                 found[family_id] = min(score, found.get(family_id, score))
+    if not found and len(words) > 1:
+        # No one bears all the words: those who bear some, the nearest first.
+        some = Q()
+        for word in words:
+            some |= _every_word([word])
+        found = _scored(persons.filter(some), key, written)
     return found
 
 

@@ -150,3 +150,8 @@ def test_a_typing_error_in_a_real_name_still_finds_the_family(matched_city, data
             target,
             [(f, scores[f]) for f in first],
         )
+
+
+def test_when_no_one_bears_every_word_those_bearing_some_come_nearest_first(people):
+    first = _first("Budi Yusuf")  # no one is called that
+    assert first and first[0] in {people["yusuf"].pk, people["other"].pk}
