@@ -132,3 +132,12 @@ def bulk_load(table: str, columns: list[str], frame: pl.DataFrame) -> None:
         with adbc_connection.cursor() as cursor:
             cursor.adbc_ingest(table, data, mode="append")
         adbc_connection.commit()
+
+
+def refresh_statistics(*tables: str) -> None:
+    """Tell the query planner what a bulk write changed: SQLite keeps no statistics until
+    ANALYZE runs (without them a list of a million people picks the wrong index and takes
+    0.7 s instead of 0.2 s), and PostgreSQL's autovacuum would reach the tables later."""
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")

@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from padu.core.bulk import bulk_insert, id_chunks
+from padu.core.bulk import bulk_insert, id_chunks, refresh_statistics
 from padu.core.choices import ChangeAction, RunStatus
 from padu.core.history import record_bulk_change, record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
@@ -174,6 +174,7 @@ def classify(
                 summary={"model": model.pk, "keluarga": scored.height, **by_status},
                 origin=f"klasifikasi {regency}",
             )
+        refresh_statistics(FamilyWelfare._meta.db_table, FamilyNeed._meta.db_table)
         result.models.append(model)
         result.families += scored.height
         result.needs += needs.height

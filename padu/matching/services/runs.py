@@ -8,9 +8,11 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from padu.core.bulk import refresh_statistics
 from padu.core.choices import ChangeAction, RunStatus
 from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
+from padu.registry.models import Family, Person
 from padu.sources.choices import SourceKind
 
 from ..choices import PairStatus, RunMode
@@ -263,6 +265,7 @@ def _store(run: LinkageRun, current: pl.DataFrame, linkage: Linkage, decided: pl
         # run of new records only scored pairs with a new record, so the others stay.
         MatchPair.objects.filter(status=PairStatus.PENDING).exclude(run=run).delete()
     write_golden_records(run, current, linkage.clusters, actor=run.started_by)
+    refresh_statistics(Family._meta.db_table, Person._meta.db_table)
     LinkageRun.objects.filter(pk=run.pk).update(
         status=RunStatus.COMPLETED,
         finished_at=timezone.now(),
