@@ -14,6 +14,7 @@ from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
+from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
 
@@ -67,6 +68,9 @@ class _LateAnnotated:
         rows = self._without_late()
         rows.query.clear_limits()
         rows.query.clear_ordering(force=True)
+        # The ids passed the filters (and the user's scope) already; read by id alone, or
+        # the database may read the page through the filters' sets again.
+        rows.query.where = WhereNode()
         found = rows.filter(pk__in=ids).annotate(**self._late).in_bulk()
         self._result_cache = [found[pk] for pk in ids if pk in found]
         return None

@@ -50,17 +50,25 @@ def ranked_family_ids(query: str) -> dict[int, int]:
     digits = re.sub(r"[\s.\-]", "", text)
     if digits.isascii() and digits.isdigit():
         return _by_number(digits)
-    address = _looks_like_address(text)
-    # Words that read as an address ("Jl. Kenanga 7", "gang", a number) are not corrected
-    # as names.
-    found = _by_name(text, correct=not address)
-    if len(found) < FEW or address:
-        # An address is read through every family's (from its index): only when the
-        # words name almost no one, or read as an address.
-        addresses = Family.objects.order_by().filter(address__icontains=text)
-        for family_id in addresses.values_list("pk", flat=True)[:MOST_FOUND].iterator():
-            found.setdefault(family_id, ADDRESS)
+    found: dict[int, int] = {}
+    if _looks_like_address(text):
+        # Words that read as an address ("Jl. Kenanga 7", "gang", a number): the address
+        # first (from its narrow index), names only when it finds almost none.
+        found = _by_address(text, 0)
+        if len(found) < FEW:
+            for family_id, score in _by_name(text, correct=False).items():
+                found.setdefault(family_id, score + 1)
+    else:
+        found = _by_name(text)
+        if len(found) < FEW:  # the words name almost no one: an address, then
+            for family_id, score in _by_address(text, ADDRESS).items():
+                found.setdefault(family_id, score)
     return dict(sorted(found.items(), key=lambda item: (item[1], item[0]))[:MOST_FOUND])
+
+
+def _by_address(text: str, score: int) -> dict[int, int]:
+    addresses = Family.objects.order_by().filter(address__icontains=text)
+    return dict.fromkeys(addresses.values_list("pk", flat=True)[:MOST_FOUND], score)
 
 
 _ADDRESS_WORDS = re.compile(r"(?i)\b(jl|jln|jalan|gg|gang|rt|rw|no|blok|perum|dusun|dsn)\b|\d")
@@ -118,7 +126,7 @@ def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
                 persons.filter(_every_word(corrected)), key, written
             ).items():
                 found[family_id] = min(score, found.get(family_id, score))
-    if not found and len(words) > 1:
+    if not found and correct and len(words) > 1:
         # No one bears all the words: those who bear some, the nearest first.
         some = Q()
         for word in words:
