@@ -105,11 +105,11 @@ def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
         return {}
     # No ordering: the scans below read the key's index in its own order.
     persons = Person.objects.filter(lifecycle=Lifecycle.ACTIVE).order_by()
-    # The whole key (from the index), then every word at the start of a word of the name
-    # (a scan): a common word would fill the cap before the best are reached.
+    # Names beginning with the whole key (from the index), then, if few, every word at
+    # the start of a word of the name (a scan).
     found = {}
-    for narrowed in (persons.filter(name_key=key), persons.filter(_every_word(words))):
-        if len(found) >= MOST_FOUND:
+    for narrowed in (persons.filter(name_key__begins=key), persons.filter(_every_word(words))):
+        if len(found) >= FEW:
             break
         for family_id, score in _scored(narrowed, key, written).items():
             found[family_id] = min(score, found.get(family_id, score))
