@@ -10,11 +10,11 @@ names hold (the vocabulary, cached), so the database is only asked for words tha
 """
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import jellyfish
 from django.core.cache import cache
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from .choices import Lifecycle
 from .identity import read_id_number
@@ -121,11 +121,20 @@ def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
         if enough:
             break
         corrected = _corrected(written.split(), every_word=every_word)
-        if any(len(choices) > 1 for choices in corrected):
+        if not any(len(choices) > 1 for choices in corrected):
+            continue
+        near = persons.filter(_every_word(corrected))
+        if len(corrected) > 1:
+            # A name usually begins with its first word as typed: those names first (from
+            # the index), all of them only if that finds few.
             for family_id, score in _scored(
-                persons.filter(_every_word(corrected)), key, written
+                near.filter(name_key__begins=corrected[0][0]), key, written
             ).items():
                 found[family_id] = min(score, found.get(family_id, score))
+            if len(found) >= FEW:
+                continue
+        for family_id, score in _scored(near, key, written).items():
+            found[family_id] = min(score, found.get(family_id, score))
     if not found and correct and len(words) > 1:
         # No one bears all the words: those who bear some, the nearest first.
         some = Q()
@@ -180,7 +189,7 @@ def _corrected(typed: list[str], *, every_word: bool) -> list[list[str]]:
     letters can turn one typing error into two: "Hamma" is one letter from "hamima").
     Unless ``every_word``, a word the registry knows stands for itself alone."""
     vocabulary = name_vocabulary()
-    by_length = vocabulary["by_length"]
+    by_length, words = vocabulary["by_length"], vocabulary["words"]
     corrected = []
     for word in typed:
         key = key_of(word)
@@ -191,7 +200,7 @@ def _corrected(typed: list[str], *, every_word: bool) -> list[list[str]]:
             continue
         near = sorted(
             {*_near(key, by_length), *_near(word, by_length)} - {key},
-            key=lambda w: (jellyfish.damerau_levenshtein_distance(word, w), w),
+            key=lambda w: (jellyfish.damerau_levenshtein_distance(word, w), -words[w], w),
         )
         corrected.append([key, *near[:NEAREST]])
     return corrected
@@ -216,12 +225,14 @@ def name_vocabulary() -> dict:
 
 
 def _read_vocabulary() -> dict:
-    # DISTINCT on the key's index: a city's million names hold some tens of thousands
-    # of words.
-    words = set()
-    keys = Person.objects.order_by("name_key").values_list("name_key", flat=True).distinct()
-    for key in keys.iterator(50_000):
-        words.update(key.split())
+    # Grouped on the key's index: a city's million names hold some tens of thousands of
+    # words. How many persons bear a word ranks the corrections: a common name before a
+    # typing error that a source happened to hold ("yusuf" before "yusfu").
+    words: Counter = Counter()
+    keys = Person.objects.order_by("name_key").values_list("name_key").annotate(n=Count("pk"))
+    for key, count in keys.iterator(50_000):
+        for word in key.split():
+            words[word] += count
     return {"words": words, "by_length": _by_length(words)}
 
 
