@@ -14,7 +14,7 @@ from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access, village_operators
 from padu.core.spreadsheet import xlsx_bytes
-from padu.core.views import download
+from padu.core.views import download, number_param
 from padu.registry.models import Family
 from padu.registry.queries import head_name
 from padu.welfare.concerned import concerned_members
@@ -155,7 +155,7 @@ class ReferralDetailView(RestrictedMixin, View):
                 status=request.POST.get("status", ""),
                 notes=request.POST.get("notes", "")[:2000],
                 rejection_reason=request.POST.get("rejection_reason", ""),
-                seen_version=int(seen) if seen.isdigit() else None,
+                seen_version=number_param(seen),
             )
         except StaleReferral:
             messages.error(

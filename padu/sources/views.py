@@ -16,7 +16,7 @@ from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
 from padu.accounts.services import log_access
-from padu.core.views import PolledStatusView, download
+from padu.core.views import PolledStatusView, download, number_param
 
 from .choices import BatchStatus, Severity
 from .filters import IssueFilterSet
@@ -111,9 +111,10 @@ class UploadView(BatchMixin, FormView):
 
     def _follow_up_of(self, pk: str | None) -> ImportBatch | None:
         """The batch whose rejected rows this upload corrects, if the user may see it."""
-        if not (pk or "").isdigit():
+        number = number_param(pk)
+        if number is None:
             return None
-        return self.get_queryset().filter(pk=int(pk)).first()
+        return self.get_queryset().filter(pk=number).first()
 
 
 class BatchDetailView(BatchMixin, DetailView):
