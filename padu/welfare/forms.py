@@ -8,10 +8,10 @@ from padu.registry.models import Family
 
 from .models import NeedRule
 from .needs import (
-    FIELD_CHOICES,
     FIELDS,
     OPERATOR_WORDS,
     check_conditions,
+    field_labels,
     in_sentence,
     value_label,
 )
@@ -135,10 +135,10 @@ def _read_values(field: str, op: str, text: str):
     words = [w.strip() for w in text.split(",") if w.strip()]
     if not words:
         raise ValueError(_("Isi nilainya."))
-    choices = FIELD_CHOICES.get(field)
-    if choices is not None:
-        by_label = {str(label).lower(): code for code, label in choices.choices}
-        codes = {code for code, _label in choices.choices}
+    labels = field_labels(field)
+    if labels is not None:
+        by_label = {label.lower(): code for code, label in labels.items()}
+        codes = set(labels)
         read = []
         for word in words:
             code = word if word in codes else by_label.get(word.lower())
@@ -146,7 +146,7 @@ def _read_values(field: str, op: str, text: str):
                 raise ValueError(
                     _("%(word)s bukan pilihan %(field)s; pilih dari: %(options)s")
                     % {"word": word, "field": FIELDS[field],
-                       "options": ", ".join(in_sentence(str(label)) for _c, label in choices.choices)}
+                       "options": ", ".join(in_sentence(label) for label in labels.values())}
                 )  # fmt: skip
             read.append(code)
         return read if op == "in" else read[0]

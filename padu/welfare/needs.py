@@ -1,11 +1,15 @@
 """Needs from rules that an admin edits: each rule is a list of conditions on a family's
 data, and the agency that must act. A condition is {"field", "op", "value"}."""
 
+from functools import cache
+
 import polars as pl
+from django.core.exceptions import FieldDoesNotExist
 
 from padu.registry import choices as c
+from padu.registry.models import Family
 
-from .choices import PovertyStatus
+from .models import FamilyWelfare
 
 #: What a condition may look at: the family's fields and its members' aggregates
 #: (padu.welfare.household), its classification, and the BPS criteria count.
@@ -56,19 +60,19 @@ OPERATOR_WORDS = {
     "gt": "lebih dari",
     "ge": "paling sedikit",
 }
-#: The codes a field holds, to show their labels (a rule stores codes).
-FIELD_CHOICES = {
-    "status": PovertyStatus,
-    "floor_material": c.FloorMaterial,
-    "wall_material": c.WallMaterial,
-    "roof_material": c.RoofMaterial,
-    "toilet_facility": c.ToiletFacility,
-    "drinking_water": c.DrinkingWater,
-    "lighting": c.Lighting,
-    "electricity_capacity": c.ElectricityCapacity,
-    "cooking_fuel": c.CookingFuel,
-    "house_tenure": c.HouseTenure,
-}
+
+
+@cache
+def field_labels(field: str) -> dict[str, str] | None:
+    """code → label of a field whose values are codes (a rule stores codes), read from the
+    model field the condition looks at; None for a number or a count."""
+    for model in (Family, FamilyWelfare):
+        try:
+            found = model._meta.get_field(field)
+        except FieldDoesNotExist:
+            continue
+        return {code: str(label) for code, label in found.flatchoices} if found.choices else None
+    return None
 
 
 def check_conditions(conditions) -> list[str]:
@@ -101,10 +105,9 @@ def value_label(field: str, value) -> str:
         return "—"
     if isinstance(value, bool):
         return "ya" if value else "tidak"
-    choices = FIELD_CHOICES.get(field)
-    if choices is not None:
-        labels = dict(choices.choices)
-        return in_sentence(str(labels.get(str(value), value)))
+    labels = field_labels(field)
+    if labels is not None:
+        return in_sentence(labels.get(str(value), str(value)))
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
@@ -134,10 +137,11 @@ def describe(condition: dict) -> str:
 
 def _value_label_expr(field: str, column: pl.Expr) -> pl.Expr:
     """``value_label`` for a whole column."""
-    choices = FIELD_CHOICES.get(field)
-    if choices is not None:
-        labels = {value: in_sentence(str(label)) for value, label in choices.choices}
-        shown = column.cast(pl.String).replace(labels)
+    labels = field_labels(field)
+    if labels is not None:
+        shown = column.cast(pl.String).replace(
+            {code: in_sentence(label) for code, label in labels.items()}
+        )
     else:
         shown = (
             pl.when(column.cast(pl.Boolean)).then(pl.lit("ya")).otherwise(pl.lit("tidak"))
