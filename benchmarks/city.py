@@ -15,8 +15,17 @@ SOURCES = ("regsosek", "dtks", "p3ke")
 
 def setup_django(region: str) -> Path:
     data = Path(tempfile.mkdtemp(prefix="padu-bench-"))
-    os.environ["PADU_DATA_DIR"] = str(data)
     os.environ.pop("DATABASE_URL", None)
+    reuse_django(data)
+    from padu.regions.services import load_regions
+
+    load_regions(only=(region,))
+    return data
+
+
+def reuse_django(data_dir: Path) -> None:
+    """Django on ``data_dir`` (a folder an earlier run prepared, or a new one), migrated."""
+    os.environ["PADU_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import django
@@ -24,11 +33,7 @@ def setup_django(region: str) -> Path:
     django.setup()
     from django.core.management import call_command
 
-    from padu.regions.services import load_regions
-
     call_command("migrate", verbosity=0)
-    load_regions(only=(region,))
-    return data
 
 
 def synthetic_city(region: str, people: int, seed: int) -> Path:

@@ -10,13 +10,11 @@ first (not timed). ``--data-dir`` reuses a folder where that was done (e.g. the 
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-from city import import_sources, setup_django, synthetic_city
+from city import import_sources, reuse_django, setup_django, synthetic_city
 
 
 def prepare(people: int, region: str, seed: int):
@@ -45,15 +43,7 @@ def main() -> None:
     parser.add_argument("--per-level", type=int, default=60, help="areas timed per level")
     args = parser.parse_args()
     if args.data_dir:
-        os.environ["PADU_DATA_DIR"] = str(args.data_dir)
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
-        call_command("migrate", verbosity=0)
+        reuse_django(args.data_dir)
     else:
         setup_django(args.region)
         prepare(args.people, args.region, args.seed)

@@ -10,13 +10,11 @@ timed) in a new folder, which is printed so that a later run can reuse it.
 """
 
 import argparse
-import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-from city import import_sources, setup_django, synthetic_city
+from city import import_sources, reuse_django, setup_django, synthetic_city
 
 TARGET_MS = 200
 
@@ -29,18 +27,6 @@ def prepare(people: int, region: str, seed: int) -> None:
     run, _ = run_matching(actor=None)
     assert run.status == "completed", run.message
     classify(region, actor=None)
-
-
-def reuse(data_dir: Path) -> None:
-    os.environ["PADU_DATA_DIR"] = str(data_dir)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def cases(region: str) -> list[tuple[str, str, dict]]:
@@ -91,7 +77,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     if args.data_dir:
-        reuse(args.data_dir)
+        reuse_django(args.data_dir)
     else:
         data = setup_django(args.region)
         prepare(args.people, args.region, args.seed)
