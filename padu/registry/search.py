@@ -91,11 +91,20 @@ def _by_number(digits: str) -> dict[int, int]:
     families = (
         Family.objects.order_by().filter(kk_number__contains=digits).values_list("pk", "kk_number")
     )
-    found = {}
+    found: dict[int, int] = {}
     for family_id, number in [*persons[:MOST_FOUND], *families[:MOST_FOUND]]:
-        rank = LAST_DIGITS if number.endswith(digits) else DIGITS_INSIDE
-        found[family_id] = min(rank, found.get(family_id, rank))
+        _keep_best(found, family_id, LAST_DIGITS if number.endswith(digits) else DIGITS_INSIDE)
     return found
+
+
+def _keep_best(found: dict[int, int], family_id: int, score: int) -> None:
+    """Record ``score`` for the family unless it already has a better (lower) one."""
+    found[family_id] = min(score, found.get(family_id, score))
+
+
+def _merge(found: dict[int, int], scores: dict[int, int]) -> None:
+    for family_id, score in scores.items():
+        _keep_best(found, family_id, score)
 
 
 def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
@@ -107,12 +116,11 @@ def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
     persons = Person.objects.filter(lifecycle=Lifecycle.ACTIVE).order_by()
     # Names beginning with the whole key (from the index), then, if few, every word at
     # the start of a word of the name (a scan).
-    found = {}
+    found: dict[int, int] = {}
     for narrowed in (persons.filter(name_key__begins=key), persons.filter(_every_word(words))):
         if len(found) >= FEW:
             break
-        for family_id, score in _scored(narrowed, key, written).items():
-            found[family_id] = min(score, found.get(family_id, score))
+        _merge(found, _scored(narrowed, key, written))
     # Few found, or no one of that very name: the names a typing error away compete on
     # distance; first correcting only the words the registry does not know, then (still
     # few) every word, since a typo can spell another name ("Saiful" for "Syaiful").
@@ -127,14 +135,10 @@ def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
         if len(corrected) > 1:
             # A name usually begins with its first word as typed: those names first (from
             # the index), all of them only if that finds few.
-            for family_id, score in _scored(
-                near.filter(name_key__begins=corrected[0][0]), key, written
-            ).items():
-                found[family_id] = min(score, found.get(family_id, score))
+            _merge(found, _scored(near.filter(name_key__begins=corrected[0][0]), key, written))
             if len(found) >= FEW:
                 continue
-        for family_id, score in _scored(near, key, written).items():
-            found[family_id] = min(score, found.get(family_id, score))
+        _merge(found, _scored(near, key, written))
     if not found and correct and len(words) > 1:
         # No one bears all the words: those who bear some, the nearest first.
         some = Q()
@@ -165,14 +169,13 @@ def _scored(persons: QuerySet, key: str, written: str) -> dict[int, int]:
     names = dict(
         Person.objects.filter(pk__in=[pk for pk, _f, _k in hits]).values_list("pk", "full_name")
     )
-    found = {}
+    found: dict[int, int] = {}
     for pk, family_id, person_key in hits:
         distance = min(
             jellyfish.damerau_levenshtein_distance(key, person_key),
             jellyfish.damerau_levenshtein_distance(written, _written(names.get(pk, ""))),
         )
-        score = min(distance, FARTHEST)
-        found[family_id] = min(score, found.get(family_id, score))
+        _keep_best(found, family_id, min(distance, FARTHEST))
     return found
 
 
@@ -195,7 +198,7 @@ def _corrected(typed: list[str], *, every_word: bool) -> list[list[str]]:
         key = key_of(word)
         if not key:
             continue  # a title ("Hj."): not part of the key
-        if not every_word and key in vocabulary["words"]:
+        if not every_word and key in words:
             corrected.append([key])
             continue
         near = sorted(
