@@ -6,6 +6,7 @@ from functools import cache
 import polars as pl
 from django.core.exceptions import FieldDoesNotExist
 
+from padu.core.history import shown_value
 from padu.registry import choices as c
 from padu.registry.models import Family
 
@@ -63,16 +64,24 @@ OPERATOR_WORDS = {
 
 
 @cache
-def field_labels(field: str) -> dict[str, str] | None:
-    """code → label of a field whose values are codes (a rule stores codes), read from the
-    model field the condition looks at; None for a number or a count."""
+def model_field(field: str):
+    """The model field a condition looks at (a family's or its result's), or None for a
+    count of members."""
     for model in (Family, FamilyWelfare):
         try:
-            found = model._meta.get_field(field)
+            return model._meta.get_field(field)
         except FieldDoesNotExist:
             continue
-        return {code: str(label) for code, label in found.flatchoices} if found.choices else None
     return None
+
+
+def field_labels(field: str) -> dict[str, str] | None:
+    """code → label of a field whose values are codes (a rule stores codes); None for a
+    number, a flag or a count."""
+    found = model_field(field)
+    if found is None or not found.choices:
+        return None
+    return {code: str(label) for code, label in found.flatchoices}
 
 
 def check_conditions(conditions) -> list[str]:
@@ -101,13 +110,11 @@ def check_conditions(conditions) -> list[str]:
 
 def value_label(field: str, value) -> str:
     """A stored value as a person reads it: a code by its label, yes/no, 7,2 for 7.2."""
+    found = model_field(field)
+    if found is not None:
+        return in_sentence(shown_value(found, value))
     if value is None or value == "":
         return "—"
-    if isinstance(value, bool):
-        return "ya" if value else "tidak"
-    labels = field_labels(field)
-    if labels is not None:
-        return in_sentence(labels.get(str(value), str(value)))
     if isinstance(value, float):
         return f"{value:g}".replace(".", ",")
     return str(value)
