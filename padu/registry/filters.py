@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from padu.regions.filters import RegionFilter, RegionPickerMixin
 
 from . import choices as c
+from .lists import FAMILIES, PERSONS, Rows
 from .models import PROGRAM_FIELDS, Family, Person
 from .search import filter_by_search
 
@@ -39,20 +40,17 @@ def _program_choices():
 
 
 class FamilyRowsFilterSet(RegionPickerMixin, django_filters.FilterSet):
-    """What both lists filter by, on the family of each row (``family`` path prefix)."""
+    """What both lists filter by, on the family of each row (``rows``: what is listed)."""
 
-    family = ""
-
-    def _path(self, name: str) -> str:
-        return f"{self.family}__{name}" if self.family else name
+    rows: Rows = FAMILIES
 
     def receiving(self, queryset, name, value):
-        return queryset.filter(**{self._path(f"receives_{value}"): True})
+        return queryset.filter(**{self.rows.to_family(f"receives_{value}"): True})
 
     def not_verified_for(self, queryset, name, value):
         since = dt.date.today() - dt.timedelta(days=int(value) * 30)
-        stale = {self._path("verified_on__lt"): since}
-        never = {self._path("verified_on__isnull"): True}
+        stale = {self.rows.to_family("verified_on__lt"): since}
+        never = {self.rows.to_family("verified_on__isnull"): True}
         return queryset.filter(Q(**stale) | Q(**never))
 
 
@@ -83,7 +81,7 @@ class FamilyFilterSet(FamilyRowsFilterSet):
 
 
 class PersonFilterSet(FamilyRowsFilterSet):
-    family = "family"
+    rows = PERSONS
 
     q = FamilySearch(field_name="family_id")
     wilayah = RegionFilter(field_name="family__village__code", label=_("Wilayah"))
