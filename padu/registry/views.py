@@ -2,6 +2,7 @@ import polars as pl
 from django.contrib import messages
 from django.http import FileResponse
 from django.shortcuts import redirect
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -14,7 +15,7 @@ from padu.accounts.policy import Action, Scope
 from padu.accounts.services import log_access
 from padu.core.history import described_changes, history_of
 from padu.core.paging import CountedOncePaginator, late_annotate
-from padu.core.spreadsheet import csv_bytes, xlsx_bytes
+from padu.core.spreadsheet import spreadsheet_bytes
 from padu.core.views import download
 
 from . import choices as c
@@ -42,7 +43,6 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
     base_filterset = None
     base_table = None
     table_pagination = {"per_page": 25, "paginator_class": CountedOncePaginator}
-    export_columns: dict[str, str] = {}
 
     def current_action(self) -> str:
         return Action.EXPORT if self.export_format() else Action.VIEW
@@ -78,25 +78,26 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
         return context
 
     def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+        extension = self.export_format()
+        if extension:
+            self.filterset = self.get_filterset(self.get_filterset_class())
+        if extension and self.filterset.is_valid():
+            # A file of what is filtered: no page of the list is counted or read for it.
+            response = self.export(self.filterset.qs, extension)
+        else:
+            response = super().get(request, *args, **kwargs)
         searched = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
         shown = {k: v for k, v in searched.items() if v not in (None, "", [])}
         page = request.GET.get("page", "1")
         log_access(
             request.user,
-            kind=AccessKind.EXPORT if self.export_format() else AccessKind.LIST,
+            kind=AccessKind.EXPORT if extension else AccessKind.LIST,
             object_type=self.model._meta.model_name,
             object_id="*",
             detail=f"{shown} halaman={page}"[:300],
             request=request,
         )
         return response
-
-    def render_to_response(self, context, **response_kwargs):
-        extension = self.export_format()
-        if extension and self.filterset.is_valid():
-            return self.export(self.object_list, extension)
-        return super().render_to_response(context, **response_kwargs)
 
     def export(self, rows, extension: str):
         if extension == "xlsx" and rows.count() > EXCEL_ROW_LIMIT:
@@ -105,17 +106,16 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
                 _(
                     "Terlalu banyak baris untuk Excel (lebih dari %(n)s); unduh CSV, atau saring lagi."
                 )
-                % {"n": f"{EXCEL_ROW_LIMIT:,}".replace(",", ".")},
+                % {"n": number_format(EXCEL_ROW_LIMIT, force_grouping=True)},
             )
             return redirect(f"{self.request.path}?{self._query_without('format')}")
-        table = self.get_table_class()(rows)
+        header, *values = self.get_table_class()(rows).as_values()
         frame = pl.DataFrame(
-            [[str(cell) if cell is not None else "" for cell in row] for row in
-             table.as_values(exclude_columns=())][1:],
-            schema=[str(c.header) for c in table.columns],
+            [["" if cell is None else str(cell) for cell in row] for row in values],
+            schema=[str(name) for name in header],
             orient="row",
-        )  # fmt: skip
-        body = xlsx_bytes(frame, self.rows.name) if extension == "xlsx" else csv_bytes(frame)
+        )
+        body = spreadsheet_bytes(frame, extension, self.rows.name)
         return download(body, f"{self.rows.name}.{extension}")
 
     def _query_without(self, name: str) -> str:
