@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.choices import Role
-from padu.regions.filters import RegionFilter, RegionPickerMixin
+from padu.regions.filters import RegionFilter
+from padu.registry.filters import RegionPickerMixin
 from padu.welfare.models import NeedRule
 
 from .choices import ReferralStatus

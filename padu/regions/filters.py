@@ -2,13 +2,8 @@
 
 import django_filters
 from django import forms
-from django.apps import apps
-from django.core.cache import cache
-from django.db.models import Q
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RegionLevel
 from .codes import normalize_code
 from .models import Region
 
@@ -70,47 +65,3 @@ class RegionInput(forms.TextInput):
         context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}-list"
         context["widget"]["options"] = self.options
         return context
-
-
-def region_options(user) -> list[tuple[str, str]]:
-    """(code, "Name · District") of the districts and villages a user works in, for
-    ``RegionInput``; those of the regencies holding families for a user without a region."""
-    regions = Region.objects.filter(level__in=[RegionLevel.DISTRICT, RegionLevel.VILLAGE])
-    if user.region_id:
-        regions = regions.filter(code__within=user.region_id)
-    else:
-        regencies = cache.get_or_set("regions:with-families", _regencies_with_families, 300)
-        within = Q()
-        for code in regencies:
-            within |= Q(code__within=code)
-        regions = regions.filter(within) if regencies else regions.none()
-    return [
-        (code, f"{name} · {parent}" if parent else name)
-        for code, name, parent in regions.order_by("code").values_list(
-            "code", "name", "parent__name"
-        )[:5000]
-    ]
-
-
-def _regencies_with_families() -> list[str]:
-    # Registry lies above regions: ask for its model by label rather than import it.
-    families = apps.get_model("registry", "Family").objects
-    return list(
-        families.exclude(village__isnull=True)
-        .annotate(regency=Substr("village_id", 1, 5))
-        .values_list("regency", flat=True)
-        .distinct()
-    )
-
-
-class RegionPickerMixin:
-    """A FilterSet whose region filters suggest the requesting user's regions by name."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        user = getattr(self.request, "user", None)
-        if user is None or not user.is_authenticated:
-            return
-        for region_filter in self.filters.values():
-            if isinstance(region_filter, RegionFilter):
-                region_filter.field.widget.options = region_options(user)

@@ -2,14 +2,18 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from padu.regions.filters import RegionFilter, RegionPickerMixin
+from padu.regions.choices import RegionLevel
+from padu.regions.filters import RegionFilter
+from padu.regions.models import Region
 
 from . import choices as c
 from .lists import FAMILIES, PERSONS, Rows
 from .models import PROGRAM_FIELDS, Family, Person
+from .queries import regencies_with_families
 from .search import filter_by_search
 
 
@@ -32,6 +36,42 @@ class FamilySearch(django_filters.CharFilter):
         if not value:
             return queryset
         return filter_by_search(queryset, value, self.field_name)
+
+
+def region_options(user) -> list[tuple[str, str]]:
+    """(code, "Name · District") of the districts and villages a user works in, for the
+    region filter's suggestions; those of the regencies holding families for a user
+    without a region."""
+    regions = Region.objects.filter(level__in=[RegionLevel.DISTRICT, RegionLevel.VILLAGE])
+    if user.region_id:
+        regions = regions.filter(code__within=user.region_id)
+    else:
+        regencies = cache.get_or_set(
+            "regions:with-families", lambda: list(regencies_with_families()), 300
+        )
+        within = Q()
+        for code in regencies:
+            within |= Q(code__within=code)
+        regions = regions.filter(within) if regencies else regions.none()
+    return [
+        (code, f"{name} · {parent}" if parent else name)
+        for code, name, parent in regions.order_by("code").values_list(
+            "code", "name", "parent__name"
+        )[:5000]
+    ]
+
+
+class RegionPickerMixin:
+    """A FilterSet whose region filters suggest the requesting user's regions by name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            return
+        for region_filter in self.filters.values():
+            if isinstance(region_filter, RegionFilter):
+                region_filter.field.widget.options = region_options(user)
 
 
 def _program_choices():

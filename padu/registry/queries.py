@@ -1,9 +1,10 @@
 """Query pieces the pages listing families share (always applied to a scoped queryset)."""
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Substr
 
 from .choices import Lifecycle, Relationship
-from .models import Person
+from .models import Family, Person
 
 
 def head_name(family: str = "pk") -> Subquery:
@@ -23,3 +24,13 @@ def member_count(family: str = "pk") -> Subquery:
         .values("n")
     )
     return Subquery(members, output_field=IntegerField())
+
+
+def regencies_with_families() -> QuerySet:
+    """The codes of the regencies/cities that hold families."""
+    return (
+        Family.objects.exclude(village__isnull=True)
+        .annotate(regency=Substr("village_id", 1, 5))
+        .values_list("regency", flat=True)
+        .distinct()
+    )

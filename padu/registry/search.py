@@ -13,13 +13,14 @@ import re
 from collections import Counter, defaultdict
 
 import jellyfish
+import polars as pl
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from .choices import Lifecycle
 from .identity import read_id_number
 from .models import Family, Person
-from .names import key_of
+from .names import key_of, name_key
 
 #: The most families a search ranks; a search that finds more should be narrowed.
 MOST_FOUND = 1_000
@@ -188,11 +189,13 @@ def _written(name: str) -> str:
 
 def _corrected(typed: list[str], *, every_word: bool) -> list[list[str]]:
     """For each word as written, its key and the registry's words one typing error away
-    (two for a long word) from the key or from the word as written (folding double
-    letters can turn one typing error into two: "Hamma" is one letter from "hamima").
+    (two for a long word) from the key, or from the word as the registry's names write it
+    (folding can turn one typing error into two: "Hamma" is one letter from "Hamima",
+    "Ujani" from "Unjani").
     Unless ``every_word``, a word the registry knows stands for itself alone."""
     vocabulary = name_vocabulary()
     by_length, words = vocabulary["by_length"], vocabulary["words"]
+    written_keys = vocabulary["written_keys"]
     corrected = []
     for word in typed:
         key = key_of(word)
@@ -201,8 +204,9 @@ def _corrected(typed: list[str], *, every_word: bool) -> list[list[str]]:
         if not every_word and key in words:
             corrected.append([key])
             continue
+        as_written = (written_keys[w] for w in _near(word, vocabulary["written_by_length"]))
         near = sorted(
-            {*_near(key, by_length), *_near(word, by_length)} - {key},
+            {*_near(key, by_length), *_near(word, by_length), *as_written} - {key, ""},
             key=lambda w: (jellyfish.damerau_levenshtein_distance(word, w), -words[w], w),
         )
         corrected.append([key, *near[:NEAREST]])
@@ -236,7 +240,21 @@ def _read_vocabulary() -> dict:
     for key, count in keys.iterator(50_000):
         for word in key.split():
             words[word] += count
-    return {"words": words, "by_length": _by_length(words)}
+    # The words as written, each with its key: folding old spellings can put a typing
+    # error two letters away in the key ("Ujani" → "ujani", "Unjani" → "unyani").
+    written = set()
+    names = Person.objects.order_by("full_name").values_list("full_name", flat=True).distinct()
+    for name in names.iterator(50_000):
+        written.update(_written(name).split())
+    ordered = sorted(written)
+    keys_of_words = pl.select(name_key(pl.Series(ordered, dtype=pl.String))).to_series()
+    written_keys = {w: k or "" for w, k in zip(ordered, keys_of_words, strict=True)}
+    return {
+        "words": words,
+        "by_length": _by_length(words),
+        "written_keys": written_keys,
+        "written_by_length": _by_length(written_keys),
+    }
 
 
 def _by_length(words) -> dict[int, list[str]]:

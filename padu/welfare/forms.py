@@ -1,10 +1,9 @@
 from django import forms
-from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
 from padu.regions.choices import RegionLevel
 from padu.regions.models import Region
-from padu.registry.models import Family
+from padu.registry.queries import regencies_with_families
 
 from .models import NeedRule
 from .needs import (
@@ -43,13 +42,9 @@ class StartClassificationForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = (
-            Family.objects.exclude(village__isnull=True)
-            .annotate(regency=Substr("village_id", 1, 5))
-            .values("regency")
-            .distinct()
+        regencies = Region.objects.filter(
+            level=RegionLevel.REGENCY, code__in=regencies_with_families()
         )
-        regencies = Region.objects.filter(level=RegionLevel.REGENCY, code__in=codes)
         if user.region_id:
             regencies = regencies.filter(code__within=user.region_id)
             self.fields["region"].required = True
