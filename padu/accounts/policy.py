@@ -149,6 +149,24 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
         Action.EXPORT: {Role.AGENCY_OFFICER: Scope.AGENCY, **_EXPORTERS},
     },
+    # Programs: an agency runs its own; Bappeda/TKPK checks every cycle; Dinsos, the
+    # custodian and leaders read them. Beneficiaries are personal data: the agency's own,
+    # and those in the region of whoever reads every program.
+    "programs.program": {
+        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_READERS, Role.LEADER: Scope.REGION},
+        Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
+    },
+    "programs.cycle": {
+        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_READERS, Role.LEADER: Scope.REGION},
+        Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
+        Action.APPROVE: {Role.AGENCY_OFFICER: Scope.AGENCY},
+        Action.CHECK: {Role.VERIFIER: Scope.REGION},
+    },
+    "programs.beneficiary": {
+        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_READERS},
+        Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
+        Action.EXPORT: {Role.AGENCY_OFFICER: Scope.AGENCY, **_EXPORTERS},
+    },
     # Releases (Satu Data): the custodian builds and publishes, the TKPK/Bappeda checks,
     # the leader approves; those who plan from a release read it, and its figures.
     "releases.release": {

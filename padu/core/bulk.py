@@ -134,6 +134,31 @@ def bulk_load(table: str, columns: list[str], frame: pl.DataFrame) -> None:
         adbc_connection.commit()
 
 
+def bulk_update(table: str, columns: list[str], frame: pl.DataFrame, *, key: str = "id") -> None:
+    """Set ``columns`` of the rows of ``table`` named by ``key`` to the frame's values, in one
+    statement through a staging table (Django's bulk_update writes a CASE per row: minutes
+    for a hundred thousand). The caller owns the transaction."""
+    if frame.height == 0:
+        return
+    quote = connection.ops.quote_name
+    staging = f"padu_staging_{table}"
+    names = ", ".join(quote(c) for c in [key, *columns])
+    assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {quote(staging)}")
+        # The staging table takes the target's column types (jsonb stays jsonb).
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {quote(staging)} AS SELECT {names} FROM {quote(table)} "
+            "WHERE 1 = 0"
+        )
+        bulk_insert(staging, [key, *columns], frame)
+        cursor.execute(
+            f"UPDATE {quote(table)} SET {assignments} FROM {quote(staging)} s "
+            f"WHERE {quote(table)}.{quote(key)} = s.{quote(key)}"
+        )
+        cursor.execute(f"DROP TABLE {quote(staging)}")
+
+
 def refresh_statistics(*tables: str) -> None:
     """Tell the query planner what a bulk write changed: SQLite keeps no statistics until
     ANALYZE runs (without them a list of a million people picks the wrong index and takes

@@ -377,6 +377,27 @@ def link_new(
 STEPS = 5
 
 
+def score_new_against_known(
+    records: pl.DataFrame, *, trained: dict, threshold: float, db_api=None
+) -> pl.DataFrame:
+    """Score each new record (``is_new``) against the known ones with an already trained
+    model, never two new records nor two known ones: the pairs (unique_id_l, unique_id_r,
+    match_probability) at or above ``threshold``. For lists linked to the registry rather
+    than merged into it (a program's beneficiaries)."""
+    db_api = db_api or duckdb_api()
+    rules = [
+        {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new <> r.is_new)"}
+        for rule in trained["blocking_rules_to_generate_predictions"]
+    ]
+    splink_settings = {k: v for k, v in trained.items() if k != NOT_ESTIMATED}
+    splink_settings["blocking_rules_to_generate_predictions"] = rules
+    linker = Linker(_register(db_api, [records]), splink_settings, log_level=None)
+    predictions = linker.inference.predict(threshold_match_probability=threshold)
+    return splink_frame(
+        predictions, lambda c: c in {"unique_id_l", "unique_id_r", "match_probability"}
+    )
+
+
 def _register(db_api, tables: list[pl.DataFrame]) -> list:
     return [
         db_api.register(table.to_arrow(), dataset_display_name=f"records_{i}")

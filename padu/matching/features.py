@@ -9,6 +9,7 @@ apart so that "Siti Aminah" and "Siti Rahayu" are not taken for one person.
 import polars as pl
 
 from padu.core.bulk import read_batches
+from padu.sources.choices import LINKED_ONLY_KINDS
 
 #: Name tokens too common to tell people apart on their own (after the import's folding).
 GENERIC_TOKENS = [
@@ -52,6 +53,7 @@ def read_current_records(
     only = ""
     if record_ids is not None:
         only = f"AND r.id IN ({','.join(str(int(i)) for i in record_ids) or 'NULL'})"
+    linked_only = ", ".join(f"'{kind}'" for kind in LINKED_ONLY_KINDS)
     sql = f"""
         SELECT r.id AS unique_id, d.name AS source_dataset, d.kind AS source_kind,
                r.dataset_id, d.precedence,
@@ -60,7 +62,8 @@ def read_current_records(
         FROM sources_sourcerecord r
         JOIN sources_importbatch b ON b.id = r.batch_id
         JOIN sources_sourcedataset d ON d.id = r.dataset_id
-        WHERE r.superseded_by_id IS NULL AND b.status = 'completed' {only}
+        WHERE r.superseded_by_id IS NULL AND b.status = 'completed'
+          AND d.kind NOT IN ({linked_only}) {only}
         ORDER BY r.id
     """
     from padu.sources.models import ImportBatch, ValueRows

@@ -409,6 +409,18 @@ FIELDS: tuple[Field, ...] = (
         ("PENGELUARAN PER KAPITA", "PENGELUARAN PERKAPITA"),
         family=True,
     ),
+    # What a program's beneficiary list adds: the benefit of the row.
+    Field("program_name", Kind.TEXT, ("PROGRAM", "NAMA PROGRAM", "JENIS BANTUAN")),
+    Field(
+        "benefit_period",
+        Kind.TEXT,
+        ("PERIODE", "PERIODE PENYALURAN", "TAHAP", "TAHAP PENYALURAN", "BULAN PENYALURAN"),
+    ),
+    Field(
+        "benefit_amount",
+        Kind.MONEY,
+        ("NOMINAL", "NOMINAL BANTUAN", "NILAI BANTUAN", "JUMLAH BANTUAN", "BESARAN BANTUAN"),
+    ),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 HEADER_INDEX: dict[str, str] = {}

@@ -10,6 +10,11 @@ class SourceKind(models.TextChoices):
     FIELD = "field", _("Verifikasi lapangan")
 
 
+#: Kinds whose records are linked to the registry (a program's beneficiaries) and never
+#: shape it: a mistyped or ineligible row must not become a person.
+LINKED_ONLY_KINDS = (SourceKind.AGENCY_LIST,)
+
+
 class BatchStatus(models.TextChoices):
     DRAFT = "draft", _("pratinjau")
     QUEUED = "queued", _("menunggu")

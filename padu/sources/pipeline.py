@@ -48,11 +48,16 @@ class Prepared:
 
 
 def prepare_chunks(
-    table: RawTable, mapping: Mapping, rows: int, within: str | None = None
+    table: RawTable,
+    mapping: Mapping,
+    rows: int,
+    within: str | None = None,
+    *,
+    place_optional: bool = False,
 ) -> tuple[FileSurvey, Iterator[Prepared]]:
     """The file's survey, and its rows prepared ``rows`` at a time (memory stays bounded).
-    ``within``: the importer's region; rows placed outside it are rejected."""
-    facts = survey(table, mapping, within)
+    ``within``: the importer's region; rows placed outside it are rejected (see survey)."""
+    facts = survey(table, mapping, within, place_optional=place_optional)
     return facts, (prepare_chunk(chunk, table, facts) for chunk in table.chunks(rows))
 
 

@@ -130,9 +130,13 @@ def _rows_sharing(seen: pl.DataFrame, chunk: pl.DataFrame, column: str) -> pl.Da
     return seen.filter(pl.col(column).is_in(chunk[column].implode()))
 
 
-def survey(table: RawTable, mapping: Mapping, within: str | None = None) -> FileSurvey:
+def survey(
+    table: RawTable, mapping: Mapping, within: str | None = None, *, place_optional: bool = False
+) -> FileSurvey:
     """A first pass over the file's place columns only (a full read of every cell is left
-    to the chunks). ``within``: the importer's region; rows placed outside it are rejected."""
+    to the chunks). ``within``: the importer's region; rows placed outside it are rejected,
+    as are rows with no known village, unless ``place_optional`` (a list linked to the
+    registry by person: there a row's place is a fact to check, not what keeps it)."""
     plan = plan_columns(table.header, mapping)
     fc = plan.field_columns
 
@@ -156,7 +160,11 @@ def survey(table: RawTable, mapping: Mapping, within: str | None = None) -> File
         own_id=n.clean_text(text("record_id")),
         rows_in_file=places.height,
         places=Places(
-            mapping, places, within, one_village=bool(plan.layout and plan.layout.one_village)
+            mapping,
+            places,
+            within,
+            one_village=bool(plan.layout and plan.layout.one_village),
+            optional=place_optional,
         ),
         households=Households.of(plan, header, table.columns),
         notes_from=notes["_row"].min() if notes.height else None,
@@ -271,8 +279,10 @@ class Places:
         within: str | None = None,
         *,
         one_village: bool = False,
+        optional: bool = False,
     ):
         self.within = within
+        self.optional = optional
         # A file of one village (OpenSID, SIAK, BIP) has none of its own: the importer names
         # it. The regency names are read within: the mapping's, else the village's or the
         # importer's own regency/city.
@@ -377,15 +387,18 @@ class Places:
             code="village_code_unknown",
             message="Kode desa tidak dikenal; desa ditentukan dari namanya.",
         )
+        kept = "; baris tetap diterima dan ditautkan dari NIK dan namanya" if self.optional else ""
+        severity = Severity.WARNING if self.optional else Severity.ERROR
         issues.add(
             frame,
             pl.col("village_id").is_null(),
             column=place_column,
             value=pl.coalesce("_code", "_vname", pl.lit("")),
-            severity=Severity.ERROR,
+            severity=severity,
             code="village_unknown",
             message=fmt(
-                "Desa/kelurahan tidak dikenali ({}). Tulis kode desa 10 digit atau perbaiki namanya.",
+                "Desa/kelurahan tidak dikenali ({}). Tulis kode desa 10 digit atau perbaiki "
+                f"namanya{kept}.",
                 pl.coalesce("_note", pl.lit(self._unnamed_note)),
             ),
         )
@@ -398,11 +411,15 @@ class Places:
                 pl.col("village_id").is_not_null() & ~inside,
                 column=place_column,
                 value=pl.col("village_id"),
-                severity=Severity.ERROR,
+                severity=severity,
                 code="village_outside_scope",
                 message=fmt(
-                    f"Desa {{}} di luar wilayah kerja Anda ({self.within}); baris ini diimpor "
-                    "oleh wali data wilayahnya.",
+                    f"Desa {{}} di luar wilayah kerja Anda ({self.within})"
+                    + (
+                        "; baris tetap diterima: pemeriksaan tepat lokasi menilainya."
+                        if self.optional
+                        else "; baris ini diimpor oleh wali data wilayahnya."
+                    ),
                     pl.col("village_id"),
                 ),
             )

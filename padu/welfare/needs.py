@@ -142,7 +142,7 @@ def describe(condition: dict) -> str:
     )
 
 
-def _value_label_expr(field: str, column: pl.Expr) -> pl.Expr:
+def value_label_expr(field: str, column: pl.Expr) -> pl.Expr:
     """``value_label`` for a whole column."""
     labels = field_labels(field)
     if labels is not None:
@@ -177,7 +177,7 @@ def evaluate(families: pl.DataFrame, rules) -> pl.DataFrame:
             [
                 pl.when(check).then(
                     pl.lit(describe(cond) + " (di keluarga ini: ")
-                    + _value_label_expr(cond["field"], pl.col(cond["field"]))
+                    + value_label_expr(cond["field"], pl.col(cond["field"]))
                     + pl.lit(")")
                 )
                 for cond, check in zip(rule.conditions, checks, strict=True)

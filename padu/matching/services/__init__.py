@@ -21,6 +21,7 @@ from .runs import (
     decisions_for,
     execute_run,
     known_records,
+    last_trained_model,
     queue_matching,
     run_matching,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "decisions_for",
     "execute_run",
     "known_records",
+    "last_trained_model",
     "link_field_records",
     "queue_matching",
     "read_links",

@@ -184,6 +184,11 @@ def _trained_model(
         return None
     if mode == RunMode.AUTO and known.height < records.height * (1 - RETRAIN_SHARE):
         return None
+    return last_trained_model(dialect)
+
+
+def last_trained_model(dialect: str = "duckdb") -> dict | None:
+    """The model the last completed run estimated, if it was written for this SQL dialect."""
     last = (
         LinkageRun.objects.filter(status=RunStatus.COMPLETED)
         .exclude(model={})

@@ -31,7 +31,7 @@ from padu.core.history import record_bulk_change, record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 
 from ..canonical import FIELDS_BY_NAME
-from ..choices import BatchStatus
+from ..choices import LINKED_ONLY_KINDS, BatchStatus
 from ..families import join_family_file
 from ..mapping import Mapping, MappingError, mapping_from_dict, starter_mapping
 from ..models import (
@@ -183,7 +183,13 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
         mapping = mapping_from_dict(batch.mapping)
         report(0, 1, "Membaca file")
         table = read_batch_file(batch, mapping)
-        facts, chunks = prepare_chunks(table, mapping, CHUNK_ROWS, within=batch.region_id)
+        facts, chunks = prepare_chunks(
+            table,
+            mapping,
+            CHUNK_ROWS,
+            within=batch.region_id,
+            place_optional=batch.dataset.kind in LINKED_ONLY_KINDS,
+        )
         counts = Counts()
         report(0, facts.rows_in_file, "Memeriksa, menormalkan dan menyimpan baris")
         with _ChunkWriter(batch) as writer:

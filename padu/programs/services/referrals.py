@@ -10,8 +10,8 @@ from padu.core.choices import ChangeAction
 from padu.core.history import record_bulk_change, record_change
 from padu.welfare.models import NeedRule
 
-from .choices import CLOSED_STATUSES, ReferralStatus
-from .models import Referral
+from ..choices import CLOSED_STATUSES, ReferralStatus
+from ..models import Referral
 
 
 def refer_needs(needs: pl.DataFrame, *, actor) -> int:

@@ -1,0 +1,51 @@
+"""Programs: every write lives here, in three parts.
+
+- ``referrals``: needs sent to the agencies, and moving a referral along;
+- ``programs``: programs, the national ones the sources flag, and combination rules;
+- ``cycles``: a cycle's beneficiary list (imported, proposed or flagged), links, checks,
+  approval, and Bappeda's verdict.
+"""
+
+from .cycles import (
+    CycleError,
+    approve_cycle,
+    check_cycle,
+    cycle_from_source_flags,
+    decide_link,
+    import_cycle_list,
+    list_dataset,
+    propose_cycle,
+    record_verdict,
+)
+from .programs import (
+    NATIONAL_PROGRAMS,
+    STANDARD_COMBINATIONS,
+    add_combination_rule,
+    create_program,
+    ensure_national_programs,
+    ensure_standard_combinations,
+    update_program,
+)
+from .referrals import StaleReferral, refer_needs, update_referral
+
+__all__ = [
+    "NATIONAL_PROGRAMS",
+    "STANDARD_COMBINATIONS",
+    "CycleError",
+    "StaleReferral",
+    "add_combination_rule",
+    "approve_cycle",
+    "check_cycle",
+    "create_program",
+    "cycle_from_source_flags",
+    "decide_link",
+    "ensure_national_programs",
+    "ensure_standard_combinations",
+    "import_cycle_list",
+    "list_dataset",
+    "propose_cycle",
+    "record_verdict",
+    "refer_needs",
+    "update_program",
+    "update_referral",
+]
