@@ -63,3 +63,14 @@ def import_sources(city_dir: Path, sources=SOURCES) -> None:
 
     for source in sources:
         import_file(city_dir / f"{source}.csv", dataset=find_dataset(source), actor=None)
+
+
+def prepare_city(people: int, region: str, seed: int) -> None:
+    """A synthetic city imported, matched and classified in the current database."""
+    from padu.matching.services import run_matching
+    from padu.welfare.services import classify
+
+    import_sources(synthetic_city(region, people, seed))
+    run, _ = run_matching(actor=None)
+    assert run.status == "completed", run.message
+    classify(region, actor=None)

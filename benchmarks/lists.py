@@ -14,19 +14,9 @@ import statistics
 import time
 from pathlib import Path
 
-from city import import_sources, reuse_django, setup_django, synthetic_city
+from city import prepare_city, reuse_django, setup_django
 
 TARGET_MS = 200
-
-
-def prepare(people: int, region: str, seed: int) -> None:
-    from padu.matching.services import run_matching
-    from padu.welfare.services import classify
-
-    import_sources(synthetic_city(region, people, seed))
-    run, _ = run_matching(actor=None)
-    assert run.status == "completed", run.message
-    classify(region, actor=None)
 
 
 def cases(region: str) -> list[tuple[str, str, dict]]:
@@ -80,7 +70,7 @@ def main() -> None:
         reuse_django(args.data_dir)
     else:
         data = setup_django(args.region)
-        prepare(args.people, args.region, args.seed)
+        prepare_city(args.people, args.region, args.seed)
         print(f"city ready in {data} (reuse it with --data-dir {data})", flush=True)
 
     from django.core.cache import cache

@@ -100,9 +100,15 @@ def _draft_cycle(program: Program, name: str, *, actor, origin: str, starts_on, 
     return cycle
 
 
-def _require_change(actor, program: Program) -> None:
+def _require(actor, instance, action: str) -> None:
+    """The policy's word on a person's step; the installation itself (``actor`` None: the
+    command line without --user, the demo) may take every step."""
     if actor is not None:
-        policy.require(actor, program, Action.CHANGE)
+        policy.require(actor, instance, action)
+
+
+def _require_change(actor, program: Program) -> None:
+    _require(actor, program, Action.CHANGE)
 
 
 def read_list_rows(batch: ImportBatch) -> pl.DataFrame:
@@ -323,10 +329,8 @@ def cycle_from_source_flags(program: Program, *, actor, as_of: dt.date | None = 
         f"WHERE f.lifecycle = '{Lifecycle.ACTIVE}' AND f.{program.source_flag} "
         "ORDER BY f.id"
     )
-    heads = targeting.heads_of(
-        families["family_id"] if families.height else pl.Series([], dtype=pl.Int64)
-    )
-    families = families.join(heads, on="family_id", how="left")
+    if families.height:
+        families = families.join(targeting.heads_of(families["family_id"]), on="family_id")
     with transaction.atomic():
         cycle = _draft_cycle(
             program,
@@ -379,6 +383,8 @@ def check_cycle(cycle: Cycle, *, actor, progress: ProgressCallback = no_progress
     links = read_frame(
         f"SELECT link_status, amount FROM programs_beneficiary WHERE cycle_id = {int(cycle.pk)}"
     )
+    if links.height == 0:
+        links = pl.DataFrame(schema={"link_status": pl.String, "amount": pl.Int64})
     summary = summarise(checked, links)
     progress(1, 2, "Menyimpan hasil")
     with transaction.atomic():
@@ -420,7 +426,7 @@ def decide_link(beneficiary: Beneficiary, *, person, actor) -> Beneficiary:
 def approve_cycle(cycle: Cycle, *, actor) -> Cycle:
     """Approve a cycle: checked once more, then frozen as it is today (beneficiaries, the
     facts that decided their checks, amounts); proposed members become enrolled."""
-    policy.require(actor, cycle, Action.APPROVE)
+    _require(actor, cycle, Action.APPROVE)
     if cycle.is_frozen:
         raise CycleError("Siklus ini sudah disetujui.")
     summary = check_cycle(cycle, actor=actor)
@@ -449,7 +455,7 @@ def record_verdict(
     cycle: Cycle, *, on_target: bool, right_place: bool, note: str, actor
 ) -> CycleVerdict:
     """Bappeda/TKPK's yes or no on a cycle (tepat sasaran, tepat lokasi), with a note."""
-    policy.require(actor, cycle, Action.CHECK)
+    _require(actor, cycle, Action.CHECK)
     if not note.strip():
         raise CycleError(
             "Tuliskan catatan penilaian: apa yang harus diperbaiki OPD, atau dasarnya."
