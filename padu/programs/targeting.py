@@ -43,11 +43,25 @@ def models_in_force(on: dt.date) -> dict[str, WelfareModel]:
     return chosen
 
 
+_BENEFICIARY_SCHEMA = {
+    "id": pl.Int64,
+    "row_number": pl.Int64,
+    "person_id": pl.Int64,
+    "family_id": pl.Int64,
+    "link_status": pl.String,
+    "membership": pl.String,
+}
+
+
 def read_beneficiaries(cycle: Cycle) -> pl.DataFrame:
-    return read_frame(
-        "SELECT id, row_number, person_id, family_id, link_status, membership "
-        f"FROM programs_beneficiary WHERE cycle_id = {int(cycle.pk)} ORDER BY row_number, id"
+    rows = read_frame(
+        f"SELECT {', '.join(_BENEFICIARY_SCHEMA)} FROM programs_beneficiary "
+        f"WHERE cycle_id = {int(cycle.pk)} ORDER BY row_number, id"
     )
+    if rows.height == 0:
+        return pl.DataFrame(schema=_BENEFICIARY_SCHEMA)
+    # A column of nulls only (no row linked yet) arrives without a type.
+    return rows.cast(_BENEFICIARY_SCHEMA)
 
 
 def _classification(family_ids: pl.Series, on: dt.date) -> tuple[pl.DataFrame, list[str]]:

@@ -13,7 +13,6 @@ from .cycles import (
     cycle_from_source_flags,
     decide_link,
     import_cycle_list,
-    list_dataset,
     propose_cycle,
     record_verdict,
 )
@@ -42,7 +41,6 @@ __all__ = [
     "ensure_national_programs",
     "ensure_standard_combinations",
     "import_cycle_list",
-    "list_dataset",
     "propose_cycle",
     "record_verdict",
     "refer_needs",

@@ -20,7 +20,7 @@ from padu.sources.canonical import unique_headers
 from padu.sources.choices import BatchStatus, SourceKind
 from padu.sources.mapping import Mapping, mapping_from_dict, plan_columns
 from padu.sources.models import ImportBatch, RawRows, SourceDataset, ValueRows
-from padu.sources.services import create_batch, run_batch
+from padu.sources.services import add_dataset, create_batch, run_batch
 from padu.welfare.household import read_frame
 
 from .. import targeting
@@ -55,19 +55,18 @@ _INSERTED = [
 _CHECKED = [*CHECK_FIELDS.values(), "failed", "reasons", "facts", "membership"]
 
 
-def list_dataset(program: Program) -> SourceDataset:
+def _list_dataset(program: Program, *, actor) -> SourceDataset:
     """The source dataset a program's lists are imported into: linked to the registry,
     never shaping it (sources.choices.LINKED_ONLY_KINDS)."""
-    dataset, _ = SourceDataset.objects.get_or_create(
-        name=f"Daftar {program.code}"[:60],
-        defaults={
-            "kind": SourceKind.AGENCY_LIST,
-            "precedence": 0,
-            "agency": program.agency,
-            "description": f"Daftar penerima {program.name}",
-        },
+    name = f"Daftar {program.code}"[:60]
+    return SourceDataset.objects.filter(name=name).first() or add_dataset(
+        name,
+        kind=SourceKind.AGENCY_LIST,
+        actor=actor,
+        precedence=0,
+        description=f"Daftar penerima {program.name}",
+        agency=program.agency,
     )
-    return dataset
 
 
 def _default_dates(program: Program, starts_on, ends_on) -> tuple[dt.date, dt.date]:
@@ -201,7 +200,11 @@ def import_cycle_list(
         raise CycleError(f"Siklus {cycle_name!r} sudah disetujui dan dibekukan; buat siklus baru.")
     progress(0, 4, "Mengimpor daftar")
     batch = create_batch(
-        Path(path), dataset=list_dataset(program), actor=actor, mapping=mapping, file_name=file_name
+        Path(path),
+        dataset=_list_dataset(program, actor=actor),
+        actor=actor,
+        mapping=mapping,
+        file_name=file_name,
     )
     batch = run_batch(batch)
     if batch.status == BatchStatus.DUPLICATE:  # the same file, read the same way before

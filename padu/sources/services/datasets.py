@@ -64,7 +64,13 @@ def find_dataset(name: str) -> SourceDataset:
 
 @transaction.atomic
 def add_dataset(
-    name: str, *, kind: str, actor, precedence: int | None = None, description: str = ""
+    name: str,
+    *,
+    kind: str,
+    actor,
+    precedence: int | None = None,
+    description: str = "",
+    agency=None,
 ) -> SourceDataset:
     """A new source (an agency's list, a regional survey). Without a precedence it is
     trusted least, below every source there is."""
@@ -81,7 +87,7 @@ def add_dataset(
         lowest = SourceDataset.objects.order_by("precedence").values_list("precedence", flat=True)
         precedence = max((lowest.first() or 11) - 1, 0)
     dataset = SourceDataset.objects.create(
-        name=name, kind=kind, precedence=precedence, description=description
+        name=name, kind=kind, precedence=precedence, description=description, agency=agency
     )
     record_change(
         dataset,
