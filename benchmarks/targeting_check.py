@@ -84,11 +84,18 @@ def main() -> None:
     args = parser.parse_args()
     if args.import_one:
         return import_one(args)
-    if args.data_dir and (args.data_dir / "db.sqlite3").exists():
+    if args.data_dir:
         reuse_django(args.data_dir)
         data = args.data_dir
     else:
         data = setup_django(args.region)
+    from padu.registry.models import Family
+
+    if not Family.objects.exists():
+        if args.data_dir:
+            from padu.regions.services import load_regions
+
+            load_regions(only=(args.region,))
         started = time.perf_counter()
         prepare_city(args.people, args.region, args.seed)
         print(f"city ready in {time.perf_counter() - started:.0f} s: {data}", flush=True)

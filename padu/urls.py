@@ -12,7 +12,7 @@ urlpatterns = [
     path("impor/", include("padu.sources.urls")),
     path("pencocokan/", include("padu.matching.urls")),
     path("penilaian/", include("padu.welfare.urls")),
-    path("rujukan/", include("padu.programs.urls")),
+    path("", include("padu.programs.urls")),
     path("verivali/", include("padu.verification.urls")),
     path("rilis/", include("padu.releases.urls")),
     path("dasbor/", include("padu.dashboards.urls")),

@@ -58,6 +58,7 @@ RUN_EXECUTORS = {
     "sources.services.batches.run_batch",
     "welfare.services.execute_classification",
     "releases.services.execute_build",
+    "programs.services.runs.execute_program_run",
 }
 #: Public services that write without a change-log row, and why.
 UNLOGGED_SERVICES = {

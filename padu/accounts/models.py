@@ -75,6 +75,11 @@ class User(AbstractUser):
         return policy.allows(self, "programs.referral", policy.Action.VIEW)
 
     @property
+    def can_see_programs(self) -> bool:
+        """An agency's own programs, or every program of the region (Bappeda, leaders)."""
+        return policy.allows(self, "programs.program", policy.Action.VIEW)
+
+    @property
     def can_see_releases(self) -> bool:
         """The releases of the user's region and their figures (custodian, TKPK, leaders)."""
         return policy.allows(self, "releases.release", policy.Action.VIEW)

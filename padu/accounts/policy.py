@@ -162,6 +162,10 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
         Action.APPROVE: {Role.AGENCY_OFFICER: Scope.AGENCY},
         Action.CHECK: {Role.VERIFIER: Scope.REGION},
     },
+    "programs.programrun": {
+        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY},
+        Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
+    },
     "programs.beneficiary": {
         Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_READERS},
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},

@@ -94,3 +94,10 @@ FAILS_WHEN = {
     Check.DUPLICATE: True,
     Check.FORBIDDEN_COMBINATION: True,
 }
+
+
+class RunStep(models.TextChoices):
+    IMPORT = "impor", _("Impor daftar penerima")
+    PROPOSE = "usulan", _("Usulan dari data terpadu")
+    CHECK = "periksa", _("Pemeriksaan ketepatan sasaran")
+    APPROVE = "setujui", _("Persetujuan siklus")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.policy import RestrictedQuerySet, ScopedBy
 from padu.core.fields import actor_field
+from padu.core.models import BackgroundRun, BackgroundRunQuerySet
 from padu.organisations.choices import Sector
 
 from .choices import (
@@ -19,6 +20,7 @@ from .choices import (
     Membership,
     ProgramStatus,
     ReferralStatus,
+    RunStep,
 )
 
 
@@ -83,11 +85,30 @@ class Referral(models.Model):
         return self.status in CLOSED_STATUSES
 
 
+def _within_program_region(prefix: str):
+    """The scope of rows placed by the program they belong to (``prefix``: the path to it):
+    a program of the government of the user's region or below it, or a national one."""
+
+    def within(code: str) -> Q:
+        return Q(**{f"{prefix}region__code__within": code}) | Q(**{f"{prefix}region__isnull": True})
+
+    return within
+
+
 class Program(models.Model):
     """A program an agency (OPD) runs, with who it is for written as data (``criteria``:
     conditions as a need rule writes them, see padu.programs.criteria) and where
-    (``target_areas``: region codes; none means the whole region)."""
+    (``target_areas``: region codes; none means the whole of ``region``)."""
 
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("wilayah pemerintah daerah"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("kosong: program nasional"),
+    )
     agency = models.ForeignKey(
         "organisations.Agency",
         verbose_name=_("OPD pemilik"),
@@ -134,7 +155,7 @@ class Program(models.Model):
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scoped_by = ScopedBy(region=None, agency="agency")
+    scoped_by = ScopedBy(region=_within_program_region(""), agency="agency")
 
     class Meta:
         verbose_name = _("program")
@@ -244,7 +265,7 @@ class Cycle(models.Model):
     approved_at = models.DateTimeField(_("disetujui"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
-    scoped_by = ScopedBy(region=None, agency="program__agency")
+    scoped_by = ScopedBy(region=_within_program_region("program__"), agency="program__agency")
 
     class Meta:
         verbose_name = _("siklus program")
@@ -266,9 +287,10 @@ class Cycle(models.Model):
 
 
 def _beneficiary_region(code: str) -> Q:
-    """A linked row lies where its family lives; an unlinked row belongs to the list of its
-    agency, within whoever may see the program."""
-    return Q(family__village__code__within=code) | Q(family__isnull=True)
+    """A linked row lies where its family lives; an unlinked row lies with its program."""
+    return Q(family__village__code__within=code) | (
+        Q(family__isnull=True) & _within_program_region("cycle__program__")(code)
+    )
 
 
 #: Each check's answer lives in this field of a beneficiary.
@@ -367,3 +389,42 @@ class CycleVerdict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle}: {'tepat' if self.on_target else 'tidak tepat'} sasaran"
+
+
+class ProgramRunQuerySet(BackgroundRunQuerySet, RestrictedQuerySet):
+    pass
+
+
+class ProgramRun(BackgroundRun):
+    """A bulk step on a cycle run by the background worker, started from the web (the
+    command line calls the same services directly): import a list, propose one from the
+    registry, check or approve a cycle."""
+
+    status_url_name = "programs:run-status"
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("program"), on_delete=models.CASCADE, related_name="runs"
+    )
+    step = models.CharField(_("langkah"), max_length=8, choices=RunStep.choices)
+    cycle = models.ForeignKey(
+        Cycle,
+        verbose_name=_("siklus"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="runs",
+    )
+    cycle_name = models.CharField(_("nama siklus"), max_length=100, blank=True)
+    starts_on = models.DateField(_("mulai"), null=True, blank=True)
+    ends_on = models.DateField(_("selesai"), null=True, blank=True)
+    file = models.FileField(_("file daftar"), upload_to="programs/%Y/%m/", blank=True)
+    file_name = models.CharField(_("nama file"), max_length=255, blank=True)
+    cancel_requested = models.BooleanField(_("diminta batal"), default=False)
+
+    objects = ProgramRunQuerySet.as_manager()
+    scoped_by = ScopedBy(region=_within_program_region("program__"), agency="program__agency")
+
+    class Meta:
+        verbose_name = _("proses program")
+        verbose_name_plural = _("proses program")
+        ordering = ["-started_at"]

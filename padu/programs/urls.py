@@ -1,9 +1,38 @@
 from django.urls import path
 
 from . import views
+from .choices import RunStep
 
 app_name = "programs"
 urlpatterns = [
-    path("", views.ReferralListView.as_view(), name="referral-list"),
-    path("<int:pk>/", views.ReferralDetailView.as_view(), name="referral-detail"),
+    path("rujukan/", views.ReferralListView.as_view(), name="referral-list"),
+    path("rujukan/<int:pk>/", views.ReferralDetailView.as_view(), name="referral-detail"),
+    path("program/", views.ProgramListView.as_view(), name="program-list"),
+    path("program/baru/", views.ProgramCreateView.as_view(), name="program-create"),
+    path("program/siklus/<int:pk>/", views.CycleDetailView.as_view(), name="cycle-detail"),
+    path(
+        "program/siklus/<int:pk>/periksa/",
+        views.CycleStepView.as_view(step=RunStep.CHECK),
+        name="cycle-check",
+    ),
+    path(
+        "program/siklus/<int:pk>/setujui/",
+        views.CycleStepView.as_view(step=RunStep.APPROVE),
+        name="cycle-approve",
+    ),
+    path("program/siklus/<int:pk>/penilaian/", views.VerdictView.as_view(), name="cycle-verdict"),
+    path("program/penerima/<int:pk>/tautan/", views.DecideLinkView.as_view(), name="decide-link"),
+    path("program/proses/<int:pk>/status/", views.RunStatusView.as_view(), name="run-status"),
+    path("program/proses/<int:pk>/batal/", views.RunCancelView.as_view(), name="run-cancel"),
+    path("program/<slug:code>/", views.ProgramDetailView.as_view(), name="program-detail"),
+    path(
+        "program/<slug:code>/impor/",
+        views.ProgramStepView.as_view(step=RunStep.IMPORT),
+        name="program-import",
+    ),
+    path(
+        "program/<slug:code>/usulan/",
+        views.ProgramStepView.as_view(step=RunStep.PROPOSE),
+        name="program-propose",
+    ),
 ]

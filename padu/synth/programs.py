@@ -24,6 +24,7 @@ from padu.organisations.models import Agency
 from padu.programs import services as programs
 from padu.programs.models import CombinationRule, Program
 from padu.programs.targeting import models_in_force
+from padu.regions.models import Region
 from padu.registry.choices import FamilyLifecycle, Lifecycle
 from padu.registry.models import Person
 from padu.sources.services import FieldRecords, append_field_records
@@ -279,13 +280,14 @@ def setup_programs(region: str, year: int, *, actor=None) -> dict[str, Program]:
         )["d"].to_list()
     )
     dinkes, perkim = Agency.objects.get(code="dinkes"), Agency.objects.get(code="perkim")
+    government = Region.objects.get(code=region)
     made = {}
     made["pbi"] = Program.objects.filter(code=f"pbi-apbd-{year}").first() or programs.create_program(
-        actor=actor, agency=dinkes, code=f"pbi-apbd-{year}",
+        actor=actor, agency=dinkes, region=government, code=f"pbi-apbd-{year}",
         name="Jaminan kesehatan daerah (PBI APBD)", sector="kesehatan", year=year,
         funding_level="apbd_kab", unit="orang", benefit_kind="layanan", benefit_amount=42_000,
-        criteria=[{"field": "desil", "op": "le", "value": 4}],
-        target_areas=districts[:-3] if len(districts) > 3 else districts, status="aktif",
+        criteria=[{"field": "desil", "op": "le", "value": 5}],
+        target_areas=districts[:-2] if len(districts) > 2 else districts, status="aktif",
     )  # fmt: skip
     national_pbi = Program.objects.filter(code=f"pbi-jk-{year}").first()
     if national_pbi and not CombinationRule.objects.filter(program=made["pbi"]).exists():
@@ -297,7 +299,7 @@ def setup_programs(region: str, year: int, *, actor=None) -> dict[str, Program]:
                {"field": "needs", "op": "has", "value": ["rumah-tidak-layak"]}]  # fmt: skip
     half = districts[: max(1, len(districts) // 2)]
     made["rtlh"] = Program.objects.filter(code=f"rtlh-{year}").first() or programs.create_program(
-        actor=actor, agency=perkim, code=f"rtlh-{year}", name="Rehabilitasi rumah tidak layak huni",
+        actor=actor, agency=perkim, region=government, code=f"rtlh-{year}", name="Rehabilitasi rumah tidak layak huni",
         sector="rumah", year=year, funding_level="apbd_kab", benefit_kind="rehab_rumah",
         benefit_amount=20_000_000, criteria=housing, target_areas=half, status="aktif",
     )  # fmt: skip
@@ -305,7 +307,7 @@ def setup_programs(region: str, year: int, *, actor=None) -> dict[str, Program]:
     made["rtlh_earlier"] = Program.objects.filter(code=f"rtlh-{earlier}").first()
     if made["rtlh_earlier"] is None:
         made["rtlh_earlier"] = programs.create_program(
-            actor=actor, agency=perkim, code=f"rtlh-{earlier}", name="Rehabilitasi RTLH",
+            actor=actor, agency=perkim, region=government, code=f"rtlh-{earlier}", name="Rehabilitasi RTLH",
             sector="rumah", year=earlier, funding_level="apbd_prov", benefit_kind="rehab_rumah",
             benefit_amount=17_500_000, criteria=housing, target_areas=half, status="selesai",
         )  # fmt: skip
@@ -328,8 +330,8 @@ def write_program_lists(
         pl.col("family_lifecycle") == FamilyLifecycle.ACTIVE
     )
     # Departures: recorded the way a field visit records them, for the lists to name.
-    poor = people.filter(alive & (pl.col("desil") <= 4))
-    gone = int(rows * ERROR_SHARE * 1.5) + 20
+    poor = people.filter(alive & (pl.col("desil") <= 5))
+    gone = int(rows * ERROR_SHARE * 3) + 20
     deaths = poor.filter(pl.col("relationship") == "kepala").sample(gone, seed=seed)
     moves = poor.filter(~pl.col("family_id").is_in(deaths["family_id"].implode()))
     moves = moves["family_id"].unique().sort().sample(gone // 3, seed=seed + 1)
@@ -345,10 +347,10 @@ def write_program_lists(
     program = made["pbi"]
     inside = pl.col("district").is_in(program.target_areas)
     pbi = pl.col("receives_pbi_jk").fill_null(False)
-    eligible = pl.col("desil") <= 4
+    eligible = pl.col("desil") <= 5
     pools = {
         "bersih": people.filter(alive & eligible & inside & ~pbi),
-        "tidak_layak": people.filter(alive & (pl.col("desil") >= 5) & inside & ~pbi),
+        "tidak_layak": people.filter(alive & (pl.col("desil") >= 6) & inside & ~pbi),
         "luar_wilayah": people.filter(alive & eligible & ~inside & ~pbi),
         "meninggal": people.filter(departed & eligible & inside & ~pbi),
         "kombinasi": people.filter(alive & eligible & inside & pbi),

@@ -31,7 +31,7 @@ from padu.core.choices import RunStatus
 from padu.core.models import ChangeLog
 from padu.matching.models import LinkageRun, MatchPair, RecordLink
 from padu.organisations.models import Agency
-from padu.programs.models import Referral
+from padu.programs.models import Beneficiary, Cycle, Program, ProgramRun, Referral
 from padu.regions.models import Region
 from padu.registry.models import Family, FamilyPhoto, Person
 from padu.releases.models import Release
@@ -215,6 +215,45 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
     referral = Referral.objects.create(
         family=family, rule=rule, agency=rule.agency, reason=f"{label} tanpa jaminan kesehatan"
     )
+    program = Program.objects.create(
+        region=city_region,
+        agency=rule.agency,
+        code=f"uji-{city.replace('.', '')}",
+        name=f"Program {label}",
+        sector="kesehatan",
+        year=2025,
+        funding_level="apbd_kab",
+        benefit_kind="layanan",
+        criteria=[{"field": "desil", "op": "le", "value": 4}],
+    )
+    cycle = Cycle.objects.create(
+        program=program,
+        name=f"Siklus {label}",
+        starts_on=dt.date(2025, 1, 1),
+        ends_on=dt.date(2025, 12, 31),
+        origin="impor",
+        summary={"baris": 2, "calon": 1},
+    )
+    Beneficiary.objects.create(
+        cycle=cycle,
+        row_number=1,
+        written_nik=nik,
+        written_name=f"{label} penerima",
+        person=person,
+        family=family,
+        link_status="tertaut",
+        facts={"nama": f"{label} penerima", "nik": nik},
+    )
+    unsure = Beneficiary.objects.create(
+        cycle=cycle,
+        row_number=2,
+        written_name=f"{label} belum tertaut",
+        link_status="calon",
+        candidates=[{"person": person.pk, "probability": 0.7}],
+    )
+    program_run = ProgramRun.objects.create(
+        program=program, step="periksa", cycle=cycle, status=RunStatus.COMPLETED
+    )
     release = execute_build(
         create_release(
             actor=None,
@@ -248,6 +287,10 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
         Visit: visit,
         VisitPhoto: visit_photo,
         Referral: referral,
+        Program: program,
+        Cycle: cycle,
+        Beneficiary: unsure,
+        ProgramRun: program_run,
         Release: release,
         LinkageRun: run,  # a run has no place: both cities share it
         # The sources are the installation's, not a city's (both sides have one to fill
@@ -362,7 +405,12 @@ def _app_urls(side: dict) -> list[tuple[str, str, object]]:
         if parameters and (model is None or model not in side):
             unknown.append(f"{route} ({name}): its view names no model this test knows")
             continue
-        url = "/" + _PARAMETER.sub(str(side[model].pk) if parameters else "", route)
+        record = side.get(model)
+        # A parameter is the record's field of that name (a program's code), else its pk.
+        url = "/" + _PARAMETER.sub(
+            lambda found, record=record: str(getattr(record, found["name"], record.pk)),
+            route,
+        )
         urls.append((name, url, pattern))
     assert not unknown, "URLs this test cannot fill:\n" + "\n".join(unknown)
     return urls
@@ -411,6 +459,8 @@ _PLACED = {
     ImportBatch: "region__code",
     Referral: "family__village__code",
     Release: "region__code",
+    Program: "region__code",
+    Cycle: "program__region__code",
 }
 
 

@@ -26,6 +26,7 @@ from padu.programs.services import (
     propose_cycle,
     record_verdict,
 )
+from padu.regions.models import Region
 from padu.registry.models import Person
 from padu.synth.programs import EXPECTED, record_departures, write_program_lists
 from padu.welfare.services import classify
@@ -101,6 +102,7 @@ def dinkes_program(classified_city):
     return create_program(
         actor=None,
         agency=Agency.objects.get(code="dinkes"),
+        region=Region.objects.get(code="33.74"),
         code="jamkesda-uji",
         name="Jamkesda uji",
         sector="kesehatan",

@@ -26,22 +26,27 @@ from .programs import (
     update_program,
 )
 from .referrals import StaleReferral, refer_needs, update_referral
+from .runs import ProgramRunCancelled, cancel_program_run, execute_program_run, queue_program_run
 
 __all__ = [
     "NATIONAL_PROGRAMS",
     "STANDARD_COMBINATIONS",
     "CycleError",
+    "ProgramRunCancelled",
     "StaleReferral",
     "add_combination_rule",
     "approve_cycle",
+    "cancel_program_run",
     "check_cycle",
     "create_program",
     "cycle_from_source_flags",
     "decide_link",
     "ensure_national_programs",
     "ensure_standard_combinations",
+    "execute_program_run",
     "import_cycle_list",
     "propose_cycle",
+    "queue_program_run",
     "record_verdict",
     "refer_needs",
     "update_program",

@@ -20,10 +20,10 @@ from padu.registry.queries import head_name
 from padu.welfare.concerned import concerned_members
 from padu.welfare.models import FamilyWelfare
 
-from .choices import ReferralStatus
-from .filters import ReferralFilterSet
-from .models import Referral
-from .services import StaleReferral, update_referral
+from ..choices import ReferralStatus
+from ..filters import ReferralFilterSet
+from ..models import Referral
+from ..services import StaleReferral, update_referral
 
 
 def _with_facts(referrals):

@@ -1,0 +1,146 @@
+"""The forms of a program's pages: a program with its criteria asked as plain questions
+(desil, status, needs, age, sex, disability, areas, what it may not be combined with),
+a cycle's list to import or propose, and Bappeda's verdict."""
+
+import datetime as dt
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from padu.regions.models import Region
+from padu.registry import choices as c
+from padu.welfare.choices import PovertyStatus
+from padu.welfare.models import NeedRule
+
+from .models import Program
+
+ALLOWED_LIST_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
+
+
+class ProgramForm(forms.ModelForm):
+    """A program, its criteria asked one by one and written as data."""
+
+    max_desil = forms.IntegerField(
+        label=_("Desil paling tinggi"), min_value=1, max_value=10, required=False,
+        help_text=_("mis. 4: keluarga desil 1–4"),
+    )  # fmt: skip
+    statuses = forms.MultipleChoiceField(
+        label=_("Status kemiskinan"), choices=PovertyStatus.choices, required=False,
+        widget=forms.CheckboxSelectMultiple, help_text=_("kosong: status apa pun"),
+    )  # fmt: skip
+    needs = forms.ModelMultipleChoiceField(
+        label=_("Punya salah satu kebutuhan"), queryset=NeedRule.objects.none(),
+        to_field_name="code", required=False, widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+    min_age = forms.IntegerField(label=_("Umur penerima sedikitnya"), min_value=0, required=False)
+    max_age = forms.IntegerField(
+        label=_("Umur penerima paling tinggi"), min_value=0, required=False
+    )
+    sex = forms.ChoiceField(
+        label=_("Jenis kelamin penerima"), required=False,
+        choices=[("", _("siapa saja")), *c.Sex.choices],
+    )  # fmt: skip
+    disabled_only = forms.BooleanField(label=_("Hanya penerima dengan disabilitas"), required=False)
+    areas = forms.ModelMultipleChoiceField(
+        label=_("Wilayah sasaran (kecamatan)"), queryset=Region.objects.none(),
+        to_field_name="code", required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("kosong: seluruh wilayah"),
+    )  # fmt: skip
+
+    class Meta:
+        model = Program
+        fields = [
+            "code", "name", "sector", "year", "funding_level", "budget", "unit",
+            "benefit_kind", "benefit_amount", "target_count", "description",
+        ]  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["needs"].queryset = NeedRule.objects.filter(is_active=True).order_by("label")
+        districts = Region.objects.filter(level=3)
+        if user.region_id:
+            districts = districts.filter(code__startswith=f"{user.region_id}.")
+        self.fields["areas"].queryset = districts.order_by("code")
+        if not self.is_bound:
+            self.initial.setdefault("year", dt.date.today().year)
+
+    CRITERIA_FIELDS = (
+        "max_desil", "statuses", "needs", "min_age", "max_age", "sex", "disabled_only", "areas",
+    )  # fmt: skip
+
+    def program_part(self):
+        return [self[name] for name in self.Meta.fields]
+
+    def criteria_part(self):
+        return [self[name] for name in self.CRITERIA_FIELDS]
+
+    def criteria(self) -> list[dict]:
+        data = self.cleaned_data
+        out = []
+        if data.get("max_desil"):
+            out.append({"field": "desil", "op": "le", "value": data["max_desil"]})
+        if data.get("statuses"):
+            out.append({"field": "status", "op": "in", "value": list(data["statuses"])})
+        if data.get("needs"):
+            out.append({"field": "needs", "op": "has", "value": [r.code for r in data["needs"]]})
+        if data.get("min_age") is not None:
+            out.append({"field": "age", "op": "ge", "value": data["min_age"]})
+        if data.get("max_age") is not None:
+            out.append({"field": "age", "op": "le", "value": data["max_age"]})
+        if data.get("sex"):
+            out.append({"field": "sex", "op": "eq", "value": data["sex"]})
+        if data.get("disabled_only"):
+            out.append({"field": "disability", "op": "ne", "value": c.Disability.NONE})
+        return out
+
+    def program_fields(self) -> dict:
+        fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        fields["criteria"] = self.criteria()
+        fields["target_areas"] = [r.code for r in self.cleaned_data.get("areas") or []]
+        return fields
+
+
+class CycleDatesForm(forms.Form):
+    cycle_name = forms.CharField(label=_("Nama siklus"), max_length=100)
+    starts_on = forms.DateField(
+        label=_("Mulai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Selesai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            raise forms.ValidationError(_("Tanggal selesai sebelum tanggal mulai."))
+        return data
+
+
+class ListImportForm(CycleDatesForm):
+    file = forms.FileField(
+        label=_("Daftar penerima (Excel atau CSV)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ALLOWED_LIST_SUFFIXES)}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(ALLOWED_LIST_SUFFIXES):
+            raise forms.ValidationError(
+                _("File %(name)s bukan Excel atau CSV; simpan sebagai .xlsx atau .csv.")
+                % {"name": upload.name}
+            )
+        return upload
+
+
+class VerdictForm(forms.Form):
+    YES_NO = [("ya", _("Ya")), ("tidak", _("Tidak"))]
+    on_target = forms.ChoiceField(
+        label=_("Tepat sasaran"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    right_place = forms.ChoiceField(
+        label=_("Tepat lokasi"), choices=YES_NO, widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Catatan untuk OPD"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )

@@ -1,0 +1,31 @@
+"""The programs app's pages: referrals (an agency's work queue) and programs with their
+cycles."""
+
+from .programs import (
+    CycleDetailView,
+    CycleStepView,
+    DecideLinkView,
+    ProgramCreateView,
+    ProgramDetailView,
+    ProgramListView,
+    ProgramStepView,
+    RunCancelView,
+    RunStatusView,
+    VerdictView,
+)
+from .referrals import ReferralDetailView, ReferralListView
+
+__all__ = [
+    "CycleDetailView",
+    "CycleStepView",
+    "DecideLinkView",
+    "ProgramCreateView",
+    "ProgramDetailView",
+    "ProgramListView",
+    "ProgramStepView",
+    "ReferralDetailView",
+    "ReferralListView",
+    "RunCancelView",
+    "RunStatusView",
+    "VerdictView",
+]

@@ -1,0 +1,362 @@
+"""Programs and their cycles: an agency's own programs, importing or proposing a cycle's
+list in the background, the beneficiaries with their checks and reasons, deciding the rows
+Padu could not link, approval, the check report, and Bappeda's verdict."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import ListView
+
+from padu.accounts import policy
+from padu.accounts.choices import AccessKind
+from padu.accounts.mixins import RestrictedMixin
+from padu.accounts.policy import Action
+from padu.accounts.services import log_access
+from padu.core.choices import ACTIVE_RUN_STATUSES
+from padu.core.paging import CountedOncePaginator
+from padu.core.spreadsheet import xlsx_bytes
+from padu.core.views import PolledStatusView, download
+from padu.regions.models import Region
+from padu.registry.models import Person
+
+from ..choices import FAILS_WHEN, Check, LinkStatus, RunStep
+from ..criteria import describe
+from ..forms import CycleDatesForm, ListImportForm, ProgramForm, VerdictForm
+from ..models import CHECK_FIELDS, Beneficiary, CombinationRule, Cycle, Program, ProgramRun
+from ..reports import check_report
+from ..services import (
+    CycleError,
+    cancel_program_run,
+    create_program,
+    decide_link,
+    queue_program_run,
+    record_verdict,
+)
+from ..targeting import failed_checks
+
+#: The problems a cycle's list can be narrowed to: each failed check, and the links.
+PROBLEMS = {
+    **{check.value: str(check.label) for check in Check},
+    "belum_tertaut": _("Belum tertaut"),
+}
+
+
+def _problem_filter(problem: str) -> Q | None:
+    if problem == "belum_tertaut":
+        return Q(link_status__in=[LinkStatus.CANDIDATES, LinkStatus.UNLINKED])
+    if problem in Check.values:
+        check = Check(problem)
+        return Q(**{CHECK_FIELDS[check]: FAILS_WHEN[check]})
+    return None
+
+
+def _candidates_of(user, ids: list[int]) -> dict[int, Person]:
+    """The persons a row's candidates name, as far as they live in the user's region: seen
+    through the row (which the policy restricts), to decide who the row is."""
+    persons = Person.objects.filter(pk__in=ids).select_related("family__village")
+    if user.region_id:
+        persons = persons.filter(family__village__code__within=user.region_id)
+    return {person.pk: person for person in persons}
+
+
+class ProgramListView(RestrictedMixin, ListView):
+    """The programs a user may see (an agency officer: their agency's own)."""
+
+    model = Program
+    template_name = "programs/program_list.html"
+    context_object_name = "programs"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("agency")
+            .annotate(cycle_count=Count("cycles"))
+            .order_by("-year", "agency__short_name", "code")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_create"] = policy.allows(self.request.user, Program, Action.CHANGE)
+        return context
+
+
+class ProgramCreateView(RestrictedMixin, View):
+    model = Program
+    action = Action.CHANGE
+
+    def get(self, request):
+        return render(
+            request, "programs/program_form.html", {"form": ProgramForm(user=request.user)}
+        )
+
+    def post(self, request):
+        form = ProgramForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                program = create_program(
+                    actor=request.user,
+                    agency=request.user.agency,
+                    region=request.user.region,
+                    **form.program_fields(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Program %s dibuat.") % program.name)
+                return redirect("programs:program-detail", program.code)
+        return render(request, "programs/program_form.html", {"form": form}, status=400)
+
+
+def _area_names(codes: list[str]) -> list[str]:
+    names = dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+    return [names.get(code, code) for code in codes]
+
+
+class ProgramDetailView(RestrictedMixin, View):
+    """A program: who it is for in words, its cycles with their figures and verdicts, and
+    (for its agency) importing or proposing the next cycle's list."""
+
+    model = Program
+
+    def get(self, request, code, forms=None):
+        program = get_object_or_404(self.get_queryset().select_related("agency"), code=code)
+        user = request.user
+        can_change = Program.objects.restrict(user, Action.CHANGE).filter(pk=program.pk).exists()
+        cycles = list(
+            Cycle.objects.restrict(user, Action.VIEW)
+            .filter(program=program)
+            .prefetch_related("verdicts")
+            .order_by("-starts_on", "-pk")
+        )
+        for cycle in cycles:
+            summary = cycle.summary or {}
+            cycle.unlinked = summary.get("calon", 0) + summary.get("tidak_ditemukan", 0)
+        rules = CombinationRule.objects.filter(
+            Q(program=program) | Q(other_program=program) | Q(sector=program.sector)
+            | Q(other_sector=program.sector)
+        ).select_related("program", "other_program")  # fmt: skip
+        forms = forms or {}
+        context = {
+            "program": program,
+            "criteria": [describe(condition) for condition in program.criteria],
+            "areas": _area_names(program.target_areas or []),
+            "rules": rules,
+            "cycles": cycles,
+            "can_change": can_change,
+            "import_form": forms.get("import") or ListImportForm(),
+            "propose_form": forms.get("propose") or CycleDatesForm(prefix="usulan"),
+            "run": ProgramRun.objects.filter(program=program).order_by("-pk").first()
+            if can_change
+            else None,
+        }
+        status = 400 if forms else 200
+        return render(request, "programs/program_detail.html", context, status=status)
+
+
+class ProgramStepView(RestrictedMixin, View):
+    """Queue an import or a proposal of a cycle's list (the agency's own programs)."""
+
+    model = Program
+    step = RunStep.IMPORT
+
+    def post(self, request, code):
+        program = get_object_or_404(self.get_queryset(), code=code)
+        step = self.step
+        if step == RunStep.IMPORT:
+            form = ListImportForm(request.POST, request.FILES)
+        else:
+            form = CycleDatesForm(request.POST, prefix="usulan")
+        if not form.is_valid():
+            key = "import" if step == RunStep.IMPORT else "propose"
+            return ProgramDetailView(request=request).get(request, code, forms={key: form})
+        data = form.cleaned_data
+        queue_program_run(
+            program,
+            step=step,
+            actor=request.user,
+            cycle_name=data["cycle_name"],
+            starts_on=data.get("starts_on"),
+            ends_on=data.get("ends_on"),
+            upload=data.get("file"),
+        )
+        messages.success(request, _("Dikerjakan di latar belakang; kemajuannya tampil di bawah."))
+        return redirect("programs:program-detail", program.code)
+
+
+class RunStatusView(RestrictedMixin, PolledStatusView):
+    template_name = "programs/_run_status.html"
+    context_object_name = "run"
+    model = ProgramRun
+    active_statuses = ACTIVE_RUN_STATUSES
+
+
+class RunCancelView(RestrictedMixin, View):
+    model = ProgramRun
+
+    def post(self, request, pk):
+        run = get_object_or_404(self.get_queryset(), pk=pk)
+        cancel_program_run(run, actor=request.user)
+        messages.info(request, _("Pembatalan diminta."))
+        return redirect("programs:program-detail", run.program.code)
+
+
+class CycleDetailView(RestrictedMixin, View):
+    """A cycle: its figures, its beneficiaries narrowed to a problem, each with the reasons
+    of its failed checks, the rows to link by hand, and the steps open to the user."""
+
+    model = Cycle
+
+    def get(self, request, pk, verdict_form=None):
+        cycle = get_object_or_404(self.get_queryset().select_related("program__agency"), pk=pk)
+        user = request.user
+        if request.GET.get("format") == "xlsx":
+            return self._export(request, cycle)
+        rows = Beneficiary.objects.restrict(user, Action.VIEW).filter(cycle=cycle)
+        problem = request.GET.get("masalah", "")
+        narrowed = _problem_filter(problem)
+        if narrowed is not None:
+            rows = rows.filter(narrowed)
+        rows = rows.select_related("person", "family__village").order_by("row_number", "pk")
+        page = CountedOncePaginator(rows, 50).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
+        candidates = _candidates_of(
+            user, [c["person"] for row in shown for c in row.candidates or []]
+        )
+        for row in shown:
+            row.failed_list = failed_checks(row)
+            row.candidate_people = [
+                (candidates.get(c["person"]), c["probability"])
+                for c in (row.candidates or [])
+                if c["person"] in candidates
+            ]
+        log_access(
+            user,
+            kind=AccessKind.LIST,
+            object_type="program_beneficiary",
+            object_id=str(cycle.pk),
+            detail=f"{cycle} · {PROBLEMS.get(problem, 'semua')} · halaman {page.number}",
+            request=request,
+        )
+        allowed = {
+            action: Cycle.objects.restrict(user, action).filter(pk=cycle.pk).exists()
+            for action in (Action.CHANGE, Action.APPROVE, Action.CHECK)
+        }
+        summary = cycle.summary or {}
+        context = {
+            "cycle": cycle,
+            "program": cycle.program,
+            "page_obj": page,
+            "rows": shown,
+            "problem": problem,
+            "problems": [(key, label, summary.get(key, 0)) for key, label in PROBLEMS.items()]
+            if summary
+            else [],
+            "unlinked": summary.get("calon", 0) + summary.get("tidak_ditemukan", 0),
+            "can_change": allowed[Action.CHANGE] and not cycle.is_frozen,
+            "can_approve": allowed[Action.APPROVE] and not cycle.is_frozen,
+            "can_judge": allowed[Action.CHECK],
+            "can_export": policy.allows(user, Beneficiary, Action.EXPORT),
+            "verdicts": cycle.verdicts.select_related("verifier"),
+            "verdict_form": verdict_form or VerdictForm(),
+        }
+        return render(
+            request, "programs/cycle_detail.html", context, status=400 if verdict_form else 200
+        )
+
+    def _export(self, request, cycle: Cycle):
+        if not policy.allows(request.user, Beneficiary, Action.EXPORT):
+            raise PermissionDenied(_("Peran Anda tidak dapat mengekspor penerima manfaat."))
+        rows = Beneficiary.objects.restrict(request.user, Action.EXPORT).filter(cycle=cycle)
+        report = check_report(rows)
+        log_access(
+            request.user,
+            kind=AccessKind.EXPORT,
+            object_type="program_beneficiary",
+            object_id=str(cycle.pk),
+            detail=f"laporan pemeriksaan {cycle} ({report.height} baris)",
+            request=request,
+        )
+        name = f"pemeriksaan-{cycle.program.code}-{cycle.pk}.xlsx"
+        return download(xlsx_bytes(report, "Pemeriksaan"), name)
+
+
+class CycleStepView(RestrictedMixin, View):
+    """Check a draft cycle again, or approve it (frozen): in the background."""
+
+    model = Cycle
+    step = RunStep.CHECK
+
+    def current_action(self) -> str:
+        return Action.APPROVE if self.step == RunStep.APPROVE else Action.CHANGE
+
+    def post(self, request, pk):
+        step = self.step
+        cycle = get_object_or_404(self.get_queryset().select_related("program"), pk=pk)
+        if cycle.is_frozen:
+            messages.error(request, _("Siklus ini sudah disetujui dan dibekukan."))
+        else:
+            queue_program_run(cycle.program, step=step, actor=request.user, cycle=cycle)
+            messages.success(request, _("Dikerjakan di latar belakang; lihat halaman program."))
+        return redirect("programs:program-detail", cycle.program.code)
+
+
+class VerdictView(RestrictedMixin, View):
+    """Bappeda/TKPK records yes or no, tepat sasaran and tepat lokasi, with a note."""
+
+    model = Cycle
+    post_action = Action.CHECK
+
+    def post(self, request, pk):
+        cycle = get_object_or_404(self.get_queryset(), pk=pk)
+        form = VerdictForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                record_verdict(
+                    cycle,
+                    on_target=data["on_target"] == "ya",
+                    right_place=data["right_place"] == "ya",
+                    note=data["note"],
+                    actor=request.user,
+                )
+            except CycleError as error:
+                form.add_error("note", str(error))
+            else:
+                messages.success(request, _("Penilaian dicatat; OPD melihatnya di halaman ini."))
+                return redirect("programs:cycle-detail", cycle.pk)
+        return CycleDetailView(request=request, kwargs={"pk": pk}).get(
+            request, pk, verdict_form=form
+        )
+
+
+class DecideLinkView(RestrictedMixin, View):
+    """The agency decides who a row Padu could not link is: a candidate, or nobody."""
+
+    model = Beneficiary
+
+    def post(self, request, pk):
+        row = get_object_or_404(self.get_queryset().select_related("cycle"), pk=pk)
+        chosen = request.POST.get("person", "")
+        person = None
+        if chosen:
+            allowed = [c["person"] for c in row.candidates or []]
+            if not chosen.isdigit() or int(chosen) not in allowed:
+                raise Http404
+            person = _candidates_of(request.user, [int(chosen)]).get(int(chosen))
+            if person is None:
+                raise Http404
+        try:
+            decide_link(row, person=person, actor=request.user)
+        except CycleError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Tautan baris %s disimpan.") % row.row_number)
+        url = reverse("programs:cycle-detail", args=[row.cycle_id])
+        return redirect(f"{url}?masalah=belum_tertaut")

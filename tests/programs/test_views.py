@@ -1,0 +1,106 @@
+"""The program pages: an agency creates a program and imports a list in the background,
+sees the rows Padu could not link and the failed checks; another agency cannot open it;
+Bappeda records its verdict and the agency sees it."""
+
+import polars as pl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from padu.accounts.choices import Role
+from padu.organisations.models import Agency
+from padu.programs.choices import RunStep
+from padu.programs.models import Program, ProgramRun
+from padu.programs.services import execute_program_run
+from padu.registry.models import Person
+
+pytestmark = pytest.mark.django_db
+
+
+def _csv(persons) -> bytes:
+    rows = [
+        {
+            "NO": i,
+            "NIK": p.nik,
+            "NAMA": p.full_name.upper(),
+            "TANGGAL LAHIR": p.birth_date.strftime("%d/%m/%Y") if p.birth_date else "",
+        }
+        for i, p in enumerate(persons, start=1)
+    ]
+    rows.append({"NO": len(rows) + 1, "NIK": "", "NAMA": "ORANG ASING", "TANGGAL LAHIR": ""})
+    return pl.DataFrame(rows).write_csv(separator=";").encode("cp1252")
+
+
+@pytest.fixture
+def officers(make_user):
+    dinkes = Agency.objects.get(code="dinkes")
+    return {
+        "dinkes": make_user("dinkes-w", Role.AGENCY_OFFICER, "33.74", agency=dinkes),
+        "perkim": make_user(
+            "perkim-w", Role.AGENCY_OFFICER, "33.74", agency=Agency.objects.get(code="perkim")
+        ),
+        "bappeda": make_user("bappeda-w", Role.VERIFIER, "33.74"),
+    }
+
+
+def test_an_agency_creates_a_program_imports_a_list_and_bappeda_judges_it(
+    classified_city, client, officers, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(officers["dinkes"])
+    response = client.post(
+        reverse("programs:program-create"),
+        {
+            "code": "lansia-sehat", "name": "Lansia sehat", "sector": "kesehatan",
+            "year": 2025, "funding_level": "apbd_kab", "unit": "orang",
+            "benefit_kind": "layanan", "benefit_amount": 50000, "max_desil": 4,
+            "min_age": 60, "areas": ["33.74.01", "33.74.02"],
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    program = Program.objects.get(code="lansia-sehat")
+    assert program.region_id == "33.74" and program.agency.code == "dinkes"
+    assert program.criteria == [
+        {"field": "desil", "op": "le", "value": 4},
+        {"field": "age", "op": "ge", "value": 60},
+    ]
+    page = client.get(reverse("programs:program-detail", args=["lansia-sehat"])).content.decode()
+    assert "Desil paling banyak 4" in page and "Umur penerima paling sedikit 60" in page
+
+    persons = list(Person.objects.filter(lifecycle="aktif").exclude(nik="").order_by("pk")[:8])
+    upload = SimpleUploadedFile("daftar lansia.csv", _csv(persons), content_type="text/csv")
+    response = client.post(
+        reverse("programs:program-import", args=["lansia-sehat"]),
+        {"cycle_name": "Tahap 1", "file": upload},
+    )
+    assert response.status_code == 302
+    run = ProgramRun.objects.get(program=program)
+    assert run.step == RunStep.IMPORT and run.file_name == "daftar lansia.csv"
+    run = execute_program_run(run)
+    assert run.status == "completed", run.message
+    cycle = run.cycle
+    assert cycle.summary["baris"] == 9 and cycle.summary["tidak_ditemukan"] == 1
+
+    url = reverse("programs:cycle-detail", args=[cycle.pk])
+    unlinked = client.get(url, {"masalah": "belum_tertaut"}).content.decode()
+    assert "orang asing" in unlinked.lower() and "Tidak ditemukan di data terpadu" in unlinked
+    failed = client.get(url, {"masalah": "tepat_sasaran"}).content.decode()
+    if cycle.summary["tepat_sasaran"]:
+        assert "tidak memenuhi: " in failed
+
+    # Another agency cannot open the program, its cycle, or its report.
+    client.force_login(officers["perkim"])
+    assert client.get(reverse("programs:program-detail", args=["lansia-sehat"])).status_code == 404
+    assert client.get(url).status_code == 404
+    assert client.get(url, {"format": "xlsx"}).status_code == 404
+
+    client.force_login(officers["bappeda"])
+    response = client.post(
+        reverse("programs:cycle-verdict", args=[cycle.pk]),
+        {"on_target": "tidak", "right_place": "ya", "note": "Tiga penerima desil 8; perbaiki."},
+    )
+    assert response.status_code == 302
+    client.force_login(officers["dinkes"])
+    page = client.get(url).content.decode()
+    assert "Tidak tepat sasaran" in page and "Tiga penerima desil 8; perbaiki." in page
+    assert "verdict-form" not in page  # the agency sees the verdict, it does not give one
