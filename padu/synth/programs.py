@@ -266,7 +266,9 @@ def _truth(listed: pl.DataFrame, mistyped: pl.Series, first_row: int) -> pl.Data
     )
 
 
-def setup_programs(region: str, year: int, *, actor=None) -> dict[str, Program]:
+def setup_programs(
+    region: str, year: int, *, repaired_earlier: int = 100, actor=None
+) -> dict[str, Program]:
     """The national programs and their flagged recipients, the combination rules, and the
     two regional programs (with the earlier housing cycle their rules look back on)."""
     for program in programs.ensure_national_programs(year=year, actor=actor):
@@ -310,6 +312,7 @@ def setup_programs(region: str, year: int, *, actor=None) -> dict[str, Program]:
             actor=actor, agency=perkim, region=government, code=f"rtlh-{earlier}", name="Rehabilitasi RTLH",
             sector="rumah", year=earlier, funding_level="apbd_prov", benefit_kind="rehab_rumah",
             benefit_amount=17_500_000, criteria=housing, target_areas=half, status="selesai",
+            target_count=repaired_earlier,
         )  # fmt: skip
         cycle = programs.propose_cycle(made["rtlh_earlier"], cycle_name=f"{earlier}", actor=actor)
         programs.approve_cycle(cycle, actor=actor)
@@ -323,7 +326,7 @@ def write_program_lists(
     persons (Excel), the housing list of up to a fiftieth of that (CSV)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
-    made = setup_programs(region, year, actor=actor)
+    made = setup_programs(region, year, repaired_earlier=max(20, rows // 100), actor=actor)
     on = dt.date(year, 1, 1)
     people = registry_people(on)
     alive = (pl.col("lifecycle") == Lifecycle.ACTIVE) & (
