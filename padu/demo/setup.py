@@ -19,6 +19,7 @@ from padu.organisations.models import Agency
 from padu.regions.models import Region
 from padu.registry.models import Family
 from padu.releases import services as releases
+from padu.synth.services import DEFAULT_AS_OF
 from padu.verification import services as verification
 from padu.verification.models import Assignment, Round
 
@@ -188,6 +189,53 @@ def ensure_demo_round(region_code: str, *, seed: int = 1) -> int:
             verification.approve_visit(visit, actor=dinsos)
             approved += 1
     return approved
+
+
+def ensure_demo_programs(region_code: str, *, people: int, seed: int = 1) -> int:
+    """The national programs from the source flags, and two regional programs whose
+    agencies imported their lists (with the errors agencies' lists carry), one of them
+    judged by Bappeda. Returns the number of beneficiary rows checked (0 when the programs
+    exist already)."""
+    from padu.programs.models import Program
+    from padu.programs.services import import_cycle_list, propose_cycle, record_verdict
+    from padu.synth.programs import write_program_lists
+
+    if Program.objects.filter(region__isnull=False).exists():
+        return 0
+    year = DEFAULT_AS_OF.year
+    folder = demo_dir(region_code, people, seed) / "program"
+    lists = write_program_lists(
+        folder, region=region_code, year=year, rows=max(200, min(3000, people // 10)), seed=seed
+    )
+    officers = {"pbi": "dinkes", "rtlh": "perkim"}
+    checked = 0
+    for planted in lists:
+        program = Program.objects.get(code=planted.program)
+        officer = User.objects.get(username=officers[planted.program.split("-")[0]])
+        cycle = import_cycle_list(
+            planted.path, program=program, cycle_name=planted.cycle, actor=officer
+        )
+        checked += cycle.summary.get("baris", 0)
+        if program.unit == "orang":
+            summary = cycle.summary
+            record_verdict(
+                cycle,
+                on_target=False,
+                right_place=summary.get("tepat_lokasi", 0) == 0,
+                note=(
+                    f"{summary.get('tepat_sasaran', 0)} penerima di atas desil sasaran dan "
+                    f"{summary.get('hidup_menetap', 0)} yang meninggal atau pindah: keluarkan "
+                    "dari daftar sebelum siklus disetujui."
+                ),
+                actor=User.objects.get(username="verifikator"),
+            )
+    # A small city has too few houses to repair for a list: Perkim proposes one instead.
+    for program in Program.objects.filter(region__code=region_code, cycles__isnull=True):
+        cycle = propose_cycle(
+            program, cycle_name=f"Usulan {year}", actor=User.objects.get(username="perkim")
+        )
+        checked += cycle.summary.get("baris", 0)
+    return checked
 
 
 def _demo_decree_pdf(title: str) -> bytes:

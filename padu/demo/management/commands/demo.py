@@ -6,6 +6,7 @@ from padu.demo.setup import (
     DEMO_PASSWORD,
     demo_dir,
     ensure_demo_accounts,
+    ensure_demo_programs,
     ensure_demo_round,
     publish_demo_release,
 )
@@ -37,9 +38,9 @@ class Command(PaduCommand):
 
     def handle(self, *args, **options):
         region, people, seed = options["region"], options["people"], options["seed"]
-        self.stdout.write("1/9 Menyiapkan basis data …")
+        self.stdout.write("1/10 Menyiapkan basis data …")
         call_command("migrate", verbosity=0)
-        self.stdout.write("2/9 Memuat wilayah Kemendagri dan batasnya untuk peta …")
+        self.stdout.write("2/10 Memuat wilayah Kemendagri dan batasnya untuk peta …")
         if Region.objects.count() != EXPECTED_TOTAL:
             with self.progress("Memuat wilayah") as progress:
                 load_regions(progress=progress)
@@ -51,7 +52,7 @@ class Command(PaduCommand):
         except Region.DoesNotExist as error:
             raise self.fail(f"wilayah {region!r} tidak dikenal") from error
         out = demo_dir(city.code, people, seed)
-        self.stdout.write(f"3/9 Membangkitkan {people:,} penduduk sintetis {city.name} …")
+        self.stdout.write(f"3/10 Membangkitkan {people:,} penduduk sintetis {city.name} …")
         if not (out / "manifest.json").exists():
             with self.progress("Membangkitkan") as progress:
                 generate_region(
@@ -62,11 +63,11 @@ class Command(PaduCommand):
                     p3ke_format="xlsx",
                     progress=progress,
                 )
-        self.stdout.write("4/9 Mengimpor ekspor DTKS, P3KE dan Regsosek …")
+        self.stdout.write("4/10 Mengimpor ekspor DTKS, P3KE dan Regsosek …")
         for source in ("regsosek", "dtks", "p3ke"):
             self._import(out, source)
         if not LinkageRun.objects.filter(status=RunStatus.COMPLETED).exists():
-            self.stdout.write("5/9 Mencocokkan: satu orang, satu keluarga …")
+            self.stdout.write("5/10 Mencocokkan: satu orang, satu keluarga …")
             with self.progress("Pencocokan") as progress:
                 run, _linkage = run_matching(actor=None, progress=progress)
             if run.status != RunStatus.COMPLETED:
@@ -76,13 +77,13 @@ class Command(PaduCommand):
                 f"{run.pairs_queued:,} pasangan menunggu tinjauan"
             )
         if not WelfareModel.objects.exists():
-            self.stdout.write("6/9 Menilai kesejahteraan: desil, kemiskinan, kebutuhan, rujukan …")
+            self.stdout.write("6/10 Menilai kesejahteraan: desil, kemiskinan, kebutuhan, rujukan …")
             with self.progress("Klasifikasi") as progress:
                 result = classify(city.code, actor=None, progress=progress)
             self.stdout.write(
                 f"    {result.families:,} keluarga dinilai; {result.referrals:,} rujukan ke OPD"
             )
-        self.stdout.write("7/9 Membuat akun demo …")
+        self.stdout.write("7/10 Membuat akun demo …")
         accounts = ensure_demo_accounts(city.code)
         first_release = not Release.objects.exists()
         if first_release:
@@ -93,14 +94,18 @@ class Command(PaduCommand):
                 decree="400.9/001/2026",
             )
             self.stdout.write(f"    rilis {release.number} terbit (sebelum verivali)")
-        self.stdout.write("8/9 Menyiapkan putaran verivali yang sedang berjalan …")
+        self.stdout.write("8/10 Menyiapkan putaran verivali yang sedang berjalan …")
         approved = ensure_demo_round(city.code, seed=seed)
         if approved:
             self.stdout.write(
                 f"    {approved:,} kunjungan disetujui; sisanya menunggu musdes/Dinsos"
             )
+        self.stdout.write("9/10 Program OPD: daftar penerima diimpor, ditautkan dan diperiksa …")
+        checked = ensure_demo_programs(city.code, people=people, seed=seed)
+        if checked:
+            self.stdout.write(f"    {checked:,} baris penerima diperiksa")
         if first_release:
-            self.stdout.write("9/9 Menilai ulang dan menerbitkan rilis sesudah verivali …")
+            self.stdout.write("10/10 Menilai ulang dan menerbitkan rilis sesudah verivali …")
             classify(city.code, actor=None, refit=False)
             release = publish_demo_release(
                 city.code,
