@@ -448,10 +448,22 @@ def heads_of(family_ids: pl.Series) -> pl.DataFrame:
     return _heads(persons).rename({"head_id": "person_id"})
 
 
-def eligible(program: Program, *, on: dt.date) -> pl.DataFrame:
+def read_current_status(on: dt.date) -> pl.DataFrame:
+    """family_id, status and desil of every family under the classification in force."""
+    ids = ",".join(str(model.pk) for model in models_in_force(on).values())
+    if not ids:
+        return pl.DataFrame(schema={"family_id": pl.Int64, "status": pl.String, "desil": pl.Int64})
+    return read_frame(
+        f"SELECT family_id, status, desil FROM {FamilyWelfare._meta.db_table} "
+        f"WHERE model_id IN ({ids})"
+    )
+
+
+def eligible(program: Program, *, on: dt.date, limit: bool = True) -> pl.DataFrame:
     """family_id, person_id of whom the program's criteria and areas would take on ``on``,
-    poorest first (by the welfare score), up to its target count: for a family program
-    each family's head, for a person program each member who qualifies."""
+    poorest first (by the welfare score), up to its target count unless not ``limit``:
+    for a family program each family's head, for a person program each member who
+    qualifies."""
     households = read_households(as_of=on)
     if households.height == 0:
         return pl.DataFrame(schema={"family_id": pl.Int64, "person_id": pl.Int64})
@@ -476,4 +488,4 @@ def eligible(program: Program, *, on: dt.date) -> pl.DataFrame:
         .sort(["score", "family_id", "person_id"], nulls_last=True)
         .select("family_id", "person_id")
     )
-    return chosen.head(program.target_count) if program.target_count else chosen
+    return chosen.head(program.target_count) if limit and program.target_count else chosen

@@ -26,6 +26,11 @@ urlpatterns = [
     path("program/proses/<int:pk>/batal/", views.RunCancelView.as_view(), name="run-cancel"),
     path("program/<slug:code>/", views.ProgramDetailView.as_view(), name="program-detail"),
     path(
+        "program/<slug:code>/belum-terjangkau/",
+        views.NotReachedExportView.as_view(),
+        name="program-not-reached",
+    ),
+    path(
         "program/<slug:code>/impor/",
         views.ProgramStepView.as_view(step=RunStep.IMPORT),
         name="program-import",

@@ -48,3 +48,19 @@ def regions(transactional_db):
     from padu.regions.services import load_regions
 
     load_regions(only=("33.74", "32.73"))
+
+
+@pytest.fixture
+def city(tmp_path, settings):
+    """A small synthetic city imported, matched and classified."""
+    from padu.matching.services import run_matching
+    from padu.sources.services import find_dataset, import_file
+    from padu.synth.services import generate_region
+    from padu.welfare.services import classify
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    made = generate_region(region="33.74", people=2_000, seed=11, out_dir=tmp_path / "city")
+    for source in ("regsosek", "dtks", "p3ke"):
+        import_file(made.files[source], dataset=find_dataset(source), actor=None)
+    run_matching(actor=None, u_pairs=2e5)
+    classify(actor=None)

@@ -30,21 +30,6 @@ def shot(page, name: str) -> None:
         page.screenshot(path=f"{folder}/{name}.png", full_page=True)
 
 
-@pytest.fixture
-def city(tmp_path, settings):
-    from padu.matching.services import run_matching
-    from padu.sources.services import find_dataset, import_file
-    from padu.synth.services import generate_region
-    from padu.welfare.services import classify
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    made = generate_region(region="33.74", people=2_000, seed=11, out_dir=tmp_path / "city")
-    for source in ("regsosek", "dtks", "p3ke"):
-        import_file(made.files[source], dataset=find_dataset(source), actor=None)
-    run_matching(actor=None, u_pairs=2e5)
-    classify(actor=None)
-
-
 def test_dinkes_enrols_the_members_a_referral_names(page, live_server, make_user, city):
     referral = Referral.objects.filter(rule__code="jaminan-kesehatan").first()
     assert referral is not None

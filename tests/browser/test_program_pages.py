@@ -14,14 +14,14 @@ from padu.programs.models import Cycle, ProgramRun
 from padu.programs.services import execute_program_run
 from padu.synth.programs import write_program_lists
 
-from .test_office_journeys import city, shot  # noqa: F401 (the city fixture)
+from .test_office_journeys import shot
 from .test_registry_pages import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_agency_imports_its_list_and_bappeda_judges_it(
-    page, live_server, make_user, city, tmp_path  # noqa: F811
+    page, live_server, make_user, city, tmp_path
 ):
     (planted,) = [
         p

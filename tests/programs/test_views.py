@@ -2,6 +2,8 @@
 sees the rows Padu could not link and the failed checks; another agency cannot open it;
 Bappeda records its verdict and the agency sees it."""
 
+import io
+
 import polars as pl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +12,7 @@ from django.urls import reverse
 from padu.accounts.choices import Role
 from padu.organisations.models import Agency
 from padu.programs.choices import RunStep
+from padu.programs.figures import program_figures
 from padu.programs.models import Program, ProgramRun
 from padu.programs.services import execute_program_run
 from padu.registry.models import Person
@@ -88,11 +91,26 @@ def test_an_agency_creates_a_program_imports_a_list_and_bappeda_judges_it(
     if cycle.summary["tepat_sasaran"]:
         assert "tidak memenuhi: " in failed
 
+    # How well the program reached those it is for, and whom it missed.
+    total, areas = program_figures(program)
+    assert total.beneficiaries == cycle.summary["tertaut"]
+    assert total.ineligible == cycle.summary["tepat_sasaran"]
+    assert 0 <= total.reached <= total.eligible and areas
+    page = client.get(reverse("programs:program-detail", args=["lansia-sehat"])).content.decode()
+    assert 'id="program-figures"' in page
+    missed = client.get(reverse("programs:program-not-reached", args=["lansia-sehat"]))
+    sheet = pl.read_excel(io.BytesIO(missed.content))
+    assert sheet.height == total.eligible - total.reached
+    assert {"NIK", "NAMA", "DESIL", "DESA/KELURAHAN"} <= set(sheet.columns)
+    assert missed["Cache-Control"] == "private, no-store"
+
     # Another agency cannot open the program, its cycle, or its report.
     client.force_login(officers["perkim"])
     assert client.get(reverse("programs:program-detail", args=["lansia-sehat"])).status_code == 404
     assert client.get(url).status_code == 404
     assert client.get(url, {"format": "xlsx"}).status_code == 404
+    missed = reverse("programs:program-not-reached", args=["lansia-sehat"])
+    assert client.get(missed).status_code == 404
 
     client.force_login(officers["bappeda"])
     response = client.post(

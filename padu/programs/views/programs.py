@@ -2,6 +2,7 @@
 list in the background, the beneficiaries with their checks and reasons, deciding the rows
 Padu could not link, approval, the check report, and Bappeda's verdict."""
 
+import polars as pl
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -22,10 +23,11 @@ from padu.core.paging import CountedOncePaginator
 from padu.core.spreadsheet import xlsx_bytes
 from padu.core.views import PolledStatusView, download
 from padu.regions.models import Region
-from padu.registry.models import Person
+from padu.registry.models import Family, Person
 
 from ..choices import FAILS_WHEN, Check, LinkStatus, RunStep
 from ..criteria import describe
+from ..figures import not_reached_sheet, program_figures
 from ..forms import CycleDatesForm, ListImportForm, ProgramForm, VerdictForm
 from ..models import CHECK_FIELDS, Beneficiary, CombinationRule, Cycle, Program, ProgramRun
 from ..reports import check_report
@@ -143,8 +145,12 @@ class ProgramDetailView(RestrictedMixin, View):
             | Q(other_sector=program.sector)
         ).select_related("program", "other_program")  # fmt: skip
         forms = forms or {}
+        total, areas = program_figures(program)
         context = {
             "program": program,
+            "figures": total,
+            "area_figures": areas,
+            "can_export_missing": _may_export_missing(user, program),
             "criteria": [describe(condition) for condition in program.criteria],
             "areas": _area_names(program.target_areas or []),
             "rules": rules,
@@ -158,6 +164,38 @@ class ProgramDetailView(RestrictedMixin, View):
         }
         status = 400 if forms else 200
         return render(request, "programs/program_detail.html", context, status=status)
+
+
+def _may_export_missing(user, program: Program) -> bool:
+    """The eligible families a program missed: its agency's to act on, and whoever may
+    export families in the region."""
+    own = Program.objects.restrict(user, Action.CHANGE).filter(pk=program.pk).exists()
+    return own or policy.allows(user, Family, Action.EXPORT)
+
+
+class NotReachedExportView(RestrictedMixin, View):
+    """The eligible families (or persons) no cycle of the program reached, as Excel."""
+
+    model = Program
+
+    def get(self, request, code):
+        program = get_object_or_404(self.get_queryset(), code=code)
+        if not _may_export_missing(request.user, program):
+            raise PermissionDenied(_("Peran Anda tidak dapat mengekspor daftar ini."))
+        sheet = not_reached_sheet(program)
+        if request.user.region_id:
+            sheet = sheet.filter(pl.col("KODE DESA").str.starts_with(f"{request.user.region_id}."))
+        log_access(
+            request.user,
+            kind=AccessKind.EXPORT,
+            object_type="program_not_reached",
+            object_id=program.code,
+            detail=f"layak belum terjangkau {program.code} ({sheet.height} baris)",
+            request=request,
+        )
+        return download(
+            xlsx_bytes(sheet, "Belum terjangkau"), f"belum-terjangkau-{program.code}.xlsx"
+        )
 
 
 class ProgramStepView(RestrictedMixin, View):
