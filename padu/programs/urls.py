@@ -9,6 +9,12 @@ urlpatterns = [
     path("rujukan/<int:pk>/", views.ReferralDetailView.as_view(), name="referral-detail"),
     path("program/", views.ProgramListView.as_view(), name="program-list"),
     path("program/baru/", views.ProgramCreateView.as_view(), name="program-create"),
+    path("program/sinergi/", views.SynergyView.as_view(), name="synergy"),
+    path(
+        "program/sinergi/belum-terjangkau/",
+        views.UnreachedExtremeExportView.as_view(),
+        name="unreached-extreme",
+    ),
     path("program/siklus/<int:pk>/", views.CycleDetailView.as_view(), name="cycle-detail"),
     path(
         "program/siklus/<int:pk>/periksa/",

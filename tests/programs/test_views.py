@@ -14,7 +14,12 @@ from padu.organisations.models import Agency
 from padu.programs.choices import RunStep
 from padu.programs.figures import program_figures
 from padu.programs.models import Program, ProgramRun
-from padu.programs.services import execute_program_run
+from padu.programs.services import (
+    cycle_from_source_flags,
+    ensure_national_programs,
+    execute_program_run,
+)
+from padu.programs.synergy import gaps, need_matrix
 from padu.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +127,29 @@ def test_an_agency_creates_a_program_imports_a_list_and_bappeda_judges_it(
     page = client.get(url).content.decode()
     assert "Tidak tepat sasaran" in page and "Tiga penerima desil 8; perbaiki." in page
     assert "verdict-form" not in page  # the agency sees the verdict, it does not give one
+
+
+def test_the_synergy_page_shows_needs_reached_overlaps_and_the_extremely_poor_no_one_reached(
+    classified_city, client, officers, make_user
+):
+    for program in ensure_national_programs(year=2025, actor=None):
+        cycle_from_source_flags(program, actor=None)
+    rows = {row.dimension: row for row in need_matrix("33.74")}
+    assert rows["bansos"].in_need > 0
+    assert any(name.startswith("Program Keluarga Harapan") for name, *_ in rows["bansos"].programs)
+    assert 0 <= rows["bansos"].reached <= rows["bansos"].in_need
+    gap_rows, total = gaps("33.74")
+    assert total.extreme == sum(r.extreme for r in gap_rows) and total.unreached <= total.extreme
+
+    client.force_login(officers["bappeda"])
+    page = client.get(reverse("programs:synergy")).content.decode()
+    assert 'id="synergy"' in page and "Program Keluarga Harapan" in page
+    district = gap_rows[0].code
+    assert client.get(reverse("programs:synergy"), {"kecamatan": district}).status_code == 200
+    assert client.get(reverse("programs:synergy"), {"kecamatan": "32.73.01"}).status_code == 404
+    sheet = pl.read_excel(io.BytesIO(client.get(reverse("programs:unreached-extreme")).content))
+    assert sheet.height == total.unreached
+
+    client.force_login(officers["dinkes"])  # aggregates yes, the families no
+    assert client.get(reverse("programs:synergy")).status_code == 200
+    assert client.get(reverse("programs:unreached-extreme")).status_code == 403

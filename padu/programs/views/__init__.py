@@ -12,6 +12,8 @@ from .programs import (
     ProgramStepView,
     RunCancelView,
     RunStatusView,
+    SynergyView,
+    UnreachedExtremeExportView,
     VerdictView,
 )
 from .referrals import ReferralDetailView, ReferralListView
@@ -29,5 +31,7 @@ __all__ = [
     "ReferralListView",
     "RunCancelView",
     "RunStatusView",
+    "SynergyView",
+    "UnreachedExtremeExportView",
     "VerdictView",
 ]

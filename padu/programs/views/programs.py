@@ -24,6 +24,7 @@ from padu.core.spreadsheet import xlsx_bytes
 from padu.core.views import PolledStatusView, download
 from padu.regions.models import Region
 from padu.registry.models import Family, Person
+from padu.registry.queries import head_name
 
 from ..choices import FAILS_WHEN, Check, LinkStatus, RunStep
 from ..criteria import describe
@@ -39,6 +40,7 @@ from ..services import (
     queue_program_run,
     record_verdict,
 )
+from ..synergy import OVERLAP_AT, gaps, need_matrix, unreached_extreme
 from ..targeting import failed_checks
 
 #: The problems a cycle's list can be narrowed to: each failed check, and the links.
@@ -398,3 +400,80 @@ class DecideLinkView(RestrictedMixin, View):
             messages.success(request, _("Tautan baris %s disimpan.") % row.row_number)
         url = reverse("programs:cycle-detail", args=[row.cycle_id])
         return redirect(f"{url}?masalah=belum_tertaut")
+
+
+def _district_of(request) -> Region | None:
+    """The district the user picked, if it lies in their region."""
+    code = request.GET.get("kecamatan", "")
+    if not code:
+        return None
+    district = Region.objects.filter(code=code, level=3).first()
+    if district is None or not policy.covers(request.user, district.code):
+        raise Http404
+    return district
+
+
+class SynergyView(RestrictedMixin, View):
+    """Need × area: who is in need, which programs reached them, overlaps and gaps."""
+
+    model = Program
+
+    def get(self, request):
+        user = request.user
+        district = _district_of(request)
+        districts = Region.objects.filter(level=3)
+        if user.region_id:
+            districts = districts.filter(code__startswith=f"{user.region_id}.")
+        gap_rows, gap_total = gaps(user.region_id)
+        context = {
+            "rows": need_matrix(user.region_id, district.code if district else None),
+            "district": district,
+            "districts": districts.order_by("code"),
+            "gaps": gap_rows,
+            "gap_total": gap_total,
+            "can_export": policy.allows(user, Family, Action.EXPORT),
+            "overlap_at": OVERLAP_AT,
+        }
+        return render(request, "programs/synergy.html", context)
+
+
+class UnreachedExtremeExportView(RestrictedMixin, View):
+    """The extremely poor families no program reached, as Excel: the list toward zero."""
+
+    model = Family
+    action = Action.EXPORT
+
+    def get(self, request):
+        missing = unreached_extreme(request.user.region_id)
+        families = Family.objects.restrict(request.user, Action.EXPORT).filter(
+            pk__in=missing["family_id"].to_list()
+        )
+        rows = list(
+            families.annotate(head=head_name())
+            .order_by("village_id", "rw", "rt", "pk")
+            .values_list("kk_number", "head", "address", "rt", "rw", "village__name", "village_id")
+        )
+        sheet = pl.DataFrame(
+            rows,
+            schema=[
+                "NO KK",
+                "KEPALA KELUARGA",
+                "ALAMAT",
+                "RT",
+                "RW",
+                "DESA/KELURAHAN",
+                "KODE DESA",
+            ],
+            orient="row",
+        )
+        log_access(
+            request.user,
+            kind=AccessKind.EXPORT,
+            object_type="family",
+            object_id="*",
+            detail=f"miskin ekstrem belum terjangkau program ({sheet.height} keluarga)",
+            request=request,
+        )
+        return download(
+            xlsx_bytes(sheet, "Belum terjangkau"), "miskin-ekstrem-belum-terjangkau.xlsx"
+        )

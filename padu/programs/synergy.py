@@ -1,0 +1,185 @@
+"""Synergy across agencies and levels: for each need (by dimension) in an area, the
+families in need, those some program of that sector reached (which programs, whose, at
+what funding level, what it cost), the families reached by several programs for the same
+need (overlaps), and the extremely poor whom no program reached at all (the gaps: the
+list toward zero extreme poverty)."""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from padu.organisations.choices import Sector
+from padu.regions.codes import normalize_code
+from padu.regions.models import Region
+from padu.registry.choices import Lifecycle
+from padu.welfare.household import read_frame
+from padu.welfare.models import FamilyNeed, NeedRule
+
+from .choices import FundingLevel, LinkStatus
+from .targeting import NOT_HOLDING, models_in_force, read_current_status
+
+#: A family reached by this many programs of one sector or more is an overlap.
+OVERLAP_AT = 2
+
+
+@dataclass
+class NeedRow:
+    dimension: str
+    label: str
+    in_need: int = 0
+    reached: int = 0
+    overlaps: int = 0
+    most_programs: int = 0
+    amount: int = 0
+    programs: list[tuple[str, str, str, int]] = field(
+        default_factory=list
+    )  # name, agency, level, families
+
+    @property
+    def coverage(self) -> str:
+        return (
+            f"{100 * self.reached / self.in_need:.1f}%".replace(".", ",") if self.in_need else "—"
+        )
+
+
+@dataclass
+class GapRow:
+    code: str
+    name: str
+    extreme: int
+    unreached: int
+
+
+def _families(within: str | None) -> pl.DataFrame:
+    """family_id, district of the active families within a region (a code: checked, so
+    safe in SQL)."""
+    where = f"lifecycle = '{Lifecycle.ACTIVE}' AND village_id IS NOT NULL"
+    if within:
+        within = normalize_code(within)
+        if within is None:
+            raise ValueError("kode wilayah tidak valid")
+        where += f" AND (village_id = '{within}' OR village_id LIKE '{within}.%')"
+    families = read_frame(
+        f"SELECT id AS family_id, substr(village_id, 1, 8) AS district FROM registry_family WHERE {where}"
+    )
+    return (
+        families
+        if families.height
+        else pl.DataFrame(schema={"family_id": pl.Int64, "district": pl.String})
+    )
+
+
+def benefits() -> pl.DataFrame:
+    """family_id, program, sector, agency, funding level, amount: every benefit a family
+    holds (linked rows of any cycle, not dropped as ineligible, duplicate or exited)."""
+    linked = ", ".join(f"'{s}'" for s in (LinkStatus.LINKED, LinkStatus.CONFIRMED))
+    out = ", ".join(f"'{m}'" for m in NOT_HOLDING)
+    rows = read_frame(
+        "SELECT b.family_id, p.id AS program_id, p.name AS program, p.sector, "
+        "a.short_name AS agency, p.funding_level, b.amount "
+        "FROM programs_beneficiary b JOIN programs_cycle c ON c.id = b.cycle_id "
+        "JOIN programs_program p ON p.id = c.program_id "
+        "JOIN organisations_agency a ON a.id = p.agency_id "
+        f"WHERE b.family_id IS NOT NULL AND b.link_status IN ({linked}) "
+        f"AND b.membership NOT IN ({out})"
+    )
+    if rows.height == 0:
+        return pl.DataFrame(
+            schema={
+                "family_id": pl.Int64,
+                "program_id": pl.Int64,
+                "program": pl.String,
+                "sector": pl.String,
+                "agency": pl.String,
+                "funding_level": pl.String,
+                "amount": pl.Int64,
+            }
+        )
+    return rows.with_columns(pl.col("amount").cast(pl.Int64))
+
+
+def _needs(on: dt.date) -> pl.DataFrame:
+    """family_id, dimension of every need raised under the classification in force."""
+    ids = ",".join(str(m.pk) for m in models_in_force(on).values()) or "NULL"
+    raised = read_frame(
+        f"SELECT n.family_id, r.dimension FROM {FamilyNeed._meta.db_table} n "
+        f"JOIN {NeedRule._meta.db_table} r ON r.id = n.rule_id WHERE n.model_id IN ({ids})"
+    )
+    if raised.height == 0:
+        return pl.DataFrame(schema={"family_id": pl.Int64, "dimension": pl.String})
+    return raised.unique()
+
+
+def need_matrix(within: str | None, district: str | None = None) -> list[NeedRow]:
+    """Per dimension of need: in need, reached by a program of that sector, overlaps, cost."""
+    on = dt.date.today()
+    families = _families(district or within)
+    needs = _needs(on).join(families, on="family_id")
+    held = benefits().join(families.select("family_id"), on="family_id")
+    labels = dict(Sector.choices)
+    levels = dict(FundingLevel.choices)
+    rows = []
+    for dimension, label in labels.items():
+        in_need = needs.filter(pl.col("dimension") == dimension).select("family_id").unique()
+        mine = held.filter(pl.col("sector") == dimension)
+        per_family = (
+            mine.join(in_need, on="family_id")
+            .group_by("family_id")
+            .agg(programs=pl.col("program_id").n_unique())
+        )
+        row = NeedRow(
+            dimension=dimension,
+            label=str(label),
+            in_need=in_need.height,
+            reached=per_family.height,
+            overlaps=per_family.filter(pl.col("programs") >= OVERLAP_AT).height,
+            most_programs=int(per_family["programs"].max() or 0) if per_family.height else 0,
+            amount=int(mine["amount"].fill_null(0).sum()) if mine.height else 0,
+        )
+        if mine.height:
+            by_program = (
+                mine.group_by("program", "agency", "funding_level")
+                .agg(families=pl.col("family_id").n_unique())
+                .sort("families", descending=True)
+            )
+            row.programs = [
+                (r["program"], r["agency"], str(levels.get(r["funding_level"], "")), r["families"])
+                for r in by_program.iter_rows(named=True)
+            ]
+        if row.in_need or row.reached or row.programs:
+            rows.append(row)
+    return rows
+
+
+def unreached_extreme(within: str | None) -> pl.DataFrame:
+    """family_id, district of the extremely poor families no program reached."""
+    families = _families(within)
+    status = read_current_status(dt.date.today()).filter(pl.col("status") == "ekstrem")
+    extreme = families.join(status.select("family_id"), on="family_id")
+    return extreme.join(benefits().select("family_id").unique(), on="family_id", how="anti")
+
+
+def gaps(within: str | None) -> tuple[list[GapRow], GapRow]:
+    """Per district: the extremely poor, and those of them no program reached."""
+    families = _families(within)
+    status = read_current_status(dt.date.today()).filter(pl.col("status") == "ekstrem")
+    extreme = families.join(status.select("family_id"), on="family_id")
+    missing = unreached_extreme(within)
+    counts = extreme.group_by("district").agg(extreme=pl.len())
+    unreached = missing.group_by("district").agg(unreached=pl.len())
+    joined = counts.join(unreached, on="district", how="left").sort("district")
+    names = dict(
+        Region.objects.filter(code__in=joined["district"].to_list()).values_list("code", "name")
+    )
+    rows = [
+        GapRow(
+            r["district"],
+            names.get(r["district"], r["district"]),
+            r["extreme"],
+            r["unreached"] or 0,
+        )
+        for r in joined.iter_rows(named=True)
+    ]
+    total = GapRow("", "Jumlah", sum(r.extreme for r in rows), sum(r.unreached for r in rows))
+    return rows, total
