@@ -166,6 +166,12 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
         Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY},
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
     },
+    # Anomalies (SIPMAS' false claims) go to Bappeda/TKPK's verifiers; Dinsos and the
+    # custodian read them.
+    "programs.anomalyflag": {
+        Action.VIEW: _READERS,
+        Action.CHANGE: {Role.VERIFIER: Scope.REGION},
+    },
     "programs.beneficiary": {
         Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_READERS},
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},

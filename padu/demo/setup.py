@@ -197,7 +197,12 @@ def ensure_demo_programs(region_code: str, *, people: int, seed: int = 1) -> int
     judged by Bappeda. Returns the number of beneficiary rows checked (0 when the programs
     exist already)."""
     from padu.programs.models import Program
-    from padu.programs.services import import_cycle_list, propose_cycle, record_verdict
+    from padu.programs.services import (
+        detect_anomalies,
+        import_cycle_list,
+        propose_cycle,
+        record_verdict,
+    )
     from padu.synth.programs import write_program_lists
 
     if Program.objects.filter(region__isnull=False).exists():
@@ -229,6 +234,7 @@ def ensure_demo_programs(region_code: str, *, people: int, seed: int = 1) -> int
                 ),
                 actor=User.objects.get(username="verifikator"),
             )
+    detect_anomalies(actor=None)
     # A small city has too few houses to repair for a list: Perkim proposes one instead.
     for program in Program.objects.filter(region__code=region_code, cycles__isnull=True):
         cycle = propose_cycle(

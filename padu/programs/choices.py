@@ -101,3 +101,18 @@ class RunStep(models.TextChoices):
     PROPOSE = "usulan", _("Usulan dari data terpadu")
     CHECK = "periksa", _("Pemeriksaan ketepatan sasaran")
     APPROVE = "setujui", _("Persetujuan siklus")
+
+
+class FlagKind(models.TextChoices):
+    """What looks wrong (after SIPMAS' checks on false claims)."""
+
+    DEPARTED_RECIPIENT = "penerima_pergi", _("Penerima meninggal atau pindah")
+    SHARED_NIK = "nik_ganda", _("Satu NIK di dua keluarga")
+    ASSETS = "aset_tidak_sesuai", _("Aset atau pekerjaan tidak sesuai status")
+    DESIL_JUMP = "desil_melompat", _("Desil melompat tanpa alasan tercatat")
+
+
+class FlagStatus(models.TextChoices):
+    OPEN = "terbuka", _("Menunggu verifikator")
+    DISMISSED = "diabaikan", _("Diabaikan dengan alasan")
+    SENT = "diverivali", _("Dikirim sebagai tugas verivali")

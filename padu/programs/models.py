@@ -15,6 +15,8 @@ from .choices import (
     Check,
     CycleOrigin,
     CycleStatus,
+    FlagKind,
+    FlagStatus,
     FundingLevel,
     LinkStatus,
     Membership,
@@ -428,3 +430,63 @@ class ProgramRun(BackgroundRun):
         verbose_name = _("proses program")
         verbose_name_plural = _("proses program")
         ordering = ["-started_at"]
+
+
+class AnomalyFlag(models.Model):
+    """Something in the data at odds with a family's status or benefits, for a verifier to
+    dismiss with a reason or send to the field as a verivali task."""
+
+    kind = models.CharField(_("jenis"), max_length=20, choices=FlagKind.choices)
+    family = models.ForeignKey(
+        "registry.Family", verbose_name=_("keluarga"), on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("orang"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        verbose_name=_("penerima"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="flags",
+    )
+    detail = models.CharField(_("rincian"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FlagStatus.choices, default=FlagStatus.OPEN
+    )
+    reason = models.CharField(_("alasan diabaikan"), max_length=500, blank=True)
+    assignment = models.ForeignKey(
+        "verification.Assignment",
+        verbose_name=_("tugas verivali"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    found_at = models.DateTimeField(_("ditemukan"), auto_now_add=True)
+    decided_by = actor_field(_("diputuskan oleh"))
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="family__village__code", family="family_id")
+
+    class Meta:
+        verbose_name = _("tanda anomali")
+        verbose_name_plural = _("tanda anomali")
+        ordering = ["status", "-found_at", "pk"]
+        constraints = [
+            # One flag per finding: found again, it is not raised again (even dismissed).
+            models.UniqueConstraint(
+                fields=["kind", "family", "detail"], name="one_flag_per_finding"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "kind"], name="flag_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.family_id}"

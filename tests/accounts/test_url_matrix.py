@@ -31,7 +31,14 @@ from padu.core.choices import RunStatus
 from padu.core.models import ChangeLog
 from padu.matching.models import LinkageRun, MatchPair, RecordLink
 from padu.organisations.models import Agency
-from padu.programs.models import Beneficiary, Cycle, Program, ProgramRun, Referral
+from padu.programs.models import (
+    AnomalyFlag,
+    Beneficiary,
+    Cycle,
+    Program,
+    ProgramRun,
+    Referral,
+)
 from padu.regions.models import Region
 from padu.registry.models import Family, FamilyPhoto, Person
 from padu.releases.models import Release
@@ -251,6 +258,9 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
         link_status="calon",
         candidates=[{"person": person.pk, "probability": 0.7}],
     )
+    flag = AnomalyFlag.objects.create(
+        kind="aset_tidak_sesuai", family=family, detail=f"desil 1, tetapi {label} punya mobil"
+    )
     program_run = ProgramRun.objects.create(
         program=program, step="periksa", cycle=cycle, status=RunStatus.COMPLETED
     )
@@ -291,6 +301,7 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
         Cycle: cycle,
         Beneficiary: unsure,
         ProgramRun: program_run,
+        AnomalyFlag: flag,
         Release: release,
         LinkageRun: run,  # a run has no place: both cities share it
         # The sources are the installation's, not a city's (both sides have one to fill

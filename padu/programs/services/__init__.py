@@ -16,6 +16,7 @@ from .cycles import (
     propose_cycle,
     record_verdict,
 )
+from .flags import detect_anomalies, dismiss_flag, send_flag_to_verivali
 from .programs import (
     NATIONAL_PROGRAMS,
     STANDARD_COMBINATIONS,
@@ -41,6 +42,8 @@ __all__ = [
     "create_program",
     "cycle_from_source_flags",
     "decide_link",
+    "detect_anomalies",
+    "dismiss_flag",
     "ensure_national_programs",
     "ensure_standard_combinations",
     "execute_program_run",
@@ -49,6 +52,7 @@ __all__ = [
     "queue_program_run",
     "record_verdict",
     "refer_needs",
+    "send_flag_to_verivali",
     "update_program",
     "update_referral",
 ]

@@ -26,19 +26,30 @@ from padu.regions.models import Region
 from padu.registry.models import Family, Person
 from padu.registry.queries import head_name
 
-from ..choices import FAILS_WHEN, Check, LinkStatus, RunStep
+from ..choices import FAILS_WHEN, Check, FlagKind, FlagStatus, LinkStatus, RunStep
 from ..criteria import describe
 from ..figures import not_reached_sheet, program_figures
 from ..forms import CycleDatesForm, ListImportForm, ProgramForm, VerdictForm
-from ..models import CHECK_FIELDS, Beneficiary, CombinationRule, Cycle, Program, ProgramRun
+from ..models import (
+    CHECK_FIELDS,
+    AnomalyFlag,
+    Beneficiary,
+    CombinationRule,
+    Cycle,
+    Program,
+    ProgramRun,
+)
 from ..reports import check_report
 from ..services import (
     CycleError,
     cancel_program_run,
     create_program,
     decide_link,
+    detect_anomalies,
+    dismiss_flag,
     queue_program_run,
     record_verdict,
+    send_flag_to_verivali,
 )
 from ..synergy import OVERLAP_AT, gaps, need_matrix, unreached_extreme
 from ..targeting import failed_checks
@@ -88,6 +99,7 @@ class ProgramListView(RestrictedMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_create"] = policy.allows(self.request.user, Program, Action.CHANGE)
+        context["can_see_flags"] = policy.allows(self.request.user, AnomalyFlag, Action.VIEW)
         return context
 
 
@@ -477,3 +489,65 @@ class UnreachedExtremeExportView(RestrictedMixin, View):
         return download(
             xlsx_bytes(sheet, "Belum terjangkau"), "miskin-ekstrem-belum-terjangkau.xlsx"
         )
+
+
+class FlagListView(RestrictedMixin, View):
+    """Anomaly flags for Bappeda/TKPK's verifiers: dismiss with a reason, or send to the
+    field as a verivali task."""
+
+    model = AnomalyFlag
+
+    def get(self, request):
+        flags = self.get_queryset().select_related("family__village", "person", "assignment")
+        kind, status = request.GET.get("jenis", ""), request.GET.get("status", FlagStatus.OPEN)
+        if kind in FlagKind.values:
+            flags = flags.filter(kind=kind)
+        if status in FlagStatus.values:
+            flags = flags.filter(status=status)
+        page = CountedOncePaginator(flags.order_by("-found_at", "pk"), 50).get_page(
+            request.GET.get("page")
+        )
+        log_access(
+            request.user,
+            kind=AccessKind.LIST,
+            object_type="anomaly_flag",
+            object_id="*",
+            detail=f"tanda anomali {kind or 'semua'} {status} halaman {page.number}",
+            request=request,
+        )
+        context = {
+            "page_obj": page,
+            "flags": page.object_list,
+            "kinds": FlagKind.choices,
+            "statuses": FlagStatus.choices,
+            "kind": kind,
+            "status": status,
+            "can_decide": policy.allows(request.user, AnomalyFlag, Action.CHANGE),
+        }
+        return render(request, "programs/flag_list.html", context)
+
+
+class FlagDetectView(RestrictedMixin, View):
+    model = AnomalyFlag
+
+    def post(self, request):
+        raised = detect_anomalies(actor=request.user)
+        messages.success(request, _("%s tanda baru.") % raised)
+        return redirect("programs:flag-list")
+
+
+class FlagDecideView(RestrictedMixin, View):
+    model = AnomalyFlag
+
+    def post(self, request, pk):
+        flag = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            if request.POST.get("decision") == "verivali":
+                send_flag_to_verivali(flag, actor=request.user)
+                messages.success(request, _("Dikirim sebagai tugas verivali."))
+            else:
+                dismiss_flag(flag, reason=request.POST.get("reason", ""), actor=request.user)
+                messages.success(request, _("Tanda diabaikan; alasannya dicatat."))
+        except CycleError as error:
+            messages.error(request, str(error))
+        return redirect("programs:flag-list")

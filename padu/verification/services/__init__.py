@@ -18,7 +18,7 @@ from ..findings import (
     plain_value,
 )
 from .approval import approve_agreed, approve_visit, record_meeting, return_visit
-from .rounds import assign_village, create_round
+from .rounds import NoOpenRound, add_to_round, assign_village, create_round
 from .visits import FieldReport, propose_family, submit_visit
 
 __all__ = [
@@ -27,7 +27,9 @@ __all__ = [
     "PERSON_EDITABLE",
     "Conflict",
     "FieldReport",
+    "NoOpenRound",
     "VisitConflict",
+    "add_to_round",
     "approve_agreed",
     "approve_visit",
     "assign_village",

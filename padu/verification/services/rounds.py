@@ -16,6 +16,7 @@ from padu.registry.choices import FamilyLifecycle
 from padu.registry.models import Family
 from padu.welfare.services import current_results
 
+from ..choices import RoundStatus
 from ..coverage import stale
 from ..models import Assignment, Round
 
@@ -113,3 +114,55 @@ def assign_village(verification_round: Round, village, operator, *, actor) -> in
         after={"desa": village.code, "operator": operator.username, "keluarga": count},
     )
     return count
+
+
+class NoOpenRound(Exception):
+    """No open round covers the family's village."""
+
+
+@transaction.atomic
+def add_to_round(family, *, actor, origin: str) -> Assignment:
+    """Put one family on the newest open round that covers its village (a finding to check
+    in the field), with the operator who already works that village in the round. The
+    caller's service has checked its own action; here, the family must lie in the actor's
+    region. A family already on the round keeps its assignment."""
+    require_region(actor, family.village_id)
+    verification_round = (
+        Round.objects.filter(status=RoundStatus.OPEN)
+        .filter(region__code__in=_ancestors(family.village_id))
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
+    if verification_round is None:
+        raise NoOpenRound(
+            _("Tidak ada putaran verivali terbuka untuk %(village)s: minta Dinsos membukanya.")
+            % {"village": family.village.name}
+        )
+    existing = verification_round.assignments.filter(family=family).first()
+    if existing:
+        return existing
+    operator = (
+        verification_round.assignments.filter(village_id=family.village_id, operator__isnull=False)
+        .values_list("operator", flat=True)
+        .first()
+    )
+    assignment = Assignment.objects.create(
+        round=verification_round,
+        family=family,
+        village_id=family.village_id,
+        operator_id=operator,
+    )
+    record_change(
+        assignment,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        after={"putaran": verification_round.pk, "keluarga": family.pk},
+        origin=origin,
+    )
+    return assignment
+
+
+def _ancestors(code: str) -> list[str]:
+    """The region codes that contain ``code`` (33.74.01.1001 → 33, 33.74, 33.74.01, itself)."""
+    parts = code.split(".")
+    return [".".join(parts[:n]) for n in range(1, len(parts) + 1)]

@@ -9,7 +9,7 @@ from padu.core.spreadsheet import spreadsheet_bytes
 from padu.programs.linking import LinkingUnavailable
 from padu.programs.models import Beneficiary, Cycle, Program
 from padu.programs.reports import check_report
-from padu.programs.services import CycleError, check_cycle, import_cycle_list
+from padu.programs.services import CycleError, check_cycle, detect_anomalies, import_cycle_list
 from padu.sources.mapping import MappingError, load_mapping
 
 
@@ -39,10 +39,21 @@ class Command(PaduCommand):
         )
         checked.add_argument("--program", help="hanya program ini (kode)")
         checked.add_argument("--out", type=Path, required=True, help="laporan .xlsx atau .csv")
+        sub.add_parser(
+            "flags",
+            help="cari anomali: penerima meninggal/pindah, NIK ganda, aset tidak sesuai, "
+            "desil melompat",
+        )
 
     def handle(self, *args, action, **options):
         if action == "import":
             return self._import(**options)
+        if action == "flags":
+            raised = detect_anomalies(actor=self.acting_user(required=False))
+            self.stdout.write(
+                f"{raised:,} tanda anomali baru; putuskan di halaman Program › Tanda anomali."
+            )
+            return None
         return self._check(**options)
 
     def _program(self, code: str) -> Program:
