@@ -12,13 +12,14 @@ from padu.registry import choices as c
 from padu.welfare.choices import PovertyStatus
 from padu.welfare.models import NeedRule
 
+from .choices import BenefitUnit
 from .models import Program
 
 ALLOWED_LIST_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
 
 
-class ProgramForm(forms.ModelForm):
-    """A program, its criteria asked one by one and written as data."""
+class CriteriaForm(forms.Form):
+    """Who a program is for, asked one by one and written as data (padu.programs.criteria)."""
 
     max_desil = forms.IntegerField(
         label=_("Desil paling tinggi"), min_value=1, max_value=10, required=False,
@@ -47,12 +48,9 @@ class ProgramForm(forms.ModelForm):
         help_text=_("kosong: seluruh wilayah"),
     )  # fmt: skip
 
-    class Meta:
-        model = Program
-        fields = [
-            "code", "name", "sector", "year", "funding_level", "budget", "unit",
-            "benefit_kind", "benefit_amount", "target_count", "description",
-        ]  # fmt: skip
+    CRITERIA_FIELDS = (
+        "max_desil", "statuses", "needs", "min_age", "max_age", "sex", "disabled_only", "areas",
+    )  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,15 +60,6 @@ class ProgramForm(forms.ModelForm):
         if user.region_id:
             districts = districts.filter(code__startswith=f"{user.region_id}.")
         self.fields["areas"].queryset = districts.order_by("code")
-        if not self.is_bound:
-            self.initial.setdefault("year", dt.date.today().year)
-
-    CRITERIA_FIELDS = (
-        "max_desil", "statuses", "needs", "min_age", "max_age", "sex", "disabled_only", "areas",
-    )  # fmt: skip
-
-    def program_part(self):
-        return [self[name] for name in self.Meta.fields]
 
     def criteria_part(self):
         return [self[name] for name in self.CRITERIA_FIELDS]
@@ -94,11 +83,44 @@ class ProgramForm(forms.ModelForm):
             out.append({"field": "disability", "op": "ne", "value": c.Disability.NONE})
         return out
 
+    def target_areas(self) -> list[str]:
+        return [r.code for r in self.cleaned_data.get("areas") or []]
+
+
+class ProgramForm(CriteriaForm, forms.ModelForm):
+    """A program, and who it is for."""
+
+    class Meta:
+        model = Program
+        fields = [
+            "code", "name", "sector", "year", "funding_level", "budget", "unit",
+            "benefit_kind", "benefit_amount", "target_count", "description",
+        ]  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("year", dt.date.today().year)
+
+    def program_part(self):
+        return [self[name] for name in self.Meta.fields]
+
     def program_fields(self) -> dict:
         fields = {name: self.cleaned_data[name] for name in self.Meta.fields}
         fields["criteria"] = self.criteria()
-        fields["target_areas"] = [r.code for r in self.cleaned_data.get("areas") or []]
+        fields["target_areas"] = self.target_areas()
         return fields
+
+
+class DesignForm(CriteriaForm):
+    """One design of a program to simulate before its budget is set."""
+
+    unit = forms.ChoiceField(label=_("Penerima"), choices=BenefitUnit.choices)
+    amount = forms.IntegerField(label=_("Nilai manfaat per penerima (Rp)"), min_value=0)
+    budget = forms.IntegerField(
+        label=_("Anggaran (Rp)"), min_value=0, required=False,
+        help_text=_("kosong: semua yang memenuhi kriteria"),
+    )  # fmt: skip
 
 
 class CycleDatesForm(forms.Form):

@@ -464,14 +464,35 @@ def eligible(program: Program, *, on: dt.date, limit: bool = True) -> pl.DataFra
     poorest first (by the welfare score), up to its target count unless not ``limit``:
     for a family program each family's head, for a person program each member who
     qualifies."""
+    chosen = select_eligible(
+        program.criteria, list(program.target_areas or []), program.unit, on=on
+    ).select("family_id", "person_id")
+    return chosen.head(program.target_count) if limit and program.target_count else chosen
+
+
+def select_eligible(criteria: list[dict], areas: list[str], unit: str, *, on: dt.date):
+    """family_id, person_id, status, desil, score of whom ``criteria`` and ``areas`` take,
+    poorest first: for a family program each family's head, for a person program each
+    member who qualifies."""
+    empty = pl.DataFrame(
+        schema={
+            "family_id": pl.Int64,
+            "person_id": pl.Int64,
+            "status": pl.String,
+            "desil": pl.Int64,
+            "score": pl.Float64,
+        }
+    )
     households = read_households(as_of=on)
     if households.height == 0:
-        return pl.DataFrame(schema={"family_id": pl.Int64, "person_id": pl.Int64})
+        return empty
     ids = households["family_id"]
     persons = _people(pl.Series([], dtype=pl.Int64), ids, on).filter(
         pl.col("person_lifecycle") == Lifecycle.ACTIVE
     )
-    if program.unit == BenefitUnit.FAMILY:
+    if persons.height == 0:
+        return empty
+    if unit == BenefitUnit.FAMILY:
         persons = persons.join(_heads(persons), left_on="person_id", right_on="head_id", how="semi")
     classification, _ = _classification(ids, on)
     subject = (
@@ -480,12 +501,11 @@ def eligible(program: Program, *, on: dt.date, limit: bool = True) -> pl.DataFra
         .join(classification, on="family_id", how="left")
         .with_row_index("id")
     )
-    judged = judge(subject, program.criteria).filter("on_target")
-    placed = _right_place(subject, list(program.target_areas or [])).filter("right_place")
-    chosen = (
+    judged = judge(subject, criteria).filter("on_target")
+    placed = _right_place(subject, areas).filter("right_place")
+    return (
         subject.join(judged.select("id"), on="id", how="semi")
         .join(placed.select("id"), on="id", how="semi")
         .sort(["score", "family_id", "person_id"], nulls_last=True)
-        .select("family_id", "person_id")
+        .select("family_id", "person_id", "status", "desil", "score")
     )
-    return chosen.head(program.target_count) if limit and program.target_count else chosen

@@ -10,6 +10,7 @@ urlpatterns = [
     path("program/", views.ProgramListView.as_view(), name="program-list"),
     path("program/baru/", views.ProgramCreateView.as_view(), name="program-create"),
     path("program/sinergi/", views.SynergyView.as_view(), name="synergy"),
+    path("program/simulasi/", views.SimulationView.as_view(), name="simulation"),
     path("program/anomali/", views.FlagListView.as_view(), name="flag-list"),
     path("program/anomali/cari/", views.FlagDetectView.as_view(), name="flag-detect"),
     path("program/anomali/<int:pk>/", views.FlagDecideView.as_view(), name="flag-decide"),

@@ -19,6 +19,7 @@ from padu.programs.services import (
     ensure_national_programs,
     execute_program_run,
 )
+from padu.programs.simulation import Design, simulate
 from padu.programs.synergy import gaps, need_matrix
 from padu.registry.models import Person
 
@@ -153,3 +154,23 @@ def test_the_synergy_page_shows_needs_reached_overlaps_and_the_extremely_poor_no
     client.force_login(officers["dinkes"])  # aggregates yes, the families no
     assert client.get(reverse("programs:synergy")).status_code == 200
     assert client.get(reverse("programs:unreached-extreme")).status_code == 403
+
+
+def test_two_designs_are_compared_before_a_budget_is_set(classified_city, client, officers):
+    narrow = Design("A", [{"field": "desil", "op": "le", "value": 1}], [], "keluarga", 300_000)
+    wide = Design("B", [{"field": "desil", "op": "le", "value": 4}], [], "keluarga", 300_000)
+    a, b = simulate(narrow, within="33.74"), simulate(wide, within="33.74")
+    assert 0 < a.eligible < b.eligible and a.cost == a.reached * 300_000
+    assert a.poor_total == b.poor_total and a.exclusion_error >= b.exclusion_error
+    capped = simulate(
+        Design("C", wide.criteria, [], "keluarga", 300_000, budget=300_000 * 10), within="33.74"
+    )
+    assert capped.reached == 10 and capped.eligible == b.eligible
+
+    client.force_login(officers["bappeda"])
+    page = client.get(
+        reverse("programs:simulation"),
+        {"a-max_desil": 1, "a-unit": "keluarga", "a-amount": 300000,
+         "b-max_desil": 4, "b-unit": "keluarga", "b-amount": 300000, "b-budget": 3000000},
+    ).content.decode()  # fmt: skip
+    assert 'id="simulation-results"' in page and "Salah keluar" in page

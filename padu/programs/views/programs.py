@@ -29,7 +29,7 @@ from padu.registry.queries import head_name
 from ..choices import FAILS_WHEN, Check, FlagKind, FlagStatus, LinkStatus, RunStep
 from ..criteria import describe
 from ..figures import not_reached_sheet, program_figures
-from ..forms import CycleDatesForm, ListImportForm, ProgramForm, VerdictForm
+from ..forms import CycleDatesForm, DesignForm, ListImportForm, ProgramForm, VerdictForm
 from ..models import (
     CHECK_FIELDS,
     AnomalyFlag,
@@ -51,6 +51,7 @@ from ..services import (
     record_verdict,
     send_flag_to_verivali,
 )
+from ..simulation import Design, simulate
 from ..synergy import OVERLAP_AT, gaps, need_matrix, unreached_extreme
 from ..targeting import failed_checks
 
@@ -551,3 +552,35 @@ class FlagDecideView(RestrictedMixin, View):
         except CycleError as error:
             messages.error(request, str(error))
         return redirect("programs:flag-list")
+
+
+class SimulationView(RestrictedMixin, View):
+    """Two designs of a program side by side, before a budget is set: whom each reaches,
+    at what error and cost (aggregates only)."""
+
+    model = Program
+
+    def get(self, request):
+        bound = any(key.startswith(("a-", "b-")) for key in request.GET)
+        data = request.GET if bound else None
+        designs = [
+            DesignForm(data, prefix=prefix, user=request.user, initial=initial)
+            for prefix, initial in (
+                ("a", {"max_desil": 2, "unit": "keluarga", "amount": 300_000}),
+                ("b", {"max_desil": 4, "unit": "keluarga", "amount": 300_000}),
+            )
+        ]
+        outcomes = []
+        if bound and all(form.is_valid() for form in designs):
+            for name, form in zip(("A", "B"), designs, strict=True):
+                design = Design(
+                    name=name,
+                    criteria=form.criteria(),
+                    areas=form.target_areas(),
+                    unit=form.cleaned_data["unit"],
+                    amount=form.cleaned_data["amount"],
+                    budget=form.cleaned_data["budget"],
+                )
+                outcomes.append(simulate(design, within=request.user.region_id))
+        context = {"designs": designs, "outcomes": outcomes}
+        return render(request, "programs/simulation.html", context, status=200)
