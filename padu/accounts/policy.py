@@ -102,6 +102,13 @@ _FIELD_WORK = {
     Role.VERIFIER: Scope.REGION,
 }
 _OPERATOR = {Role.VILLAGE_OPERATOR: Scope.OWN}
+#: Those who plan and check programs across agencies (a village operator's work is the
+#: field, not the programs).
+_PLANNERS = {
+    Role.DATA_CUSTODIAN: Scope.REGION,
+    Role.DINSOS_OFFICER: Scope.REGION,
+    Role.VERIFIER: Scope.REGION,
+}
 #: Readers, and an agency officer for the families referred to their agency.
 _READERS_AND_REFERRED = {**_READERS, Role.AGENCY_OFFICER: Scope.REFERRED}
 
@@ -153,11 +160,11 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
     # custodian and leaders read them. Beneficiaries are personal data: the agency's own,
     # and those in the region of whoever reads every program.
     "programs.program": {
-        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_READERS, Role.LEADER: Scope.REGION},
+        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_PLANNERS, Role.LEADER: Scope.REGION},
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
     },
     "programs.cycle": {
-        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_READERS, Role.LEADER: Scope.REGION},
+        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_PLANNERS, Role.LEADER: Scope.REGION},
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
         Action.APPROVE: {Role.AGENCY_OFFICER: Scope.AGENCY},
         Action.CHECK: {Role.VERIFIER: Scope.REGION},
@@ -169,11 +176,11 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
     # Anomalies (SIPMAS' false claims) go to Bappeda/TKPK's verifiers; Dinsos and the
     # custodian read them.
     "programs.anomalyflag": {
-        Action.VIEW: _READERS,
+        Action.VIEW: _PLANNERS,
         Action.CHANGE: {Role.VERIFIER: Scope.REGION},
     },
     "programs.beneficiary": {
-        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_READERS},
+        Action.VIEW: {Role.AGENCY_OFFICER: Scope.AGENCY, **_PLANNERS},
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
         Action.EXPORT: {Role.AGENCY_OFFICER: Scope.AGENCY, **_EXPORTERS},
     },

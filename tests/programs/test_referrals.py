@@ -190,3 +190,32 @@ def test_a_region_is_found_by_its_name(client, make_user, referral):
     assert page.context["filter"].form.cleaned_data["wilayah"] == VILLAGE_A
     assert page.context["paginator"].count == 1
     assert f'<option value="{VILLAGE_A}">' in page.content.decode()  # the picker suggests it
+
+
+def test_a_finished_referral_is_recorded_as_an_intervention_of_the_agencys_program(
+    client, make_user, referral
+):
+    from padu.programs.models import Beneficiary, Program
+    from padu.programs.services import create_program
+    from padu.regions.models import Region
+
+    dinkes = Agency.objects.get(code="dinkes")
+    program = create_program(
+        actor=None, agency=dinkes, region=Region.objects.get(code="33.74"), code="pbi-daerah",
+        name="PBI daerah", sector="kesehatan", year=2026, funding_level="apbd_kab",
+        benefit_kind="layanan", benefit_amount=42_000, status="aktif",
+    )  # fmt: skip
+    officer = make_user("dinkes", Role.AGENCY_OFFICER, "33.74", agency=dinkes)
+    client.force_login(officer)
+    url = reverse("programs:referral-detail", args=[referral.pk])
+    assert "pbi-daerah" in client.get(url).content.decode()
+    response = client.post(
+        url, {"status": "selesai", "version": referral.version, "program": "pbi-daerah"}
+    )
+    assert response.status_code == 302
+    (benefit,) = Beneficiary.objects.filter(family=referral.family)
+    assert benefit.cycle.program == program and benefit.cycle.name.startswith("Intervensi rujukan")
+    assert benefit.membership == "terdaftar" and benefit.link_status == "dipastikan"
+    assert benefit.amount == 42_000 and benefit.period == f"rujukan #{referral.pk}"
+    assert "Intervensi tercatat" in client.get(url).content.decode()
+    assert Program.objects.get(code="pbi-daerah").cycles.count() == 1

@@ -14,6 +14,7 @@ from .cycles import (
     decide_link,
     import_cycle_list,
     propose_cycle,
+    record_intervention,
     record_verdict,
 )
 from .flags import detect_anomalies, dismiss_flag, send_flag_to_verivali
@@ -50,6 +51,7 @@ __all__ = [
     "import_cycle_list",
     "propose_cycle",
     "queue_program_run",
+    "record_intervention",
     "record_verdict",
     "refer_needs",
     "send_flag_to_verivali",

@@ -479,3 +479,54 @@ def record_verdict(
         origin="penilaian Bappeda",
     )
     return verdict
+
+
+def record_intervention(referral, *, program: Program, actor) -> Beneficiary:
+    """A referral its agency finished, recorded as a benefit of one of the agency's
+    programs: the family (by its head) joins the program's cycle of interventions from
+    referrals for the year, enrolled. Call inside the referral's transaction."""
+    _require(actor, program, Action.CHANGE)
+    if program.agency_id != referral.agency_id:
+        raise CycleError("Program ini bukan milik OPD yang menerima rujukan.")
+    year = timezone.localdate().year
+    name = f"Intervensi rujukan {year}"
+    cycle = Cycle.objects.filter(program=program, name=name).first()
+    if cycle is None:
+        cycle = _draft_cycle(
+            program,
+            name,
+            actor=actor,
+            origin=CycleOrigin.REFERRALS,
+            starts_on=dt.date(year, 1, 1),
+            ends_on=dt.date(year, 12, 31),
+        )
+    elif cycle.is_frozen:
+        raise CycleError(f"Siklus {name!r} sudah dibekukan; intervensi baru dicatat tahun depan.")
+    family = referral.family
+    head = targeting.heads_of(pl.Series([family.pk], dtype=pl.Int64))
+    person_id = head["person_id"][0] if head.height else None
+    person = family.members.filter(pk=person_id).first() if person_id else None
+    last = cycle.beneficiaries.order_by("-row_number").values_list("row_number", flat=True).first()
+    beneficiary = Beneficiary.objects.create(
+        cycle=cycle,
+        row_number=(last or 0) + 1,
+        written_nik=person.nik if person else "",
+        written_kk=family.kk_number,
+        written_name=person.full_name if person else "",
+        written_address=family.address,
+        period=f"rujukan #{referral.pk}",
+        amount=program.benefit_amount,
+        person=person,
+        family=family,
+        link_status=LinkStatus.CONFIRMED,
+        link_probability=1.0,
+        membership=Membership.ENROLLED,
+    )
+    record_change(
+        beneficiary,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        after={"rujukan": referral.pk, "program": program.code, "siklus": cycle.name},
+        origin="intervensi dari rujukan",
+    )
+    return beneficiary

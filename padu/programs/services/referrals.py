@@ -12,6 +12,7 @@ from padu.welfare.models import NeedRule
 
 from ..choices import CLOSED_STATUSES, ReferralStatus
 from ..models import Referral
+from .cycles import record_intervention
 
 
 def refer_needs(needs: pl.DataFrame, *, actor) -> int:
@@ -82,11 +83,13 @@ def update_referral(
     notes: str = "",
     rejection_reason: str = "",
     seen_version: int | None = None,
+    program=None,
 ) -> Referral:
     """Move a referral along (baru → diterima → diproses → selesai, or ditolak with a
     reason): only an officer of the agency it is addressed to may. A closed referral stays
     closed. ``seen_version`` is the version the officer saw: if someone changed it since,
-    nothing is written and StaleReferral is raised."""
+    nothing is written and StaleReferral is raised. Finished (selesai) with a ``program``
+    of the agency, the help given is recorded as that program's intervention."""
     policy.require(actor, referral, Action.CHANGE)
     current = Referral.objects.select_for_update().get(pk=referral.pk)
     if seen_version is not None and current.version != seen_version:
@@ -115,6 +118,8 @@ def update_referral(
         current.closed_at = now
     current.version += 1
     current.save()
+    if program is not None and status == ReferralStatus.DONE:
+        record_intervention(current, program=program, actor=actor)
     record_change(
         current,
         actor=actor,

@@ -20,9 +20,9 @@ from padu.registry.queries import head_name
 from padu.welfare.concerned import concerned_members
 from padu.welfare.models import FamilyWelfare
 
-from ..choices import ReferralStatus
+from ..choices import ProgramStatus, ReferralStatus
 from ..filters import ReferralFilterSet
-from ..models import Referral
+from ..models import Beneficiary, Program, Referral
 from ..services import StaleReferral, update_referral
 
 
@@ -105,6 +105,13 @@ class ReferralListView(RestrictedMixin, FilterView):
         return download(xlsx_bytes(frame, "rujukan"), "rujukan.xlsx")
 
 
+def _intervention_programs(user, referral):
+    """The agency's own active programs in which a finished referral can be recorded."""
+    return Program.objects.restrict(user, Action.CHANGE).filter(
+        agency_id=referral.agency_id, status=ProgramStatus.ACTIVE
+    )
+
+
 class ReferralDetailView(RestrictedMixin, View):
     """A referral, and (for the agency it is addressed to) the form that moves it along."""
 
@@ -142,12 +149,22 @@ class ReferralDetailView(RestrictedMixin, View):
                 "can_change": Referral.objects.restrict(request.user, Action.CHANGE)
                 .filter(pk=referral.pk)
                 .exists(),
+                "programs": _intervention_programs(request.user, referral),
+                "interventions": Beneficiary.objects.restrict(request.user, Action.VIEW)
+                .filter(family=family, period=f"rujukan #{referral.pk}")
+                .select_related("cycle__program"),
             },
         )
 
     def post(self, request, pk):
         referral = self._object(request, pk)
         seen = request.POST.get("version", "")
+        chosen = request.POST.get("program", "")
+        program = (
+            _intervention_programs(request.user, referral).filter(code=chosen).first()
+            if chosen
+            else None
+        )
         try:
             update_referral(
                 referral,
@@ -156,6 +173,7 @@ class ReferralDetailView(RestrictedMixin, View):
                 notes=request.POST.get("notes", "")[:2000],
                 rejection_reason=request.POST.get("rejection_reason", ""),
                 seen_version=number_param(seen),
+                program=program,
             )
         except StaleReferral:
             messages.error(
@@ -164,7 +182,7 @@ class ReferralDetailView(RestrictedMixin, View):
                     "Rujukan ini baru saja diubah orang lain; periksa perubahannya lalu simpan lagi."
                 ),
             )
-        except ValueError as error:
+        except ValueError as error:  # CycleError among them
             messages.error(request, str(error))
         else:
             messages.success(request, _("Rujukan disimpan."))
