@@ -4,6 +4,8 @@ assets or a head's work that a poor family would not have, and a desil that jump
 between two classifications with no field visit to say why. Each is a row (kind,
 family_id, person_id, beneficiary_id, detail); the detail says what was found."""
 
+import datetime as dt
+
 import polars as pl
 
 from padu.registry.choices import ElectricityCapacity, FamilyLifecycle, Lifecycle
@@ -180,7 +182,8 @@ def desil_jumps() -> pl.DataFrame:
         jumped = pair.filter((pl.col("after") - pl.col("before")).abs() >= DESIL_JUMP_AT)
         visited = read_frame(
             "SELECT DISTINCT family_id FROM verification_visit WHERE status = 'disetujui' "
-            f"AND decided_at >= '{old.fitted_at.isoformat()}' AND family_id IS NOT NULL"
+            f"AND decided_at >= '{old.fitted_at.astimezone(dt.UTC):%Y-%m-%d %H:%M:%S}' "
+            "AND family_id IS NOT NULL"
         )
         if visited.height:
             jumped = jumped.join(visited, on="family_id", how="anti")

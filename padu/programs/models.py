@@ -168,11 +168,17 @@ class Program(models.Model):
         return f"{self.name} ({self.year})"
 
     def clean(self):
+        from padu.registry.models import PROGRAM_FIELDS
+
         from .criteria import check_criteria
 
         problems = check_criteria(self.criteria)
         if problems:
             raise ValidationError({"criteria": problems})
+        if self.source_flag and self.source_flag not in PROGRAM_FIELDS:
+            raise ValidationError(
+                {"source_flag": _("Penanda yang ada: %s.") % ", ".join(PROGRAM_FIELDS)}
+            )
 
 
 class CombinationRule(models.Model):

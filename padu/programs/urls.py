@@ -35,6 +35,7 @@ urlpatterns = [
     path("program/proses/<int:pk>/status/", views.RunStatusView.as_view(), name="run-status"),
     path("program/proses/<int:pk>/batal/", views.RunCancelView.as_view(), name="run-cancel"),
     path("program/<slug:code>/", views.ProgramDetailView.as_view(), name="program-detail"),
+    path("program/<slug:code>/status/", views.ProgramStatusView.as_view(), name="program-status"),
     path(
         "program/<slug:code>/belum-terjangkau/",
         views.NotReachedExportView.as_view(),

@@ -75,6 +75,8 @@ def test_an_agency_creates_a_program_imports_a_list_and_bappeda_judges_it(
     ]
     page = client.get(reverse("programs:program-detail", args=["lansia-sehat"])).content.decode()
     assert "Desil paling banyak 4" in page and "Umur penerima paling sedikit 60" in page
+    client.post(reverse("programs:program-status", args=["lansia-sehat"]), {"status": "aktif"})
+    assert Program.objects.get(code="lansia-sehat").status == "aktif"
 
     persons = list(Person.objects.filter(lifecycle="aktif").exclude(nik="").order_by("pk")[:8])
     upload = SimpleUploadedFile("daftar lansia.csv", _csv(persons), content_type="text/csv")
@@ -117,6 +119,9 @@ def test_an_agency_creates_a_program_imports_a_list_and_bappeda_judges_it(
     assert client.get(url, {"format": "xlsx"}).status_code == 404
     missed = reverse("programs:program-not-reached", args=["lansia-sehat"])
     assert client.get(missed).status_code == 404
+    status = reverse("programs:program-status", args=["lansia-sehat"])
+    assert client.post(status, {"status": "selesai"}).status_code == 404
+    assert Program.objects.get(code="lansia-sehat").status == "aktif"
 
     client.force_login(officers["bappeda"])
     response = client.post(

@@ -16,6 +16,7 @@ from padu.core.choices import ChangeAction
 from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress
 from padu.registry.choices import Lifecycle
+from padu.registry.models import PROGRAM_FIELDS
 from padu.sources.canonical import unique_headers
 from padu.sources.choices import BatchStatus, SourceKind
 from padu.sources.mapping import Mapping, mapping_from_dict, plan_columns
@@ -324,7 +325,7 @@ def propose_cycle(
 def cycle_from_source_flags(program: Program, *, actor, as_of: dt.date | None = None) -> Cycle:
     """A national program's recipients as the source exports flag them: one cycle, named
     after the day it was taken, of the active families whose flag is set."""
-    if not program.source_flag:
+    if program.source_flag not in PROGRAM_FIELDS:  # also what makes it safe in the SQL below
         raise CycleError(f"{program} tidak punya penanda di data sumber.")
     as_of = as_of or timezone.localdate()
     families = read_frame(

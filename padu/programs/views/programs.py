@@ -26,7 +26,15 @@ from padu.regions.models import Region
 from padu.registry.models import Family, Person
 from padu.registry.queries import head_name
 
-from ..choices import FAILS_WHEN, Check, FlagKind, FlagStatus, LinkStatus, RunStep
+from ..choices import (
+    FAILS_WHEN,
+    Check,
+    FlagKind,
+    FlagStatus,
+    LinkStatus,
+    ProgramStatus,
+    RunStep,
+)
 from ..criteria import describe
 from ..figures import not_reached_sheet, program_figures
 from ..forms import CycleDatesForm, DesignForm, ListImportForm, ProgramForm, VerdictForm
@@ -50,6 +58,7 @@ from ..services import (
     queue_program_run,
     record_verdict,
     send_flag_to_verivali,
+    update_program,
 )
 from ..simulation import Design, simulate
 from ..synergy import OVERLAP_AT, gaps, need_matrix, unreached_extreme
@@ -584,3 +593,22 @@ class SimulationView(RestrictedMixin, View):
                 outcomes.append(simulate(design, within=request.user.region_id))
         context = {"designs": designs, "outcomes": outcomes}
         return render(request, "programs/simulation.html", context, status=200)
+
+
+class ProgramStatusView(RestrictedMixin, View):
+    """The agency starts its program (aktif) or closes it (selesai)."""
+
+    model = Program
+
+    def post(self, request, code):
+        program = get_object_or_404(self.get_queryset(), code=code)
+        status = request.POST.get("status", "")
+        if status not in ProgramStatus.values:
+            raise Http404
+        try:
+            update_program(program, {"status": status}, actor=request.user)
+        except ValidationError as error:
+            messages.error(request, "; ".join(error.messages))
+        else:
+            messages.success(request, _("Status program: %s.") % ProgramStatus(status).label)
+        return redirect("programs:program-detail", program.code)
