@@ -14,9 +14,8 @@ from padu.regions.models import Region
 from padu.registry.choices import Lifecycle
 from padu.welfare.household import read_frame
 
-from .choices import LinkStatus, Membership
 from .models import Cycle, Program
-from .targeting import NOT_HOLDING, eligible, models_in_force, read_current_status
+from .targeting import eligible, models_in_force, read_benefits, read_current_status
 
 #: The counts of AreaFigures, which add up over areas.
 _COUNTS = ("beneficiaries", "ineligible", "eligible", "reached", "extreme", "extreme_reached",
@@ -69,32 +68,6 @@ class AreaFigures:
         return self.amount / self.extreme_reached if self.extreme_reached else None
 
 
-def _holding(program: Program) -> pl.DataFrame:
-    """family_id, person_id, on_target, amount, district of the rows of every cycle of the
-    program that are linked and still hold the benefit."""
-    linked = ", ".join(f"'{s}'" for s in (LinkStatus.LINKED, LinkStatus.CONFIRMED))
-    gone = ", ".join(f"'{m}'" for m in NOT_HOLDING if m != Membership.NOT_ELIGIBLE)
-    rows = read_frame(
-        "SELECT b.family_id, b.person_id, b.on_target, b.amount, "
-        "substr(f.village_id, 1, 8) AS district "
-        "FROM programs_beneficiary b JOIN programs_cycle c ON c.id = b.cycle_id "
-        "JOIN registry_family f ON f.id = b.family_id "
-        f"WHERE c.program_id = {int(program.pk)} AND b.link_status IN ({linked}) "
-        f"AND b.membership NOT IN ({gone})"
-    )
-    if rows.height == 0:
-        return pl.DataFrame(
-            schema={
-                "family_id": pl.Int64,
-                "person_id": pl.Int64,
-                "on_target": pl.Boolean,
-                "amount": pl.Int64,
-                "district": pl.String,
-            }
-        )
-    return rows.with_columns(pl.col("on_target").cast(pl.Boolean), pl.col("amount").cast(pl.Int64))
-
-
 def _key(program: Program) -> str:
     cycles = Cycle.objects.filter(program=program).order_by("-checked_at")
     latest = cycles.values_list("checked_at", flat=True).first()
@@ -107,7 +80,7 @@ def not_reached(program: Program, *, on: dt.date | None = None) -> pl.DataFrame:
     """The families (or persons) the program's criteria take that no cycle reached."""
     on = on or dt.date.today()
     chosen = eligible(program, on=on, limit=False)
-    held = _holding(program)
+    held = read_benefits(program, with_ineligible=True)
     key = "person_id" if program.unit == "orang" else "family_id"
     return chosen.join(held.select(key).unique(), on=key, how="anti")
 
@@ -125,7 +98,7 @@ def program_figures(program: Program) -> tuple[AreaFigures, list[AreaFigures]]:
 def _figures(program: Program) -> tuple[AreaFigures, list[AreaFigures]]:
     on = dt.date.today()
     unit_key = "person_id" if program.unit == "orang" else "family_id"
-    held = _holding(program)
+    held = read_benefits(program, with_ineligible=True)
     chosen = eligible(program, on=on, limit=False)
     families = read_frame(
         "SELECT id AS family_id, substr(village_id, 1, 8) AS district FROM registry_family "

@@ -16,8 +16,8 @@ from padu.registry.choices import Lifecycle
 from padu.welfare.household import read_frame
 from padu.welfare.models import FamilyNeed, NeedRule
 
-from .choices import FundingLevel, LinkStatus
-from .targeting import NOT_HOLDING, models_in_force, read_current_status
+from .choices import FundingLevel
+from .targeting import models_in_force, read_benefits, read_current_status
 
 #: A family reached by this many programs of one sector or more is an overlap.
 OVERLAP_AT = 2
@@ -70,35 +70,6 @@ def _families(within: str | None) -> pl.DataFrame:
     )
 
 
-def benefits() -> pl.DataFrame:
-    """family_id, program, sector, agency, funding level, amount: every benefit a family
-    holds (linked rows of any cycle, not dropped as ineligible, duplicate or exited)."""
-    linked = ", ".join(f"'{s}'" for s in (LinkStatus.LINKED, LinkStatus.CONFIRMED))
-    out = ", ".join(f"'{m}'" for m in NOT_HOLDING)
-    rows = read_frame(
-        "SELECT b.family_id, p.id AS program_id, p.name AS program, p.sector, "
-        "a.short_name AS agency, p.funding_level, b.amount "
-        "FROM programs_beneficiary b JOIN programs_cycle c ON c.id = b.cycle_id "
-        "JOIN programs_program p ON p.id = c.program_id "
-        "JOIN organisations_agency a ON a.id = p.agency_id "
-        f"WHERE b.family_id IS NOT NULL AND b.link_status IN ({linked}) "
-        f"AND b.membership NOT IN ({out})"
-    )
-    if rows.height == 0:
-        return pl.DataFrame(
-            schema={
-                "family_id": pl.Int64,
-                "program_id": pl.Int64,
-                "program": pl.String,
-                "sector": pl.String,
-                "agency": pl.String,
-                "funding_level": pl.String,
-                "amount": pl.Int64,
-            }
-        )
-    return rows.with_columns(pl.col("amount").cast(pl.Int64))
-
-
 def _needs(on: dt.date) -> pl.DataFrame:
     """family_id, dimension of every need raised under the classification in force."""
     ids = ",".join(str(m.pk) for m in models_in_force(on).values()) or "NULL"
@@ -116,7 +87,7 @@ def need_matrix(within: str | None, district: str | None = None) -> list[NeedRow
     on = dt.date.today()
     families = _families(district or within)
     needs = _needs(on).join(families, on="family_id")
-    held = benefits().join(families.select("family_id"), on="family_id")
+    held = read_benefits().join(families.select("family_id"), on="family_id")
     labels = dict(Sector.choices)
     levels = dict(FundingLevel.choices)
     rows = []
@@ -157,7 +128,7 @@ def unreached_extreme(within: str | None) -> pl.DataFrame:
     families = _families(within)
     status = read_current_status(dt.date.today()).filter(pl.col("status") == "ekstrem")
     extreme = families.join(status.select("family_id"), on="family_id")
-    return extreme.join(benefits().select("family_id").unique(), on="family_id", how="anti")
+    return extreme.join(read_benefits().select("family_id").unique(), on="family_id", how="anti")
 
 
 def gaps(within: str | None) -> tuple[list[GapRow], GapRow]:

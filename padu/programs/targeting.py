@@ -15,7 +15,7 @@ from padu.registry.choices import Lifecycle
 from padu.welfare.household import read_frame, read_households
 from padu.welfare.models import FamilyNeed, FamilyWelfare, NeedRule, WelfareModel
 
-from .choices import FAILS_WHEN, BenefitUnit, Check, Membership
+from .choices import FAILS_WHEN, BenefitUnit, Check, LinkStatus, Membership
 from .criteria import judge
 from .models import CHECK_FIELDS, Beneficiary, CombinationRule, Cycle, Program
 
@@ -51,6 +51,42 @@ _BENEFICIARY_SCHEMA = {
     "link_status": pl.String,
     "membership": pl.String,
 }
+
+
+_BENEFIT_SCHEMA = {
+    "family_id": pl.Int64,
+    "person_id": pl.Int64,
+    "program_id": pl.Int64,
+    "program": pl.String,
+    "sector": pl.String,
+    "agency": pl.String,
+    "funding_level": pl.String,
+    "on_target": pl.Boolean,
+    "amount": pl.Int64,
+    "district": pl.String,
+}
+
+
+def read_benefits(program: Program | None = None, *, with_ineligible: bool = False):
+    """The benefits families hold (of ``program``, or of every program): the linked rows
+    of any cycle that were not dropped (as duplicates, exited, or, unless
+    ``with_ineligible``, not eligible), with their program and the family's district."""
+    dropped = [m for m in NOT_HOLDING if not (with_ineligible and m == Membership.NOT_ELIGIBLE)]
+    linked = ", ".join(f"'{s}'" for s in (LinkStatus.LINKED, LinkStatus.CONFIRMED))
+    out = ", ".join(f"'{m}'" for m in dropped)
+    only = f"AND c.program_id = {int(program.pk)}" if program else ""
+    rows = read_frame(
+        "SELECT b.family_id, b.person_id, p.id AS program_id, p.name AS program, p.sector, "
+        "a.short_name AS agency, p.funding_level, b.on_target, b.amount, "
+        "substr(f.village_id, 1, 8) AS district "
+        "FROM programs_beneficiary b JOIN programs_cycle c ON c.id = b.cycle_id "
+        "JOIN programs_program p ON p.id = c.program_id "
+        "JOIN organisations_agency a ON a.id = p.agency_id "
+        "JOIN registry_family f ON f.id = b.family_id "
+        f"WHERE b.link_status IN ({linked}) {only} "
+        f"AND b.membership NOT IN ({out})"
+    )
+    return rows.cast(_BENEFIT_SCHEMA) if rows.height else pl.DataFrame(schema=_BENEFIT_SCHEMA)
 
 
 def read_beneficiaries(cycle: Cycle) -> pl.DataFrame:
