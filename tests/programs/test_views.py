@@ -37,6 +37,9 @@ def _csv(persons) -> bytes:
         for i, p in enumerate(persons, start=1)
     ]
     rows.append({"NO": len(rows) + 1, "NIK": "", "NAMA": "ORANG ASING", "TANGGAL LAHIR": ""})
+    rows.append(
+        {"NO": len(rows) + 1, "NIK": "", "NAMA": "TANGGAL SALAH", "TANGGAL LAHIR": "31/13/1985"}
+    )
     return pl.DataFrame(rows).write_csv(separator=";").encode("cp1252")
 
 
@@ -90,7 +93,10 @@ def test_an_agency_creates_a_program_imports_a_list_and_bappeda_judges_it(
     run = execute_program_run(run)
     assert run.status == "completed", run.message
     cycle = run.cycle
-    assert cycle.summary["baris"] == 9 and cycle.summary["tidak_ditemukan"] == 1
+    assert cycle.summary["baris"] + cycle.batch.rows_rejected == 10
+
+    page = client.get(reverse("programs:cycle-detail", args=[cycle.pk])).content.decode()
+    assert 'id="issues"' in page and "31/13/1985" in page  # the file's own row and value
 
     url = reverse("programs:cycle-detail", args=[cycle.pk])
     unlinked = client.get(url, {"masalah": "belum_tertaut"}).content.decode()

@@ -25,6 +25,7 @@ from padu.core.views import PolledStatusView, download
 from padu.regions.models import Region
 from padu.registry.models import Family, Person
 from padu.registry.queries import head_name
+from padu.sources.models import ImportIssue
 
 from ..choices import (
     FAILS_WHEN,
@@ -269,6 +270,10 @@ class RunCancelView(RestrictedMixin, View):
         return redirect("programs:program-detail", run.program.code)
 
 
+#: The import issues a cycle's page lists (the rest are counted).
+ISSUES_SHOWN = 100
+
+
 class CycleDetailView(RestrictedMixin, View):
     """A cycle: its figures, its beneficiaries narrowed to a problem, each with the reasons
     of its failed checks, the rows to link by hand, and the steps open to the user."""
@@ -276,7 +281,9 @@ class CycleDetailView(RestrictedMixin, View):
     model = Cycle
 
     def get(self, request, pk, verdict_form=None):
-        cycle = get_object_or_404(self.get_queryset().select_related("program__agency"), pk=pk)
+        cycle = get_object_or_404(
+            self.get_queryset().select_related("program__agency", "batch"), pk=pk
+        )
         user = request.user
         if request.GET.get("format") == "xlsx":
             return self._export(request, cycle)
@@ -311,8 +318,15 @@ class CycleDetailView(RestrictedMixin, View):
             for action in (Action.CHANGE, Action.APPROVE, Action.CHECK)
         }
         summary = cycle.summary or {}
+        issues = (
+            ImportIssue.objects.filter(batch_id=cycle.batch_id).order_by("severity", "row_number")
+            if cycle.batch_id
+            else ImportIssue.objects.none()
+        )
         context = {
             "cycle": cycle,
+            "issues": issues[:ISSUES_SHOWN],
+            "issue_count": issues.count(),
             "program": cycle.program,
             "page_obj": page,
             "rows": shown,
