@@ -6,16 +6,19 @@ to their person, and the time and peak memory to import, link and check the big 
     .venv/bin/python benchmarks/targeting_check.py [--people 1000000] [--rows 100000]
         [--data-dir DIR]
 
-The city is imported, matched and classified first (not timed; with --data-dir a folder an
-earlier run prepared is reused). The lists are drawn from its registry by
+The city is imported, matched and classified first (not timed; with --data-dir, once into
+that folder, and every run works on a copy of it). The lists are drawn from its registry by
 padu.synth.programs, which also records some deaths and moves the way a field visit does.
 The big list is imported in a child process, so that its peak memory is its own.
 """
 
 import argparse
 import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,21 +93,25 @@ def main() -> None:
     args = parser.parse_args()
     if args.import_one:
         return import_one(args)
-    if args.data_dir:
-        reuse_django(args.data_dir)
-        data = args.data_dir
+    if args.data_dir and (args.data_dir / "padu.sqlite3").exists():
+        # A prepared city is copied: a run never sees an earlier run's programs and lists.
+        data = Path(tempfile.mkdtemp(prefix="padu-bench-"))
+        shutil.copy2(args.data_dir / "padu.sqlite3", data / "padu.sqlite3")
+        reuse_django(data)
     else:
-        data = setup_django(args.region)
-    from padu.registry.models import Family
-
-    if not Family.objects.exists():
         if args.data_dir:
+            data = args.data_dir
+            reuse_django(data)
             from padu.regions.services import load_regions
 
             load_regions(only=(args.region,))
+        else:
+            data = setup_django(args.region)
         started = time.perf_counter()
         prepare_city(args.people, args.region, args.seed)
         print(f"city ready in {time.perf_counter() - started:.0f} s: {data}", flush=True)
+        if args.data_dir:  # kept as prepared: this run, too, starts again on a copy
+            os.execv(sys.executable, [sys.executable, __file__, *sys.argv[1:]])
 
     import polars as pl
 
