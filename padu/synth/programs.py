@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+from django.db import transaction
 
 from padu.matching.golden import VALUE_FIELDS
 from padu.matching.services import link_field_records, resurvive_families
@@ -53,6 +54,7 @@ class PlantedList:
     truth: pl.DataFrame  # row_number, error ("" for a clean row), person_id, nik_mistyped
 
 
+@transaction.atomic
 def record_departures(deaths: list[int], moves: list[int], *, actor=None) -> None:
     """What a field visit would report, through the same path (field records, then
     survivorship): the persons ``deaths`` died, the families ``moves`` moved away."""
