@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("program/siklus/<int:pk>/penilaian/", views.VerdictView.as_view(), name="cycle-verdict"),
     path("program/penerima/<int:pk>/tautan/", views.DecideLinkView.as_view(), name="decide-link"),
+    path(
+        "program/penerima/<int:pk>/keanggotaan/",
+        views.MembershipView.as_view(),
+        name="membership",
+    ),
     path("program/proses/<int:pk>/status/", views.RunStatusView.as_view(), name="run-status"),
     path("program/proses/<int:pk>/batal/", views.RunCancelView.as_view(), name="run-cancel"),
     path("program/<slug:code>/", views.ProgramDetailView.as_view(), name="program-detail"),

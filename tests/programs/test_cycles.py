@@ -19,6 +19,7 @@ from padu.programs.reports import check_report
 from padu.programs.services import (
     CycleError,
     approve_cycle,
+    change_membership,
     check_cycle,
     create_program,
     decide_link,
@@ -156,6 +157,17 @@ def test_an_approved_cycle_keeps_its_beneficiaries_facts_and_amounts_whatever_th
             tmp_path / "daftar.csv", program=dinkes_program, cycle_name="Januari", actor=None
         )
     assert list(cycle.beneficiaries.order_by("pk").values_list(*fields)) == frozen
+
+    # After approval, a membership is paused or ended with a reason; facts stay as approved.
+    enrolled = cycle.beneficiaries.filter(membership=Membership.ENROLLED).first()
+    with pytest.raises(CycleError):
+        change_membership(enrolled, membership=Membership.PAUSED, reason=" ", actor=None)
+    with pytest.raises(CycleError):
+        change_membership(enrolled, membership=Membership.DUPLICATE, reason="x", actor=None)
+    paused = change_membership(
+        enrolled, membership=Membership.PAUSED, reason="pindah sementara", actor=None
+    )
+    assert paused.membership == Membership.PAUSED and paused.facts == enrolled.facts
 
     # A new draft cycle of the same list sees the death.
     later = import_cycle_list(

@@ -101,6 +101,8 @@ def test_an_agency_creates_a_program_imports_a_list_and_bappeda_judges_it(
     url = reverse("programs:cycle-detail", args=[cycle.pk])
     unlinked = client.get(url, {"masalah": "belum_tertaut"}).content.decode()
     assert "orang asing" in unlinked.lower() and "Tidak ditemukan di data terpadu" in unlinked
+    found = client.get(url, {"q": persons[0].nik[:14]}).content.decode()
+    assert persons[0].nik in found and persons[1].nik not in found
     failed = client.get(url, {"masalah": "tepat_sasaran"}).content.decode()
     if cycle.summary["tepat_sasaran"]:
         assert "tidak memenuhi: " in failed

@@ -7,8 +7,10 @@
 """
 
 from .cycles import (
+    MEMBERSHIP_CHANGES,
     CycleError,
     approve_cycle,
+    change_membership,
     check_cycle,
     cycle_from_source_flags,
     decide_link,
@@ -31,6 +33,7 @@ from .referrals import StaleReferral, refer_needs, update_referral
 from .runs import ProgramRunCancelled, cancel_program_run, execute_program_run, queue_program_run
 
 __all__ = [
+    "MEMBERSHIP_CHANGES",
     "NATIONAL_PROGRAMS",
     "STANDARD_COMBINATIONS",
     "CycleError",
@@ -39,6 +42,7 @@ __all__ = [
     "add_combination_rule",
     "approve_cycle",
     "cancel_program_run",
+    "change_membership",
     "check_cycle",
     "create_program",
     "cycle_from_source_flags",

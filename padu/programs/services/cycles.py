@@ -531,3 +531,41 @@ def record_intervention(referral, *, program: Program, actor) -> Beneficiary:
         origin="intervensi dari rujukan",
     )
     return beneficiary
+
+
+#: The membership changes an agency may make to an approved cycle's beneficiary.
+MEMBERSHIP_CHANGES = {
+    Membership.ENROLLED: (Membership.PAUSED, Membership.EXITED),
+    Membership.PAUSED: (Membership.ENROLLED, Membership.EXITED),
+}
+
+
+@transaction.atomic
+def change_membership(beneficiary: Beneficiary, *, membership: str, reason: str, actor):
+    """Pause, resume or end one beneficiary's membership of an approved cycle (its facts,
+    amount and checks stay as approved), with the reason."""
+    _require(actor, beneficiary, Action.CHANGE)
+    current = Beneficiary.objects.select_for_update().select_related("cycle").get(pk=beneficiary.pk)
+    if not current.cycle.is_frozen:
+        raise CycleError(
+            "Keanggotaan diubah sesudah siklus disetujui; sebelumnya, perbaiki daftarnya."
+        )
+    if membership not in MEMBERSHIP_CHANGES.get(current.membership, ()):
+        raise CycleError(
+            f"Dari {current.get_membership_display().lower()} tidak dapat menjadi "
+            f"{Membership(membership).label.lower()}."
+        )
+    if not reason.strip():
+        raise CycleError("Tuliskan alasan perubahan keanggotaan.")
+    before = current.membership
+    current.membership = membership
+    current.save(update_fields=["membership"])
+    record_change(
+        current,
+        actor=actor,
+        action=ChangeAction.UPDATE,
+        before={"membership": before},
+        after={"membership": membership, "alasan": reason.strip()[:500]},
+        origin="keanggotaan",
+    )
+    return current

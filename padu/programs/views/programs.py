@@ -33,6 +33,7 @@ from ..choices import (
     FlagKind,
     FlagStatus,
     LinkStatus,
+    Membership,
     ProgramStatus,
     RunStep,
 )
@@ -50,8 +51,10 @@ from ..models import (
 )
 from ..reports import check_report
 from ..services import (
+    MEMBERSHIP_CHANGES,
     CycleError,
     cancel_program_run,
+    change_membership,
     create_program,
     decide_link,
     detect_anomalies,
@@ -292,6 +295,13 @@ class CycleDetailView(RestrictedMixin, View):
         narrowed = _problem_filter(problem)
         if narrowed is not None:
             rows = rows.filter(narrowed)
+        sought = " ".join(request.GET.get("q", "").split())[:60]
+        if sought:
+            match = Q(written_name__icontains=sought)
+            digits = sought.replace(" ", "")
+            if digits.isdigit():
+                match |= Q(written_nik__startswith=digits) | Q(written_kk__startswith=digits)
+            rows = rows.filter(match)
         rows = rows.select_related("person", "family__village").order_by("row_number", "pk")
         page = CountedOncePaginator(rows, 50).get_page(request.GET.get("page"))
         shown = list(page.object_list)
@@ -335,7 +345,13 @@ class CycleDetailView(RestrictedMixin, View):
             if summary
             else [],
             "unlinked": summary.get("calon", 0) + summary.get("tidak_ditemukan", 0),
+            "sought": sought,
             "can_change": allowed[Action.CHANGE] and not cycle.is_frozen,
+            "can_change_membership": allowed[Action.CHANGE] and cycle.is_frozen,
+            "membership_changes": {
+                state: [(target, Membership(target).label) for target in targets]
+                for state, targets in MEMBERSHIP_CHANGES.items()
+            },
             "can_approve": allowed[Action.APPROVE] and not cycle.is_frozen,
             "can_judge": allowed[Action.CHECK],
             "can_export": policy.allows(user, Beneficiary, Action.EXPORT),
@@ -626,3 +642,24 @@ class ProgramStatusView(RestrictedMixin, View):
         else:
             messages.success(request, _("Status program: %s.") % ProgramStatus(status).label)
         return redirect("programs:program-detail", program.code)
+
+
+class MembershipView(RestrictedMixin, View):
+    """The agency pauses, resumes or ends a beneficiary's membership of an approved cycle."""
+
+    model = Beneficiary
+
+    def post(self, request, pk):
+        row = get_object_or_404(self.get_queryset(), pk=pk)
+        try:
+            change_membership(
+                row,
+                membership=request.POST.get("membership", ""),
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+            )
+        except (CycleError, ValueError) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Keanggotaan baris %s diubah.") % row.row_number)
+        return redirect("programs:cycle-detail", row.cycle_id)
