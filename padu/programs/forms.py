@@ -13,9 +13,22 @@ from padu.welfare.choices import PovertyStatus
 from padu.welfare.models import NeedRule
 
 from .choices import BenefitUnit
+from .criteria import describe
 from .models import Program
 
 ALLOWED_LIST_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
+
+
+#: (field, op) of a condition → the question that asks it.
+_ASKED = {
+    ("desil", "le"): "max_desil",
+    ("status", "in"): "statuses",
+    ("needs", "has"): "needs",
+    ("age", "ge"): "min_age",
+    ("age", "le"): "max_age",
+    ("sex", "eq"): "sex",
+    ("disability", "ne"): "disabled_only",
+}
 
 
 class CriteriaForm(forms.Form):
@@ -52,9 +65,20 @@ class CriteriaForm(forms.Form):
         "max_desil", "statuses", "needs", "min_age", "max_age", "sex", "disabled_only", "areas",
     )  # fmt: skip
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, criteria: list[dict] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # Conditions these questions cannot ask (an admin's own) are kept as they are.
+        self.kept = []
+        for condition in criteria or []:
+            name = _ASKED.get((condition.get("field"), condition.get("op")))
+            if name is None or (
+                name == "disabled_only" and condition.get("value") != c.Disability.NONE
+            ):
+                self.kept.append(condition)
+            elif not self.is_bound:
+                value = condition["value"]
+                self.initial[name] = True if name == "disabled_only" else value
         self.fields["needs"].queryset = NeedRule.objects.filter(is_active=True).order_by("label")
         districts = Region.objects.filter(level=3)
         if user.region_id:
@@ -63,6 +87,10 @@ class CriteriaForm(forms.Form):
 
     def criteria_part(self):
         return [self[name] for name in self.CRITERIA_FIELDS]
+
+    def kept_sentences(self) -> list[str]:
+
+        return [describe(condition) for condition in self.kept]
 
     def criteria(self) -> list[dict]:
         data = self.cleaned_data
@@ -81,7 +109,7 @@ class CriteriaForm(forms.Form):
             out.append({"field": "sex", "op": "eq", "value": data["sex"]})
         if data.get("disabled_only"):
             out.append({"field": "disability", "op": "ne", "value": c.Disability.NONE})
-        return out
+        return out + self.kept
 
     def target_areas(self) -> list[str]:
         return [r.code for r in self.cleaned_data.get("areas") or []]
@@ -98,9 +126,16 @@ class ProgramForm(CriteriaForm, forms.ModelForm):
         ]  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, user=user, **kwargs)
+        instance = kwargs.get("instance")
+        super().__init__(
+            *args, user=user, criteria=instance.criteria if instance else None, **kwargs
+        )
         if not self.is_bound:
             self.initial.setdefault("year", dt.date.today().year)
+            if instance is not None:
+                self.initial["areas"] = list(instance.target_areas or [])
+        if instance is not None:
+            self.fields["code"].disabled = True  # a program's code names its lists and reports
 
     def program_part(self):
         return [self[name] for name in self.Meta.fields]

@@ -41,6 +41,7 @@ urlpatterns = [
     path("program/proses/<int:pk>/batal/", views.RunCancelView.as_view(), name="run-cancel"),
     path("program/<slug:code>/", views.ProgramDetailView.as_view(), name="program-detail"),
     path("program/<slug:code>/status/", views.ProgramStatusView.as_view(), name="program-status"),
+    path("program/<slug:code>/ubah/", views.ProgramUpdateView.as_view(), name="program-update"),
     path(
         "program/<slug:code>/belum-terjangkau/",
         views.NotReachedExportView.as_view(),

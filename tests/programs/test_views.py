@@ -81,6 +81,31 @@ def test_an_agency_creates_a_program_imports_a_list_and_bappeda_judges_it(
     client.post(reverse("programs:program-status", args=["lansia-sehat"]), {"status": "aktif"})
     assert Program.objects.get(code="lansia-sehat").status == "aktif"
 
+    # Edited, the questions come back answered, and a condition they cannot ask is kept.
+    own = {"field": "members_uninsured", "op": "gt", "value": 0}
+    Program.objects.filter(code="lansia-sehat").update(criteria=[*program.criteria, own])
+    edit = reverse("programs:program-update", args=["lansia-sehat"])
+    form = client.get(edit).content.decode()
+    assert 'name="max_desil" value="4"' in form
+    assert "Anggota tanpa jaminan kesehatan lebih dari 0" in form
+    response = client.post(
+        edit,
+        {
+            "code": "diganti", "name": "Lansia sehat", "sector": "kesehatan", "year": 2025,
+            "funding_level": "apbd_kab", "unit": "orang", "benefit_kind": "layanan",
+            "benefit_amount": 50000, "max_desil": 3, "min_age": 60,
+            "areas": ["33.74.01", "33.74.02"],
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    program.refresh_from_db()
+    assert program.code == "lansia-sehat"  # the code stays
+    assert program.criteria == [
+        {"field": "desil", "op": "le", "value": 3},
+        {"field": "age", "op": "ge", "value": 60},
+        own,
+    ]
+
     persons = list(Person.objects.filter(lifecycle="aktif").exclude(nik="").order_by("pk")[:8])
     upload = SimpleUploadedFile("daftar lansia.csv", _csv(persons), content_type="text/csv")
     response = client.post(

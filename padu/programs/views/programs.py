@@ -663,3 +663,32 @@ class MembershipView(RestrictedMixin, View):
         else:
             messages.success(request, _("Keanggotaan baris %s diubah.") % row.row_number)
         return redirect("programs:cycle-detail", row.cycle_id)
+
+
+class ProgramUpdateView(RestrictedMixin, View):
+    """The agency edits its program: its facts and who it is for."""
+
+    model = Program
+    action = Action.CHANGE
+
+    def get(self, request, code):
+        program = get_object_or_404(self.get_queryset(), code=code)
+        form = ProgramForm(instance=program, user=request.user)
+        return render(request, "programs/program_form.html", {"form": form, "program": program})
+
+    def post(self, request, code):
+        program = get_object_or_404(self.get_queryset(), code=code)
+        form = ProgramForm(
+            request.POST, instance=Program.objects.get(pk=program.pk), user=request.user
+        )
+        if form.is_valid():
+            changes = form.program_fields()
+            try:
+                update_program(program, changes, actor=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Program disimpan."))
+                return redirect("programs:program-detail", program.code)
+        context = {"form": form, "program": program}
+        return render(request, "programs/program_form.html", context, status=400)
