@@ -386,7 +386,7 @@ def write_program_lists(
         "bersih": heads.filter(alive & eligible & inside & ~repaired),
         "tidak_layak": heads.filter(alive & (pl.col("desil") >= 6) & inside & ~repaired),
         "luar_wilayah": heads.filter(alive & eligible & ~inside & ~repaired),
-        "meninggal": heads.filter(head_gone & (pl.col("desil") <= 4) & inside & ~repaired),
+        "meninggal": heads.filter(head_gone & eligible & inside & ~repaired),
         "kombinasi": heads.filter(alive & eligible & inside & repaired),
     }
     housing_rows = min(max(rows // 50, 200), pools["bersih"].height)
