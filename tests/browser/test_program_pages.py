@@ -5,6 +5,7 @@ Set PADU_SCREENSHOTS to a folder to keep a screenshot of each page."""
 
 import re
 
+import polars as pl
 import pytest
 from playwright.sync_api import expect
 
@@ -28,6 +29,13 @@ def test_an_agency_imports_its_list_and_bappeda_judges_it(
         for p in write_program_lists(tmp_path / "lists", region="33.74", year=2025, rows=200)
         if p.program == "pbi-apbd-2025"
     ]
+    # The agency's list, saved as CSV, with one person Padu does not know at the end.
+    listed = pl.read_excel(
+        planted.path, engine="calamine", read_options={"header_row": 2}, infer_schema_length=0
+    )
+    stranger = pl.DataFrame({"NO": ["999"], "NIK": [""], "NAMA": ["ORANG TIDAK DIKENAL"]})
+    upload = tmp_path / "daftar-pbi.csv"
+    pl.concat([listed, stranger], how="diagonal").write_csv(upload, separator=";")
     dinkes = Agency.objects.get(code="dinkes")
     make_user("dinkes", Role.AGENCY_OFFICER, "33.74", agency=dinkes)
     make_user("perkim", Role.AGENCY_OFFICER, "33.74", agency=Agency.objects.get(code="perkim"))
@@ -39,7 +47,7 @@ def test_an_agency_imports_its_list_and_bappeda_judges_it(
     expect(page.locator("#program-facts")).to_contain_text("Desil paling banyak 5")
     form = page.locator("#import-list")
     form.get_by_label("Nama siklus").fill("Januari 2025")
-    form.get_by_label("Daftar penerima").set_input_files(str(planted.path))
+    form.get_by_label("Daftar penerima").set_input_files(str(upload))
     form.get_by_role("button", name="Impor dan periksa").click()
     expect(page.locator("#run-status")).to_contain_text("Impor daftar penerima")
     shot(page, "program-import-queued")
@@ -53,6 +61,11 @@ def test_an_agency_imports_its_list_and_bappeda_judges_it(
     expect(figures).to_contain_text("tidak tepat sasaran")
     shot(page, "program-cycle")
 
+    expect(figures.get_by_role("link", name=re.compile("belum tertaut"))).to_contain_text("1")
+    figures.get_by_role("link", name=re.compile("belum tertaut")).click()
+    expect(page.locator("#beneficiaries")).to_contain_text("Tidak ditemukan di data terpadu")
+    expect(page.locator("#beneficiaries")).to_contain_text("Orang Tidak Dikenal")
+    shot(page, "program-cycle-unlinked")
     figures.get_by_role("link", name=re.compile("tidak tepat sasaran")).click()
     rows = page.locator("#beneficiaries")
     expect(rows).to_contain_text("tidak memenuhi: desil paling banyak 5")

@@ -328,6 +328,7 @@ class CycleDetailView(RestrictedMixin, View):
             for action in (Action.CHANGE, Action.APPROVE, Action.CHECK)
         }
         summary = cycle.summary or {}
+        unlinked = summary.get("calon", 0) + summary.get("tidak_ditemukan", 0)
         issues = (
             ImportIssue.objects.filter(batch_id=cycle.batch_id).order_by("severity", "row_number")
             if cycle.batch_id
@@ -341,10 +342,12 @@ class CycleDetailView(RestrictedMixin, View):
             "page_obj": page,
             "rows": shown,
             "problem": problem,
-            "problems": [(key, label, summary.get(key, 0)) for key, label in PROBLEMS.items()]
+            "problems": [
+                (key, label, unlinked if key == "belum_tertaut" else summary.get(key, 0))
+                for key, label in PROBLEMS.items()
+            ]
             if summary
             else [],
-            "unlinked": summary.get("calon", 0) + summary.get("tidak_ditemukan", 0),
             "sought": sought,
             "can_change": allowed[Action.CHANGE] and not cycle.is_frozen,
             "can_change_membership": allowed[Action.CHANGE] and cycle.is_frozen,
