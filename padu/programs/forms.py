@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from padu.organisations.choices import Sector
 from padu.regions.models import Region
 from padu.registry import choices as c
 from padu.welfare.choices import PovertyStatus
@@ -201,3 +202,41 @@ class VerdictForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan untuk OPD"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
+
+
+class ExclusionForm(forms.Form):
+    """Not for those who already receive another program (or any of a sector) within N
+    years: a combination rule of the program."""
+
+    other = forms.ChoiceField(label=_("Tidak boleh bila sudah menerima"))
+    within_years = forms.IntegerField(
+        label=_("dalam (tahun)"), min_value=1, max_value=20, initial=1
+    )
+    note = forms.CharField(label=_("Dasar aturan"), max_length=300, required=False)
+
+    def __init__(self, *args, program: Program, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any program of the user's region may be named here (another agency's too), though
+        # only its own agency opens it: a name is not the program's beneficiaries.
+        named = Program.objects.all()
+        if user.region_id:
+            named = named.filter(Program.scoped_by.within(user.region_id))
+        others = named.exclude(pk=program.pk).order_by("-year", "name")
+        self.fields["other"].choices = [
+            (_("Program"), [(f"program:{p.pk}", str(p)) for p in others]),
+            (_("Bidang"), [(f"bidang:{value}", label) for value, label in Sector.choices]),
+        ]
+
+    def rule_fields(self) -> dict:
+        kind, value = self.cleaned_data["other"].split(":", 1)
+        other = (
+            {"other_program": Program.objects.get(pk=int(value))}
+            if kind == "program"
+            else {"other_sector": value}
+        )
+        return {
+            **other,
+            "within_years": self.cleaned_data["within_years"],
+            "allowed": False,
+            "note": self.cleaned_data["note"],
+        }

@@ -43,6 +43,11 @@ urlpatterns = [
     path("program/<slug:code>/status/", views.ProgramStatusView.as_view(), name="program-status"),
     path("program/<slug:code>/ubah/", views.ProgramUpdateView.as_view(), name="program-update"),
     path(
+        "program/<slug:code>/pengecualian/",
+        views.ExclusionView.as_view(),
+        name="program-exclusion",
+    ),
+    path(
         "program/<slug:code>/belum-terjangkau/",
         views.NotReachedExportView.as_view(),
         name="program-not-reached",

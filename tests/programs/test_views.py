@@ -13,7 +13,7 @@ from padu.accounts.choices import Role
 from padu.organisations.models import Agency
 from padu.programs.choices import RunStep
 from padu.programs.figures import program_figures
-from padu.programs.models import Program, ProgramRun
+from padu.programs.models import CombinationRule, Program, ProgramRun
 from padu.programs.services import (
     cycle_from_source_flags,
     ensure_national_programs,
@@ -80,6 +80,18 @@ def test_an_agency_creates_a_program_imports_a_list_and_bappeda_judges_it(
     assert "Desil paling banyak 4" in page and "Umur penerima paling sedikit 60" in page
     client.post(reverse("programs:program-status", args=["lansia-sehat"]), {"status": "aktif"})
     assert Program.objects.get(code="lansia-sehat").status == "aktif"
+
+    # Not for those already in the national PBI JK within a year (another agency's program).
+    national = ensure_national_programs(year=2025, actor=None)
+    pbi_jk = next(p for p in national if p.code == "pbi-jk-2025")
+    response = client.post(
+        reverse("programs:program-exclusion", args=["lansia-sehat"]),
+        {"other": f"program:{pbi_jk.pk}", "within_years": 1, "note": "iuran dibayar sekali"},
+    )
+    assert response.status_code == 302
+    assert CombinationRule.objects.filter(
+        program=program, other_program=pbi_jk, allowed=False, within_years=1
+    ).exists()
 
     # Edited, the questions come back answered, and a condition they cannot ask is kept.
     own = {"field": "members_uninsured", "op": "gt", "value": 0}

@@ -142,11 +142,14 @@ def ensure_standard_combinations(*, year: int, actor=None) -> list[CombinationRu
 
 @transaction.atomic
 def add_combination_rule(*, actor, **fields) -> CombinationRule:
+    """A rule the agency of its first program sets (the other side is only named); a rule
+    between sectors is the administrator's."""
     rule = CombinationRule(**fields)
     rule.full_clean()
-    for program in (rule.program, rule.other_program):
-        if program is not None:
-            _may_change(actor, program)
+    if rule.program is not None:
+        _may_change(actor, rule.program)
+    elif actor is not None and not policy.is_administrator(actor):
+        raise PermissionDenied("Aturan antarbidang diatur administrator.")
     rule.save()
     record_change(rule, actor=actor, action=ChangeAction.CREATE, after={"rule": str(rule)})
     return rule

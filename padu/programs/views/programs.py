@@ -39,7 +39,14 @@ from ..choices import (
 )
 from ..criteria import describe
 from ..figures import not_reached_sheet, program_figures
-from ..forms import CycleDatesForm, DesignForm, ListImportForm, ProgramForm, VerdictForm
+from ..forms import (
+    CycleDatesForm,
+    DesignForm,
+    ExclusionForm,
+    ListImportForm,
+    ProgramForm,
+    VerdictForm,
+)
 from ..models import (
     CHECK_FIELDS,
     AnomalyFlag,
@@ -53,6 +60,7 @@ from ..reports import check_report
 from ..services import (
     MEMBERSHIP_CHANGES,
     CycleError,
+    add_combination_rule,
     cancel_program_run,
     change_membership,
     create_program,
@@ -186,6 +194,7 @@ class ProgramDetailView(RestrictedMixin, View):
             "can_change": can_change,
             "import_form": forms.get("import") or ListImportForm(),
             "propose_form": forms.get("propose") or CycleDatesForm(prefix="usulan"),
+            "exclusion_form": ExclusionForm(program=program, user=user) if can_change else None,
             "run": ProgramRun.objects.filter(program=program).order_by("-pk").first()
             if can_change
             else None,
@@ -695,3 +704,23 @@ class ProgramUpdateView(RestrictedMixin, View):
                 return redirect("programs:program-detail", program.code)
         context = {"form": form, "program": program}
         return render(request, "programs/program_form.html", context, status=400)
+
+
+class ExclusionView(RestrictedMixin, View):
+    """The agency says whom its program is not for: those already receiving another."""
+
+    model = Program
+
+    def post(self, request, code):
+        program = get_object_or_404(self.get_queryset(), code=code)
+        form = ExclusionForm(request.POST, program=program, user=request.user)
+        if form.is_valid():
+            try:
+                add_combination_rule(actor=request.user, program=program, **form.rule_fields())
+            except ValidationError as error:
+                messages.error(request, "; ".join(error.messages))
+            else:
+                messages.success(request, _("Aturan kombinasi ditambahkan."))
+        else:
+            messages.error(request, _("Pilih program atau bidang, dan jumlah tahun (1–20)."))
+        return redirect("programs:program-detail", program.code)
