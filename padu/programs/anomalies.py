@@ -13,7 +13,7 @@ from padu.welfare.household import read_frame
 from padu.welfare.models import FamilyWelfare, WelfareModel
 
 from .choices import FlagKind
-from .targeting import NOT_HOLDING
+from .targeting import NOT_HOLDING, read_current_status
 
 #: A jump of this many desil or more between two classifications needs a reason.
 DESIL_JUMP_AT = 3
@@ -37,35 +37,23 @@ def departed_recipients() -> pl.DataFrame:
     """Beneficiaries of a cycle whose check found them dead or moved away."""
     out = ", ".join(f"'{m}'" for m in NOT_HOLDING)
     rows = read_frame(
-        "SELECT b.id AS beneficiary_id, b.family_id, b.person_id, p.name AS program, "
-        "c.name AS cycle FROM programs_beneficiary b "
+        "SELECT b.id AS beneficiary_id, b.family_id, b.person_id, b.reasons, "
+        "p.name AS program, c.name AS cycle FROM programs_beneficiary b "
         "JOIN programs_cycle c ON c.id = b.cycle_id JOIN programs_program p ON p.id = c.program_id "
-        f"WHERE b.alive_resident = {_false()} AND b.membership NOT IN ({out})"
+        f"WHERE NOT b.alive_resident AND b.membership NOT IN ({out})"
     )
     if rows.height == 0:
         return _empty()
-    reasons = read_frame(
-        "SELECT id AS beneficiary_id, reasons FROM programs_beneficiary "
-        f"WHERE alive_resident = {_false()}"
-    )
-    said = reasons.with_columns(
-        why=pl.col("reasons").str.json_path_match("$.hidup_menetap")
-    ).select("beneficiary_id", "why")
-    return rows.join(said, on="beneficiary_id", how="left").select(
+    why = pl.col("reasons").cast(pl.String).str.json_path_match("$.hidup_menetap")
+    return rows.select(
         kind=pl.lit(FlagKind.DEPARTED_RECIPIENT.value),
         family_id="family_id",
         person_id="person_id",
         beneficiary_id="beneficiary_id",
         detail=pl.concat_str(
-            [pl.col("program"), pl.lit(", siklus "), pl.col("cycle"), pl.lit(": "), pl.col("why")]
+            [pl.col("program"), pl.lit(", siklus "), pl.col("cycle"), pl.lit(": "), why]
         ).str.slice(0, 500),
     )
-
-
-def _false() -> str:
-    from django.db import connection
-
-    return "FALSE" if connection.vendor == "postgresql" else "0"
 
 
 def shared_niks() -> pl.DataFrame:
@@ -102,24 +90,10 @@ def shared_niks() -> pl.DataFrame:
     )
 
 
-def _current_results() -> pl.DataFrame:
-    """family_id, desil, status under each regency's newest model."""
-    newest = {}
-    for model in WelfareModel.objects.order_by("regency_id", "version"):
-        newest[model.regency_id] = model.pk
-    if not newest:
-        return pl.DataFrame(schema={"family_id": pl.Int64, "desil": pl.Int64, "status": pl.String})
-    ids = ",".join(str(pk) for pk in newest.values())
-    return read_frame(
-        f"SELECT family_id, desil, status FROM {FamilyWelfare._meta.db_table} "
-        f"WHERE model_id IN ({ids})"
-    )
-
-
 def assets_at_odds() -> pl.DataFrame:
     """Poor or extremely poor families (desil 1–4) with a car, 2,200 VA or more, or a head
     in the civil service, the army or the police."""
-    results = _current_results().filter(pl.col("desil") <= 4)
+    results = read_current_status(dt.date.today()).filter(pl.col("desil") <= 4)
     if results.height == 0:
         return _empty()
     families = read_frame(

@@ -51,12 +51,18 @@ def check_criteria(conditions) -> list[str]:
     return problems
 
 
+def _person_labels(field: str) -> dict[str, str]:
+    """code → label in a sentence of a person field with choices (sex, disability)."""
+    return {
+        code: needs.in_sentence(str(label))
+        for code, label in Person._meta.get_field(field).flatchoices
+    }
+
+
 def _person_label(field: str, value) -> str:
     if field == "age":
         return str(value)
-    found = Person._meta.get_field(field)
-    labels = {code: str(label) for code, label in found.flatchoices}
-    return needs.in_sentence(labels.get(value, str(value)))
+    return _person_labels(field).get(value, str(value))
 
 
 def value_label(field: str, value) -> str:
@@ -74,8 +80,7 @@ def describe(condition: dict) -> str:
         return needs.describe(condition)
     values = value if isinstance(value, list) else [value]
     words = [value_label(field, v) if field != "needs" else str(v) for v in values]
-    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " atau " + words[-1]
-    return f"{FIELDS[field]} {OPERATOR_WORDS[op]} {listed}"
+    return f"{FIELDS[field]} {OPERATOR_WORDS[op]} {needs.listed(words)}"
 
 
 def _shown(field: str, column: pl.Expr) -> pl.Expr:
@@ -89,11 +94,7 @@ def _shown(field: str, column: pl.Expr) -> pl.Expr:
     if field in PERSON_FIELDS:
         if field == "age":
             return column.cast(pl.String).fill_null("—")
-        labels = {
-            code: needs.in_sentence(str(label))
-            for code, label in Person._meta.get_field(field).flatchoices
-        }
-        return column.cast(pl.String).replace(labels).fill_null("—")
+        return column.cast(pl.String).replace(_person_labels(field)).fill_null("—")
     return needs.value_label_expr(field, column)
 
 

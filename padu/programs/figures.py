@@ -11,11 +11,16 @@ import polars as pl
 from django.core.cache import cache
 
 from padu.regions.models import Region
-from padu.registry.choices import Lifecycle
 from padu.welfare.household import read_frame
 
 from .models import Cycle, Program
-from .targeting import eligible, models_in_force, read_benefits, read_current_status
+from .targeting import (
+    active_families,
+    eligible,
+    models_in_force,
+    read_benefits,
+    read_current_status,
+)
 
 #: The counts of AreaFigures, which add up over areas.
 _COUNTS = ("beneficiaries", "ineligible", "eligible", "reached", "extreme", "extreme_reached",
@@ -100,10 +105,7 @@ def _figures(program: Program) -> tuple[AreaFigures, list[AreaFigures]]:
     unit_key = "person_id" if program.unit == "orang" else "family_id"
     held = read_benefits(program, with_ineligible=True)
     chosen = eligible(program, on=on, limit=False)
-    families = read_frame(
-        "SELECT id AS family_id, substr(village_id, 1, 8) AS district FROM registry_family "
-        f"WHERE lifecycle = '{Lifecycle.ACTIVE}' AND village_id IS NOT NULL"
-    )
+    families = active_families()
     status = read_current_status(on)
     extreme = (
         families.join(status.filter(pl.col("status") == "ekstrem"), on="family_id")

@@ -7,10 +7,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from padu.registry.choices import Lifecycle
-from padu.welfare.household import read_frame
-
-from .targeting import read_current_status, select_eligible
+from .targeting import active_families, read_current_status, select_eligible
 
 #: The statuses a poverty program is meant for.
 POOR = ("ekstrem", "miskin")
@@ -71,14 +68,8 @@ def simulate(design: Design, *, within: str | None, on: dt.date | None = None) -
     """What ``design`` would reach within the region ``within`` (all, if None)."""
     on = on or dt.date.today()
     chosen = select_eligible(design.criteria, design.areas, design.unit, on=on)
-    families = read_frame(
-        "SELECT id AS family_id, village_id FROM registry_family "
-        f"WHERE lifecycle = '{Lifecycle.ACTIVE}' AND village_id IS NOT NULL"
-    )
-    if within and families.height:
-        families = families.filter(
-            (pl.col("village_id") == within) | pl.col("village_id").str.starts_with(within + ".")
-        )
+    families = active_families(within)
+    if within:
         chosen = chosen.join(families.select("family_id"), on="family_id", how="semi")
     eligible = chosen.height
     if design.budget is not None and design.amount:

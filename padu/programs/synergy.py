@@ -10,14 +10,12 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from padu.organisations.choices import Sector
-from padu.regions.codes import normalize_code
 from padu.regions.models import Region
-from padu.registry.choices import Lifecycle
 from padu.welfare.household import read_frame
 from padu.welfare.models import FamilyNeed, NeedRule
 
 from .choices import FundingLevel
-from .targeting import models_in_force, read_benefits, read_current_status
+from .targeting import active_families, models_in_force, read_benefits, read_current_status
 
 #: A family reached by this many programs of one sector or more is an overlap.
 OVERLAP_AT = 2
@@ -51,25 +49,6 @@ class GapRow:
     unreached: int
 
 
-def _families(within: str | None) -> pl.DataFrame:
-    """family_id, district of the active families within a region (a code: checked, so
-    safe in SQL)."""
-    where = f"lifecycle = '{Lifecycle.ACTIVE}' AND village_id IS NOT NULL"
-    if within:
-        within = normalize_code(within)
-        if within is None:
-            raise ValueError("kode wilayah tidak valid")
-        where += f" AND (village_id = '{within}' OR village_id LIKE '{within}.%')"
-    families = read_frame(
-        f"SELECT id AS family_id, substr(village_id, 1, 8) AS district FROM registry_family WHERE {where}"
-    )
-    return (
-        families
-        if families.height
-        else pl.DataFrame(schema={"family_id": pl.Int64, "district": pl.String})
-    )
-
-
 def _needs(on: dt.date) -> pl.DataFrame:
     """family_id, dimension of every need raised under the classification in force."""
     ids = ",".join(str(m.pk) for m in models_in_force(on).values()) or "NULL"
@@ -85,7 +64,7 @@ def _needs(on: dt.date) -> pl.DataFrame:
 def need_matrix(within: str | None, district: str | None = None) -> list[NeedRow]:
     """Per dimension of need: in need, reached by a program of that sector, overlaps, cost."""
     on = dt.date.today()
-    families = _families(district or within)
+    families = active_families(district or within)
     needs = _needs(on).join(families, on="family_id")
     held = read_benefits().join(families.select("family_id"), on="family_id")
     labels = dict(Sector.choices)
@@ -123,20 +102,25 @@ def need_matrix(within: str | None, district: str | None = None) -> list[NeedRow
     return rows
 
 
+def _extreme(within: str | None) -> pl.DataFrame:
+    """family_id, district of the extremely poor families."""
+    status = read_current_status(dt.date.today()).filter(pl.col("status") == "ekstrem")
+    return active_families(within).join(status.select("family_id"), on="family_id")
+
+
+def _unreached(extreme: pl.DataFrame) -> pl.DataFrame:
+    return extreme.join(read_benefits().select("family_id").unique(), on="family_id", how="anti")
+
+
 def unreached_extreme(within: str | None) -> pl.DataFrame:
     """family_id, district of the extremely poor families no program reached."""
-    families = _families(within)
-    status = read_current_status(dt.date.today()).filter(pl.col("status") == "ekstrem")
-    extreme = families.join(status.select("family_id"), on="family_id")
-    return extreme.join(read_benefits().select("family_id").unique(), on="family_id", how="anti")
+    return _unreached(_extreme(within))
 
 
 def gaps(within: str | None) -> tuple[list[GapRow], GapRow]:
     """Per district: the extremely poor, and those of them no program reached."""
-    families = _families(within)
-    status = read_current_status(dt.date.today()).filter(pl.col("status") == "ekstrem")
-    extreme = families.join(status.select("family_id"), on="family_id")
-    missing = unreached_extreme(within)
+    extreme = _extreme(within)
+    missing = _unreached(extreme)
     counts = extreme.group_by("district").agg(extreme=pl.len())
     unreached = missing.group_by("district").agg(unreached=pl.len())
     joined = counts.join(unreached, on="district", how="left").sort("district")

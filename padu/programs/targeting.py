@@ -5,14 +5,14 @@ once in the cycle, and in no combination of benefits the rules forbid. All in Po
 the whole list at once."""
 
 import datetime as dt
-from dataclasses import dataclass
 
 import polars as pl
 
+from padu.regions.codes import normalize_code
 from padu.regions.models import Region
 from padu.registry.ages import age_in_years
 from padu.registry.choices import Lifecycle
-from padu.welfare.household import read_frame, read_households
+from padu.welfare.household import heads, read_frame, read_households
 from padu.welfare.models import FamilyNeed, FamilyWelfare, NeedRule, WelfareModel
 
 from .choices import FAILS_WHEN, BenefitUnit, Check, LinkStatus, Membership
@@ -21,15 +21,6 @@ from .models import CHECK_FIELDS, Beneficiary, CombinationRule, Cycle, Program
 
 #: Memberships that no longer count as holding a benefit (for combinations).
 NOT_HOLDING = (Membership.NOT_ELIGIBLE, Membership.DUPLICATE, Membership.EXITED)
-
-
-@dataclass
-class Checked:
-    """Each beneficiary's answers: id, one column per CHECK_FIELDS value, failed, reasons
-    (JSON text), facts (JSON text), membership."""
-
-    rows: pl.DataFrame
-    models: list[str]
 
 
 def models_in_force(on: dt.date) -> dict[str, WelfareModel]:
@@ -50,6 +41,7 @@ _BENEFICIARY_SCHEMA = {
     "family_id": pl.Int64,
     "link_status": pl.String,
     "membership": pl.String,
+    "amount": pl.Int64,
 }
 
 
@@ -100,10 +92,10 @@ def read_beneficiaries(cycle: Cycle) -> pl.DataFrame:
     return rows.cast(_BENEFICIARY_SCHEMA)
 
 
-def _classification(family_ids: pl.Series, on: dt.date) -> tuple[pl.DataFrame, list[str]]:
-    """family_id, desil, status, criteria_met, needs (rule codes) under the models in force."""
-    chosen = models_in_force(on)
-    ids = [model.pk for model in chosen.values()]
+def _classification(family_ids: pl.Series, on: dt.date) -> pl.DataFrame:
+    """family_id, desil, status, criteria_met, score, needs (rule codes) under the models in
+    force."""
+    ids = [model.pk for model in models_in_force(on).values()]
     if not ids:
         return pl.DataFrame(
             schema={
@@ -114,7 +106,7 @@ def _classification(family_ids: pl.Series, on: dt.date) -> tuple[pl.DataFrame, l
                 "score": pl.Float64,
                 "needs": pl.List(pl.String),
             }
-        ), []
+        )
     listed = ",".join(str(i) for i in ids)
     results = read_frame(
         "SELECT family_id, desil, status, criteria_met, score FROM "
@@ -131,12 +123,11 @@ def _classification(family_ids: pl.Series, on: dt.date) -> tuple[pl.DataFrame, l
     else:
         needs = pl.DataFrame(schema={"family_id": pl.Int64, "needs": pl.List(pl.String)})
     wanted = pl.DataFrame({"family_id": family_ids.unique().drop_nulls()})
-    frame = (
+    return (
         wanted.join(results, on="family_id", how="left")
         .join(needs, on="family_id", how="left")
         .with_columns(pl.col("needs").fill_null(pl.lit([], pl.List(pl.String))))
     )
-    return frame, [str(model) for model in chosen.values()]
 
 
 def _people(person_ids: pl.Series, family_ids: pl.Series, on: dt.date) -> pl.DataFrame:
@@ -167,17 +158,8 @@ def _families(family_ids: pl.Series) -> pl.DataFrame:
 
 
 def _heads(persons: pl.DataFrame) -> pl.DataFrame:
-    """Each family's head (the member recorded as head, else the oldest)."""
-    return (
-        persons.sort(
-            ["family_id", pl.col("relationship") == "kepala", "age"],
-            descending=[False, True, True],
-            nulls_last=True,
-        )
-        .group_by("family_id", maintain_order=True)
-        .first()
-        .select("family_id", head_id="person_id")
-    )
+    """family_id, head_id: the head as classification takes it (welfare.household.heads)."""
+    return heads(persons).select("family_id", head_id="person_id")
 
 
 def _place_names(codes: list[str]) -> dict[str, str]:
@@ -363,16 +345,18 @@ def _combinations(rows: pl.DataFrame, cycle: Cycle) -> pl.DataFrame:
     )
 
 
-def check(cycle: Cycle, rows: pl.DataFrame | None = None) -> Checked:
-    """Every check of every beneficiary of ``cycle``."""
+def check(cycle: Cycle) -> pl.DataFrame:
+    """Every check of every beneficiary of ``cycle``: id, one column per CHECK_FIELDS
+    value, failed, reasons (JSON text), facts (JSON text), membership, and the row's
+    link_status and amount (for the cycle's figures)."""
     program = cycle.program
-    rows = read_beneficiaries(cycle) if rows is None else rows
+    rows = read_beneficiaries(cycle)
     if rows.height == 0:
-        return Checked(pl.DataFrame(), [])
+        return pl.DataFrame(schema={"link_status": pl.String, "amount": pl.Int64})
     on = cycle.starts_on
     persons = _people(rows["person_id"], rows["family_id"], on)
     families = _families(rows["family_id"])
-    classification, used = _classification(rows["family_id"], cycle.ends_on)
+    classification = _classification(rows["family_id"], cycle.ends_on)
     households = _household_fields(rows["family_id"])
     heads = (
         _heads(persons)
@@ -402,7 +386,7 @@ def check(cycle: Cycle, rows: pl.DataFrame | None = None) -> Checked:
         "id", on_target=pl.when(linked).then("on_target"), on_target_reason="on_target_reason"
     )
     answers = (
-        subject.select("id", "family_id", "link_status", "membership")
+        subject.select("id", "family_id", "link_status", "membership", "amount")
         .join(on_target, on="id")
         .join(_right_place(subject, list(program.target_areas or [])), on="id")
         .join(_alive_resident(subject), on="id")
@@ -444,15 +428,16 @@ def check(cycle: Cycle, rows: pl.DataFrame | None = None) -> Checked:
         .then(pl.lit(Membership.PROPOSED.value))
         .otherwise(pl.col("membership"))
     )
-    out = answers.join(facts, on="id").select(
+    return answers.join(facts, on="id").select(
         "id",
         *CHECK_FIELDS.values(),
         failed=failed,
         reasons=reasons,
         facts=pl.col("facts"),
         membership=membership,
+        link_status="link_status",
+        amount="amount",
     )
-    return Checked(out, used)
 
 
 def _household_fields(family_ids: pl.Series) -> pl.DataFrame:
@@ -482,6 +467,24 @@ def heads_of(family_ids: pl.Series) -> pl.DataFrame:
     if persons.height == 0:
         return pl.DataFrame(schema={"family_id": pl.Int64, "person_id": pl.Int64})
     return _heads(persons).rename({"head_id": "person_id"})
+
+
+def active_families(within: str | None = None) -> pl.DataFrame:
+    """family_id, district of the active families with a village (within a region, when
+    given: a code, checked, so safe in SQL)."""
+    where = f"lifecycle = '{Lifecycle.ACTIVE}' AND village_id IS NOT NULL"
+    if within:
+        code = normalize_code(within)
+        if code is None:
+            raise ValueError("kode wilayah tidak valid")
+        where += f" AND (village_id = '{code}' OR village_id LIKE '{code}.%')"
+    families = read_frame(
+        "SELECT id AS family_id, substr(village_id, 1, 8) AS district FROM registry_family "
+        f"WHERE {where}"
+    )
+    if families.height == 0:
+        return pl.DataFrame(schema={"family_id": pl.Int64, "district": pl.String})
+    return families
 
 
 def read_current_status(on: dt.date) -> pl.DataFrame:
@@ -530,7 +533,7 @@ def select_eligible(criteria: list[dict], areas: list[str], unit: str, *, on: dt
         return empty
     if unit == BenefitUnit.FAMILY:
         persons = persons.join(_heads(persons), left_on="person_id", right_on="head_id", how="semi")
-    classification, _ = _classification(ids, on)
+    classification = _classification(ids, on)
     subject = (
         persons.select("person_id", "family_id", "age", "sex", "disability")
         .join(households, on="family_id")

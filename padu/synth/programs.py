@@ -342,9 +342,6 @@ def write_program_lists(
     moves = moves["family_id"].unique().sort().sample(gone // 3, seed=seed + 1)
     record_departures(deaths["person_id"].to_list(), moves.to_list(), actor=actor)
     people = registry_people(on)
-    alive = (pl.col("lifecycle") == Lifecycle.ACTIVE) & (
-        pl.col("family_lifecycle") == FamilyLifecycle.ACTIVE
-    )
     departed = ~alive & pl.col("lifecycle").is_in([Lifecycle.ACTIVE, Lifecycle.DECEASED])
     lists = []
 

@@ -74,6 +74,19 @@ def read_frame(sql: str) -> pl.DataFrame:
     return pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
 
 
+def heads(persons: pl.DataFrame) -> pl.DataFrame:
+    """Each family's head: the member recorded as head, else the oldest (``persons`` with
+    family_id, relationship and age)."""
+    return (
+        persons.sort(
+            ["family_id", pl.col("relationship") == c.Relationship.HEAD, "age"],
+            descending=[False, True, True],
+        )
+        .group_by("family_id", maintain_order=True)
+        .first()
+    )
+
+
 def member_aggregates(persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
     """Per family: size and what its members add up to, and its head (the member recorded
     as head, else the oldest)."""
@@ -82,14 +95,12 @@ def member_aggregates(persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
         birth = birth.str.to_date(strict=False)
     persons = persons.with_columns(
         age=age_in_years(birth, as_of),
-        is_head=pl.col("relationship") == c.Relationship.HEAD,
         is_pregnant=pl.col("is_pregnant").cast(pl.Boolean),
         education_level=pl.col("education").replace_strict(
             EDUCATION_LEVEL, default=None, return_dtype=pl.Int8
         ),
     )
-    head_first = persons.sort(["family_id", "is_head", "age"], descending=[False, True, True])
-    heads = head_first.group_by("family_id", maintain_order=True).first()
+    head_rows = heads(persons)
     counts = persons.group_by("family_id").agg(
         size=pl.len(),
         children=(pl.col("age") < 15).sum(),
@@ -127,7 +138,7 @@ def member_aggregates(persons: pl.DataFrame, as_of: dt.date) -> pl.DataFrame:
         .sum(),
     )
     return counts.join(
-        heads.select(
+        head_rows.select(
             "family_id",
             head_female=pl.col("sex") == c.Sex.FEMALE,
             head_age=pl.col("age"),

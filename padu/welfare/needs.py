@@ -127,7 +127,8 @@ def in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _listed(words: list[str]) -> str:
+def listed(words: list[str]) -> str:
+    """Words as a sentence lists them: "a", "a atau b", "a, b atau c"."""
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " atau " + words[-1]
 
 
@@ -137,9 +138,7 @@ def describe(condition: dict) -> str:
     if isinstance(value, bool) and op in ("eq", "ne"):
         return f"{FIELDS[field]}: {value_label(field, value if op == 'eq' else not value)}"
     values = value if isinstance(value, list) else [value]
-    return (
-        f"{FIELDS[field]} {OPERATOR_WORDS[op]} {_listed([value_label(field, v) for v in values])}"
-    )
+    return f"{FIELDS[field]} {OPERATOR_WORDS[op]} {listed([value_label(field, v) for v in values])}"
 
 
 def value_label_expr(field: str, column: pl.Expr) -> pl.Expr:

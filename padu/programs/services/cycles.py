@@ -358,17 +358,17 @@ def cycle_from_source_flags(program: Program, *, actor, as_of: dt.date | None = 
     return cycle
 
 
-def summarise(checked: pl.DataFrame, links: pl.DataFrame) -> dict:
-    """The cycle's figures: rows, links, each check's failures, amounts."""
+def summarise(checked: pl.DataFrame) -> dict:
+    """The cycle's figures (from targeting.check): rows, links, each check's failures,
+    amounts."""
+    links = pl.col("link_status")
     summary = {
-        "baris": links.height,
-        "tertaut": links.filter(
-            pl.col("link_status").is_in([LinkStatus.LINKED, LinkStatus.CONFIRMED])
-        ).height,
-        "calon": links.filter(pl.col("link_status") == LinkStatus.CANDIDATES).height,
-        "tidak_ditemukan": links.filter(pl.col("link_status") == LinkStatus.UNLINKED).height,
+        "baris": checked.height,
+        "tertaut": checked.filter(links.is_in([LinkStatus.LINKED, LinkStatus.CONFIRMED])).height,
+        "calon": checked.filter(links == LinkStatus.CANDIDATES).height,
+        "tidak_ditemukan": checked.filter(links == LinkStatus.UNLINKED).height,
         "gagal": int(checked["failed"].sum()) if checked.height else 0,
-        "nilai": int(links["amount"].fill_null(0).sum()) if links.height else 0,
+        "nilai": int(checked["amount"].fill_null(0).sum()) if checked.height else 0,
     }
     for check_name, field in CHECK_FIELDS.items():
         fails_when = targeting.FAILS_WHEN[check_name]
@@ -383,13 +383,8 @@ def check_cycle(cycle: Cycle, *, actor, progress: ProgressCallback = no_progress
     if cycle.is_frozen:
         raise CycleError(f"Siklus {cycle.name!r} sudah dibekukan; hasil pemeriksaannya tetap.")
     progress(0, 2, "Memeriksa ketepatan sasaran")
-    checked = targeting.check(cycle).rows
-    links = read_frame(
-        f"SELECT link_status, amount FROM programs_beneficiary WHERE cycle_id = {int(cycle.pk)}"
-    )
-    if links.height == 0:
-        links = pl.DataFrame(schema={"link_status": pl.String, "amount": pl.Int64})
-    summary = summarise(checked, links)
+    checked = targeting.check(cycle)
+    summary = summarise(checked)
     progress(1, 2, "Menyimpan hasil")
     with transaction.atomic():
         if checked.height:

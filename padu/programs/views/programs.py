@@ -690,6 +690,8 @@ class ProgramUpdateView(RestrictedMixin, View):
 
     def post(self, request, code):
         program = get_object_or_404(self.get_queryset(), code=code)
+        # The form writes its values into the instance it is given; update_program needs
+        # the program as it was, for the change log.
         form = ProgramForm(
             request.POST, instance=Program.objects.get(pk=program.pk), user=request.user
         )
