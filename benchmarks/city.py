@@ -36,12 +36,17 @@ def reuse_django(data_dir: Path) -> None:
     call_command("migrate", verbosity=0)
 
 
-def synthetic_city(region: str, people: int, seed: int) -> Path:
-    city_dir = CACHE / f"{region.replace('.', '')}-{people}-{seed}"
+def synthetic_city(
+    region: str, people: int, seed: int, *, profile: str = "first", random_dirt: bool = False
+) -> Path:
+    """The city's folder; ``profile`` names the dirt profile, ``random_dirt`` draws its rates."""
+    variant = ("" if profile == "first" else f"-{profile}") + ("-random" if random_dirt else "")
+    city_dir = CACHE / f"{region.replace('.', '')}-{people}-{seed}{variant}"
     if not (city_dir / "manifest.json").exists():
         subprocess.run(
             [sys.executable, "-m", "padu.cli", "synth", "--region", region, "--people",
-             str(people), "--seed", str(seed), "--out", str(city_dir), "--quiet"],
+             str(people), "--seed", str(seed), "--out", str(city_dir), "--quiet",
+             "--dirt-profile", profile, *(["--random-dirt"] if random_dirt else [])],
             check=True,
             env={**os.environ, "PADU_DATA_DIR": str(Path(os.environ["PADU_DATA_DIR"]) / "synth")},
         )  # fmt: skip

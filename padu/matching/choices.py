@@ -12,3 +12,8 @@ class RunMode(models.TextChoices):
     AUTO = "auto", _("otomatis")
     FULL = "full", _("penuh: latih ulang, cocokkan semua")
     NEW = "new", _("rekaman baru saja")
+
+
+class PairKind(models.TextChoices):
+    DOUBTFUL = "doubtful", _("ragu: menunggu keputusan")
+    NEAR_MISS_NIK = "near_miss_nik", _("digabung karena NIK hampir sama")

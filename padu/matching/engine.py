@@ -29,75 +29,203 @@ MATCH_THRESHOLD = 0.95
 REVIEW_THRESHOLD = 0.5
 
 
-def nik_comparison(dialect: str = "duckdb") -> cl.CustomComparison:
-    # NIKs that passed import are 16 digits, so a typo is a Hamming distance (an adjacent
-    # swap is two); DuckDB computes it twenty times faster than edit distance. Spark has no
-    # Hamming function and uses Levenshtein.
-    if dialect == "duckdb":
-        one, two = (cll.CustomLevel(f"hamming(nik_l, nik_r) <= {n}") for n in (1, 2))
-    else:
-        one, two = cll.LevenshteinLevel("nik", 1), cll.LevenshteinLevel("nik", 2)
+#: The NIK levels that mean "almost the same number": a typo, or two people whose numbers
+#: differ only where two people's numbers differ. Their merges are shown apart (see
+#: near_miss_merges), and two of them take their u from the pairs that share the NIK's date.
+NIK_SLIP_IN_DATE = "NIK beda satu ketikan di bagian tanggal lahir"
+NIK_SLIP_IN_REGION = "NIK beda satu ketikan di kode wilayah"
+NIK_SERIAL_ONLY = "NIK beda hanya di nomor urut"
+NEAR_MISS_NIK = (NIK_SLIP_IN_DATE, NIK_SLIP_IN_REGION, NIK_SERIAL_ONLY)
+
+#: When too few pairs share a NIK's date part to estimate from, the share of two different
+#: people's pairs (with the same birth date and sex, so the same date part) whose NIKs
+#: differ by one slip in the region code, or only in the serial. A city of 16 districts
+#: gives about these.
+PRIOR_U_SAME_NIK_DATE = {NIK_SLIP_IN_REGION: 0.2, NIK_SERIAL_ONLY: 0.1}
+
+
+def nik_comparison(conditional_u: dict[str, float] | None = None) -> cl.CustomComparison:
+    """The NIK read as what it is: region of first registration (6 digits), birth date with
+    +40 for women (6), serial (4).
+
+    Two people born on the same day share the date part; registered in the same district
+    they differ only in the serial (…0001, …0002), in neighbouring districts often by one
+    digit of the region code. Those two levels are evidence of two people as much as of a
+    typo, and the birth date already counted the date they share: their u is the share of
+    different people's pairs with the same NIK date part that look like this
+    (``conditional_u``), not the share among random pairs, which would make a near-miss
+    number near-proof of one person. A slip inside the date part, with region and serial
+    equal, stays strong evidence of one person.
+    """
+    conditional_u = {**PRIOR_U_SAME_NIK_DATE, **(conditional_u or {})}
     return cl.CustomComparison(
         output_column_name="nik",
         comparison_levels=[
             cll.NullLevel("nik"),
-            cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama"),
-            one.configure(label_for_charts="NIK beda satu digit"),
-            # Same region and the same embedded birth date and sex: a mistyped serial.
-            cll.ExactMatchLevel("nik_prefix").configure(
-                label_for_charts="wilayah, tanggal lahir dan jenis kelamin di NIK sama"
+            cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama", m_probability=0.9),
+            cll.And(
+                cll.ExactMatchLevel("nik_region"),
+                cll.ExactMatchLevel("nik_serial"),
+                cll.DamerauLevenshteinLevel("nik_date", 1),
+            ).configure(label_for_charts=NIK_SLIP_IN_DATE, m_probability=0.01),
+            cll.And(
+                cll.ExactMatchLevel("nik_date"),
+                cll.ExactMatchLevel("nik_serial"),
+                cll.DamerauLevenshteinLevel("nik_region", 1),
+            ).configure(
+                label_for_charts=NIK_SLIP_IN_REGION,
+                m_probability=0.01,
+                u_probability=conditional_u[NIK_SLIP_IN_REGION],
+                fix_u_probability=True,
             ),
-            two.configure(label_for_charts="NIK beda dua digit"),
-            cll.ElseLevel().configure(label_for_charts="NIK berbeda"),
+            cll.And(cll.ExactMatchLevel("nik_region"), cll.ExactMatchLevel("nik_date")).configure(
+                label_for_charts=NIK_SERIAL_ONLY,
+                m_probability=0.005,
+                u_probability=conditional_u[NIK_SERIAL_ONLY],
+                fix_u_probability=True,
+            ),
+            cll.ElseLevel().configure(label_for_charts="NIK berbeda", m_probability=0.075),
         ],
-        comparison_description="NIK: sama, beda satu atau dua digit, atau tanggal lahir di NIK sama",
+        comparison_description=(
+            "NIK: sama, satu ketikan di tanggal lahir, satu ketikan di kode wilayah, "
+            "beda nomor urut saja, atau berbeda"
+        ),
     )
 
 
+def conditional_nik_u(records: pl.DataFrame, *, sample: int = 300_000, seed: int = 1) -> dict:
+    """For the two near-miss NIK levels, the share of pairs of different people sharing a
+    NIK's date part (birth date and sex) whose numbers look like that level; pairs whose
+    first name words differ stand for different people (a typo's pair, nearly always of one
+    name, is left out). From a sample of records; {} when too few pairs to say."""
+    columns = ["unique_id", "nik_region", "nik_date", "nik_serial", "first_token"]
+    have = records.select(columns).drop_nulls(["nik_date", "first_token"])
+    if have.height > sample:
+        have = have.sample(n=sample, seed=seed)
+    pairs = (
+        have.join(have, on="nik_date", suffix="_r")
+        .filter(pl.col("unique_id") < pl.col("unique_id_r"))
+        .filter(pl.col("first_token") != pl.col("first_token_r"))
+    )
+    if pairs.height < 200:
+        return {}
+    same_serial = pl.col("nik_serial") == pl.col("nik_serial_r")
+    counts = pairs.select(
+        region_slip=(same_serial & one_slip("nik_region", "nik_region_r", 6)).sum(),
+        serial=((pl.col("nik_region") == pl.col("nik_region_r")) & ~same_serial).sum(),
+    ).row(0, named=True)
+    floor = 1 / pairs.height
+    return {
+        NIK_SLIP_IN_REGION: max(counts["region_slip"] / pairs.height, floor),
+        NIK_SERIAL_ONLY: max(counts["serial"] / pairs.height, floor),
+    }
+
+
+def one_slip(left: str, right: str, width: int) -> pl.Expr:
+    """Two digit strings of ``width`` one typo apart: one digit changed, or two neighbours
+    swapped (the Damerau-Levenshtein distance 1 of equal-length strings)."""
+    differ = [
+        pl.col(left).str.slice(i, 1) != pl.col(right).str.slice(i, 1) for i in range(width)
+    ]
+    changed = pl.sum_horizontal(differ)
+    swapped = pl.any_horizontal(
+        differ[i]
+        & differ[i + 1]
+        & (pl.col(left).str.slice(i, 1) == pl.col(right).str.slice(i + 1, 1))
+        & (pl.col(left).str.slice(i + 1, 1) == pl.col(right).str.slice(i, 1))
+        for i in range(width - 1)
+    )
+    return (changed == 1) | ((changed == 2) & swapped)
+
+
 def name_comparison() -> cl.CustomComparison:
+    """Names as people type them: the match key folds spellings and titles; beyond it a
+    letter dropped, doubled or swapped, a word missing, or a shared word. Generic words
+    (Muhammad, Siti, Nur, Ni Luh, I Gede …) are left out of the core that the later levels
+    compare, and the two exact levels weigh a name by how common it is."""
     return cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
             cll.NullLevel("name_key"),
             cll.ExactMatchLevel("name_key").configure(
-                tf_adjustment_column="name_key", label_for_charts="nama sama (setelah dibakukan)"
+                tf_adjustment_column="name_key",
+                label_for_charts="nama sama (setelah dibakukan)",
+                m_probability=0.85,
             ),
             cll.ExactMatchLevel("core_key").configure(
-                tf_adjustment_column="core_key", label_for_charts="inti nama sama"
+                tf_adjustment_column="core_key", label_for_charts="inti nama sama", m_probability=0.05
             ),
-            cll.JaroWinklerLevel("name_key", 0.92).configure(label_for_charts="nama sangat mirip"),
+            cll.And(
+                # A cheap test first: the distance itself is five times slower than the
+                # whole rest of the comparison over a million random pairs.
+                cll.CustomLevel("abs(length(name_key_l) - length(name_key_r)) <= 1"),
+                cll.DamerauLevenshteinLevel("name_key", 1),
+            ).configure(
+                label_for_charts="nama beda satu huruf (salah ketik)", m_probability=0.03
+            ),
+            cll.JaroWinklerLevel("name_key", 0.92).configure(
+                label_for_charts="nama sangat mirip", m_probability=0.02
+            ),
+            cll.ArraySubsetLevel("core_tokens").configure(
+                label_for_charts="satu nama memuat nama yang lain", m_probability=0.02
+            ),
             cll.And(
                 cll.ArrayIntersectLevel("core_tokens", 1),
                 cll.JaroWinklerLevel("name_key", 0.8),
-            ).configure(label_for_charts="nama mirip dan berbagi satu kata"),
+            ).configure(label_for_charts="nama mirip dan berbagi satu kata", m_probability=0.01),
             cll.ArrayIntersectLevel("core_tokens", 1).configure(
-                label_for_charts="berbagi satu kata nama"
+                label_for_charts="berbagi satu kata nama", m_probability=0.005
             ),
-            cll.ElseLevel().configure(label_for_charts="nama berbeda"),
+            cll.ElseLevel().configure(label_for_charts="nama berbeda", m_probability=0.015),
         ],
-        comparison_description="Nama: kunci sama, inti sama, mirip, atau berbagi satu kata inti",
+        comparison_description=(
+            "Nama: kunci sama, inti sama, beda satu huruf, mirip, memuat yang lain, "
+            "atau berbagi satu kata inti"
+        ),
     )
 
 
+#: Dates written where the day was not known (Dukcapil's habit and offices' own).
+UNKNOWN_DAYS = ("01-01", "07-01", "12-31")
+
+
 def birth_date_comparison() -> cl.CustomComparison:
+    unknown = ", ".join(f"'{day}'" for day in UNKNOWN_DAYS)
     return cl.CustomComparison(
         output_column_name="birth_date",
         comparison_levels=[
             cll.NullLevel("birth_date"),
-            cll.ExactMatchLevel("birth_date").configure(label_for_charts="tanggal lahir sama"),
+            cll.ExactMatchLevel("birth_date").configure(
+                label_for_charts="tanggal lahir sama", m_probability=0.93
+            ),
             cll.CustomLevel(
                 "birth_date_swapped_l = birth_date_r", label_for_charts="hari dan bulan tertukar"
-            ),
+            ).configure(m_probability=0.01),
             cll.And(  # year off by one
                 cll.ExactMatchLevel("birth_month_day"),
                 cll.CustomLevel("abs(birth_year_l - birth_year_r) = 1"),
-            ).configure(label_for_charts="tahun beda satu"),
-            cll.DamerauLevenshteinLevel("birth_date", 1).configure(
-                label_for_charts="beda satu angka"
+            ).configure(label_for_charts="tahun beda satu", m_probability=0.01),
+            cll.And(
+                # One typo leaves two of year, month and day as they were; testing that
+                # first spares the distance on nearly every pair.
+                cll.Or(cll.ExactMatchLevel("birth_year"), cll.ExactMatchLevel("birth_month_day")),
+                cll.DamerauLevenshteinLevel("birth_date", 1),
+            ).configure(label_for_charts="beda satu angka", m_probability=0.02),
+            cll.And(
+                cll.ExactMatchLevel("birth_year"),
+                cll.Or(
+                    cll.CustomLevel(f"birth_month_day_l IN ({unknown})"),
+                    cll.CustomLevel(f"birth_month_day_r IN ({unknown})"),
+                ),
+            ).configure(
+                label_for_charts="tahun sama, tanggal tak diketahui (1/1, 1/7, 31/12)",
+                m_probability=0.01,
             ),
-            cll.ElseLevel().configure(label_for_charts="tanggal lahir berbeda"),
+            cll.ElseLevel().configure(label_for_charts="tanggal lahir berbeda", m_probability=0.02),
         ],
-        comparison_description="Tanggal lahir: sama, tertukar, tahun beda satu, satu digit",
+        comparison_description=(
+            "Tanggal lahir: sama, tertukar, tahun beda satu, satu digit, tanggal tak diketahui"
+        ),
     )
 
 
@@ -108,13 +236,19 @@ def household_comparison() -> cl.CustomComparison:
         output_column_name="household",
         comparison_levels=[
             cll.And(cll.NullLevel("kk_number"), cll.NullLevel("village_id")),
-            cll.ExactMatchLevel("kk_number").configure(label_for_charts="No KK sama"),
-            cll.And(cll.ExactMatchLevel("village_id"), cll.ExactMatchLevel("rt_rw")).configure(
-                label_for_charts="RT/RW dan desa sama"
+            cll.ExactMatchLevel("kk_number").configure(
+                label_for_charts="No KK sama", m_probability=0.8
             ),
-            cll.ExactMatchLevel("village_id").configure(label_for_charts="desa sama"),
-            cll.ExactMatchLevel("district").configure(label_for_charts="kecamatan sama"),
-            cll.ElseLevel().configure(label_for_charts="tempat tinggal berbeda"),
+            cll.And(cll.ExactMatchLevel("village_id"), cll.ExactMatchLevel("rt_rw")).configure(
+                label_for_charts="RT/RW dan desa sama", m_probability=0.08
+            ),
+            cll.ExactMatchLevel("village_id").configure(
+                label_for_charts="desa sama", m_probability=0.04
+            ),
+            cll.ExactMatchLevel("district").configure(
+                label_for_charts="kecamatan sama", m_probability=0.03
+            ),
+            cll.ElseLevel().configure(label_for_charts="tempat tinggal berbeda", m_probability=0.05),
         ],
         comparison_description="Rumah tangga: KK sama, RT/RW sama, desa sama, kecamatan sama",
     )
@@ -125,8 +259,12 @@ def sex_comparison() -> cl.CustomComparison:
         output_column_name="sex",
         comparison_levels=[
             cll.NullLevel("sex"),
-            cll.ExactMatchLevel("sex").configure(label_for_charts="jenis kelamin sama"),
-            cll.ElseLevel().configure(label_for_charts="jenis kelamin berbeda"),
+            cll.ExactMatchLevel("sex").configure(
+                label_for_charts="jenis kelamin sama", m_probability=0.995
+            ),
+            cll.ElseLevel().configure(
+                label_for_charts="jenis kelamin berbeda", m_probability=0.005
+            ),
         ],
         comparison_description="Jenis kelamin",
     )
@@ -137,11 +275,13 @@ def mother_comparison() -> cl.CustomComparison:
         output_column_name="mother_key",
         comparison_levels=[
             cll.NullLevel("mother_key"),
-            cll.ExactMatchLevel("mother_key").configure(label_for_charts="nama ibu sama"),
-            cll.JaroWinklerLevel("mother_key", 0.9).configure(
-                label_for_charts="nama ibu sangat mirip"
+            cll.ExactMatchLevel("mother_key").configure(
+                label_for_charts="nama ibu sama", m_probability=0.85
             ),
-            cll.ElseLevel().configure(label_for_charts="nama ibu berbeda"),
+            cll.JaroWinklerLevel("mother_key", 0.9).configure(
+                label_for_charts="nama ibu sangat mirip", m_probability=0.1
+            ),
+            cll.ElseLevel().configure(label_for_charts="nama ibu berbeda", m_probability=0.05),
         ],
         comparison_description="Nama ibu kandung",
     )
@@ -158,7 +298,9 @@ COMPARISON_LABELS = {
 }
 
 
-def padu_settings(dialect: str = "duckdb") -> SettingsCreator:
+def padu_settings(conditional_u: dict[str, float] | None = None) -> SettingsCreator:
+    """Padu's model. Each level's m_probability is its prior: what EM starts from and what
+    stays where no session could estimate it (see settle_estimates)."""
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
@@ -171,7 +313,7 @@ def padu_settings(dialect: str = "duckdb") -> SettingsCreator:
             block_on("first_token", "birth_date", "district"),
         ],
         comparisons=[
-            nik_comparison(dialect),
+            nik_comparison(conditional_u),
             name_comparison(),
             birth_date_comparison(),
             sex_comparison(),
@@ -226,9 +368,9 @@ class Model:
     em_blocks: list  # each EM session trains the comparisons outside its block
 
 
-def padu_model(dialect: str = "duckdb") -> Model:
+def padu_model(conditional_u: dict[str, float] | None = None) -> Model:
     return Model(
-        settings=padu_settings(dialect),
+        settings=padu_settings(conditional_u),
         deterministic_rules=[block_on("nik"), block_on("name_key", "birth_date")],
         deterministic_recall=0.8,
         em_blocks=[
@@ -266,8 +408,11 @@ def link(
     a "same" pair is joined whatever the model says, a "different" pair is kept apart.
     """
     db_api = db_api or duckdb_api()
-    model = model or padu_model(db_api.sql_dialect.sql_dialect_str)
-    linker = Linker(_register(db_api, tables), model.settings, log_level=None)
+    model = model or padu_model(conditional_nik_u(pl.concat(tables, how="diagonal_relaxed")))
+    dialect = db_api.sql_dialect.sql_dialect_str
+    priors = model.settings.get_settings(dialect).as_dict()
+    inputs = _register(db_api, tables)
+    linker = Linker(inputs, model.settings, log_level=None)
     progress(0, STEPS, "Memperkirakan parameter")
     linker.training.estimate_probability_two_random_records_match(
         model.deterministic_rules, recall=model.deterministic_recall
@@ -284,6 +429,11 @@ def link(
                 # On small or very clean data a level may be all but unobserved, and Splink
                 # refuses the underflowing estimate; the other sessions still train it.
                 logger.warning("EM session %s skipped: %s", blocking, error)
+    not_estimated = unobserved.levels(len(model.em_blocks))
+    settled, adjusted = settle_estimates(
+        linker.misc.save_model_to_json(), priors, not_estimated, u_floor=1 / u_pairs
+    )
+    linker = Linker(inputs, settled, log_level=None)
     linkage = _score_and_cluster(
         linker,
         db_api,
@@ -293,12 +443,128 @@ def link(
         decisions=decisions,
         progress=progress,
     )
-    linkage.model[NOT_ESTIMATED] = unobserved.levels(len(model.em_blocks))
+    linkage.model[NOT_ESTIMATED] = not_estimated
+    linkage.model[ADJUSTED] = adjusted
+    linkage.model[LEVEL_PAIRS] = level_pairs(linkage.pairs, linkage.model, match_threshold)
     return linkage
 
 
 #: The model's record of levels whose m probability no EM session could estimate.
 NOT_ESTIMATED = "padu_not_estimated"
+#: The model's record of the estimates settle_estimates replaced, and of how many confident
+#: matches fell in each level (a level with few was estimated from few).
+ADJUSTED = "padu_adjusted"
+LEVEL_PAIRS = "padu_level_pairs"
+#: A level seen in fewer confident matches than this was estimated from too few pairs.
+FEW_PAIRS = 20
+#: Padu's own entries in a saved model, which Splink does not read.
+PADU_KEYS = (NOT_ESTIMATED, ADJUSTED, LEVEL_PAIRS)
+
+
+#: No level is met by fewer than this share of true matches: an EM estimate below it (EM
+#: drives a level it sees rarely towards zero, weighing it -40 or -100) is raised to it, so
+#: that no single disagreement counts for more than about ten bits.
+LEAST_M = 1e-3
+
+#: Levels that are alternatives to each other rather than steps of closeness: each is kept
+#: between its comparison's farthest and closest levels, not ordered among the others.
+UNORDERED = {
+    "hari dan bulan tertukar",
+    "tahun beda satu",
+    "beda satu angka",
+    "tahun sama, tanggal tak diketahui (1/1, 1/7, 31/12)",
+    *NEAR_MISS_NIK,
+}
+
+
+def settle_estimates(
+    trained: dict, priors: dict, not_estimated: list, *, u_floor: float
+) -> tuple[dict, list[dict]]:
+    """A trained model whose weights a person can accept: a level no EM session estimated
+    takes its prior m (the model's configured m_probability), no m falls below LEAST_M, a
+    level never met among the random pairs takes the least u those pairs could show, and
+    within each comparison a closer level never weighs less than a farther one (adjacent
+    violators pooled into their mean weight); UNORDERED levels are only kept between the
+    farthest and the closest. Returns the model and what was changed."""
+    model = {k: v for k, v in trained.items() if k not in PADU_KEYS}
+    unestimated = {tuple(pair) for pair in not_estimated}
+    prior_m = {
+        (c["output_column_name"], lv.get("label_for_charts")): lv.get("m_probability")
+        for c in priors["comparisons"]
+        for lv in c["comparison_levels"]
+    }
+    adjusted = []
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+        before = {id(lv): _weight(lv) for lv in levels}
+        for level in levels:
+            key = (name, level["label_for_charts"])
+            if (key in unestimated or not level.get("m_probability")) and prior_m.get(key):
+                level["m_probability"] = prior_m[key]
+            level["m_probability"] = max(level.get("m_probability") or 0.0, LEAST_M)
+            if not level.get("u_probability"):
+                level["u_probability"] = u_floor
+        chain = [lv for lv in levels if lv["label_for_charts"] not in UNORDERED]
+        settled = _non_increasing([_weight(lv) for lv in chain])
+        for level, weight in zip(chain, settled, strict=True):
+            _set_weight(level, weight)
+        for level in levels:
+            if level["label_for_charts"] in UNORDERED:
+                _set_weight(level, min(max(_weight(level), settled[-1]), settled[0]))
+            old, new = before[id(level)], _weight(level)
+            if old is None or abs(old - new) > 0.05:
+                adjusted.append(
+                    {
+                        "comparison": name,
+                        "level": level["label_for_charts"],
+                        "before": None if old is None else round(old, 2),
+                        "after": round(new, 2),
+                    }
+                )
+    return model, adjusted
+
+
+def _weight(level: dict) -> float | None:
+    m, u = level.get("m_probability"), level.get("u_probability")
+    return math.log2(m / u) if m and u else None
+
+
+def _set_weight(level: dict, weight: float) -> None:
+    """A level's weight set through its m (u is what random pairs show, or fixed)."""
+    level["m_probability"] = min(1.0, level["u_probability"] * 2**weight)
+
+
+def _non_increasing(weights: list[float]) -> list[float]:
+    """The closest non-increasing sequence (pool adjacent violators, equal weights)."""
+    blocks: list[list[float]] = []  # [mean, size]
+    for weight in weights:
+        blocks.append([weight, 1])
+        while len(blocks) > 1 and blocks[-2][0] < blocks[-1][0]:
+            mean, size = blocks.pop()
+            blocks[-1] = [
+                (blocks[-1][0] * blocks[-1][1] + mean * size) / (blocks[-1][1] + size),
+                blocks[-1][1] + size,
+            ]
+    return [mean for mean, size in blocks for _ in range(size)]
+
+
+def _level_labels(comparison: dict) -> dict[int, str]:
+    """A comparison's levels by gamma: Splink numbers them from the most alike down to 0."""
+    levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
+    return {len(levels) - 1 - i: lv["label_for_charts"] for i, lv in enumerate(levels)}
+
+
+def level_pairs(pairs: pl.DataFrame, model: dict, match_threshold: float) -> dict:
+    """How many confident matches fell in each level of each comparison."""
+    sure = pairs.filter(pl.col("match_probability") >= match_threshold)
+    out = {}
+    for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
+        counts = dict(sure.group_by(f"gamma_{name}").len().iter_rows())
+        out[name] = {label: counts.get(g, 0) for g, label in _level_labels(comparison).items()}
+    return out
+
 
 
 class UnobservedLevels(logging.Handler):
@@ -389,7 +655,7 @@ def score_new_against_known(
         {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new <> r.is_new)"}
         for rule in trained["blocking_rules_to_generate_predictions"]
     ]
-    splink_settings = {k: v for k, v in trained.items() if k != NOT_ESTIMATED}
+    splink_settings = {k: v for k, v in trained.items() if k not in PADU_KEYS}
     splink_settings["blocking_rules_to_generate_predictions"] = rules
     linker = Linker(_register(db_api, [records]), splink_settings, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
@@ -411,7 +677,7 @@ def _only_new_pairs(trained: dict) -> dict:
         {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"}
         for rule in trained["blocking_rules_to_generate_predictions"]
     ]
-    splink_settings = {k: v for k, v in trained.items() if k != NOT_ESTIMATED}
+    splink_settings = {k: v for k, v in trained.items() if k not in PADU_KEYS}
     return {**splink_settings, "blocking_rules_to_generate_predictions": rules}
 
 
@@ -430,6 +696,7 @@ def _score_and_cluster(
     said to differ ends in two clusters, however many records chain it) and the
     ``together`` pairs (unique_id_l, unique_id_r) joined whatever the model says."""
     progress(2, STEPS, "Membandingkan pasangan")
+    linker_model = linker.misc.save_model_to_json()
     predictions = linker.inference.predict(threshold_match_probability=review_threshold)
     pairs = _pairs(predictions)
     counted = linker.blocking_analysis.count_comparisons_from_blocking_rules(
@@ -456,10 +723,27 @@ def _score_and_cluster(
         )
     progress(4, STEPS, "Selesai")
     return Linkage(
-        pairs=pairs.with_columns(in_review=pl.col("match_probability") < match_threshold),
+        pairs=pairs.with_columns(
+            in_review=pl.col("match_probability") < match_threshold,
+            near_miss_nik=near_miss_merges(pairs, linker_model, match_threshold),
+        ),
         clusters=clusters,
-        model=linker.misc.save_model_to_json(),
+        model=linker_model,
         comparisons=comparisons,
+    )
+
+
+def near_miss_merges(pairs: pl.DataFrame, model: dict, match_threshold: float) -> pl.Expr:
+    """Pairs merged only because their NIKs are almost the same: the NIK's level is a near
+    miss and without its weight the pair would not reach the match threshold. These are the
+    merges a data custodian should see and may undo."""
+    nik = next(c for c in model["comparisons"] if c["output_column_name"] == "nik")
+    near = [g for g, label in _level_labels(nik).items() if label in NEAR_MISS_NIK]
+    needed = math.log2(match_threshold / (1 - match_threshold))
+    return (
+        pl.col("gamma_nik").is_in(near)
+        & (pl.col("match_probability") >= match_threshold)
+        & ((pl.col("match_weight") - pl.col("mw_nik")) < needed)
     )
 
 
@@ -469,10 +753,7 @@ def contributions(pairs: pl.DataFrame, model: dict) -> list[list[dict]]:
     out: list[list[dict]] = [[] for _ in range(pairs.height)]
     for comparison in model["comparisons"]:
         name = comparison["output_column_name"]
-        levels = [lv for lv in comparison["comparison_levels"] if not lv.get("is_null_level")]
-        # Splink numbers the levels from the most alike (highest gamma) down to 0.
-        labels = {len(levels) - 1 - i: lv["label_for_charts"] for i, lv in enumerate(levels)}
-        labels[-1] = "tidak ada data"
+        labels = {**_level_labels(comparison), -1: "tidak ada data"}
         gammas = pairs[f"gamma_{name}"].to_list()
         weights = pairs[f"mw_{name}"]
         tf = f"mw_tf_adj_{name}"

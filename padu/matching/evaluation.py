@@ -42,5 +42,28 @@ def with_truth(records: pl.DataFrame, truth_dir: Path) -> pl.DataFrame:
     # Sources are named in lower case, as `padu export links` names them.
     source = pl.col("source_dataset").str.to_lowercase()
     return records.with_columns(source=source).join(
-        truth.select("source", "record_id", "person_id", "family_id"), on=["source", "record_id"]
+        truth.select("source", "record_id", "person_id", "family_id", "dirt"),
+        on=["source", "record_id"],
+    )
+
+
+def pairs_sharing_no_identifier(frame: pl.DataFrame, predicted: str, true: str) -> Accuracy:
+    """Precision and recall over the pairs of records that share neither NIK nor No KK:
+    the pairs only names, dates and places can join, where a wrong merge hides."""
+    columns = ["unique_id", predicted, true, "nik", "kk_number"]
+    left = frame.select(columns)
+
+    def unshared(pairs: pl.DataFrame) -> pl.DataFrame:
+        return pairs.filter(
+            (pl.col("unique_id") < pl.col("unique_id_r"))
+            & ~(pl.col("nik") == pl.col("nik_r")).fill_null(False)
+            & ~(pl.col("kk_number") == pl.col("kk_number_r")).fill_null(False)
+        )
+
+    put_together = unshared(left.join(left, on=predicted, suffix="_r"))
+    belong_together = unshared(left.join(left, on=true, suffix="_r"))
+    both = put_together.filter(pl.col(true) == pl.col(f"{true}_r")).height
+    return Accuracy(
+        both / put_together.height if put_together.height else 1.0,
+        both / belong_together.height if belong_together.height else 1.0,
     )

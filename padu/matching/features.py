@@ -105,14 +105,39 @@ def _tokens(column: str) -> pl.Expr:
     return folded
 
 
+#: No person has more records than this (three national sources, an agency's, a field
+#: visit, and their duplicates): a NIK held by more is a placeholder typed for "unknown".
+MOST_RECORDS_PER_NIK = 8
+
+
+def plausible_nik(nik: pl.Expr) -> pl.Expr:
+    """A NIK that could have been issued: a province code (11–94), a day of birth (1–31, or
+    41–71 for women), a month (1–12), and not one digit repeated (0000…, 1111…)."""
+    day = nik.str.slice(6, 2).cast(pl.Int32, strict=False)
+    month = nik.str.slice(8, 2).cast(pl.Int32, strict=False)
+    province = nik.str.slice(0, 2).cast(pl.Int32, strict=False)
+    return (
+        province.is_between(11, 94)
+        & (day.is_between(1, 31) | day.is_between(41, 71))
+        & month.is_between(1, 12)
+        & ~nik.str.contains(r"^(?:0+|1+|2+|3+|4+|5+|6+|7+|8+|9+)$")
+    )
+
+
 def features(frame: pl.DataFrame) -> pl.DataFrame:
-    """The compared columns; empty strings become nulls (Splink treats null as unknown)."""
+    """The compared columns; empty strings become nulls (Splink treats null as unknown), and
+    so do NIKs no one could have been issued or that too many records share."""
     blank_to_null = [
         pl.when(pl.col(c).cast(pl.String).str.len_chars() > 0).then(pl.col(c)).alias(c)
         for c in ("nik", "kk_number", "name_key", "sex", "village_id", "rt", "rw")
     ]
     frame = frame.with_columns(blank_to_null).with_columns(
         pl.col("birth_date").cast(pl.Date, strict=False)
+    )
+    frame = frame.with_columns(
+        nik=pl.when(
+            plausible_nik(pl.col("nik")) & (pl.len().over("nik") <= MOST_RECORDS_PER_NIK)
+        ).then(pl.col("nik"))
     )
     tokens = _tokens("name_key")
     core = tokens.list.eval(pl.element().filter(~pl.element().is_in(GENERIC_TOKENS)))
@@ -123,7 +148,10 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
         "dataset_id",
         "record_id",
         "nik",
-        pl.col("nik").str.slice(0, 12).alias("nik_prefix"),  # region + birth date and sex
+        # The NIK's parts: region of first registration, birth date (+40 for women), serial.
+        pl.col("nik").str.slice(0, 6).alias("nik_region"),
+        pl.col("nik").str.slice(6, 6).alias("nik_date"),
+        pl.col("nik").str.slice(12, 4).alias("nik_serial"),
         tokens.list.join(" ").alias("name_key"),
         tokens.list.first().alias("first_token"),
         core.list.sort().list.join(" ").replace("", None).alias("core_key"),

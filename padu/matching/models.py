@@ -5,7 +5,7 @@ from padu.accounts.policy import RestrictedQuerySet, ScopedBy
 from padu.core.fields import actor_field
 from padu.core.models import BackgroundRun, BackgroundRunQuerySet
 
-from .choices import PairStatus, RunMode
+from .choices import PairKind, PairStatus, RunMode
 
 
 class LinkageRunQuerySet(BackgroundRunQuerySet, RestrictedQuerySet):
@@ -66,6 +66,16 @@ class MatchPair(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=PairStatus.choices, default=PairStatus.PENDING
+    )
+    kind = models.CharField(
+        _("jenis"),
+        max_length=16,
+        choices=PairKind.choices,
+        default=PairKind.DOUBTFUL,
+        help_text=_(
+            "Ragu: Padu tidak menggabungkan dan menunggu keputusan. NIK hampir sama: Padu "
+            "menggabungkan hanya karena NIK-nya hampir sama; periksa dan batalkan bila keliru."
+        ),
     )
 
     objects = RestrictedQuerySet.as_manager()

@@ -8,8 +8,10 @@ over those rows is fast enough, and clearer than regular-expression gymnastics.
 import datetime as dt
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 
+from . import dirt_second
 from .names import NICKNAMES
 
 
@@ -29,6 +31,9 @@ class DirtRates:
     duplicate_rows: float = 0.005
     deceased_listed: float = 0.04
     moved_out_listed: float = 0.015
+    # Only the second profile makes these.
+    sex_flipped: float = 0.003
+    head_nik_copied: float = 0.003
 
     @classmethod
     def clean(cls) -> "DirtRates":
@@ -38,6 +43,15 @@ class DirtRates:
     def scaled(cls, factor: float) -> "DirtRates":
         base = cls()
         return cls(**{f.name: min(1.0, getattr(base, f.name) * factor) for f in fields(cls)})
+
+    @classmethod
+    def drawn(cls, rnd: random.Random, most: float = 3.0) -> "DirtRates":
+        """Each rate drawn between none and ``most`` times its default: a city whose dirt
+        nobody chose, so that no model is tuned to one mix."""
+        base = cls()
+        return cls(
+            **{f.name: min(1.0, getattr(base, f.name) * rnd.uniform(0, most)) for f in fields(cls)}
+        )
 
 
 def mistype_digits(value: str, rnd: random.Random) -> str:
@@ -117,3 +131,54 @@ def year_off_by_one(day: dt.date, rnd: random.Random) -> dt.date:
         return day.replace(year=year)
     except ValueError:  # 29 February
         return day.replace(year=year, day=28)
+
+
+@dataclass(frozen=True)
+class DirtProfile:
+    """How one kind of office damages values: the functions applied to the rows that the
+    rates pick. Rates a profile has no function for are left unused."""
+
+    name: str
+    missing_nik: Callable[[str, random.Random], str]
+    mistype_nik: Callable[[str, random.Random], str]
+    excel_damage: Callable[[str, random.Random], str]
+    name_variant: Callable[[str, str, random.Random], str]
+    name_typo: Callable[[str, random.Random], str]
+    # The date errors picked at the swapped_day_month and year_off_by_one rates.
+    first_date_error: tuple[str, Callable[[dt.date, random.Random], dt.date]]
+    second_date_error: tuple[str, Callable[[dt.date, random.Random], dt.date]]
+    flips_sex: bool = False
+    copies_head_nik: bool = False
+    # A stale No KK: the old issue of the same number, or a number issued anew.
+    reissued_kk: bool = False
+    # Which exports carry stale family addresses and numbers.
+    stale_families_in: tuple[str, ...] = ("dtks",)
+
+
+FIRST = DirtProfile(
+    name="first",
+    missing_nik=lambda nik, rnd: "",
+    mistype_nik=mistype_digits,
+    excel_damage=lambda nik, rnd: excel_damage(nik),
+    name_variant=name_variant,
+    name_typo=name_typo,
+    first_date_error=("date_swapped", lambda day, rnd: swap_day_month(day)),
+    second_date_error=("year_off", year_off_by_one),
+)
+
+SECOND = DirtProfile(
+    name="second",
+    missing_nik=dirt_second.missing_nik,
+    mistype_nik=dirt_second.mistype_nik,
+    excel_damage=dirt_second.excel_damage,
+    name_variant=dirt_second.name_variant,
+    name_typo=dirt_second.name_typo,
+    first_date_error=("date_unknown", dirt_second.unknown_date),
+    second_date_error=("date_shifted", dirt_second.shifted_date),
+    flips_sex=True,
+    copies_head_nik=True,
+    reissued_kk=True,
+    stale_families_in=("dtks", "p3ke"),
+)
+
+PROFILES = {profile.name: profile for profile in (FIRST, SECOND)}

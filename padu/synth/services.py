@@ -12,7 +12,7 @@ import polars as pl
 
 from padu.core.progress import ProgressCallback, no_progress
 
-from .dirt import DirtRates
+from .dirt import FIRST, DirtProfile, DirtRates
 from .geography import load_regency
 from .population import Population, generate_population
 from .sources import SourceExport, add_deceased, build_dtks, build_p3ke, build_regsosek
@@ -113,6 +113,7 @@ def generate_region(
     seed: int,
     out_dir: Path,
     rates: DirtRates | None = None,
+    profile: DirtProfile = FIRST,
     p3ke_format: str = "csv",
     as_of: dt.date = DEFAULT_AS_OF,
     progress: ProgressCallback = no_progress,
@@ -134,11 +135,11 @@ def generate_region(
     poorest = pop.families.filter(pl.col("welfare") < pop.families["welfare"].quantile(0.45))
     with_ghost = poorest["family_id"].to_numpy()[rng.random(poorest.height) < rates.deceased_listed]
     ghosts = add_deceased(pop, with_ghost, rng)
-    exports = [build_dtks(pop, geo, ghosts, rates, rng, rnd)]
+    exports = [build_dtks(pop, geo, ghosts, rates, rng, rnd, profile)]
     progress(2, steps, "Menyusun ekspor P3KE")
-    exports.append(build_p3ke(pop, geo, ghosts, rates, rng, rnd))
+    exports.append(build_p3ke(pop, geo, ghosts, rates, rng, rnd, profile))
     progress(3, steps, "Menyusun ekspor Regsosek")
-    exports.append(build_regsosek(pop, geo, rates, rng, rnd))
+    exports.append(build_regsosek(pop, geo, rates, rng, rnd, profile))
 
     out_dir = Path(out_dir)
     (out_dir / "truth").mkdir(parents=True, exist_ok=True)
@@ -174,6 +175,7 @@ def generate_region(
         "families": pop.families.height,
         "as_of": as_of.isoformat(),
         "rates": asdict(rates),
+        "dirt_profile": profile.name,
         "rows": result.rows,
         "files": {k: str(v.relative_to(out_dir)) for k, v in result.files.items()},
     }

@@ -167,7 +167,13 @@ def _member_rows(pop: Population, families: pl.DataFrame, persons: pl.DataFrame,
 
 
 def _dirty_people(
-    rows: pl.DataFrame, rates: dirt.DirtRates, rnd: random.Random, rng, *, excel: bool
+    rows: pl.DataFrame,
+    rates: dirt.DirtRates,
+    rnd: random.Random,
+    rng,
+    *,
+    excel: bool,
+    profile: dirt.DirtProfile = dirt.FIRST,
 ):
     """Apply person-level dirt to randomly chosen rows; notes what was done in ``_dirt``.
 
@@ -185,38 +191,55 @@ def _dirty_people(
 
     r = rng.random(n)
     for i in np.flatnonzero(r < rates.missing_nik):
-        nik[i] = ""
+        nik[i] = profile.missing_nik(nik[i], rnd)
         note(i, "nik_missing")
     mistyped = (r >= rates.missing_nik) & (r < rates.missing_nik + rates.mistyped_nik)
     for i in np.flatnonzero(mistyped):
-        nik[i] = dirt.mistype_digits(nik[i], rnd)
+        nik[i] = profile.mistype_nik(nik[i], rnd)
         note(i, "nik_mistyped")
     if excel:
         low = rates.missing_nik + rates.mistyped_nik
         for i in np.flatnonzero((r >= low) & (r < low + rates.excel_damaged_nik)):
-            nik[i] = dirt.excel_damage(nik[i])
+            nik[i] = profile.excel_damage(nik[i], rnd)
             note(i, "nik_excel_damaged")
+    if profile.copies_head_nik:
+        # A member listed under the head's NIK: two people, one number.
+        head_nik = rows.select(pl.col("nik").first().over("listed_family_id"))["nik"].to_list()
+        low = rates.missing_nik + rates.mistyped_nik + rates.excel_damaged_nik
+        copied = (r >= low) & (r < low + rates.head_nik_copied)
+        for i in np.flatnonzero(copied & (rows["member_no"].to_numpy() > 1)):
+            nik[i] = head_nik[i]
+            note(i, "nik_of_head")
     r = rng.random(n)
     for i in np.flatnonzero(r < rates.name_variant):
-        name[i] = dirt.name_variant(name[i], sex[i], rnd)
+        name[i] = profile.name_variant(name[i], sex[i], rnd)
         note(i, "name_variant")
     typo = (r >= rates.name_variant) & (r < rates.name_variant + rates.name_typo)
     for i in np.flatnonzero(typo):
-        name[i] = dirt.name_typo(name[i], rnd)
+        name[i] = profile.name_typo(name[i], rnd)
         note(i, "name_typo")
     r = rng.random(n)
+    (first_label, first_error), (second_label, second_error) = (
+        profile.first_date_error,
+        profile.second_date_error,
+    )
     for i in np.flatnonzero(r < rates.swapped_day_month):
-        swapped = dirt.swap_day_month(birth[i])
-        if swapped != birth[i]:
-            birth[i] = swapped
-            note(i, "date_swapped")
+        damaged = first_error(birth[i], rnd)
+        if damaged != birth[i]:
+            birth[i] = damaged
+            note(i, first_label)
     off = (r >= rates.swapped_day_month) & (r < rates.swapped_day_month + rates.year_off_by_one)
     for i in np.flatnonzero(off):
-        birth[i] = dirt.year_off_by_one(birth[i], rnd)
-        note(i, "year_off")
+        birth[i] = second_error(birth[i], rnd)
+        note(i, second_label)
+    if profile.flips_sex:
+        for i in np.flatnonzero(rng.random(n) < rates.sex_flipped):
+            sex[i] = "L" if sex[i] == "P" else "P"
+            note(i, "sex_flipped")
     return rows.with_columns(
         nik=pl.Series(nik, dtype=pl.String),
         full_name=pl.Series(name, dtype=pl.String),
+        sex=pl.Series(sex, dtype=pl.String),
         birth_date=pl.Series(birth, dtype=pl.Date),
         _dirt=pl.Series(notes, dtype=pl.String),
     )
@@ -259,25 +282,37 @@ def _village_columns(geo: RegencyGeography) -> pl.DataFrame:
     )
 
 
-def build_dtks(pop, geo, ghosts, rates, rng, rnd) -> SourceExport:
+def _stale_families(families: pl.DataFrame, geo, rates, rng, profile) -> pl.DataFrame:
+    """Families that moved since they were listed still carry their old village and
+    address; some carry an old No KK (an earlier issue of the number, or in the second
+    profile the number before the family was issued a new card)."""
+    moved = rng.random(families.height) < rates.moved_village
+    other_village = geo.village_codes[rng.integers(0, len(geo.village_codes), families.height)]
+    old_kk = rng.random(families.height) < rates.old_kk
+    if profile.reissued_kk:
+        serials = pl.Series(rng.integers(1, 10_000, families.height)).cast(pl.String).str.zfill(4)
+        issued = pl.Series(rng.integers(1, 29, families.height)).cast(pl.String).str.zfill(2)
+        stale_kk = pl.col("kk_number").str.slice(0, 6) + issued + "0315" + serials
+    else:
+        stale_kk = (
+            pl.col("kk_number").str.slice(0, 6) + "0101" + pl.col("kk_number").str.slice(10, 6)
+        )
+    return families.with_columns(
+        village_code=pl.when(pl.Series(moved))
+        .then(pl.Series(other_village.astype(str)))
+        .otherwise(pl.col("village_code")),
+        kk_number=pl.when(pl.Series(old_kk)).then(stale_kk).otherwise(pl.col("kk_number")),
+        family_dirt=pl.when(pl.Series(moved)).then(pl.lit("moved_village;")).otherwise(pl.lit(""))
+        + pl.when(pl.Series(old_kk)).then(pl.lit("old_kk;")).otherwise(pl.lit("")),
+    )
+
+
+def build_dtks(pop, geo, ghosts, rates, rng, rnd, profile=dirt.FIRST) -> SourceExport:
     """SIKS-NG export: the poorer ~40%, uppercase, ';' and Windows-1252, stale in places."""
     desil = _rank_desil(pop, rng, noise=0.6)
     covered = desil.filter(pl.col("desil") <= 4)["family_id"]
     families = pop.families.filter(pl.col("family_id").is_in(covered.implode()))
-    # Families that moved since they were listed still carry their old village and address.
-    moved = rng.random(families.height) < rates.moved_village
-    other_village = geo.village_codes[rng.integers(0, len(geo.village_codes), families.height)]
-    old_kk = rng.random(families.height) < rates.old_kk
-    families = families.with_columns(
-        village_code=pl.when(pl.Series(moved))
-        .then(pl.Series(other_village.astype(str)))
-        .otherwise(pl.col("village_code")),
-        kk_number=pl.when(pl.Series(old_kk))
-        .then(pl.col("kk_number").str.slice(0, 6) + "0101" + pl.col("kk_number").str.slice(10, 6))
-        .otherwise(pl.col("kk_number")),
-        family_dirt=pl.when(pl.Series(moved)).then(pl.lit("moved_village;")).otherwise(pl.lit(""))
-        + pl.when(pl.Series(old_kk)).then(pl.lit("old_kk;")).otherwise(pl.lit("")),
-    )
+    families = _stale_families(families, geo, rates, rng, profile)
     persons = pl.concat([pop.persons, ghosts], how="diagonal_relaxed")
     rows = _member_rows(pop, families, persons, DTKS_AS_OF)
     # Young heads who left their parents' family are still listed there as children.
@@ -293,7 +328,7 @@ def build_dtks(pop, geo, ghosts, rates, rng, rnd) -> SourceExport:
         )
         listed = listed.with_columns(family_dirt=pl.col("family_dirt") + "moved_out_listed;")
         rows = pl.concat([rows, listed.select(rows.columns)], how="vertical_relaxed")
-    rows = _dirty_people(rows, rates, rnd, rng, excel=True)
+    rows = _dirty_people(rows, rates, rnd, rng, excel=True, profile=profile)
     rows = rows.join(_village_columns(geo), on="village_code", how="left")
     rows = rows.with_columns(_truth_columns(rows))
     regency4 = geo.code.replace(".", "")
@@ -343,13 +378,17 @@ def _p3ke_date(day: dt.date, r: float) -> str:
     return str((day - _EXCEL_EPOCH).days)  # an Excel serial that lost its date format
 
 
-def build_p3ke(pop, geo, ghosts, rates, rng, rnd) -> SourceExport:
+def build_p3ke(pop, geo, ghosts, rates, rng, rnd, profile=dirt.FIRST) -> SourceExport:
     """P3KE (2021): desil 1–4 by its own ranking, village names but no codes, RT/RW in one cell."""
     desil = _rank_desil(pop, rng, noise=0.8).filter(pl.col("desil") <= 4)
-    families = pop.families.join(desil, on="family_id").with_columns(family_dirt=pl.lit(""))
+    families = pop.families.join(desil, on="family_id")
+    if "p3ke" in profile.stale_families_in:
+        families = _stale_families(families, geo, rates, rng, profile)
+    else:
+        families = families.with_columns(family_dirt=pl.lit(""))
     persons = pl.concat([pop.persons, ghosts], how="diagonal_relaxed")
     rows = _member_rows(pop, families, persons, P3KE_AS_OF)
-    rows = _dirty_people(rows, rates, rnd, rng, excel=False)
+    rows = _dirty_people(rows, rates, rnd, rng, excel=False, profile=profile)
     rows = rows.join(_village_columns(geo), on="village_code", how="left")
     rows = rows.with_columns(_truth_columns(rows))
 
@@ -405,7 +444,7 @@ def build_p3ke(pop, geo, ghosts, rates, rng, rnd) -> SourceExport:
 
 
 def build_regsosek(
-    pop, geo, rates, rng, rnd, *, coverage=0.97, expenditure_sample=0.15
+    pop, geo, rates, rng, rnd, profile=dirt.FIRST, *, coverage=0.97, expenditure_sample=0.15
 ) -> SourceExport:
     """Regsosek (2022): nearly every family, the fullest variables, BPS numeric codes."""
     keep = rng.random(pop.families.height) < coverage
@@ -415,7 +454,7 @@ def build_regsosek(
         family_dirt=pl.lit(""),
     ).filter(pl.Series(keep))
     rows = _member_rows(pop, families, pop.persons, REGSOSEK_AS_OF)
-    rows = _dirty_people(rows, rates, rnd, rng, excel=False)
+    rows = _dirty_people(rows, rates, rnd, rng, excel=False, profile=profile)
     rows = rows.join(_village_columns(geo), on="village_code", how="left")
     rows = rows.with_columns(_truth_columns(rows))
 

@@ -15,7 +15,7 @@ from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.registry.models import Family, Person
 from padu.sources.choices import SourceKind
 
-from ..choices import PairStatus, RunMode
+from ..choices import PairKind, PairStatus, RunMode
 from ..engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link, link_new
 from ..features import features, read_current_records
 from ..golden import VALUE_FIELDS, survivorship_inputs
@@ -94,7 +94,9 @@ def execute_run(
         report(4, 5, "Membangun data orang dan keluarga")
         # From here on only what the golden records need is kept: of a million people's
         # scored pairs, the doubtful ones; of their records, the typed values.
-        linkage = replace(linkage, pairs=linkage.pairs.filter(pl.col("in_review")))
+        linkage = replace(
+            linkage, pairs=linkage.pairs.filter(pl.col("in_review") | pl.col("near_miss_nik"))
+        )
         current = survivorship_inputs(current)
         _store(run, current, linkage, decisions)
     except Exception as error:  # keep the message for the user, the traceback for the log
@@ -178,11 +180,13 @@ def _trained_model(
     mode: str, records: pl.DataFrame, known: pl.DataFrame, dialect: str
 ) -> dict | None:
     """The model to match the new records with, or None when this run trains its own: when
-    asked to, when nothing was matched before, (automatic mode) when most records are new,
-    or when the last model was written for another engine's SQL."""
-    if mode == RunMode.FULL or known.height == 0:
+    asked to, (automatic mode) when nothing was matched before or most records are new, or
+    when the last model was written for another engine's SQL. Asked for new records only, a
+    run uses the last model even when nothing is known yet (a model trained on another
+    region's records)."""
+    if mode == RunMode.FULL:
         return None
-    if mode == RunMode.AUTO and known.height < records.height * (1 - RETRAIN_SHARE):
+    if mode == RunMode.AUTO and known.height < max(1, records.height * (1 - RETRAIN_SHARE)):
         return None
     return last_trained_model(dialect)
 
@@ -235,7 +239,8 @@ def decisions_for(records: pl.DataFrame) -> pl.DataFrame:
 
 @transaction.atomic
 def _store(run: LinkageRun, current: pl.DataFrame, linkage: Linkage, decided: pl.DataFrame) -> None:
-    """``linkage.pairs`` are the doubtful pairs only (execute_run keeps no others)."""
+    """``linkage.pairs`` are the doubtful pairs and the merges made on a near-miss NIK
+    alone (execute_run keeps no others)."""
     review = linkage.pairs
     if decided.height:
         keyed = decided.select(
@@ -256,10 +261,11 @@ def _store(run: LinkageRun, current: pl.DataFrame, linkage: Linkage, decided: pl
                 match_weight=row["match_weight"],
                 match_probability=row["match_probability"],
                 contributions=reasons[i],
+                kind=PairKind.DOUBTFUL if row["in_review"] else PairKind.NEAR_MISS_NIK,
             )
             for i, row in enumerate(
                 review.select(
-                    "unique_id_l", "unique_id_r", "match_weight", "match_probability"
+                    "unique_id_l", "unique_id_r", "match_weight", "match_probability", "in_review"
                 ).iter_rows(named=True)
             )
         ],
@@ -278,7 +284,7 @@ def _store(run: LinkageRun, current: pl.DataFrame, linkage: Linkage, decided: pl
         records=current.height,
         comparisons=linkage.comparisons,
         clusters=linkage.clusters["cluster_id"].n_unique(),
-        pairs_queued=review.height,
+        pairs_queued=review.filter(pl.col("in_review")).height,
     )
 
 

@@ -1,7 +1,8 @@
+import random
 from pathlib import Path
 
 from padu.core.commands import PaduCommand
-from padu.synth.dirt import DirtRates
+from padu.synth.dirt import PROFILES, DirtRates
 from padu.synth.services import EXPORT_FORMATS, generate_region
 
 
@@ -25,12 +26,29 @@ class Command(PaduCommand):
             default=1.0,
             help="pengali tingkat kotoran data: 0 = bersih, 1 = bawaan, 2 = dua kali lipat",
         )
+        parser.add_argument(
+            "--dirt-profile",
+            choices=sorted(PROFILES),
+            default="first",
+            help="jenis kotoran: first = kebiasaan kantor (gelar, ejaan lama, nama panggilan); "
+            "second = salah ketik, NIK rusak oleh spreadsheet, tanggal tak diketahui, pindah",
+        )
+        parser.add_argument(
+            "--random-dirt",
+            action="store_true",
+            help="tingkat tiap jenis kotoran diundi (0 sampai 3 kali bawaan, dari benih)",
+        )
         parser.add_argument("--p3ke-format", choices=EXPORT_FORMATS, default="csv")
 
     def handle(self, *args, **options):
         if options["dirt"] < 0:
             raise self.fail("--dirt tidak boleh negatif")
-        rates = DirtRates.clean() if options["dirt"] == 0 else DirtRates.scaled(options["dirt"])
+        if options["random_dirt"]:
+            rates = DirtRates.drawn(random.Random(options["seed"]), most=3.0 * options["dirt"])
+        elif options["dirt"] == 0:
+            rates = DirtRates.clean()
+        else:
+            rates = DirtRates.scaled(options["dirt"])
         with self.progress("Membangkitkan wilayah sintetis") as progress:
             try:
                 result = generate_region(
@@ -39,6 +57,7 @@ class Command(PaduCommand):
                     seed=options["seed"],
                     out_dir=options["out"],
                     rates=rates,
+                    profile=PROFILES[options["dirt_profile"]],
                     p3ke_format=options["p3ke_format"],
                     progress=progress,
                 )
