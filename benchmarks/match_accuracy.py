@@ -66,7 +66,9 @@ def in_child(args, case: str, **extra) -> dict:
         trained = _child(
             [*base, "--region", args.other_region, "--case", "second", "--model-out", str(model)]
         )
-        result = _child([*base, "--region", args.region, "--case", "first", "--model-in", str(model)])
+        result = _child(
+            [*base, "--region", args.region, "--case", "first", "--model-in", str(model)]
+        )
         result["case"] = f"cross: trained on {args.other_region} ({trained['seconds']:.0f} s)"
         return result
     flags = ["--incremental"] if args.incremental else []
@@ -136,8 +138,11 @@ def run_case(args) -> dict:
     ).rename(
         {"dataset__name": "source_dataset", "person_id": "padu_person", "family_id": "padu_family"}
     )
-    records = features(read_current_records()).join(links, on=["source_dataset", "record_id"])
-    records = with_truth(records, city_dir / "truth")
+    current = read_current_records()
+    # The baseline reads the NIK as typed; Padu's features set placeholders aside.
+    typed = current.select("unique_id", typed_nik=pl.col("nik").replace("", None))
+    records = features(current).join(links, on=["source_dataset", "record_id"])
+    records = with_truth(records.join(typed, on="unique_id"), city_dir / "truth")
     if args.dump:
         records.join(
             read_current_records(("mother_name",)).select("unique_id", "full_name", "mother_name"),
@@ -145,7 +150,7 @@ def run_case(args) -> dict:
             how="left",
         ).write_parquet(args.dump)
     alone = pl.col("unique_id").cast(pl.String)
-    by_nik = records.with_columns(k=pl.coalesce("nik", alone))
+    by_nik = records.with_columns(k=pl.coalesce("typed_nik", alone))
     by_kk = records.with_columns(k=pl.coalesce("kk_number", alone))
     figures = {
         "persons": pairwise_accuracy(records, "padu_person", "person_id"),

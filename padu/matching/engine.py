@@ -32,6 +32,8 @@ REVIEW_THRESHOLD = 0.5
 #: The NIK levels that mean "almost the same number": a typo, or two people whose numbers
 #: differ only where two people's numbers differ. Their merges are shown apart (see
 #: near_miss_merges), and two of them take their u from the pairs that share the NIK's date.
+NIK_SAME = "NIK sama"
+NIK_SAME_DATE_MISFITS = "NIK sama, tetapi tanggal lahirnya hanya cocok dengan satu rekaman"
 NIK_SLIP_IN_DATE = "NIK beda satu ketikan di bagian tanggal lahir"
 NIK_SLIP_IN_REGION = "NIK beda satu ketikan di kode wilayah"
 NIK_SERIAL_ONLY = "NIK beda hanya di nomor urut"
@@ -54,18 +56,32 @@ def nik_comparison(conditional_u: dict[str, float] | None = None) -> cl.CustomCo
     typo, and the birth date already counted the date they share: their u is the share of
     different people's pairs with the same NIK date part that look like this
     (``conditional_u``), not the share among random pairs, which would make a near-miss
-    number near-proof of one person. A slip inside the date part, with region and serial
-    equal, stays strong evidence of one person.
+    number near-proof of one person. A slip inside the date part, with region, serial and
+    the sex it encodes equal, stays strong evidence of one person (twins of two sexes differ
+    there by the +40).
+
+    One number on two records whose birth dates it fits only once is how a member listed
+    under the head's NIK looks: its u is the exact level's (see settle_estimates), so it
+    weighs what an equal NIK weighs less what the misfit costs among true matches.
     """
     conditional_u = {**PRIOR_U_SAME_NIK_DATE, **(conditional_u or {})}
     return cl.CustomComparison(
         output_column_name="nik",
         comparison_levels=[
             cll.NullLevel("nik"),
-            cll.ExactMatchLevel("nik").configure(label_for_charts="NIK sama", m_probability=0.9),
+            cll.And(
+                cll.ExactMatchLevel("nik"), cll.CustomLevel("nik_fits_l = nik_fits_r")
+            ).configure(label_for_charts=NIK_SAME, m_probability=0.9),
+            cll.ExactMatchLevel("nik").configure(
+                label_for_charts=NIK_SAME_DATE_MISFITS, m_probability=0.02
+            ),
             cll.And(
                 cll.ExactMatchLevel("nik_region"),
                 cll.ExactMatchLevel("nik_serial"),
+                # The day's first digit: 0-3 for a man, 4-7 for a woman.
+                cll.CustomLevel(
+                    "(substr(nik_date_l, 1, 1) < '4') = (substr(nik_date_r, 1, 1) < '4')"
+                ),
                 cll.DamerauLevenshteinLevel("nik_date", 1),
             ).configure(label_for_charts=NIK_SLIP_IN_DATE, m_probability=0.01),
             cll.And(
@@ -124,9 +140,7 @@ def conditional_nik_u(records: pl.DataFrame, *, sample: int = 300_000, seed: int
 def one_slip(left: str, right: str, width: int) -> pl.Expr:
     """Two digit strings of ``width`` one typo apart: one digit changed, or two neighbours
     swapped (the Damerau-Levenshtein distance 1 of equal-length strings)."""
-    differ = [
-        pl.col(left).str.slice(i, 1) != pl.col(right).str.slice(i, 1) for i in range(width)
-    ]
+    differ = [pl.col(left).str.slice(i, 1) != pl.col(right).str.slice(i, 1) for i in range(width)]
     changed = pl.sum_horizontal(differ)
     swapped = pl.any_horizontal(
         differ[i]
@@ -153,16 +167,16 @@ def name_comparison() -> cl.CustomComparison:
                 m_probability=0.85,
             ),
             cll.ExactMatchLevel("core_key").configure(
-                tf_adjustment_column="core_key", label_for_charts="inti nama sama", m_probability=0.05
+                tf_adjustment_column="core_key",
+                label_for_charts="inti nama sama",
+                m_probability=0.05,
             ),
             cll.And(
                 # A cheap test first: the distance itself is five times slower than the
                 # whole rest of the comparison over a million random pairs.
                 cll.CustomLevel("abs(length(name_key_l) - length(name_key_r)) <= 1"),
                 cll.DamerauLevenshteinLevel("name_key", 1),
-            ).configure(
-                label_for_charts="nama beda satu huruf (salah ketik)", m_probability=0.03
-            ),
+            ).configure(label_for_charts="nama beda satu huruf (salah ketik)", m_probability=0.03),
             cll.JaroWinklerLevel("name_key", 0.92).configure(
                 label_for_charts="nama sangat mirip", m_probability=0.02
             ),
@@ -248,7 +262,9 @@ def household_comparison() -> cl.CustomComparison:
             cll.ExactMatchLevel("district").configure(
                 label_for_charts="kecamatan sama", m_probability=0.03
             ),
-            cll.ElseLevel().configure(label_for_charts="tempat tinggal berbeda", m_probability=0.05),
+            cll.ElseLevel().configure(
+                label_for_charts="tempat tinggal berbeda", m_probability=0.05
+            ),
         ],
         comparison_description="Rumah tangga: KK sama, RT/RW sama, desa sama, kecamatan sama",
     )
@@ -473,6 +489,7 @@ UNORDERED = {
     "tahun beda satu",
     "beda satu angka",
     "tahun sama, tanggal tak diketahui (1/1, 1/7, 31/12)",
+    NIK_SAME_DATE_MISFITS,
     *NEAR_MISS_NIK,
 }
 
@@ -505,6 +522,10 @@ def settle_estimates(
             level["m_probability"] = max(level.get("m_probability") or 0.0, LEAST_M)
             if not level.get("u_probability"):
                 level["u_probability"] = u_floor
+        if name == "nik":
+            exact = next(lv for lv in levels if lv["label_for_charts"] == NIK_SAME)
+            misfit = next(lv for lv in levels if lv["label_for_charts"] == NIK_SAME_DATE_MISFITS)
+            misfit["u_probability"] = exact["u_probability"]
         chain = [lv for lv in levels if lv["label_for_charts"] not in UNORDERED]
         settled = _non_increasing([_weight(lv) for lv in chain])
         for level, weight in zip(chain, settled, strict=True):
@@ -564,7 +585,6 @@ def level_pairs(pairs: pl.DataFrame, model: dict, match_threshold: float) -> dic
         counts = dict(sure.group_by(f"gamma_{name}").len().iter_rows())
         out[name] = {label: counts.get(g, 0) for g, label in _level_labels(comparison).items()}
     return out
-
 
 
 class UnobservedLevels(logging.Handler):

@@ -152,6 +152,23 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("nik").str.slice(0, 6).alias("nik_region"),
         pl.col("nik").str.slice(6, 6).alias("nik_date"),
         pl.col("nik").str.slice(12, 4).alias("nik_serial"),
+        # Whether the NIK's date part says this record's birth date and sex: a member
+        # listed under the head's NIK carries a number that does not.
+        (
+            pl.col("nik").str.slice(6, 6)
+            == pl.format(
+                "{}{}",
+                (
+                    pl.col("birth_date").dt.day()
+                    + pl.when(pl.col("sex") == "P").then(40).otherwise(0)
+                )
+                .cast(pl.String)
+                .str.zfill(2),
+                pl.col("birth_date").dt.strftime("%m%y"),
+            )
+        )
+        .fill_null(True)  # a record without a birth date contradicts nothing
+        .alias("nik_fits"),
         tokens.list.join(" ").alias("name_key"),
         tokens.list.first().alias("first_token"),
         core.list.sort().list.join(" ").replace("", None).alias("core_key"),
