@@ -795,28 +795,30 @@ def model_parameters(model: dict) -> list[dict]:
     occur among true matches (m) and among non-matches (u), and the weight they add."""
     out = []
     not_estimated = {tuple(pair) for pair in model.get(NOT_ESTIMATED, [])}
+    adjusted = {(a["comparison"], a["level"]): a for a in model.get(ADJUSTED, [])}
+    counted = model.get(LEVEL_PAIRS)
     for comparison in model.get("comparisons", []):
+        name = comparison["output_column_name"]
         levels = []
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
                 continue
             m, u = level.get("m_probability"), level.get("u_probability")
-            weight = math.log2(m / u) if m and u else None
-            estimated = (
-                m is not None
-                and (comparison["output_column_name"], level["label_for_charts"])
-                not in not_estimated
-            )
+            key = (name, level["label_for_charts"])
+            pairs = counted.get(name, {}).get(key[1]) if counted else None
             levels.append(
                 {
                     "label": level["label_for_charts"],
                     "m": m,
                     "u": u,
-                    "weight": weight,
-                    "estimated": estimated,
+                    "weight": _weight(level),
+                    "estimated": m is not None and key not in not_estimated,
+                    "pairs": pairs,
+                    "few": pairs is not None and pairs < FEW_PAIRS,
+                    "adjusted": adjusted.get(key),
+                    "fixed_u": bool(level.get("fix_u_probability")),
                 }
             )
-        name = comparison["output_column_name"]
         out.append(
             {
                 "name": COMPARISON_LABELS.get(name, name),

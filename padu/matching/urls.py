@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/status/", views.RunStatusView.as_view(), name="run-status"),
     path("tinjau/", views.ReviewListView.as_view(), name="review-list"),
     path("tinjau/<int:pk>/", views.PairView.as_view(), name="pair"),
+    path("nik-hampir-sama/", views.NearMissListView.as_view(), name="near-miss-list"),
     path("tinjau/<int:pk>/putuskan/", views.DecideView.as_view(), name="pair-decide"),
     path("tautan/<int:pk>/pisah/", views.SplitView.as_view(), name="split"),
 ]

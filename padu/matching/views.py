@@ -15,8 +15,8 @@ from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.views import PolledStatusView
 from padu.sources.models import SourceRecord
 
-from .choices import PairStatus, RunMode
-from .engine import model_parameters
+from .choices import PairKind, PairStatus, RunMode
+from .engine import FEW_PAIRS, model_parameters
 from .models import LinkageRun, MatchPair, RecordLink
 from .services import decide_pair, queue_matching, split_record
 
@@ -73,6 +73,8 @@ class RunDetailView(RestrictedMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["comparisons"] = model_parameters(self.object.model)
         context["prior"] = self.object.model.get("probability_two_random_records_match")
+        context["few_pairs"] = FEW_PAIRS
+        context["near_miss"] = _near_miss_pairs(self.request.user).filter(run=self.object).count()
         return context
 
 
@@ -84,11 +86,18 @@ class RunStatusView(RestrictedMixin, PolledStatusView):
 
 
 def _pending_pairs(user):
-    """The pairs waiting for a verdict that the user may decide, most likely first."""
+    """The doubtful pairs waiting for a verdict that the user may decide, most likely first."""
     return (
         MatchPair.objects.restrict(user, Action.CHANGE)
-        .filter(status=PairStatus.PENDING)
+        .filter(status=PairStatus.PENDING, kind=PairKind.DOUBTFUL)
         .order_by("-match_probability", "pk")
+    )
+
+
+def _near_miss_pairs(user):
+    """Merges made on a near-miss NIK alone that nobody has checked yet."""
+    return MatchPair.objects.restrict(user, Action.CHANGE).filter(
+        status=PairStatus.PENDING, kind=PairKind.NEAR_MISS_NIK
     )
 
 
@@ -102,10 +111,41 @@ class ReviewListView(RestrictedMixin, ListView):
         return (
             super()
             .get_queryset()
-            .filter(status=PairStatus.PENDING)
+            .filter(status=PairStatus.PENDING, kind=PairKind.DOUBTFUL)
             .select_related("left__dataset", "right__dataset")
             .order_by("-match_probability", "pk")
         )
+
+
+class NearMissListView(RestrictedMixin, ListView):
+    """The merges a run made on a near-miss NIK alone, for a data custodian to check and,
+    where two people were merged, to undo."""
+
+    model = MatchPair
+    template_name = "matching/near_miss_list.html"
+    context_object_name = "pairs"
+    paginate_by = 25
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .filter(status=PairStatus.PENDING, kind=PairKind.NEAR_MISS_NIK)
+            .select_related("left__dataset", "right__dataset", "run")
+            .order_by("match_weight", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        log_access(
+            self.request.user,
+            kind=AccessKind.VIEW,
+            object_type="match_pair",
+            object_id=0,
+            request=self.request,
+            note="daftar penggabungan atas NIK hampir sama",
+        )
+        return context
 
 
 class PairView(RestrictedMixin, DetailView):
@@ -173,6 +213,8 @@ class DecideView(RestrictedMixin, View):
         pair = get_object_or_404(self.get_queryset().select_related("left", "right"), pk=pk)
         same = request.POST.get("verdict") == "same"
         decide_pair(pair, same=same, actor=request.user, note=request.POST.get("note", "")[:300])
+        if pair.kind == PairKind.NEAR_MISS_NIK:
+            return self._after_near_miss(request, same=same)
         messages.success(
             request,
             _("Disimpan: orang yang sama; keduanya digabung pada pencocokan berikutnya.")
@@ -183,6 +225,25 @@ class DecideView(RestrictedMixin, View):
         if following:
             return redirect("matching:pair", pk=following.pk)
         return redirect("matching:review-list")
+
+    def _after_near_miss(self, request, *, same: bool):
+        """A merge on a near-miss NIK confirmed stays; one undone is matched again at once
+        (a run of new records re-matches every person holding records said to differ)."""
+        if same:
+            messages.success(request, _("Disimpan: penggabungan benar, orang tetap satu."))
+        else:
+            queue_matching(actor=request.user, mode=RunMode.NEW)
+            messages.success(
+                request,
+                _(
+                    "Penggabungan dibatalkan: keduanya orang berbeda. Padu mencocokkan ulang "
+                    "orang ini sekarang di latar belakang."
+                ),
+            )
+        following = _near_miss_pairs(request.user).order_by("match_weight", "pk").first()
+        if following:
+            return redirect("matching:pair", pk=following.pk)
+        return redirect("matching:near-miss-list")
 
 
 class SplitView(RestrictedMixin, View):

@@ -49,7 +49,7 @@ def test_a_run_started_on_the_page_runs_in_the_background(city_for_the_worker, c
 
     # The parameters the run estimated, level by level.
     detail = client.get(reverse("matching:run-detail", args=[run.pk])).content.decode()
-    assert "NIK beda satu digit" in detail and "hari dan bulan tertukar" in detail
+    assert "NIK beda hanya di nomor urut" in detail and "hari dan bulan tertukar" in detail
     # In words: no Splink label or column name in English.
     for english in ("Exact match", "All other comparisons", "Jaro", "CustomComparison"):
         assert english not in detail
