@@ -11,11 +11,13 @@ import polars as pl
 from padu.core.bulk import read_batches
 from padu.sources.choices import LINKED_ONLY_KINDS
 
-#: Name tokens too common to tell people apart on their own (after the import's folding).
+#: Name tokens too common to tell people apart on their own, in match-key form (the key
+#: folds doubled letters and old spellings: Muhammad is "muhamad"): Arabic-Islamic compounds,
+#: Javanese birth-order and honorific words, Balinese birth order and caste titles.
 GENERIC_TOKENS = [
-    "muhammad", "siti", "nur", "nurul", "abdul", "ahmad", "achmad", "sri", "dewi", "putu",
-    "wayan", "made", "nyoman", "ketut", "kadek", "komang", "gede", "ni", "i", "al", "binti",
-    "bin", "dwi", "tri", "eka", "puji", "dan",
+    "muhamad", "siti", "nur", "nurul", "abdul", "ahmad", "sri", "dewi", "putu", "wayan",
+    "made", "nyoman", "ketut", "kadek", "komang", "gede", "ni", "luh", "i", "gusti", "ayu",
+    "agung", "anak", "ida", "bagus", "al", "binti", "bin", "dwi", "tri", "eka", "puji", "dan",
 ]  # fmt: skip
 
 #: Short forms and spelling habits of given names, in match-key form (after the import's
@@ -41,7 +43,6 @@ NICKNAMES = {
     "kristina": "kristina",
     "cristina": "kristina",
     "julianto": "yulianto",
-    "sitti": "siti",
 }
 
 

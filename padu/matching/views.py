@@ -141,9 +141,9 @@ class NearMissListView(RestrictedMixin, ListView):
             self.request.user,
             kind=AccessKind.VIEW,
             object_type="match_pair",
-            object_id=0,
             request=self.request,
-            note="daftar penggabungan atas NIK hampir sama",
+            detail="penggabungan atas NIK hampir sama: pasangan "
+            + ",".join(str(pair.pk) for pair in context["pairs"]),
         )
         return context
 

@@ -5,6 +5,7 @@ import pytest
 
 from padu.accounts.choices import Role
 from padu.core.choices import RunStatus
+from padu.matching import engine
 from padu.matching.choices import PairStatus, RunMode
 from padu.matching.evaluation import pairwise_accuracy, with_truth
 from padu.matching.features import features, read_current_records
@@ -285,3 +286,80 @@ def test_a_withdrawn_batch_leaves_the_active_registry_at_the_next_run(imported_c
     assert not RecordLink.objects.filter(source_record__batch=smallest).exists()
     kept = Person.objects.filter(pk__in=held_elsewhere).exclude(lifecycle=Lifecycle.MERGED)
     assert set(kept.values_list("lifecycle", flat=True)) <= {Lifecycle.ACTIVE}
+
+
+def test_a_merge_on_a_near_miss_nik_alone_is_shown_and_can_be_undone(
+    imported_city, client, make_user
+):
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from padu.accounts.choices import Role
+    from padu.matching.choices import PairKind
+    from padu.matching.models import LinkageRun
+    from padu.registry.models import Person
+
+    run, _ = run_matching(actor=None, u_pairs=2e5)
+    # Every level of the trained model weighs no less than the farther ones after it.
+    for comparison in run.model["comparisons"]:
+        chain = [
+            engine._weight(level)
+            for level in comparison["comparison_levels"]
+            if not level.get("is_null_level") and level["label_for_charts"] not in engine.UNORDERED
+        ]
+        assert chain == sorted(chain, reverse=True), comparison["output_column_name"]
+
+    person = (
+        Person.objects.annotate(n=Count("record_links")).filter(n__gte=2).order_by("pk").first()
+    )
+    first, second = person.record_links.order_by("pk")[:2]
+    merged = MatchPair.objects.create(
+        run=run,
+        left_id=first.source_record_id,
+        right_id=second.source_record_id,
+        match_weight=5.0,
+        match_probability=0.97,
+        kind=PairKind.NEAR_MISS_NIK,
+    )
+    client.force_login(make_user("walidata", Role.DATA_CUSTODIAN, "33.74"))
+    listed = client.get(reverse("matching:near-miss-list")).content.decode()
+    assert reverse("matching:pair", args=[merged.pk]) in listed
+    review = client.get(reverse("matching:review-list")).content.decode()
+    assert reverse("matching:pair", args=[merged.pk]) not in review  # not a doubtful pair
+    detail = client.get(reverse("matching:run-detail", args=[run.pk])).content.decode()
+    assert "1 penggabungan perlu diperiksa" in detail
+    page = client.get(reverse("matching:pair", args=[merged.pk])).content.decode()
+    assert "Batalkan penggabungan" in page
+
+    client.post(reverse("matching:pair-decide", args=[merged.pk]), {"verdict": "different"})
+    merged.refresh_from_db()
+    assert merged.status == PairStatus.DIFFERENT
+    queued = LinkageRun.objects.exclude(pk=run.pk).get()
+    assert (queued.status, queued.mode) == (RunStatus.QUEUED, RunMode.NEW)
+
+    # The queued run (here run directly) parts the two records.
+    run_matching(actor=None, mode=RunMode.NEW, u_pairs=2e5)
+    now = _links()
+    assert now[first.dataset_id, first.record_id] != now[second.dataset_id, second.record_id]
+
+
+def test_near_miss_merges_are_those_the_nik_alone_carries_over_the_threshold():
+    model = engine.padu_settings().get_settings("duckdb").as_dict()
+    nik = next(c for c in model["comparisons"] if c["output_column_name"] == "nik")
+    gamma = {label: g for g, label in engine._level_labels(nik).items()}
+    pairs = pl.DataFrame(
+        {
+            "gamma_nik": [
+                gamma[engine.NIK_SERIAL_ONLY],
+                gamma[engine.NIK_SERIAL_ONLY],
+                gamma["NIK sama"],
+            ],
+            "match_probability": [0.99, 0.99, 0.99],
+            "match_weight": [6.6, 20.0, 6.6],
+            "mw_nik": [3.0, 3.0, 3.0],
+        }
+    )
+    flagged = pairs.select(engine.near_miss_merges(pairs, model, 0.95))[:, 0].to_list()
+    # Without the NIK's 3 bits the first falls under the threshold (4.25 bits); the second
+    # stands on its other evidence; the third's NIK is equal, not a near miss.
+    assert flagged == [True, False, False]
