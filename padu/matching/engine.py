@@ -1,8 +1,10 @@
 """Probabilistic linkage with Splink (DuckDB here; Spark for a province or the nation).
 
-The model compares NIK, name, birth date, sex, household and mother's name. Its parameters
-are estimated from the data itself (no labels): u from random pairs, m by expectation
-maximisation within blocks, each block leaving its own columns out.
+The model compares NIK (by its parts), name, birth date, sex, household and mother's name.
+Its parameters are estimated from the data itself (no labels): u from random pairs (the
+near-miss NIK levels: from pairs sharing the NIK's date part), m by expectation
+maximisation within blocks, each block leaving its own columns out; then settled
+(settle_estimates) so that no weight is one a person would reject.
 """
 
 import logging

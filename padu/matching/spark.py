@@ -2,8 +2,8 @@
 
 Install with ``pip install "padu[spark]"`` (PySpark 4 needs Java 17). ``padu match --engine
 spark`` runs locally (``--spark-master local[2]``) or on a cluster (``spark://host:7077``,
-``yarn``); see docs/spark.md. Only the model's NIK comparison differs by dialect: Spark has
-no Hamming distance and uses Levenshtein.
+``yarn``); see docs/spark.md. The model is the same on both: Splink writes its levels in
+each engine's SQL.
 """
 
 from pathlib import Path
