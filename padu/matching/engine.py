@@ -111,13 +111,16 @@ def nik_comparison(conditional_u: dict[str, float] | None = None) -> cl.CustomCo
     )
 
 
+#: The columns conditional_nik_u reads.
+NIK_PARTS = ["unique_id", "nik_region", "nik_date", "nik_serial", "first_token"]
+
+
 def conditional_nik_u(records: pl.DataFrame, *, sample: int = 300_000, seed: int = 1) -> dict:
     """For the two near-miss NIK levels, the share of pairs of different people sharing a
     NIK's date part (birth date and sex) whose numbers look like that level; pairs whose
     first name words differ stand for different people (a typo's pair, nearly always of one
     name, is left out). From a sample of records; {} when too few pairs to say."""
-    columns = ["unique_id", "nik_region", "nik_date", "nik_serial", "first_token"]
-    have = records.select(columns).drop_nulls(["nik_date", "first_token"])
+    have = records.select(NIK_PARTS).drop_nulls(["nik_date", "first_token"])
     if have.height > sample:
         have = have.sample(n=sample, seed=seed)
     pairs = (
@@ -426,7 +429,8 @@ def link(
     a "same" pair is joined whatever the model says, a "different" pair is kept apart.
     """
     db_api = db_api or duckdb_api()
-    model = model or padu_model(conditional_nik_u(pl.concat(tables, how="diagonal_relaxed")))
+    if model is None:
+        model = padu_model(conditional_nik_u(pl.concat([t.select(NIK_PARTS) for t in tables])))
     dialect = db_api.sql_dialect.sql_dialect_str
     priors = model.settings.get_settings(dialect).as_dict()
     inputs = _register(db_api, tables)
