@@ -19,7 +19,7 @@ import polars as pl
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from django.conf import settings
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import ColumnExpression, DuckDBAPI, Linker, SettingsCreator, block_on
 from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from padu.core.progress import ProgressCallback, no_progress
@@ -46,6 +46,13 @@ NEAR_MISS_NIK = (NIK_SLIP_IN_DATE, NIK_SLIP_IN_REGION, NIK_SERIAL_ONLY)
 #: differ by one slip in the region code, or only in the serial. A city of 16 districts
 #: gives about these.
 PRIOR_U_SAME_NIK_DATE = {NIK_SLIP_IN_REGION: 0.2, NIK_SERIAL_ONLY: 0.1}
+
+
+# The NIK's parts, cut in SQL where compared: as columns of their own they would widen
+# every blocked pair (a million people's pairs took 2 GB more).
+NIK_REGION = ColumnExpression("nik").substr(1, 6)
+NIK_DATE = ColumnExpression("nik").substr(7, 6)
+NIK_SERIAL = ColumnExpression("nik").substr(13, 4)
 
 
 def nik_comparison(conditional_u: dict[str, float] | None = None) -> cl.CustomComparison:
@@ -78,25 +85,23 @@ def nik_comparison(conditional_u: dict[str, float] | None = None) -> cl.CustomCo
                 label_for_charts=NIK_SAME_DATE_MISFITS, m_probability=0.02
             ),
             cll.And(
-                cll.ExactMatchLevel("nik_region"),
-                cll.ExactMatchLevel("nik_serial"),
+                cll.ExactMatchLevel(NIK_REGION),
+                cll.ExactMatchLevel(NIK_SERIAL),
                 # The day's first digit: 0-3 for a man, 4-7 for a woman.
-                cll.CustomLevel(
-                    "(substr(nik_date_l, 1, 1) < '4') = (substr(nik_date_r, 1, 1) < '4')"
-                ),
-                cll.DamerauLevenshteinLevel("nik_date", 1),
+                cll.CustomLevel("(substr(nik_l, 7, 1) < '4') = (substr(nik_r, 7, 1) < '4')"),
+                cll.DamerauLevenshteinLevel(NIK_DATE, 1),
             ).configure(label_for_charts=NIK_SLIP_IN_DATE, m_probability=0.01),
             cll.And(
-                cll.ExactMatchLevel("nik_date"),
-                cll.ExactMatchLevel("nik_serial"),
-                cll.DamerauLevenshteinLevel("nik_region", 1),
+                cll.ExactMatchLevel(NIK_DATE),
+                cll.ExactMatchLevel(NIK_SERIAL),
+                cll.DamerauLevenshteinLevel(NIK_REGION, 1),
             ).configure(
                 label_for_charts=NIK_SLIP_IN_REGION,
                 m_probability=0.01,
                 u_probability=conditional_u[NIK_SLIP_IN_REGION],
                 fix_u_probability=True,
             ),
-            cll.And(cll.ExactMatchLevel("nik_region"), cll.ExactMatchLevel("nik_date")).configure(
+            cll.And(cll.ExactMatchLevel(NIK_REGION), cll.ExactMatchLevel(NIK_DATE)).configure(
                 label_for_charts=NIK_SERIAL_ONLY,
                 m_probability=0.005,
                 u_probability=conditional_u[NIK_SERIAL_ONLY],
@@ -112,7 +117,7 @@ def nik_comparison(conditional_u: dict[str, float] | None = None) -> cl.CustomCo
 
 
 #: The columns conditional_nik_u reads.
-NIK_PARTS = ["unique_id", "nik_region", "nik_date", "nik_serial", "first_token"]
+NIK_PARTS = ["unique_id", "nik", "first_token"]
 
 
 def conditional_nik_u(records: pl.DataFrame, *, sample: int = 300_000, seed: int = 1) -> dict:
@@ -120,7 +125,13 @@ def conditional_nik_u(records: pl.DataFrame, *, sample: int = 300_000, seed: int
     NIK's date part (birth date and sex) whose numbers look like that level; pairs whose
     first name words differ stand for different people (a typo's pair, nearly always of one
     name, is left out). From a sample of records; {} when too few pairs to say."""
-    have = records.select(NIK_PARTS).drop_nulls(["nik_date", "first_token"])
+    have = records.select(
+        "unique_id",
+        "first_token",
+        nik_region=pl.col("nik").str.slice(0, 6),
+        nik_date=pl.col("nik").str.slice(6, 6),
+        nik_serial=pl.col("nik").str.slice(12, 4),
+    ).drop_nulls(["nik_date", "first_token"])
     if have.height > sample:
         have = have.sample(n=sample, seed=seed)
     pairs = (
@@ -455,6 +466,8 @@ def link(
     settled, adjusted = settle_estimates(
         linker.misc.save_model_to_json(), priors, not_estimated, u_floor=1 / u_pairs
     )
+    # What training cached in DuckDB (its blocked pairs) goes before scoring needs the room.
+    linker.table_management.invalidate_cache()
     linker = Linker(inputs, settled, log_level=None)
     linkage = _score_and_cluster(
         linker,
@@ -691,8 +704,12 @@ def score_new_against_known(
 
 
 def _register(db_api, tables: list[pl.DataFrame]) -> list:
+    # DuckDB reads Polars' own string views, so the records are not copied (half a GB for
+    # a million people); Spark is given the older Arrow types it knows.
+    native = db_api.sql_dialect.sql_dialect_str == "duckdb"
+    level = pl.CompatLevel.newest() if native else pl.CompatLevel.oldest()
     return [
-        db_api.register(table.to_arrow(), dataset_display_name=f"records_{i}")
+        db_api.register(table.to_arrow(compat_level=level), dataset_display_name=f"records_{i}")
         for i, table in enumerate(tables)
     ]
 

@@ -149,10 +149,6 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
         "dataset_id",
         "record_id",
         "nik",
-        # The NIK's parts: region of first registration, birth date (+40 for women), serial.
-        pl.col("nik").str.slice(0, 6).alias("nik_region"),
-        pl.col("nik").str.slice(6, 6).alias("nik_date"),
-        pl.col("nik").str.slice(12, 4).alias("nik_serial"),
         # Whether the NIK's date part says this record's birth date and sex: a member
         # listed under the head's NIK carries a number that does not.
         (

@@ -95,9 +95,10 @@ def test_the_serial_level_weighs_against_one_person_where_random_pairs_would_not
     people = pl.DataFrame(
         {
             "unique_id": list(range(40)),
-            "nik_region": ["337409"] * 20 + ["337415"] * 20,
-            "nik_date": ["080273"] * 40,
-            "nik_serial": [f"{i % 20 + 1:04d}" for i in range(40)],
+            "nik": [
+                f"{region}080273{i % 20 + 1:04d}"
+                for i, region in enumerate(["337409"] * 20 + ["337415"] * 20)
+            ],
             "first_token": [f"name{i}" for i in range(40)],
         }
     )
