@@ -780,7 +780,9 @@ def near_miss_merges(pairs: pl.DataFrame, model: dict, match_threshold: float) -
     """Pairs merged only because their NIKs are almost the same: the NIK's level is a near
     miss and without its weight the pair would not reach the match threshold. These are the
     merges a data custodian should see and may undo."""
-    nik = next(c for c in model["comparisons"] if c["output_column_name"] == "nik")
+    nik = next((c for c in model["comparisons"] if c["output_column_name"] == "nik"), None)
+    if nik is None:  # another model (FEBRL's) has no NIK
+        return pl.lit(False)
     near = [g for g, label in _level_labels(nik).items() if label in NEAR_MISS_NIK]
     needed = math.log2(match_threshold / (1 - match_threshold))
     return (

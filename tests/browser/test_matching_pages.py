@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from padu.accounts.choices import Role
-from padu.matching.choices import PairStatus
+from padu.matching.choices import PairKind, PairStatus
 from padu.matching.models import MatchDecision, MatchPair, RecordLink
 from padu.matching.services import run_matching
 from padu.sources.services import find_dataset, import_file
@@ -25,9 +25,8 @@ def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp
     for source in ("regsosek", "dtks", "p3ke"):
         import_file(city.files[source], dataset=find_dataset(source), actor=None)
     run_matching(actor=None, u_pairs=2e5, match_threshold=0.999999)
-    first = MatchPair.objects.filter(status=PairStatus.PENDING).order_by(
-        "-match_probability", "pk"
-    )[0]
+    doubtful = MatchPair.objects.filter(status=PairStatus.PENDING, kind=PairKind.DOUBTFUL)
+    first = doubtful.order_by("-match_probability", "pk")[0]
     make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
     log_in(page, live_server, "walidata")
 
@@ -52,7 +51,7 @@ def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp
     firsts = {person_of(first.left).person_id, person_of(first.right).person_id}
     apart = [
         pair
-        for pair in MatchPair.objects.filter(status=PairStatus.PENDING).order_by("pk")
+        for pair in doubtful.order_by("pk")
         if len({person_of(pair.left).person_id, person_of(pair.right).person_id} - firsts) == 2
     ]
     second = apart[0]
@@ -83,3 +82,28 @@ def test_data_custodian_works_the_review_queue(page, live_server, make_user, tmp
             status=PairStatus.PENDING, left=pair.left, right=pair.right
         ) | MatchPair.objects.filter(status=PairStatus.PENDING, left=pair.right, right=pair.left)
         assert not again.exists()
+
+
+    # The run's page: the model level by level, and the merges a near-miss NIK alone made.
+    person = person_of(first.left).person
+    one, other = person.record_links.order_by("pk")[:2]
+    merged = MatchPair.objects.create(
+        run=run,
+        left_id=one.source_record_id,
+        right_id=other.source_record_id,
+        match_weight=6.0,
+        match_probability=0.98,
+        kind=PairKind.NEAR_MISS_NIK,
+    )
+    page.goto(f"{live_server.url}/pencocokan/{run.pk}/")
+    expect(page.get_by_text("NIK beda hanya di nomor urut")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
+    page.get_by_role("link", name="1 penggabungan perlu diperiksa").click()
+    expect(page.get_by_role("heading", name="Penggabungan atas NIK hampir sama")).to_be_visible()
+    page.get_by_role("link", name="Periksa").click()
+    expect(page.get_by_role("heading", name="Benarkah ini satu orang?")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "near-miss.png"), full_page=True)
+    page.get_by_role("button", name="Batalkan penggabungan: orang berbeda").click()
+    expect(page.get_by_text("Penggabungan dibatalkan")).to_be_visible()
+    merged.refresh_from_db()
+    assert merged.status == PairStatus.DIFFERENT
