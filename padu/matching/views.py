@@ -101,39 +101,38 @@ def _near_miss_pairs(user):
     )
 
 
-class ReviewListView(RestrictedMixin, ListView):
+class PendingPairsView(RestrictedMixin, ListView):
+    """The pending pairs of one kind, the likeliest to need a person first."""
+
     model = MatchPair
-    template_name = "matching/review_list.html"
     context_object_name = "pairs"
     paginate_by = 25
+    kind: PairKind
+    ordering = ["pk"]
 
     def get_queryset(self):
         return (
             super()
             .get_queryset()
-            .filter(status=PairStatus.PENDING, kind=PairKind.DOUBTFUL)
+            .filter(status=PairStatus.PENDING, kind=self.kind)
             .select_related("left__dataset", "right__dataset")
-            .order_by("-match_probability", "pk")
+            .order_by(*self.ordering)
         )
 
 
-class NearMissListView(RestrictedMixin, ListView):
+class ReviewListView(PendingPairsView):
+    template_name = "matching/review_list.html"
+    kind = PairKind.DOUBTFUL
+    ordering = ["-match_probability", "pk"]
+
+
+class NearMissListView(PendingPairsView):
     """The merges a run made on a near-miss NIK alone, for a data custodian to check and,
-    where two people were merged, to undo."""
+    where two people were merged, to undo (the weakest first)."""
 
-    model = MatchPair
     template_name = "matching/near_miss_list.html"
-    context_object_name = "pairs"
-    paginate_by = 25
-
-    def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .filter(status=PairStatus.PENDING, kind=PairKind.NEAR_MISS_NIK)
-            .select_related("left__dataset", "right__dataset", "run")
-            .order_by("match_weight", "pk")
-        )
+    kind = PairKind.NEAR_MISS_NIK
+    ordering = ["match_weight", "pk"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
