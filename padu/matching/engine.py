@@ -481,6 +481,7 @@ def link(
     linkage.model[NOT_ESTIMATED] = not_estimated
     linkage.model[ADJUSTED] = adjusted
     linkage.model[LEVEL_PAIRS] = level_pairs(linkage.pairs, linkage.model, match_threshold)
+    linkage.model[VERSION] = MODEL_VERSION
     return linkage
 
 
@@ -492,8 +493,13 @@ ADJUSTED = "padu_adjusted"
 LEVEL_PAIRS = "padu_level_pairs"
 #: A level seen in fewer confident matches than this was estimated from too few pairs.
 FEW_PAIRS = 20
+#: Which comparisons a saved model was trained with: a model of another version names
+#: columns the features no longer have (the NIK's old "nik_prefix"), so a run does not
+#: reuse it but trains anew. Raise it whenever the comparisons or features change.
+MODEL_VERSION = 2
+VERSION = "padu_model_version"
 #: Padu's own entries in a saved model, which Splink does not read.
-PADU_KEYS = (NOT_ESTIMATED, ADJUSTED, LEVEL_PAIRS)
+PADU_KEYS = (NOT_ESTIMATED, ADJUSTED, LEVEL_PAIRS, VERSION)
 
 
 #: No level is met by fewer than this share of true matches: an EM estimate below it (EM

@@ -363,3 +363,17 @@ def test_near_miss_merges_are_those_the_nik_alone_carries_over_the_threshold():
     # Without the NIK's 3 bits the first falls under the threshold (4.25 bits); the second
     # stands on its other evidence; the third's NIK is equal, not a near miss.
     assert flagged == [True, False, False]
+
+
+def test_a_model_of_an_earlier_version_is_not_reused_but_trained_anew(imported_city):
+    from padu.matching.models import LinkageRun
+    from padu.matching.services import last_trained_model
+
+    run, _ = run_matching(actor=None, u_pairs=2e5)
+    assert last_trained_model()[engine.VERSION] == engine.MODEL_VERSION
+    # A model saved before an upgrade names columns the features no longer have.
+    old = {k: v for k, v in run.model.items() if k != engine.VERSION}
+    LinkageRun.objects.filter(pk=run.pk).update(model=old)
+    assert last_trained_model() is None
+    again, _ = run_matching(actor=None, u_pairs=2e5)
+    assert (again.status, again.mode) == (RunStatus.COMPLETED, RunMode.FULL)

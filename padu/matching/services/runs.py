@@ -16,7 +16,16 @@ from padu.registry.models import Family, Person
 from padu.sources.choices import SourceKind
 
 from ..choices import PairKind, PairStatus, RunMode
-from ..engine import MATCH_THRESHOLD, REVIEW_THRESHOLD, Linkage, contributions, link, link_new
+from ..engine import (
+    MATCH_THRESHOLD,
+    MODEL_VERSION,
+    REVIEW_THRESHOLD,
+    VERSION,
+    Linkage,
+    contributions,
+    link,
+    link_new,
+)
 from ..features import features, read_current_records
 from ..golden import VALUE_FIELDS, survivorship_inputs
 from ..models import LinkageRun, MatchDecision, MatchPair
@@ -192,7 +201,9 @@ def _trained_model(
 
 
 def last_trained_model(dialect: str = "duckdb") -> dict | None:
-    """The model the last completed run estimated, if it was written for this SQL dialect."""
+    """The model the last completed run estimated, if it was written for this SQL dialect
+    and for the comparisons of this version of Padu (after an upgrade the next run trains
+    anew)."""
     last = (
         LinkageRun.objects.filter(status=RunStatus.COMPLETED)
         .exclude(model={})
@@ -201,6 +212,8 @@ def last_trained_model(dialect: str = "duckdb") -> dict | None:
         .first()
     )
     if not last or last.get("sql_dialect") != dialect:
+        return None
+    if last.get(VERSION) != MODEL_VERSION:
         return None
     return last
 
