@@ -13,6 +13,7 @@ from padu.core.choices import ChangeAction, RunStatus
 from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.registry.models import Family, Person
+from padu.registry.search import forget_name_vocabulary
 from padu.sources.choices import SourceKind
 
 from ..choices import PairKind, PairStatus, RunMode
@@ -289,6 +290,7 @@ def _store(run: LinkageRun, current: pl.DataFrame, linkage: Linkage, decided: pl
         # run of new records only scored pairs with a new record, so the others stay.
         MatchPair.objects.filter(status=PairStatus.PENDING).exclude(run=run).delete()
     write_golden_records(run, current, linkage.clusters, actor=run.started_by)
+    forget_name_vocabulary()  # names may have come or gone
     refresh_statistics(Family._meta.db_table, Person._meta.db_table)
     LinkageRun.objects.filter(pk=run.pk).update(
         status=RunStatus.COMPLETED,
