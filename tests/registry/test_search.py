@@ -3,7 +3,6 @@ part of a NIK or No KK, an address; the best matches first."""
 
 import jellyfish
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,7 +10,7 @@ from hypothesis import strategies as st
 from padu.accounts.choices import Role
 from padu.registry.models import Family, Person
 from padu.registry.names import key_of
-from padu.registry.search import _written, ranked_family_ids
+from padu.registry.search import _written, forget_name_vocabulary, ranked_family_ids
 from tests.conftest import VILLAGE_A, VILLAGE_B, make_family
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def fresh_vocabulary():
-    cache.delete("registry:name-vocabulary")  # another test's names are not these
+    forget_name_vocabulary()  # another test's names are not these
 
 
 @pytest.fixture
@@ -131,7 +130,7 @@ def _typo(name: str, data) -> str:
 def test_a_typing_error_in_a_real_name_still_finds_the_family(matched_city, data):
     """Names of the synthetic city, each with one typing error: the family is in the first
     five results."""
-    cache.delete("registry:name-vocabulary")
+    forget_name_vocabulary()
     persons = Person.objects.filter(lifecycle="aktif").exclude(name_key="").order_by("pk")
     person = persons[data.draw(st.integers(0, persons.count() - 1))]
     query = _typo(person.full_name, data)
@@ -155,3 +154,17 @@ def test_a_typing_error_in_a_real_name_still_finds_the_family(matched_city, data
 def test_when_no_one_bears_every_word_those_bearing_some_come_nearest_first(people):
     first = _first("Budi Yusuf")  # no one is called that
     assert first and first[0] in {people["yusuf"].pk, people["other"].pk}
+
+
+def test_a_word_no_name_begins_with_is_corrected_without_scanning_every_name(people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        found = _first("jokp sutrisno")
+    assert people["djoko"].pk in found
+    # "jokp" begins no word of the registry: no query looks for it inside names (a scan
+    # of every name); only the index is asked for names beginning with it.
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert any("jokp" in text for text in sql)
+    assert not any("% jokp" in text for text in sql)
