@@ -121,8 +121,10 @@ def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
     # Names beginning with the whole key (from the index), then, if few, every word at
     # the start of a word of the name (a scan).
     found: dict[int, int] = {}
+    # Read from the cache once per search, not once per word.
+    ordered = name_vocabulary()["ordered"]
     scans = [persons.filter(name_key__begins=key)]
-    if all(_begins_a_word(word) for word in words):
+    if all(_begins_a_word(word, ordered) for word in words):
         # A word that begins none of the registry's words finds no one: the scan of every
         # name (a quarter of a second on a million people) is spared.
         scans.append(persons.filter(_every_word(words)))
@@ -141,7 +143,7 @@ def _by_name(text: str, *, correct: bool = True) -> dict[int, int]:
         if not any(len(choices) > 1 for choices in corrected):
             continue
         # Only the choices some name holds: a typed word that begins none is no use to scan.
-        held = [[word for word in choices if _begins_a_word(word)] for choices in corrected]
+        held = [[w for w in choices if _begins_a_word(w, ordered)] for choices in corrected]
         if not all(held):
             continue
         near = persons.filter(_every_word(held))
@@ -225,11 +227,10 @@ def _corrected(typed: list[str], *, every_word: bool) -> list[list[str]]:
     return corrected
 
 
-def _begins_a_word(prefix: str) -> bool:
-    """Whether some word of the registry's names begins with ``prefix`` (by the cached
-    vocabulary: a name imported since is found by its whole key at once, by a word
-    within VOCABULARY_SECONDS)."""
-    ordered = name_vocabulary()["ordered"]
+def _begins_a_word(prefix: str, ordered: list[str]) -> bool:
+    """Whether some word of the registry's names (``ordered``: the cached vocabulary's,
+    sorted) begins with ``prefix``. A name imported since is found by its whole key at
+    once, by a word within VOCABULARY_SECONDS or after the next matching run."""
     at = bisect.bisect_left(ordered, prefix)
     return at < len(ordered) and ordered[at].startswith(prefix)
 
