@@ -502,6 +502,11 @@ VERSION = "padu_model_version"
 PADU_KEYS = (NOT_ESTIMATED, ADJUSTED, LEVEL_PAIRS, VERSION)
 
 
+def splink_only(model: dict) -> dict:
+    """A saved model without Padu's own entries: what Splink is given."""
+    return {k: v for k, v in model.items() if k not in PADU_KEYS}
+
+
 #: No level is met by fewer than this share of true matches: an EM estimate below it (EM
 #: drives a level it sees rarely towards zero, weighing it -40 or -100) is raised to it, so
 #: that no single disagreement counts for more than about ten bits.
@@ -528,7 +533,7 @@ def settle_estimates(
     within each comparison a closer level never weighs less than a farther one (adjacent
     violators pooled into their mean weight); UNORDERED levels are only kept between the
     farthest and the closest. Returns the model and what was changed."""
-    model = {k: v for k, v in trained.items() if k not in PADU_KEYS}
+    model = splink_only(trained)
     unestimated = {tuple(pair) for pair in not_estimated}
     prior_m = {
         (c["output_column_name"], lv.get("label_for_charts")): lv.get("m_probability")
@@ -700,7 +705,7 @@ def score_new_against_known(
         {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new <> r.is_new)"}
         for rule in trained["blocking_rules_to_generate_predictions"]
     ]
-    splink_settings = {k: v for k, v in trained.items() if k not in PADU_KEYS}
+    splink_settings = splink_only(trained)
     splink_settings["blocking_rules_to_generate_predictions"] = rules
     linker = Linker(_register(db_api, [records]), splink_settings, log_level=None)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
@@ -726,7 +731,7 @@ def _only_new_pairs(trained: dict) -> dict:
         {**rule, "blocking_rule": f"({rule['blocking_rule']}) AND (l.is_new OR r.is_new)"}
         for rule in trained["blocking_rules_to_generate_predictions"]
     ]
-    splink_settings = {k: v for k, v in trained.items() if k not in PADU_KEYS}
+    splink_settings = splink_only(trained)
     return {**splink_settings, "blocking_rules_to_generate_predictions": rules}
 
 

@@ -90,14 +90,16 @@ def _pending_pairs(user):
     return (
         MatchPair.objects.restrict(user, Action.CHANGE)
         .filter(status=PairStatus.PENDING, kind=PairKind.DOUBTFUL)
-        .order_by("-match_probability", "pk")
+        .order_by(*ReviewListView.ordering)
     )
 
 
 def _near_miss_pairs(user):
-    """Merges made on a near-miss NIK alone that nobody has checked yet."""
-    return MatchPair.objects.restrict(user, Action.CHANGE).filter(
-        status=PairStatus.PENDING, kind=PairKind.NEAR_MISS_NIK
+    """Merges made on a near-miss NIK alone that nobody has checked yet, weakest first."""
+    return (
+        MatchPair.objects.restrict(user, Action.CHANGE)
+        .filter(status=PairStatus.PENDING, kind=PairKind.NEAR_MISS_NIK)
+        .order_by(*NearMissListView.ordering)
     )
 
 
@@ -239,7 +241,7 @@ class DecideView(RestrictedMixin, View):
                     "orang ini sekarang di latar belakang."
                 ),
             )
-        following = _near_miss_pairs(request.user).order_by("match_weight", "pk").first()
+        following = _near_miss_pairs(request.user).first()
         if following:
             return redirect("matching:pair", pk=following.pk)
         return redirect("matching:near-miss-list")
