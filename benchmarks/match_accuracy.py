@@ -146,7 +146,7 @@ def run_case(args) -> dict:
     records = with_truth(records.join(typed, on="unique_id"), city_dir / "truth")
     if args.dump:
         records.join(
-            read_current_records(("mother_name",)).select("unique_id", "full_name", "mother_name"),
+            current.select("unique_id", "full_name", "mother_name"),
             on="unique_id",
             how="left",
         ).write_parquet(args.dump)

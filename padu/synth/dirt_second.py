@@ -146,8 +146,8 @@ def unknown_date(day: dt.date, rnd: random.Random) -> dt.date:
 
 
 def shifted_date(day: dt.date, rnd: random.Random) -> dt.date:
-    """A day or a year off by one, or a decade misread (1968 for 1986 is not a typo here:
-    the year's digits swapped)."""
+    """A day or a year off by one, or the year's last two digits swapped (1986 written
+    1968) where that stays in the past."""
     kind = rnd.random()
     if kind < 0.4:
         return day + dt.timedelta(days=rnd.choice((-1, 1)))
