@@ -6,8 +6,10 @@ from padu.core.admin import ReadOnly, ReadOnlyAdmin, ReferenceDataAdmin
 from padu.core.services import record_related_change
 
 from . import policy
+from .choices import AccessKind
 from .models import AccessLog, User
 from .policy import Action
+from .services import log_shown
 
 
 class RestrictedAdmin(ReadOnly, admin.ModelAdmin):
@@ -23,6 +25,41 @@ class RestrictedAdmin(ReadOnly, admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
+
+    # Every admin page of these records is a look at personal data, and logged as such.
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            log_shown(
+                request,
+                object_type=self.model._meta.model_name,
+                ids=[row.pk for row in changelist.result_list],
+                detail="admin",
+            )
+        return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if response.status_code == 200:
+            self._log_one(request, object_id, "admin")
+        return response
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        if response.status_code == 200:
+            self._log_one(request, object_id, "admin: riwayat")
+        return response
+
+    def _log_one(self, request, object_id, detail: str) -> None:
+        log_shown(
+            request,
+            object_type=self.model._meta.model_name,
+            ids=[object_id],
+            kind=AccessKind.VIEW,
+            detail=detail,
+        )
 
 
 @admin.register(User)

@@ -33,6 +33,22 @@ def log_access(user, *, kind: AccessKind, object_type: str, object_id="", detail
     )
 
 
+def log_shown(request, *, object_type: str, ids, kind=AccessKind.LIST, detail="") -> None:
+    """Record a page or file that shows these records (a list's page: which rows were on
+    it). Nothing is written when nothing was shown."""
+    ids = [str(pk) for pk in ids]
+    if not ids:
+        return
+    log_access(
+        request.user,
+        kind=kind,
+        object_type=object_type,
+        object_id=ids[0] if len(ids) == 1 else "*",
+        detail=" ".join(part for part in (str(detail), "id=" + ",".join(ids)) if part),
+        request=request,
+    )
+
+
 @transaction.atomic
 def create_user(
     *, username: str, password: str, role: Role, region=None, agency=None, actor=None, **extra

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, ListView
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action
-from padu.accounts.services import log_access
+from padu.accounts.services import log_access, log_shown
 from padu.core.choices import ACTIVE_RUN_STATUSES
 from padu.core.views import PolledStatusView
 from padu.sources.models import SourceRecord
@@ -121,6 +121,16 @@ class PendingPairsView(RestrictedMixin, ListView):
             .order_by(*self.ordering)
         )
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        log_shown(
+            self.request,
+            object_type="match_pair",
+            ids=[pair.pk for pair in context["pairs"]],
+            detail=self.kind.label,
+        )
+        return context
+
 
 class ReviewListView(PendingPairsView):
     template_name = "matching/review_list.html"
@@ -135,18 +145,6 @@ class NearMissListView(PendingPairsView):
     template_name = "matching/near_miss_list.html"
     kind = PairKind.NEAR_MISS_NIK
     ordering = ["match_weight", "pk"]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        log_access(
-            self.request.user,
-            kind=AccessKind.VIEW,
-            object_type="match_pair",
-            request=self.request,
-            detail="penggabungan atas NIK hampir sama: pasangan "
-            + ",".join(str(pair.pk) for pair in context["pairs"]),
-        )
-        return context
 
 
 class PairView(RestrictedMixin, DetailView):

@@ -12,7 +12,7 @@ from padu.accounts import policy
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin
 from padu.accounts.policy import Action, Scope
-from padu.accounts.services import log_access
+from padu.accounts.services import log_access, log_shown
 from padu.core.history import described_changes, history_of
 from padu.core.paging import CountedOncePaginator, late_annotate
 from padu.core.spreadsheet import spreadsheet_bytes
@@ -192,4 +192,7 @@ class FamilyPhotoView(RestrictedMixin, DetailView):
     model = FamilyPhoto
 
     def render_to_response(self, context, **kwargs):
+        log_shown(
+            self.request, object_type="family_photo", ids=[self.object.pk], kind=AccessKind.VIEW
+        )
         return FileResponse(self.object.image.open("rb"), content_type="image/jpeg")

@@ -270,6 +270,9 @@ class StarterMappingView(BatchMixin, View):
         batch = self.get_batch()
         preview = preview_batch(batch)
         # A file whose header Padu cannot find gets its sheets' first rows to choose from.
+        if preview.error and not batch.file:
+            messages.error(request, preview.error)
+            return redirect("sources:batch-detail", pk=batch.pk)
         body = (
             undecided_mapping(Path(batch.file.path)) if preview.error else preview.starter_mapping
         )

@@ -17,7 +17,7 @@ from padu.accounts.choices import AccessKind, Role
 from padu.accounts.mixins import denied_message, restricted
 from padu.accounts.models import User
 from padu.accounts.policy import Action
-from padu.accounts.services import log_access
+from padu.accounts.services import log_access, log_shown
 from padu.core.spreadsheet import xlsx_bytes
 from padu.core.views import download
 from padu.regions.choices import RegionLevel
@@ -72,14 +72,12 @@ def tasks(request):
     returned = Visit.objects.restrict(request.user, Action.CHANGE).filter(
         status=VisitStatus.RETURNED
     )
-    if query:
-        log_access(
-            request.user,
-            kind=AccessKind.LIST,
-            object_type="assignment",
-            detail=f"q={query!r}",
-            request=request,
-        )
+    log_shown(
+        request,
+        object_type="family",
+        ids=[assignment.family_id for assignment in page],
+        detail=f"tugas verivali q={query!r}" if query else "tugas verivali",
+    )
     return render(
         request,
         "verification/tasks.html",
@@ -219,6 +217,7 @@ def meeting(request):
                     % {"n": len(chosen)},
                 )
                 return redirect("verification:tasks")
+    log_shown(request, object_type="visit", ids=[v.pk for v in waiting], detail="musyawarah")
     return render(request, "verification/meeting_form.html", {"form": form, "waiting": waiting})
 
 
@@ -323,6 +322,7 @@ def decide(request, pk):
 def photo(request, pk):
     """A visit photo, to those who may see the visit (personal data: never a public URL)."""
     picture = get_object_or_404(VisitPhoto.objects.restrict(request.user, Action.VIEW), pk=pk)
+    log_shown(request, object_type="visit_photo", ids=[pk], kind=AccessKind.VIEW)
     return FileResponse(picture.image.open("rb"), content_type="image/jpeg")
 
 
@@ -439,6 +439,13 @@ def round_detail(request, pk):
     )
     if district:
         waiting = waiting.filter(village__code__within=district)
+    waiting_shown = list(waiting[:100])
+    log_shown(
+        request,
+        object_type="visit",
+        ids=[visit.pk for visit in waiting_shown],
+        detail=f"putaran {verification_round.pk}",
+    )
     return render(
         request,
         "verification/round_detail.html",
@@ -454,7 +461,7 @@ def round_detail(request, pk):
                 ("berjalan", _("belum selesai")),
                 ("selesai", _("selesai disetujui")),
             ],
-            "waiting": waiting[:100],
+            "waiting": waiting_shown,
             "agreed": waiting.filter(status=VisitStatus.AGREED).count(),
         },
     )

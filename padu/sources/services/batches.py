@@ -141,6 +141,11 @@ def create_batch(
 
 def read_batch_file(batch: ImportBatch, mapping: Mapping, *, limit: int | None = None):
     """The batch's rows as the pipeline reads them: its file, with the family file joined in."""
+    if not batch.file or not batch.file.storage.exists(batch.file.name):
+        raise UnreadableFile(
+            f"{batch.file_name}: berkas batch ini tidak disimpan lagi (dihapus menurut aturan "
+            "retensi, atau tidak pernah diunggah). Unggah berkasnya lagi sebagai batch baru."
+        )
     table = mapping.read(Path(batch.file.path), limit=limit)
     table.file_name = batch.file_name  # the stored copy is named by its hash
     if batch.family_file:
