@@ -13,10 +13,17 @@ PADU_TIME_ZONE   the deployment's zone (default Asia/Jakarta, WIB)
 PADU_MATCHING_MEMORY  DuckDB memory for matching, e.g. 8GB (default: a quarter of RAM)
 PADU_SUPPRESSION_THRESHOLD    public statistics hide non-zero counts below it (default 10)
 PADU_ZERO_EXTREME_POVERTY_YEAR  target year of zero extreme poverty (default 2026)
+PADU_REQUIRE_2FA  1 asks every role that sees personal data for a one-time code (TOTP) at
+                 sign-in; default 1 in production, 0 elsewhere (the demo says so)
+PADU_LOGIN_FAILURE_LIMIT  wrong passwords before an account or an address is locked
+                 (default 5), for PADU_LOGIN_COOLOFF_MINUTES (default 15)
+PADU_EMAIL_URL   how mail leaves, e.g. smtp+tls://user:pass@mail.example.go.id:587
+                 (default: printed to the console); PADU_EMAIL_FROM its sender
 """
 
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -49,6 +56,9 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_tasks",
     "padu.core.apps.BackgroundTasksConfig",  # django_tasks_db, named in Indonesian
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
     "padu.core",
@@ -75,10 +85,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "padu.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "padu.core.middleware.RequestIdMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its own page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "padu.urls"
@@ -126,13 +140,21 @@ DATABASES = {"default": _database_from_environment()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account or address is refused before its password is tried.
+    "axes.backends.AxesStandaloneBackend",
+    "padu.accounts.backends.AccountBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -204,7 +226,36 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {"TITLE": "Padu API", "VERSION": "0.1.0"}
 
+# A working day; closing the browser ends the session too (shared computers in offices).
 SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+TWO_FACTOR_REQUIRED = os.environ.get("PADU_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1"
+OTP_TOTP_ISSUER = "Padu"
+# Lock a user name, or an address, after this many wrong passwords (django-axes). An
+# office behind one address shares the second count: its limit is the same, and a locked
+# address frees itself after the cool-off.
+AXES_FAILURE_LIMIT = int(os.environ.get("PADU_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = int(os.environ.get("PADU_LOGIN_COOLOFF_MINUTES", "15")) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+if PRODUCTION:
+    # Behind the reverse proxy, the client's address is the proxy's first forwarded one.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+_email = urlsplit(os.environ.get("PADU_EMAIL_URL", ""))
+if _email.scheme.startswith("smtp"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST, EMAIL_PORT = _email.hostname, _email.port or 25
+    EMAIL_HOST_USER = unquote(_email.username or "")
+    EMAIL_HOST_PASSWORD = unquote(_email.password or "")
+    EMAIL_USE_TLS = _email.scheme == "smtp+tls"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("PADU_EMAIL_FROM", "Padu <padu@localhost>")
 
 #: A family not verified in the field for this many days is flagged as stale.
 VERIFICATION_STALE_DAYS = int(os.environ.get("PADU_VERIFICATION_STALE_DAYS", "365"))

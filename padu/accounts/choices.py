@@ -25,3 +25,15 @@ class AccessKind(models.TextChoices):
     VIEW = "view", _("lihat")
     LIST = "list", _("daftar")
     EXPORT = "export", _("ekspor")
+
+
+class ApplicationStatus(models.TextChoices):
+    PENDING = "pending", _("menunggu keputusan sekretariat TKPK")
+    APPROVED = "approved", _("disetujui")
+    REJECTED = "rejected", _("ditolak")
+
+
+#: Roles whose accounts see personal data, and so must sign in with a second factor.
+PERSONAL_DATA_ROLES = REGION_SCOPED_ROLES | {Role.AGENCY_OFFICER, Role.ADMIN}
+#: Roles a person may ask for when registering (the administrator is appointed, not applied for).
+REQUESTABLE_ROLES = [role for role in Role if role not in (Role.ADMIN, Role.PUBLIC)]

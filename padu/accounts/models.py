@@ -1,12 +1,27 @@
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from lokal.phone import parse_phone
 
 from . import policy
-from .choices import VERIVALI_ROLES, AccessKind, Role
+from .choices import (
+    PERSONAL_DATA_ROLES,
+    VERIVALI_ROLES,
+    AccessKind,
+    ApplicationStatus,
+    Role,
+)
+from .policy import RestrictedQuerySet, ScopedBy
+
+
+class PaduUserManager(UserManager.from_queryset(RestrictedQuerySet)):
+    """Django's user manager, with the policy's door (the TKPK secretariat's accounts)."""
 
 
 class User(AbstractUser):
@@ -31,10 +46,42 @@ class User(AbstractUser):
         related_name="officers",
     )
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
+    expires_on = models.DateField(
+        _("berlaku sampai"),
+        null=True,
+        blank=True,
+        help_text=_("sesudah tanggal ini akun tidak dapat masuk sampai diperpanjang"),
+    )
+    #: Raised by "sign out everywhere": every session signed before it stops being valid.
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
+    objects = PaduUserManager()
+    scoped_by = ScopedBy(region="region__code")
 
     class Meta:
         verbose_name = _("pengguna")
         verbose_name_plural = _("pengguna")
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django signs each session with a hash of the password; the generation joins it so
+        # that "sign out everywhere" ends every session without changing the password.
+        return salted_hmac(
+            "padu.accounts.User.session",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
+
+    @property
+    def has_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Whoever sees personal data signs in with a one-time code as well."""
+        return settings.TWO_FACTOR_REQUIRED and (
+            self.role in PERSONAL_DATA_ROLES or self.is_superuser
+        )
 
     def clean(self):
         super().clean()
@@ -85,6 +132,15 @@ class User(AbstractUser):
         return policy.allows(self, "releases.release", policy.Action.VIEW)
 
     @property
+    def can_decide_applications(self) -> bool:
+        """The TKPK secretariat's work: who gets an account, for how long."""
+        return policy.allows(self, "accounts.application", policy.Action.APPROVE)
+
+    @property
+    def can_read_access_log(self) -> bool:
+        return policy.allows(self, "accounts.accesslog", policy.Action.VIEW)
+
+    @property
     def can_follow_verivali(self) -> bool:
         in_role = self.role in VERIVALI_ROLES and self.region_id is not None
         return self.is_active and (self.is_padu_admin or in_role)
@@ -107,6 +163,93 @@ class User(AbstractUser):
         return None
 
 
+def _letter_path(application, filename: str) -> str:
+    return f"pendaftaran/{timezone.now():%Y/%m}/surat-tugas-{application.username}.pdf"
+
+
+class Application(models.Model):
+    """A person's request for an account, decided by the TKPK secretariat (the verifier
+    role of the requested region). The password is chosen by the applicant and kept only as
+    a hash; the account is made when the application is approved."""
+
+    number = models.CharField(_("nomor"), max_length=20, unique=True, editable=False)
+    submitted_at = models.DateTimeField(_("diajukan"), auto_now_add=True)
+    full_name = models.CharField(_("nama lengkap"), max_length=150)
+    nip = models.CharField(_("NIP"), max_length=18, help_text=_("Nomor Induk Pegawai, 18 angka"))
+    office = models.CharField(_("instansi / unit kerja"), max_length=200)
+    position = models.CharField(_("jabatan"), max_length=150, blank=True)
+    phone = models.CharField(_("telepon"), max_length=20)
+    email = models.EmailField(_("surel"))
+    username = models.CharField(_("nama pengguna yang diminta"), max_length=150)
+    password_hash = models.CharField(max_length=128, editable=False)
+    role = models.CharField(
+        _("peran yang diminta"), max_length=20, choices=Role.choices, default=Role.VILLAGE_OPERATOR
+    )
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("wilayah kerja yang diminta"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    agency = models.ForeignKey(
+        "organisations.Agency",
+        verbose_name=_("OPD"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    letter = models.FileField(
+        _("surat tugas (PDF)"),
+        upload_to=_letter_path,
+        validators=[FileExtensionValidator(["pdf"])],
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.PENDING,
+        db_index=True,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diputuskan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("diputuskan"), null=True, blank=True)
+    reason = models.TextField(_("alasan penolakan"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("akun"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="application",
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+    scoped_by = ScopedBy(region="region__code")
+
+    class Meta:
+        verbose_name = _("pendaftaran akun")
+        verbose_name_plural = _("pendaftaran akun")
+        ordering = ["-submitted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.full_name}"
+
+    @property
+    def token(self) -> str:
+        """What the applicant's status link carries: the number, signed (never guessable)."""
+        return signing.dumps(self.number, salt=APPLICATION_SALT)
+
+
+APPLICATION_SALT = "padu.accounts.application"
+
+
 class AccessLog(models.Model):
     """Every look at personal data: who, when, what, from which request."""
 
@@ -120,6 +263,10 @@ class AccessLog(models.Model):
     detail = models.CharField(_("rincian"), max_length=300, blank=True)
     request_id = models.CharField(_("ID permintaan"), max_length=36, blank=True)
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+    # The data custodian reads the looks of the users of their region.
+    scoped_by = ScopedBy(region="user__region__code")
 
     class Meta:
         verbose_name = _("log akses data pribadi")

@@ -184,6 +184,18 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
         Action.EXPORT: {Role.AGENCY_OFFICER: Scope.AGENCY, **_EXPORTERS},
     },
+    # Accounts: the TKPK secretariat (Bappeda's verifiers) decides who gets one, renews it
+    # and closes the accounts of those who leave, in its region.
+    "accounts.application": {
+        Action.VIEW: {Role.VERIFIER: Scope.REGION},
+        Action.APPROVE: {Role.VERIFIER: Scope.REGION},
+    },
+    "accounts.user": {
+        Action.VIEW: {Role.VERIFIER: Scope.REGION},
+        Action.CHANGE: {Role.VERIFIER: Scope.REGION},
+    },
+    # Who looked at personal data: the data custodian watches the users of their region.
+    "accounts.accesslog": {Action.VIEW: _CUSTODIAN},
     # Releases (Satu Data): the custodian builds and publishes, the TKPK/Bappeda checks,
     # the leader approves; those who plan from a release read it, and its figures.
     "releases.release": {

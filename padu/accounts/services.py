@@ -1,12 +1,24 @@
+import secrets
+
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from padu.core import context
 from padu.core.choices import ChangeAction
 from padu.core.history import diff, record_change, snapshot
 from padu.regions.codes import ancestor_codes
 
-from .choices import AccessKind, Role
-from .models import AccessLog, User
+from .choices import AccessKind, ApplicationStatus, Role
+from .models import APPLICATION_SALT, AccessLog, Application, User
+from .policy import Action, require
 
 #: The fields of an account that its access rests on, for the change log.
 ACCESS_FIELDS = [
@@ -17,6 +29,7 @@ ACCESS_FIELDS = [
     "is_staff",
     "is_superuser",
     "is_active",
+    "expires_on",
 ]
 
 
@@ -98,3 +111,205 @@ def village_operators(village_code: str):
         is_active=True,
         region_id__in=[*ancestor_codes(village_code), village_code],
     ).order_by("region_id", "first_name")
+
+
+# -- registration through the TKPK secretariat, and the life of an account ------------------
+
+#: The fields of an application its decision rests on, for the change log.
+APPLICATION_FIELDS = ["number", "full_name", "nip", "office", "role", "region_id", "agency_id",
+                      "status", "reason"]  # fmt: skip
+
+
+def _new_application_number() -> str:
+    # Random, so that numbers say nothing about how many people applied; the status page
+    # needs the signed link besides.
+    return f"{timezone.localdate():%Y}-{secrets.token_hex(3).upper()}"
+
+
+@transaction.atomic
+def submit_application(*, details: dict, password: str, letter, actor=None) -> Application:
+    """A person's request for an account, waiting for the TKPK secretariat. The password is
+    checked against the policy now and kept as a hash only."""
+    application = Application(**details, letter=letter, number=_new_application_number())
+    password_validation.validate_password(
+        password, User(username=application.username, email=application.email)
+    )
+    application.password_hash = make_password(password)
+    application.full_clean(exclude=["password_hash"])
+    application.save()
+    record_change(
+        application,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        after=snapshot(application, APPLICATION_FIELDS),
+    )
+    return application
+
+
+@transaction.atomic
+def approve_application(application: Application, *, expires_on, actor) -> User:
+    """The account the applicant asked for, valid until ``expires_on``, with the password
+    they chose; the applicant is told by email."""
+    require(actor, application, Action.APPROVE)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.PENDING:
+        raise ValidationError(_("Pendaftaran ini sudah diputuskan."))
+    if expires_on <= timezone.localdate():
+        raise ValidationError(_("Tanggal berlaku harus sesudah hari ini."))
+    if User.objects.filter(username__iexact=application.username).exists():
+        raise ValidationError(
+            _(
+                "Nama pengguna %(name)s sudah dipakai: tolak dengan alasan itu, pemohon mendaftar lagi."
+            )
+            % {"name": application.username}
+        )
+    first, _space, last = application.full_name.partition(" ")
+    user = User(
+        username=application.username,
+        password=application.password_hash,
+        first_name=first[:150],
+        last_name=last[:150],
+        email=application.email,
+        phone=application.phone,
+        role=application.role,
+        region=application.region,
+        agency=application.agency,
+        expires_on=expires_on,
+    )
+    user.full_clean(exclude=["password"])
+    user.save()
+    record_change(
+        user,
+        actor=actor,
+        action=ChangeAction.CREATE,
+        after=snapshot(user, ACCESS_FIELDS),
+    )
+    before = snapshot(application, APPLICATION_FIELDS)
+    application.status = ApplicationStatus.APPROVED
+    application.decided_by, application.decided_at = actor, timezone.now()
+    application.user = user
+    application.save()
+    old, new = diff(before, snapshot(application, APPLICATION_FIELDS))
+    record_change(application, actor=actor, action=ChangeAction.UPDATE, before=old, after=new)
+    transaction.on_commit(lambda: tell_applicant(application))
+    return user
+
+
+@transaction.atomic
+def reject_application(application: Application, *, reason: str, actor) -> Application:
+    require(actor, application, Action.APPROVE)
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != ApplicationStatus.PENDING:
+        raise ValidationError(_("Pendaftaran ini sudah diputuskan."))
+    if not reason.strip():
+        raise ValidationError(_("Tulis alasan penolakan: pemohon membacanya."))
+    before = snapshot(application, APPLICATION_FIELDS)
+    application.status, application.reason = ApplicationStatus.REJECTED, reason.strip()
+    application.decided_by, application.decided_at = actor, timezone.now()
+    application.save()
+    old, new = diff(before, snapshot(application, APPLICATION_FIELDS))
+    record_change(application, actor=actor, action=ChangeAction.UPDATE, before=old, after=new)
+    transaction.on_commit(lambda: tell_applicant(application))
+    return application
+
+
+def application_by_token(token: str) -> Application | None:
+    try:
+        number = signing.loads(token, salt=APPLICATION_SALT)
+    except signing.BadSignature:
+        return None
+    return Application.objects.filter(number=number).first()
+
+
+def tell_applicant(application: Application) -> None:
+    """The decision, by email to the address the applicant gave."""
+    if application.status == ApplicationStatus.APPROVED:
+        body = _(
+            "Pendaftaran akun Padu Anda (%(number)s) disetujui. Masuk dengan nama pengguna "
+            "%(username)s dan kata sandi yang Anda pilih. Akun berlaku sampai %(until)s."
+        ) % {
+            "number": application.number,
+            "username": application.username,
+            "until": application.user.expires_on.strftime("%d-%m-%Y"),
+        }
+    else:
+        body = _(
+            "Pendaftaran akun Padu Anda (%(number)s) ditolak oleh sekretariat TKPK. "
+            "Alasannya: %(reason)s"
+        ) % {"number": application.number, "reason": application.reason}
+    send_mail(
+        _("Pendaftaran akun Padu %(number)s") % {"number": application.number},
+        body,
+        None,
+        [application.email],
+        fail_silently=True,  # the status page says the same; a mail server down blocks nothing
+    )
+
+
+@transaction.atomic
+def renew_account(user: User, *, expires_on, actor) -> User:
+    require(actor, user, Action.CHANGE)
+    if expires_on <= timezone.localdate():
+        raise ValidationError(_("Tanggal berlaku harus sesudah hari ini."))
+    return _change_account(user, actor=actor, expires_on=expires_on, is_active=True)
+
+
+@transaction.atomic
+def deactivate_account(user: User, *, reason: str, actor) -> User:
+    """A leaver's account: closed (kept, with its history), every session ended."""
+    require(actor, user, Action.CHANGE)
+    if not reason.strip():
+        raise ValidationError(_("Tulis alasan penonaktifan (pindah tugas, pensiun …)."))
+    if user.pk == actor.pk:
+        raise ValidationError(_("Akun Anda sendiri dinonaktifkan oleh sekretariat lain."))
+    return _change_account(
+        user,
+        actor=actor,
+        is_active=False,
+        session_generation=user.session_generation + 1,
+        note=reason.strip(),
+    )
+
+
+def _change_account(user: User, *, actor, note: str = "", **values) -> User:
+    before = snapshot(user, ACCESS_FIELDS)
+    for name, value in values.items():
+        setattr(user, name, value)
+    user.save(update_fields=[*values])
+    old, new = diff(before, snapshot(user, ACCESS_FIELDS))
+    if note:
+        new["alasan"] = note
+    record_change(user, actor=actor, action=ChangeAction.UPDATE, before=old, after=new)
+    return user
+
+
+@transaction.atomic
+def sign_out_everywhere(user: User, *, actor) -> None:
+    """End every session of ``user`` (a lost phone, a shared computer), this one too."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    record_change(user, actor=actor, action=ChangeAction.UPDATE, after={"sesi": "semua diakhiri"})
+
+
+def record_password_change(user: User, *, actor, how: str) -> None:
+    record_change(user, actor=actor, action=ChangeAction.UPDATE, after={"password": how})
+
+
+def confirm_authenticator(device, *, actor) -> None:
+    """The user's authenticator app, set up and proven with a first code."""
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    record_change(
+        device.user, actor=actor, action=ChangeAction.UPDATE, after={"autentikator": "dipasang"}
+    )
+
+
+@transaction.atomic
+def reset_authenticator(user: User, *, actor) -> None:
+    """A lost phone: the authenticator is removed (the next sign-in sets up a new one) and
+    every session of the account ends."""
+    require(actor, user, Action.CHANGE)
+    TOTPDevice.objects.filter(user=user).delete()
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    record_change(
+        user, actor=actor, action=ChangeAction.UPDATE, after={"autentikator": "diatur ulang"}
+    )

@@ -14,9 +14,12 @@ from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 #: Longest side of a stored photo: enough to see a roof and a wall, small on a slow network.
 PHOTO_MAX_SIDE = 1600
-#: The largest picture accepted (a 50-megapixel phone camera, with room): a small file can
-#: hold a huge picture, and decoding one would take gigabytes.
-PHOTO_MAX_PIXELS = 60_000_000
+#: The largest picture accepted: a phone camera's photo (phones of 48–200 megapixels save
+#: 12–25 megapixel pictures unless told otherwise). A small file can hold a huge picture,
+#: and decoding one takes gigabytes, so the size is read from the header before decoding.
+PHOTO_MAX_PIXELS = 25_000_000
+#: The largest file accepted, checked before it is read at all.
+PHOTO_MAX_BYTES = 15 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -31,13 +34,30 @@ def prepare_photo(upload) -> PreparedPhoto:
     """The upload as a stored photo would hold it; ValidationError when it is not a photo
     that can be read, or is too large a picture."""
     name = getattr(upload, "name", "foto")
+    size = getattr(upload, "size", None)
+    if size is not None and size > PHOTO_MAX_BYTES:
+        raise ValidationError(
+            _(
+                "%(name)s terlalu besar (%(mb)s MB; paling besar %(max)s MB): kirim foto dari kamera ponsel."
+            )
+            % {"name": name, "mb": round(size / 2**20, 1), "max": PHOTO_MAX_BYTES // 2**20}
+        )
     try:
         image = Image.open(upload)
         width, height = image.size
         if width * height > PHOTO_MAX_PIXELS:
             raise ValidationError(
-                _("%(name)s terlalu besar (%(w)s × %(h)s piksel); kirim foto dari kamera ponsel.")
-                % {"name": name, "w": width, "h": height}
+                _(
+                    "%(name)s terlalu besar (%(w)s × %(h)s piksel, %(mp)s megapiksel; paling besar "
+                    "%(max)s megapiksel): kirim foto dari kamera ponsel, atau perkecil dulu."
+                )
+                % {
+                    "name": name,
+                    "w": width,
+                    "h": height,
+                    "mp": round(width * height / 1e6),
+                    "max": PHOTO_MAX_PIXELS // 1_000_000,
+                }
             )
         # JPEG decodes straight at a reduced scale: a fraction of the memory of full size.
         image.draft("RGB", (PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))

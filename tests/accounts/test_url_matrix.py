@@ -27,6 +27,7 @@ from PIL import Image
 
 from padu.accounts import policy
 from padu.accounts.choices import Role
+from padu.accounts.models import Application, User
 from padu.core.choices import RunStatus
 from padu.core.models import ChangeLog
 from padu.matching.models import LinkageRun, MatchPair, RecordLink
@@ -76,6 +77,13 @@ ROLES = [*Role, "anonymous"]  # members: an enum hashes by name, so its value fi
 PUBLIC_URLS = {
     "accounts:login",
     "accounts:logout",
+    # Asking for an account and following it (by its signed link), and a lost password.
+    "accounts:register",
+    "accounts:application-status",
+    "accounts:password-reset",
+    "accounts:password-reset-sent",
+    "accounts:password-reset-confirm",
+    "accounts:password-reset-done",
     "public-statistics:package-show",
     "portal:home",
     "portal:release",
@@ -84,8 +92,8 @@ PUBLIC_URLS = {
         for name in ("list", "release", "csv", "parquet", "indicators", "package-list")
     ),
 }
-#: Not walked: it would end the session the walk goes on in (it reveals nothing).
-NOT_WALKED = {"accounts:logout"}
+#: Not walked: they end the session the walk goes on in (they reveal nothing).
+NOT_WALKED = {"accounts:logout", "accounts:sign-out-everywhere"}
 
 
 def _jpeg() -> ContentFile:
@@ -279,7 +287,22 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
         Release.objects.filter(pk=release.pk).update(
             lifecycle="published", decree_number="1/2026", decree_date=dt.date(2026, 12, 1)
         )
+    application = Application.objects.create(
+        number=f"2026-{label[:6].upper()}",
+        full_name=f"{label} Pemohon",
+        nip="198001012006041001",
+        office="Dinas Sosial",
+        phone="081234567890",
+        email="pemohon@example.go.id",
+        username=f"pemohon-{label.lower()}",
+        password_hash="!",
+        role=Role.VILLAGE_OPERATOR,
+        region_id=village,
+        letter=ContentFile(b"%PDF-1.4\n", name="surat.pdf"),
+    )
     return {
+        Application: application,
+        User: operator,
         Family: family,
         Person: person,
         FamilyPhoto: photo,

@@ -1,0 +1,26 @@
+from django.shortcuts import redirect
+from django.urls import reverse
+
+#: What a signed-in user reaches before giving their one-time code: signing in and out,
+#: setting up the authenticator, the language switch, and static files.
+_OPEN_PREFIXES = ("/akun/masuk/", "/akun/keluar/", "/akun/dua-langkah/", "/i18n/", "/static/")
+
+
+class SecondFactorMiddleware:
+    """A user whose role sees personal data gets no page until they have given a one-time
+    code from their authenticator (django-otp's TOTP) in this session: first they set one
+    up, then they confirm each sign-in with it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and user.needs_second_factor
+            and not user.is_verified()
+            and not request.path.startswith(_OPEN_PREFIXES)
+        ):
+            return redirect(f"{reverse('accounts:second-factor')}?next={request.get_full_path()}")
+        return self.get_response(request)
