@@ -155,9 +155,7 @@ def register(request):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect(
-                "accounts:application-status", token=services.application_token(application)
-            )
+            return redirect("accounts:application-status", token=application.token)
     return render(request, "accounts/register.html", {"form": form})
 
 
