@@ -26,6 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "padu.core.apps.BackgroundTasksConfig",  # django_tasks_db, named in Indonesian
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "rest_framework",
@@ -87,6 +89,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "padu.accounts.middleware.SecondFactorMiddleware",
+    "padu.accounts.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -265,6 +269,25 @@ MATCHING_MEMORY = os.environ.get("PADU_MATCHING_MEMORY", "")
 # A tile server for the maps' background, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png
 # (empty: none; the boundaries draw on a plain background, offline).
 MAP_TILE_URL = os.environ.get("PADU_MAP_TILE_URL", "")
+_tile_origin = "{0.scheme}://{0.hostname}".format(urlsplit(MAP_TILE_URL)) if MAP_TILE_URL else ""
+
+# Scripts only from Padu's own static files (every script is a file: no inline script, no
+# eval). Styles may be inline: Plotly and htmx add <style> elements, and bars and map
+# legends size and colour themselves in style attributes; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 # Public statistics hide a non-zero count below this (and what would give it away).
 SUPPRESSION_THRESHOLD = int(os.environ.get("PADU_SUPPRESSION_THRESHOLD", "10"))
 # The year by whose end extreme poverty should be zero (the national target: 2026).

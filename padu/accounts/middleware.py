@@ -1,5 +1,6 @@
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 #: What a signed-in user reaches before giving their one-time code: signing in and out,
 #: setting up the authenticator, the language switch, and static files.
@@ -24,3 +25,17 @@ class SecondFactorMiddleware:
         ):
             return redirect(f"{reverse('accounts:second-factor')}?next={request.get_full_path()}")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Pages and files served to a signed-in user hold personal data: no browser, proxy or
+    shared computer keeps a copy (the back button after sign-out shows nothing)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, no_store=True, private=True)
+        return response

@@ -373,3 +373,16 @@ def test_a_round_takes_the_families_its_criteria_name(matched_city, make_user):
     )
     assert extreme.assignments.count() == results.filter(status="ekstrem").count() > 0
     assert extreme.criteria == {"statuses": ["ekstrem"]}
+
+
+def test_a_forty_megapixel_picture_is_refused_before_it_is_decoded():
+    from padu.verification.photos import prepare_photo
+
+    buffer = io.BytesIO()
+    # A bilevel PNG: 40 megapixels in a few kilobytes, as a crafted upload would be.
+    Image.new("1", (7_300, 5_480)).save(buffer, format="PNG")
+    upload = SimpleUploadedFile("rumah.png", buffer.getvalue(), "image/png")
+    with pytest.raises(ValidationError) as refused:
+        prepare_photo(upload)
+    assert "40 megapiksel" in refused.value.messages[0]
+    assert "paling besar 25 megapiksel" in refused.value.messages[0]
