@@ -25,6 +25,7 @@ class AccessKind(models.TextChoices):
     VIEW = "view", _("lihat")
     LIST = "list", _("daftar")
     EXPORT = "export", _("ekspor")
+    REVEAL = "reveal", _("tampilkan NIK")
 
 
 class ApplicationStatus(models.TextChoices):

@@ -19,6 +19,7 @@ _VERBS = {
     Action.CHECK: _lazy("memeriksa"),
     Action.APPROVE: _lazy("menyetujui"),
     Action.EXPORT: _lazy("mengekspor"),
+    Action.REVEAL: _lazy("menampilkan NIK utuh"),
 }
 
 

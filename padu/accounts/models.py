@@ -132,6 +132,11 @@ class User(AbstractUser):
         return policy.allows(self, "releases.release", policy.Action.VIEW)
 
     @property
+    def sees_full_identifiers(self) -> bool:
+        """NIK and No KK whole in lists and files; otherwise masked (``3374••••••••0001``)."""
+        return policy.allows(self, "registry.person", policy.Action.REVEAL)
+
+    @property
     def can_decide_applications(self) -> bool:
         """The TKPK secretariat's work: who gets an account, for how long."""
         return policy.allows(self, "accounts.application", policy.Action.APPROVE)

@@ -36,6 +36,9 @@ class Action(models.TextChoices):
     CHECK = "check", _("periksa")
     APPROVE = "approve", _("setujui")
     EXPORT = "export", _("ekspor")
+    #: NIK and No KK whole in lists and files (to the others: masked, revealed by a click
+    #: that is logged with its purpose).
+    REVEAL = "reveal", _("tampilkan NIK utuh")
 
 
 class Scope(models.TextChoices):
@@ -118,7 +121,18 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
     # only through services (matching, approved visits), never through a form.
     # An agency officer reads a family only while a referral to their agency is open.
     "registry.family": {Action.VIEW: _READERS_AND_REFERRED, Action.EXPORT: _EXPORTERS},
-    "registry.person": {Action.VIEW: _READERS_AND_REFERRED, Action.EXPORT: _EXPORTERS},
+    "registry.person": {
+        Action.VIEW: _READERS_AND_REFERRED,
+        Action.EXPORT: _EXPORTERS,
+        # Whose work takes whole numbers: matching (the custodian), enrolling people in
+        # programs (Dinsos, the agency a family is referred to). Bappeda's verifiers and
+        # village operators see them masked and reveal one when a task needs it.
+        Action.REVEAL: {
+            Role.DATA_CUSTODIAN: Scope.REGION,
+            Role.DINSOS_OFFICER: Scope.REGION,
+            Role.AGENCY_OFFICER: Scope.REFERRED,
+        },
+    },
     "registry.familyphoto": {Action.VIEW: _READERS_AND_REFERRED},
     # Taking source files in and matching them: the data custodian's work.
     "sources.importbatch": {

@@ -4,6 +4,8 @@ the cycle page's download)."""
 
 import polars as pl
 
+from padu.registry.identity import masked_columns
+
 from .choices import Check, LinkStatus, Membership
 from .models import CHECK_FIELDS
 
@@ -18,8 +20,13 @@ def _yes_no(column: str) -> pl.Expr:
     )
 
 
-def check_report(beneficiaries) -> pl.DataFrame:
-    """The report of a queryset of beneficiaries (already restricted to the reader)."""
+#: The report's NIK and No KK columns, masked for a reader whose role sees them masked.
+IDENTIFIER_COLUMNS = ["nik_tertulis", "no_kk_tertulis", "nik_terpadu", "no_kk_terpadu"]
+
+
+def check_report(beneficiaries, *, reveal: bool) -> pl.DataFrame:
+    """The report of a queryset of beneficiaries (already restricted to the reader), with
+    NIK and No KK whole when ``reveal`` (the reader's role needs the numbers)."""
     fields = [
         "cycle__program__code",
         "cycle__name",
@@ -78,4 +85,5 @@ def check_report(beneficiaries) -> pl.DataFrame:
             },
         }
     )
-    return out.with_columns(_yes_no(check.value).alias(check.value) for check in Check)
+    out = out.with_columns(_yes_no(check.value).alias(check.value) for check in Check)
+    return out if reveal else masked_columns(out, IDENTIFIER_COLUMNS)

@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .ages import age_on
+from .identity import masked
 from .models import PROGRAM_FIELDS, Family, Person
 
 
@@ -32,7 +33,25 @@ class FamilyLink(tables.Column):
         return format_html('<a href="{}">{}</a>', url, value or "—")
 
 
-class FamilyTable(tables.Table):
+class MaskedIdentifiers:
+    """NIK and No KK cells whole only for a role whose work needs the numbers (``reveal``,
+    from the user's policy); masked for the others, in the page and in its export."""
+
+    def __init__(self, *args, reveal: bool = False, **kwargs):
+        self.reveal = reveal
+        super().__init__(*args, **kwargs)
+
+    def identifier(self, value) -> str:
+        return value if self.reveal else masked(value)
+
+    def render_kk_number(self, value):
+        return self.identifier(value)
+
+    def value_kk_number(self, value):
+        return self.identifier(value)
+
+
+class FamilyTable(MaskedIdentifiers, tables.Table):
     head_name = FamilyLink(verbose_name=_("Kepala keluarga"), orderable=False, default="—")
     # Sorted only where an index can keep a city's list fast (not by KK or date).
     kk_number = tables.Column(
@@ -75,7 +94,7 @@ class FamilyTable(tables.Table):
         return programs_received(record)
 
 
-class PersonTable(tables.Table):
+class PersonTable(MaskedIdentifiers, tables.Table):
     full_name = FamilyLink(
         verbose_name=_("Nama"), family_id="family_id", order_by=("full_name", "pk")
     )
@@ -105,6 +124,12 @@ class PersonTable(tables.Table):
         attrs = {"class": "list", "id": "persons"}
         empty_text = _("Tidak ada orang yang cocok.")
         order_by = ("village",)
+
+    def render_nik(self, value):
+        return self.identifier(value)
+
+    def value_nik(self, value):
+        return self.identifier(value)
 
     def render_age(self, record):
         return age_on(record.birth_date, dt.date.today()) if record.birth_date else "—"

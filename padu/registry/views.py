@@ -1,16 +1,18 @@
 import polars as pl
 from django.contrib import messages
-from django.http import FileResponse
-from django.shortcuts import redirect
+from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from padu.accounts import policy
 from padu.accounts.choices import AccessKind
-from padu.accounts.mixins import RestrictedMixin
+from padu.accounts.mixins import RestrictedMixin, restricted
 from padu.accounts.policy import Action, Scope
 from padu.accounts.services import log_access, log_shown
 from padu.core.history import described_changes, history_of
@@ -20,6 +22,7 @@ from padu.core.views import download
 
 from . import choices as c
 from .filters import FamilyFilterSet, PersonFilterSet
+from .forms import REVEAL_PURPOSES, RevealForm
 from .lists import FAMILIES, PERSONS, Rows, list_classes, prepare
 from .models import PROGRAM_FIELDS, Family, FamilyPhoto, Person
 from .panels import render_family_panels
@@ -68,7 +71,10 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
 
     def get_table_kwargs(self):
         searching = (self.request.GET.get("q") or "").strip()
-        return {"order_by": ()} if searching and not self.request.GET.get("sort") else {}
+        kwargs = {"reveal": self.request.user.sees_full_identifiers}
+        if searching and not self.request.GET.get("sort"):
+            kwargs["order_by"] = ()
+        return kwargs
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -109,7 +115,8 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
                 % {"n": number_format(EXCEL_ROW_LIMIT, force_grouping=True)},
             )
             return redirect(f"{self.request.path}?{self._query_without('format')}")
-        header, *values = self.get_table_class()(rows).as_values()
+        table = self.get_table_class()(rows, reveal=self.request.user.sees_full_identifiers)
+        header, *values = table.as_values()
         frame = pl.DataFrame(
             [["" if cell is None else str(cell) for cell in row] for row in values],
             schema=[str(name) for name in header],
@@ -173,6 +180,7 @@ class FamilyDetailView(RestrictedMixin, DetailView):
             for entry in history_of(family, *context["members"]).select_related("content_type")[:30]
         ]
         context["panels"] = render_family_panels(family, self.request)
+        context["purposes"] = REVEAL_PURPOSES
         log_access(
             self.request.user,
             kind=AccessKind.VIEW,
@@ -196,3 +204,30 @@ class FamilyPhotoView(RestrictedMixin, DetailView):
             self.request, object_type="family_photo", ids=[self.object.pk], kind=AccessKind.VIEW
         )
         return FileResponse(self.object.image.open("rb"), content_type="image/jpeg")
+
+
+@require_POST
+@restricted(Family, post=Action.VIEW)
+def reveal_identifier(request, pk):
+    """One NIK or No KK whole, for a user who sees them masked: a deliberate act, logged
+    with its purpose."""
+    family = get_object_or_404(Family.objects.restrict(request.user, Action.VIEW), pk=pk)
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Pilih keperluannya dulu."))
+    person_id = form.cleaned_data["person"]
+    if person_id:
+        person = get_object_or_404(family.members, pk=person_id)
+        number, object_type, object_id = person.nik, "person", person.pk
+    else:
+        number, object_type, object_id = family.kk_number, "family", family.pk
+    purpose = dict(REVEAL_PURPOSES)[form.cleaned_data["purpose"]]
+    log_access(
+        request.user,
+        kind=AccessKind.REVEAL,
+        object_type=object_type,
+        object_id=object_id,
+        detail=f"keperluan: {purpose}",
+        request=request,
+    )
+    return HttpResponse(format_html('<span class="mono">{}</span>', number or "—"))

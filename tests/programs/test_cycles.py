@@ -86,7 +86,7 @@ def test_a_list_with_planted_errors_links_its_mistyped_niks_and_each_check_catch
         actor=None,
     )
     assert cycle.summary["baris"] == planted.truth.height
-    scores = _score(planted.truth, check_report(cycle.beneficiaries.all()))
+    scores = _score(planted.truth, check_report(cycle.beneficiaries.all(), reveal=True))
     for kind in EXPECTED:
         planted_rows, caught, flagged = scores[kind]
         assert planted_rows > 0, kind

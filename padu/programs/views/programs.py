@@ -378,7 +378,7 @@ class CycleDetailView(RestrictedMixin, View):
         if not policy.allows(request.user, Beneficiary, Action.EXPORT):
             raise PermissionDenied(_("Peran Anda tidak dapat mengekspor penerima manfaat."))
         rows = Beneficiary.objects.restrict(request.user, Action.EXPORT).filter(cycle=cycle)
-        report = check_report(rows)
+        report = check_report(rows, reveal=request.user.sees_full_identifiers)
         log_access(
             request.user,
             kind=AccessKind.EXPORT,

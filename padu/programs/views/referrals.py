@@ -15,6 +15,7 @@ from padu.accounts.policy import Action
 from padu.accounts.services import log_access, village_operators
 from padu.core.spreadsheet import xlsx_bytes
 from padu.core.views import download, number_param
+from padu.registry.identity import masked_columns
 from padu.registry.models import Family
 from padu.registry.queries import head_name
 from padu.welfare.concerned import concerned_members
@@ -94,6 +95,8 @@ class ReferralListView(RestrictedMixin, FilterView):
             "ALASAN": pl.String, "DIRUJUK": pl.Datetime("us", "UTC"), "CATATAN": pl.String,
         }  # fmt: skip
         frame = pl.DataFrame(rows, schema=columns, orient="row")
+        if not self.request.user.sees_full_identifiers:
+            frame = masked_columns(frame, ["NIK", "NO KK"])
         log_access(
             self.request.user,
             kind=AccessKind.EXPORT,

@@ -110,7 +110,7 @@ class Command(PaduCommand):
                 except CycleError as error:
                     raise self.fail(str(error)) from None
         rows = Beneficiary.objects.restrict(user, Action.EXPORT).filter(cycle__in=cycles)
-        report = check_report(rows)
+        report = check_report(rows, reveal=user.sees_full_identifiers)
         out.write_bytes(spreadsheet_bytes(report, out.suffix.lower()[1:], "Pemeriksaan"))
         log_access(
             user,
