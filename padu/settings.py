@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "padu.accounts.middleware.SecondFactorMiddleware",
     "padu.accounts.middleware.NoStoreMiddleware",
+    "padu.accounts.middleware.UserTimeZoneMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

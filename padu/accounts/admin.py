@@ -67,12 +67,16 @@ class UserAdmin(ReferenceDataAdmin, DjangoUserAdmin):
     """Accounts: the administrator alone sees and edits them; every change of a role, scope,
     group or password is in the change log."""
 
-    list_display = ["username", "first_name", "last_name", "role", "region", "agency", "is_active"]
+    list_display = ["username", "first_name", "last_name", "role", "region", "agency",
+                    "expires_on", "is_active"]  # fmt: skip
     list_filter = ["role", "is_active", "agency"]
     raw_id_fields = ["region"]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,
-        (_("Peran dan cakupan"), {"fields": ("role", "region", "agency", "phone")}),
+        (
+            _("Peran dan cakupan"),
+            {"fields": ("role", "region", "agency", "phone", "expires_on", "time_zone")},
+        ),
     )
 
     def has_module_permission(self, request):

@@ -38,3 +38,11 @@ class ApplicationStatus(models.TextChoices):
 PERSONAL_DATA_ROLES = REGION_SCOPED_ROLES | {Role.AGENCY_OFFICER, Role.ADMIN}
 #: Roles a person may ask for when registering (the administrator is appointed, not applied for).
 REQUESTABLE_ROLES = [role for role in Role if role not in (Role.ADMIN, Role.PUBLIC)]
+
+
+class TimeZone(models.TextChoices):
+    """Indonesia's three zones: times are shown on the clock of the user's own office."""
+
+    WIB = "Asia/Jakarta", _("WIB (Waktu Indonesia Barat)")
+    WITA = "Asia/Makassar", _("WITA (Waktu Indonesia Tengah)")
+    WIT = "Asia/Jayapura", _("WIT (Waktu Indonesia Timur)")

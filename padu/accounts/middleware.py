@@ -1,5 +1,8 @@
+import zoneinfo
+
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 #: What a signed-in user reaches before giving their one-time code: signing in and out,
@@ -39,3 +42,19 @@ class NoStoreMiddleware:
         if request.user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class UserTimeZoneMiddleware:
+    """Times on pages and in files on the clock of the user's office (WIB, WITA or WIT)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        zone = getattr(request.user, "time_zone", "")
+        if zone:
+            timezone.activate(zoneinfo.ZoneInfo(zone))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -16,6 +16,7 @@ from .choices import (
     AccessKind,
     ApplicationStatus,
     Role,
+    TimeZone,
 )
 from .policy import RestrictedQuerySet, ScopedBy
 
@@ -51,6 +52,13 @@ class User(AbstractUser):
         null=True,
         blank=True,
         help_text=_("sesudah tanggal ini akun tidak dapat masuk sampai diperpanjang"),
+    )
+    time_zone = models.CharField(
+        _("zona waktu"),
+        max_length=20,
+        choices=TimeZone.choices,
+        blank=True,
+        help_text=_("kosong: zona waktu instalasi ini"),
     )
     #: Raised by "sign out everywhere": every session signed before it stops being valid.
     session_generation = models.PositiveIntegerField(default=0, editable=False)

@@ -3,29 +3,38 @@
 import io
 
 import polars as pl
-from django.conf import settings
+from django.utils import timezone
 
 #: How dates and times look in a workbook: real Excel dates, written as Indonesians do.
 EXCEL_FORMATS = {pl.Datetime: "dd-mm-yyyy hh:mm", pl.Date: "dd-mm-yyyy"}
 
 
+#: What starts a formula once leading blanks are skipped (spreadsheets skip them): the
+#: ASCII signs and their full-width forms, which some programs read as the same.
+_FORMULA_START = r"^[\s\x00-\x1f]*[=+\-@＝＋－＠]|^[\t\r\n]"
+_PLAIN_NUMBER = r"^\s*[+-]?\d+([.,]\d+)?\s*$"
+
+
 def defuse(column: pl.Series) -> pl.Series:
-    """Cells a spreadsheet would execute get a leading apostrophe (OWASP CSV injection)."""
+    """Cells a spreadsheet would execute get a leading apostrophe (OWASP CSV injection),
+    also behind leading blanks (" =1+1"); signed plain numbers stay as they are."""
     text = column.cast(pl.String)
-    risky = text.str.contains(r"^[=+\-@\t\r]") & ~text.str.contains(r"^[+-]?\d+([.,]\d+)?$")
+    risky = text.str.contains(_FORMULA_START) & ~text.str.contains(_PLAIN_NUMBER)
     return pl.select(pl.when(risky).then(pl.lit("'") + text).otherwise(text)).to_series()
 
 
 def local_times(frame: pl.DataFrame) -> pl.DataFrame:
-    """Times with a zone as the deployment's local time without one: a spreadsheet has no
-    zones, and a reader expects the clock on the office wall."""
+    """Times with a zone as local time without one (the user's zone, else the
+    deployment's): a spreadsheet has no zones, and a reader expects the clock on the wall."""
     zoned = [
         name
         for name, dtype in frame.schema.items()
         if isinstance(dtype, pl.Datetime) and dtype.time_zone
     ]
     return frame.with_columns(
-        pl.col(name).dt.convert_time_zone(settings.TIME_ZONE).dt.replace_time_zone(None)
+        pl.col(name)
+        .dt.convert_time_zone(timezone.get_current_timezone_name())
+        .dt.replace_time_zone(None)
         for name in zoned
     )
 

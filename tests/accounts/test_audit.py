@@ -72,3 +72,13 @@ def test_a_listed_family_is_found_in_the_pages_that_showed_it(client, make_user)
 def test_others_cannot_read_the_log(client, make_user):
     client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
     assert client.get(reverse("accounts:access-log")).status_code == 403
+
+
+def test_times_are_shown_on_the_clock_of_the_user_s_office(client, make_user):
+    custodian = make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
+    _looks(custodian, dt.datetime(2026, 3, 2, 1, 0, tzinfo=dt.UTC), 1)
+    client.force_login(custodian)
+    assert "02-03-2026 08:00:00" in client.get(reverse("accounts:access-log")).content.decode()
+    custodian.time_zone = "Asia/Jayapura"  # WIT
+    custodian.save()
+    assert "02-03-2026 10:00:00" in client.get(reverse("accounts:access-log")).content.decode()
