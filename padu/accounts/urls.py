@@ -6,7 +6,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("masuk/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
-    path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("keluar-semua/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("dua-langkah/", views.second_factor, name="second-factor"),
     path("saya/", views.account, name="account"),

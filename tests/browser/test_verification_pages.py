@@ -133,3 +133,43 @@ def test_a_visit_from_a_phone_is_approved_and_counted(
     expect(page.locator("[data-total=approved]")).to_have_text("1")
     expect(page.locator("[data-total=in_scope]")).to_have_text("2")
     expect(page.get_by_text("Desa/kelurahan yang belum mulai (1)")).to_be_visible()
+
+
+def test_a_draft_leaves_the_phone_when_the_operator_signs_out(
+    browser, live_server, families, make_user
+):
+    import datetime as dt
+
+    from padu.regions.models import Region
+    from padu.verification.services import assign_village, create_round
+
+    dinsos = make_user("dinsos", Role.DINSOS_OFFICER, "33.74")
+    operator_user = make_user("operator", Role.VILLAGE_OPERATOR, VILLAGE_A)
+    verification_round = create_round(
+        name="Putaran uji",
+        region=Region.objects.get(code="33.74"),
+        starts_on=dt.date(2026, 11, 1),
+        ends_on=dt.date(2026, 12, 31),
+        actor=dinsos,
+    )
+    assign_village(
+        verification_round, Region.objects.get(code=VILLAGE_A), operator_user, actor=dinsos
+    )
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    operator = phone.new_page()
+    log_in(operator, live_server, "operator")
+    operator.goto(f"{live_server.url}/verivali/tugas/")
+    operator.get_by_role("link", name="Kunjungi", exact=True).click()
+    operator.get_by_label("Pindah", exact=True).check()
+    operator.get_by_label("Alamat", exact=True).fill("Jl. Kakap Raya 12")
+    operator.get_by_label("Foto rumah").set_input_files(house_photo())
+    operator.wait_for_function("Object.keys(localStorage).length === 1")
+    operator.wait_for_function("idbKeyval.keys().then(keys => keys.length === 1)")
+    # The draft's key is the assignment's number as written in code, not "1.234".
+    key = operator.evaluate("Object.keys(localStorage)[0]")
+    assert key.startswith("padu-draft:kunjungan-") and "." not in key
+    operator.get_by_role("button", name="Keluar").click()
+    expect(operator.get_by_role("heading", name="Masuk ke Padu")).to_be_visible()
+    assert operator.evaluate("Object.keys(localStorage).length") == 0
+    assert operator.evaluate("indexedDB.databases().then(found => found.length)") == 0
+    phone.close()

@@ -7,6 +7,22 @@
   var PREFIX = "padu-draft:";
   var PHOTOS = "padu-photos:";
   var store = window.idbKeyval; // absent or refused (private mode): text drafts still work
+  // A draft holds a family's names and numbers: one left on a phone longer than this is
+  // dropped. (Signing out clears them all: the server answers with Clear-Site-Data.)
+  var DRAFT_DAYS = 14;
+  var SAVED_AT = "_saved_at";
+
+  function dropDraft(name) {
+    localStorage.removeItem(name);
+    if (store) { store.del(PHOTOS + name.slice(PREFIX.length)).catch(function () {}); }
+  }
+
+  Object.keys(localStorage).forEach(function (name) {
+    if (name.indexOf(PREFIX) !== 0) { return; }
+    var saved = 0;
+    try { saved = JSON.parse(localStorage.getItem(name))[SAVED_AT] || 0; } catch (e) { /* unreadable */ }
+    if (Date.now() - saved > DRAFT_DAYS * 86400000) { dropDraft(name); }
+  });
 
   function savePhotos(input, key) {
     if (!store) { return; }
@@ -41,6 +57,7 @@
         data[el.name] = el.value;
       }
     });
+    data[SAVED_AT] = Date.now();
     try { localStorage.setItem(PREFIX + key, JSON.stringify(data)); } catch (e) { /* full or private mode */ }
   }
 
@@ -103,10 +120,7 @@
       try {
         sentDraft = JSON.parse(localStorage.getItem(name)).client_key === sentKey;
       } catch (e) { sentDraft = true; }
-      if (sentDraft) {
-        localStorage.removeItem(name);
-        if (store) { store.del(PHOTOS + name.slice(PREFIX.length)).catch(function () {}); }
-      }
+      if (sentDraft) { dropDraft(name); }
     });
   }
 
