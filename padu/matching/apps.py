@@ -7,4 +7,4 @@ class MatchingConfig(AppConfig):
     verbose_name = _("Pencocokan")
 
     def ready(self):
-        from . import panels  # noqa: F401  (registers its panel of the family page)
+        from . import panels, subject  # noqa: F401  (its family-page panel and subject-document section)

@@ -10,7 +10,7 @@ class ProgramsConfig(AppConfig):
     def ready(self):
         from padu.welfare.signals import poor_families_needs
 
-        from . import panels  # noqa: F401  (registers the family page's referral panel)
+        from . import panels, subject  # noqa: F401  (its family-page panel and subject-document section)
         from .receivers import open_referrals
 
         poor_families_needs.connect(open_referrals, dispatch_uid="programs.open_referrals")

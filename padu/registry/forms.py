@@ -15,3 +15,13 @@ class RevealForm(forms.Form):
 
     purpose = forms.ChoiceField(label=_("Keperluan"), choices=REVEAL_PURPOSES)
     person = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class SubjectForm(forms.Form):
+    nik = forms.CharField(label=_("NIK pemohon"), min_length=16, max_length=16)
+
+    def clean_nik(self):
+        nik = "".join(self.cleaned_data["nik"].split())
+        if not (nik.isascii() and nik.isdigit()):
+            raise forms.ValidationError(_("NIK terdiri atas 16 angka."))
+        return nik

@@ -8,5 +8,6 @@ urlpatterns = [
     path("orang/", views.PersonListView.as_view(), name="person-list"),
     path("keluarga/<int:pk>/", views.FamilyDetailView.as_view(), name="family-detail"),
     path("keluarga/<int:pk>/tampilkan/", views.reveal_identifier, name="reveal"),
+    path("subjek-data/", views.subject_document, name="subject"),
     path("foto/<int:pk>/", views.FamilyPhotoView.as_view(), name="family-photo"),
 ]

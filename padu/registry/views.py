@@ -1,7 +1,8 @@
 import polars as pl
 from django.contrib import messages
 from django.http import FileResponse, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -13,6 +14,7 @@ from django_tables2 import SingleTableMixin
 from padu.accounts import policy
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import RestrictedMixin, restricted
+from padu.accounts.models import AccessLog
 from padu.accounts.policy import Action, Scope
 from padu.accounts.services import log_access, log_shown
 from padu.core.history import described_changes, history_of
@@ -22,11 +24,13 @@ from padu.core.views import download
 
 from . import choices as c
 from .filters import FamilyFilterSet, PersonFilterSet
-from .forms import REVEAL_PURPOSES, RevealForm
+from .forms import REVEAL_PURPOSES, RevealForm, SubjectForm
+from .identity import masked
 from .lists import FAMILIES, PERSONS, Rows, list_classes, prepare
 from .models import PROGRAM_FIELDS, Family, FamilyPhoto, Person
 from .panels import render_family_panels
 from .queries import head_name, member_count
+from .subject import subject_access
 from .tables import FamilyTable, PersonTable
 
 #: The columns the lists read of a family and of a person.
@@ -231,3 +235,34 @@ def reveal_identifier(request, pk):
         request=request,
     )
     return HttpResponse(format_html('<span class="mono">{}</span>', number or "—"))
+
+
+@restricted(AccessLog)
+def subject_document(request):
+    """A data subject's request (UU 27/2022): for one NIK, everything Padu holds and every
+    processing of it, as a page and as a PDF to hand over. The data custodian answers for
+    the persons of their region; the answer is itself in the access log."""
+    form = SubjectForm(request.GET or None)
+    report = None
+    if form.is_valid():
+        persons = Person.objects.restrict(request.user, Action.EXPORT)
+        report = subject_access(form.cleaned_data["nik"], persons)
+        printing = request.GET.get("format") == "pdf"
+        log_access(
+            request.user,
+            kind=AccessKind.EXPORT if printing else AccessKind.VIEW,
+            object_type="person",
+            object_id=",".join(str(p.pk) for p in report.persons)[:64] or "-",
+            detail=f"dokumen subjek data NIK {masked(report.nik)}",
+            request=request,
+        )
+        if printing and report.persons:
+            html = render_to_string("registry/subject_document.html", {"report": report})
+            return download(subject_pdf(html), f"subjek-data-{report.nik}.pdf")
+    return render(request, "registry/subject.html", {"form": form, "report": report})
+
+
+def subject_pdf(html: str) -> bytes:
+    from weasyprint import HTML  # imported here: it loads Pango, which only documents need
+
+    return HTML(string=html).write_pdf()

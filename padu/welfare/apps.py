@@ -16,4 +16,4 @@ class WelfareConfig(AppConfig):
             ensure_standard_rules(actor=None)
 
         seed_after_migrate(self, seed)
-        from . import lists, panels  # noqa: F401  (register its panel and list columns)
+        from . import lists, panels, subject  # noqa: F401  (its family-page panel and subject-document section, list columns)
