@@ -293,6 +293,15 @@ CONTENT_SECURITY_POLICY = {
 SUPPRESSION_THRESHOLD = int(os.environ.get("PADU_SUPPRESSION_THRESHOLD", "10"))
 # The year by whose end extreme poverty should be zero (the national target: 2026).
 ZERO_EXTREME_POVERTY_YEAR = int(os.environ.get("PADU_ZERO_EXTREME_POVERTY_YEAR", "2026"))
+# How long, in days, what is no longer needed is kept (``padu retention`` reports, then
+# deletes when told): uploaded source files of finished imports, the verbatim rows of
+# imports that did not land, photos of decided visits, stored files nothing points to.
+RETENTION_DAYS = {
+    "import_files": int(os.environ.get("PADU_RETAIN_IMPORT_FILES_DAYS", "365")),
+    "unlanded_rows": int(os.environ.get("PADU_RETAIN_UNLANDED_ROWS_DAYS", "90")),
+    "visit_photos": int(os.environ.get("PADU_RETAIN_VISIT_PHOTOS_DAYS", "1825")),
+    "orphan_files": int(os.environ.get("PADU_RETAIN_ORPHAN_FILES_DAYS", "1")),
+}
 LOG_FILE = DATA_DIR / "padu.log"
 LOGGING = {
     "version": 1,

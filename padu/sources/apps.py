@@ -13,3 +13,4 @@ class SourcesConfig(AppConfig):
         from .services import ensure_standard_datasets
 
         seed_after_migrate(self, lambda: ensure_standard_datasets(actor=None))
+        from . import retention  # noqa: F401  (registers its retention rules)

@@ -8,4 +8,4 @@ class VerificationConfig(AppConfig):
     verbose_name = _("Verifikasi dan validasi (verivali)")
 
     def ready(self):
-        from . import panels, subject  # noqa: F401  (its family-page panel and subject-document section)
+        from . import panels, retention, subject  # noqa: F401  (its panel, retention rule and subject section)

@@ -351,6 +351,19 @@ def discard_draft(batch: ImportBatch, *, actor) -> None:
     )
     if discarded:
         record_change(batch, actor=actor, action=ChangeAction.UPDATE, after={"status": "cancelled"})
+        # The file held a city's names and NIKs, and nothing will read it now.
+        transaction.on_commit(lambda: forget_files(batch))
+
+
+def forget_files(batch: ImportBatch) -> int:
+    """Delete a batch's uploaded files from storage; its rows and records stay."""
+    deleted = 0
+    for file in (batch.file, batch.family_file):
+        if file:
+            file.delete(save=False)
+            deleted += 1
+    ImportBatch.objects.filter(pk=batch.pk).update(file="", family_file="")
+    return deleted
 
 
 def import_file(
