@@ -294,6 +294,18 @@ def record_password_change(user: User, *, actor, how: str) -> None:
     record_change(user, actor=actor, action=ChangeAction.UPDATE, after={"password": how})
 
 
+def authenticator_to_set_up(user: User, *, actor) -> TOTPDevice:
+    """The authenticator a user is setting up: a new secret the first time, the same one
+    until a first code confirms it (a reload shows the same QR code)."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Padu", confirmed=False)
+        record_change(
+            user, actor=actor, action=ChangeAction.UPDATE, after={"autentikator": "disiapkan"}
+        )
+    return device
+
+
 def confirm_authenticator(device, *, actor) -> None:
     """The user's authenticator app, set up and proven with a first code."""
     device.confirmed = True

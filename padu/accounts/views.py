@@ -63,8 +63,7 @@ def second_factor(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     setting_up = device is None
     if setting_up:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
-        device = device or TOTPDevice.objects.create(user=user, name="Padu", confirmed=False)
+        device = services.authenticator_to_set_up(user, actor=user)
     form = OneTimeCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

@@ -35,15 +35,9 @@ def _find_files(cutoff) -> Found:
 
 
 def _apply_files(cutoff, actor) -> int:
-    deleted = 0
-    for batch in _with_files(cutoff):
-        with transaction.atomic():
-            deleted += forget_files(batch)
-            record_change(
-                batch, actor=actor, action=ChangeAction.UPDATE,
-                after={"berkas": "dihapus menurut aturan retensi"}, origin="retensi",
-            )  # fmt: skip
-    return deleted
+    return sum(
+        forget_files(batch, actor=actor, reason="aturan retensi") for batch in _with_files(cutoff)
+    )
 
 
 def _unlanded_blocks(cutoff):

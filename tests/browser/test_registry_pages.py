@@ -44,4 +44,4 @@ def test_wrong_password_is_refused(page, live_server, make_user):
     page.get_by_label("Nama pengguna").fill("dinsos")
     page.get_by_label("Kata sandi").fill("salah")
     page.get_by_role("button", name="Masuk").click()
-    expect(page.get_by_text("Nama pengguna atau kata sandi salah.")).to_be_visible()
+    expect(page.get_by_text("Nama pengguna atau kata sandi salah")).to_be_visible()

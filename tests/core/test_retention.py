@@ -58,7 +58,9 @@ def test_a_dry_run_reports_and_applying_deletes(tmp_path, settings, make_user):
     recent.refresh_from_db()
     assert not old.file and not orphan.exists()
     assert recent.file and recent.file.storage.exists(recent.file.name)
-    assert ChangeLog.objects.filter(object_id=str(old.pk), origin="retensi").exists()
+    assert ChangeLog.objects.filter(
+        object_id=str(old.pk), after__berkas="dihapus: aturan retensi"
+    ).exists()
     assert "tidak disimpan lagi" in preview_batch(old).error  # said, never a crash
 
 

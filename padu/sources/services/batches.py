@@ -352,10 +352,13 @@ def discard_draft(batch: ImportBatch, *, actor) -> None:
     if discarded:
         record_change(batch, actor=actor, action=ChangeAction.UPDATE, after={"status": "cancelled"})
         # The file held a city's names and NIKs, and nothing will read it now.
-        transaction.on_commit(lambda: forget_files(batch))
+        transaction.on_commit(
+            lambda: forget_files(batch, actor=actor, reason="pratinjau dibatalkan")
+        )
 
 
-def forget_files(batch: ImportBatch) -> int:
+@transaction.atomic
+def forget_files(batch: ImportBatch, *, actor, reason: str) -> int:
     """Delete a batch's uploaded files from storage; its rows and records stay."""
     deleted = 0
     for file in (batch.file, batch.family_file):
@@ -363,6 +366,10 @@ def forget_files(batch: ImportBatch) -> int:
             file.delete(save=False)
             deleted += 1
     ImportBatch.objects.filter(pk=batch.pk).update(file="", family_file="")
+    if deleted:
+        record_change(
+            batch, actor=actor, action=ChangeAction.UPDATE, after={"berkas": f"dihapus: {reason}"}
+        )
     return deleted
 
 
