@@ -27,6 +27,7 @@ def reuse_django(data_dir: Path) -> None:
     """Django on ``data_dir`` (a folder an earlier run prepared, or a new one), migrated."""
     os.environ["PADU_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
+    os.environ.setdefault("PADU_ENV", "development")  # a benchmark is a trial
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     import django
 

@@ -17,6 +17,7 @@ from splink import SettingsCreator, block_on
 # The engine keeps DuckDB's spill files in Padu's data folder: a throwaway one here.
 os.environ.setdefault("PADU_DATA_DIR", tempfile.mkdtemp(prefix="padu-febrl-"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
+os.environ.setdefault("PADU_ENV", "development")  # a benchmark is a trial
 django.setup()
 
 from padu.matching.engine import Model, link  # noqa: E402

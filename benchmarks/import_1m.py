@@ -26,6 +26,7 @@ def _django(data_dir: Path, database_url: str | None):
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
+    os.environ.setdefault("PADU_ENV", "development")  # a benchmark is a trial
     import django
 
     django.setup()

@@ -11,6 +11,7 @@ import time
 os.environ["PADU_DATA_DIR"] = tempfile.mkdtemp(prefix="padu-bench-")
 os.environ.pop("DATABASE_URL", None)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
+os.environ.setdefault("PADU_ENV", "development")  # a benchmark is a trial
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from city import peak_mb
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
+os.environ.setdefault("PADU_ENV", "development")  # a benchmark is a trial
 
 
 def main() -> None:

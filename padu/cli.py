@@ -32,11 +32,18 @@ def _usage() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "padu.settings")
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["demo"]:
+        os.environ.setdefault("PADU_ENV", "development")  # a demo is a trial, and says so
     import django
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    django.setup()
-    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:  # a setting missing: say which, no traceback
+        print(f"padu: {error}", file=sys.stderr)
+        return 2
     if not args or args[0] in {"-h", "--help", "help"}:
         print(_usage())
         return 0

@@ -1,6 +1,8 @@
 """Padu settings: one module, driven by environment variables.
 
-PADU_ENV         "development" (default) or "production"
+PADU_ENV         "production" (default: HTTPS only, secure cookies, a secret key required)
+                 or "development" (the demo and the tests: `./dev` and `padu demo` set it,
+                 and every page says it is a demo)
 PADU_DEBUG       1 shows Django's debug pages in development (default 0: the demo shows
                  the pages a user sees, never a traceback)
 PADU_DATA_DIR    where the SQLite database, uploads and releases live (default ~/.padu)
@@ -27,16 +29,25 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent
-ENVIRONMENT = os.environ.get("PADU_ENV", "development")
+ENVIRONMENT = os.environ.get("PADU_ENV", "production")
+if ENVIRONMENT not in ("production", "development"):
+    raise ImproperlyConfigured(f"PADU_ENV={ENVIRONMENT!r}: write production or development.")
 PRODUCTION = ENVIRONMENT == "production"
 DEBUG = not PRODUCTION and os.environ.get("PADU_DEBUG", "0") == "1"
 
 DATA_DIR = Path(os.environ.get("PADU_DATA_DIR", Path.home() / ".padu")).expanduser()
 
 if PRODUCTION:
+    if not os.environ.get("PADU_SECRET_KEY"):
+        raise ImproperlyConfigured(
+            "Padu runs with production settings unless told otherwise: set PADU_SECRET_KEY "
+            "(and PADU_ALLOWED_HOSTS) for a real installation, or PADU_ENV=development to try "
+            "it out (./dev demo and ./dev test do that for you)."
+        )
     SECRET_KEY = os.environ["PADU_SECRET_KEY"]
     ALLOWED_HOSTS = [h for h in os.environ.get("PADU_ALLOWED_HOSTS", "").split(",") if h]
 else:
@@ -114,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "padu.core.context.deployment",
             ],
         },
     },
