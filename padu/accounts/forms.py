@@ -113,7 +113,7 @@ class DecisionForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Akun berlaku sampai"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(
         label=_("Alasan penolakan"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -147,7 +147,7 @@ class AccountChangeForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Berlaku sampai"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     reason = forms.CharField(label=_("Alasan"), required=False, max_length=200)
 
@@ -173,9 +173,13 @@ class AccessLogFilterForm(forms.Form):
     user = forms.CharField(label=_("Pengguna"), required=False, max_length=150)
     family = forms.IntegerField(label=_("ID keluarga"), required=False, min_value=1)
     since = forms.DateField(
-        label=_("Dari"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Dari"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     until = forms.DateField(
-        label=_("Sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Sampai"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     unusual = forms.BooleanField(label=_("Hanya yang tidak biasa"), required=False)

@@ -78,7 +78,8 @@ def second_factor(request):
     context = {"form": form, "setting_up": setting_up, "next": _next_url(request)}
     if setting_up:
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=5)
-        context["secret"] = b32encode(device.bin_key).decode()
+        key = b32encode(device.bin_key).decode()
+        context["secret"] = " ".join(key[i : i + 4] for i in range(0, len(key), 4))
     return render(request, "accounts/second_factor.html", context)
 
 

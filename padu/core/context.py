@@ -9,4 +9,17 @@ def deployment(request) -> dict:
     page says, so that no one mistakes it for the real registry or types real people in."""
     from django.conf import settings
 
-    return {"trial_installation": not settings.PRODUCTION}
+    user = getattr(request, "user", None)
+    waiting_for_code = bool(
+        user is not None
+        and user.is_authenticated
+        and getattr(user, "needs_second_factor", False)
+        and not user.is_verified()
+    )
+    return {
+        "trial_installation": not settings.PRODUCTION,
+        "two_factor_required": settings.TWO_FACTOR_REQUIRED,
+        # Signed in with a password but not yet with the one-time code: no menu to pages
+        # that are not open yet.
+        "waiting_for_code": waiting_for_code,
+    }

@@ -162,10 +162,14 @@ class DesignForm(CriteriaForm):
 class CycleDatesForm(forms.Form):
     cycle_name = forms.CharField(label=_("Nama siklus"), max_length=100)
     starts_on = forms.DateField(
-        label=_("Mulai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Mulai"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     ends_on = forms.DateField(
-        label=_("Selesai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Selesai"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def clean(self):

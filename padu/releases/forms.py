@@ -28,7 +28,7 @@ class DecreeForm(forms.Form):
     date = forms.DateField(
         label=_("Tanggal keputusan"),
         input_formats=["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     signatory = forms.CharField(
         label=_("Penanda tangan"),
