@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "padu.accounts"
     label = "accounts"
     verbose_name = _("Akun dan akses")
+
+    def ready(self):
+        from . import signals  # noqa: F401  (the reminder of an account's expiry)

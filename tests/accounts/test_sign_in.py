@@ -155,3 +155,11 @@ def test_a_leader_reading_aggregates_needs_no_second_factor(client, make_user, s
     make_user("pimpinan", Role.LEADER, "33.74")
     _sign_in(client, "pimpinan")
     assert client.get("/akun/saya/").status_code == 200
+
+
+def test_an_account_about_to_expire_is_reminded_at_sign_in(client, make_user):
+    user = make_user("operator", Role.VILLAGE_OPERATOR, "33.74.01.1001")
+    user.expires_on = timezone.localdate() + dt.timedelta(days=5)
+    user.save()
+    page = client.post(LOGIN, {"username": "operator", "password": PASSWORD}, follow=True)
+    assert "Minta sekretariat TKPK memperpanjangnya" in page.content.decode()
