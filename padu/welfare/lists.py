@@ -8,10 +8,10 @@ never joins every family); only sorting by a column joins the results."""
 import django_filters
 import django_tables2 as tables
 from django import forms
-from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from padu.core.paging import late_annotate
+from padu.core.paging import SegmentedRows, late_annotate
 from padu.registry.lists import ListPart, Rows, list_part
 
 from .choices import PovertyStatus
@@ -94,23 +94,24 @@ def _filters(rows: Rows) -> dict:
 
 
 class ResultColumn(tables.Column):
-    """A value of the family's result in force; sorting joins the results (families
-    without one last)."""
+    """A value of the family's result in force; sorting reads the families of each value in
+    turn (families without a result last), never sorting the whole list (SegmentedRows)."""
 
-    def __init__(self, *args, rows: Rows, field: str, **kwargs):
-        self.rows, self.field = rows, field
+    def __init__(self, *args, rows: Rows, field: str, values: list, **kwargs):
+        self.rows, self.field, self.values = rows, field, values
         super().__init__(*args, **kwargs)
 
     def order(self, queryset, is_descending):
-        welfare = self.rows.to_family("welfare")
-        joined = queryset.annotate(
-            result_in_force=FilteredRelation(
-                welfare, condition=Q(**{f"{welfare}__model_id__in": _in_force()})
+        family_id, key = f"{self.rows.family_id}__in", "-pk" if is_descending else "pk"
+        in_force = FamilyWelfare.objects.filter(model_id__in=_in_force())
+        segments = [
+            queryset.filter(
+                **{family_id: in_force.filter(**{self.field: value}).values("family_id")}
             )
-        )
-        value = F(f"result_in_force__{self.field}")
-        value = value.desc(nulls_last=True) if is_descending else value.asc(nulls_last=True)
-        return joined.order_by(value, "-pk" if is_descending else "pk"), True
+            for value in (reversed(self.values) if is_descending else self.values)
+        ]
+        segments.append(queryset.exclude(**{family_id: in_force.values("family_id")}))
+        return SegmentedRows(queryset, [segment.order_by(key) for segment in segments]), True
 
 
 class StatusColumn(ResultColumn):
@@ -120,10 +121,21 @@ class StatusColumn(ResultColumn):
 
 def _columns(rows: Rows) -> dict:
     return {
+        # In the order of their codes, as the database would sort them.
         "poverty_status": StatusColumn(
-            rows=rows, field="status", verbose_name=_("Status"), default="—"
+            rows=rows,
+            field="status",
+            values=sorted(PovertyStatus.values),
+            verbose_name=_("Status"),
+            default="—",
         ),
-        "desil": ResultColumn(rows=rows, field="desil", verbose_name=_("Desil"), default="—"),
+        "desil": ResultColumn(
+            rows=rows,
+            field="desil",
+            values=list(range(1, 11)),
+            verbose_name=_("Desil"),
+            default="—",
+        ),
     }
 
 
