@@ -98,15 +98,26 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
             response = super().get(request, *args, **kwargs)
         searched = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
         shown = {k: v for k, v in searched.items() if v not in (None, "", [])}
-        page = request.GET.get("page", "1")
-        log_access(
-            request.user,
-            kind=AccessKind.EXPORT if extension else AccessKind.LIST,
-            object_type=self.model._meta.model_name,
-            object_id="*",
-            detail=f"{shown} halaman={page}"[:300],
-            request=request,
-        )
+        if extension:
+            log_access(
+                request.user,
+                kind=AccessKind.EXPORT,
+                object_type=self.model._meta.model_name,
+                object_id="*",
+                detail=f"{shown} .{extension}"[:300],
+                request=request,
+            )
+        else:  # which rows the page showed (the ids last: a long filter is cut, not them)
+            ids = ",".join(str(row.pk) for row in response.context_data[self.rows.name])
+            page = request.GET.get("page", "1")
+            log_access(
+                request.user,
+                kind=AccessKind.LIST,
+                object_type=self.model._meta.model_name,
+                object_id="*",
+                detail=f"{str(shown)[: 280 - len(ids)]} halaman={page} id={ids}"[-300:],
+                request=request,
+            )
         return response
 
     def export(self, rows, extension: str):

@@ -82,3 +82,15 @@ def test_times_are_shown_on_the_clock_of_the_user_s_office(client, make_user):
     custodian.time_zone = "Asia/Jayapura"  # WIT
     custodian.save()
     assert "02-03-2026 10:00:00" in client.get(reverse("accounts:access-log")).content.decode()
+
+
+def test_a_page_of_the_family_list_is_found_by_the_families_it_showed(client, make_user, families):
+    custodian = make_user("walidata", Role.DATA_CUSTODIAN, "33.74")
+    client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    client.get("/registri/keluarga/", {"q": "Budi"})
+    client.force_login(custodian)
+    found = client.get(reverse("accounts:access-log"), {"family": families["a"].pk})
+    (entry,) = [e for e, _flags in found.context["rows"] if e.user.username == "dinsos"]
+    assert entry.kind == AccessKind.LIST and "Budi" in entry.detail
+    other = client.get(reverse("accounts:access-log"), {"family": families["b"].pk})
+    assert not [e for e, _flags in other.context["rows"] if e.user.username == "dinsos"]
