@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from padu.organisations.models import Agency
 from padu.regions.models import Region
 
-from .choices import REQUESTABLE_ROLES, Role
+from .choices import REQUESTABLE_ROLES, Role, TimeZone
 from .models import Application
 
 #: A letter of assignment is a scan of a page or two.
@@ -183,3 +183,11 @@ class AccessLogFilterForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     unusual = forms.BooleanField(label=_("Hanya yang tidak biasa"), required=False)
+
+
+class TimeZoneForm(forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Zona waktu"),
+        choices=[("", _("zona waktu instalasi ini")), *TimeZone.choices],
+        required=False,
+    )

@@ -30,6 +30,7 @@ ACCESS_FIELDS = [
     "is_superuser",
     "is_active",
     "expires_on",
+    "time_zone",
 ]
 
 
@@ -325,3 +326,8 @@ def reset_authenticator(user: User, *, actor) -> None:
     record_change(
         user, actor=actor, action=ChangeAction.UPDATE, after={"autentikator": "diatur ulang"}
     )
+
+
+def set_time_zone(user: User, zone: str, *, actor) -> User:
+    """The zone the user's pages and files show times in ("" for the installation's)."""
+    return _change_account(user, actor=actor, time_zone=zone)

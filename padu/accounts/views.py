@@ -24,6 +24,7 @@ from .forms import (
     ApplicationForm,
     DecisionForm,
     OneTimeCodeForm,
+    TimeZoneForm,
 )
 from .mixins import restricted
 from .models import AccessLog, Application, User
@@ -85,12 +86,19 @@ def second_factor(request):
 
 @login_required
 def account(request):
-    """The user's own account: scope, expiry, second factor, and where to change them."""
+    """The user's own account: scope, expiry, second factor, time zone, and where to change
+    them."""
+    form = TimeZoneForm(request.POST or None, initial={"time_zone": request.user.time_zone})
+    if request.method == "POST" and form.is_valid():
+        services.set_time_zone(request.user, form.cleaned_data["time_zone"], actor=request.user)
+        messages.success(request, _("Zona waktu disimpan."))
+        return redirect("accounts:account")
     return render(
         request,
         "accounts/account.html",
         {
             "authenticator": TOTPDevice.objects.filter(user=request.user, confirmed=True).exists(),
+            "zone_form": form,
         },
     )
 

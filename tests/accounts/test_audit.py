@@ -94,3 +94,16 @@ def test_a_page_of_the_family_list_is_found_by_the_families_it_showed(client, ma
     assert entry.kind == AccessKind.LIST and "Budi" in entry.detail
     other = client.get(reverse("accounts:access-log"), {"family": families["b"].pk})
     assert not [e for e, _flags in other.context["rows"] if e.user.username == "dinsos"]
+
+
+def test_a_user_chooses_the_zone_of_their_office(client, make_user):
+    user = make_user("operator", Role.VILLAGE_OPERATOR, "33.74.01.1001")
+    client.force_login(user)
+    client.post(reverse("accounts:account"), {"time_zone": "Asia/Makassar"})
+    user.refresh_from_db()
+    assert user.time_zone == "Asia/Makassar"
+    assert (
+        client.post(reverse("accounts:account"), {"time_zone": "Europe/Paris"}).status_code == 200
+    )
+    user.refresh_from_db()
+    assert user.time_zone == "Asia/Makassar"
