@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from padu.accounts.models import AccessLog
-from padu.core.history import described_changes, history_of, shown_value
+from padu.core.history import described_changes, history_of, jsonable, shown_value
 
 from .models import Family, Person
 
@@ -67,8 +67,12 @@ def _fields(instance, names: Iterable[str]) -> list[list[str]]:
     rows = []
     for name in names:
         model_field = instance._meta.get_field(name)
-        value = shown_value(model_field, getattr(instance, model_field.attname))
-        rows.append([str(model_field.verbose_name).capitalize(), value or "—"])
+        # As the change log keeps it (a date as ISO text), so it reads as history reads.
+        value = shown_value(
+            model_field, jsonable({"v": getattr(instance, model_field.attname)})["v"]
+        )
+        label = str(model_field.verbose_name)
+        rows.append([label[:1].upper() + label[1:], value or "—"])
     return rows
 
 

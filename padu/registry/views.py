@@ -97,14 +97,14 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
         else:
             response = super().get(request, *args, **kwargs)
         searched = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
-        shown = {k: v for k, v in searched.items() if v not in (None, "", [])}
+        shown = " ".join(f"{k}={v}" for k, v in searched.items() if v not in (None, "", []))
         if extension:
             log_access(
                 request.user,
                 kind=AccessKind.EXPORT,
                 object_type=self.model._meta.model_name,
                 object_id="*",
-                detail=f"{shown} .{extension}"[:300],
+                detail=f"{shown} .{extension}".strip()[:300],
                 request=request,
             )
         else:  # which rows the page showed (the ids last: a long filter is cut, not them)
@@ -115,7 +115,7 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
                 kind=AccessKind.LIST,
                 object_type=self.model._meta.model_name,
                 object_id="*",
-                detail=f"{str(shown)[: 280 - len(ids)]} halaman={page} id={ids}"[-300:],
+                detail=f"{shown[: 280 - len(ids)]} halaman={page} id={ids}".strip()[-300:],
                 request=request,
             )
         return response

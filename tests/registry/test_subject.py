@@ -36,7 +36,9 @@ def test_the_document_for_one_nik_of_the_city(classified_city, client, make_user
     response = client.get(url, {"nik": person.nik})
     sections = _sections(response)
     held = sections[f"Data orang (rekaman terpadu #{person.pk})"]
-    assert ["Nik", person.nik] in held.rows or ["NIK", person.nik] in held.rows
+    assert ["NIK", person.nik] in held.rows
+    if person.birth_date:
+        assert ["Tanggal lahir", person.birth_date.strftime("%d-%m-%Y")] in held.rows
     assert ["Nama lengkap", person.full_name] in held.rows
     sources = sections["Asal data"]
     assert len(sources.rows) >= RecordLink.objects.filter(person=person).count() >= 1
