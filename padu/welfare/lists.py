@@ -8,10 +8,10 @@ never joins every family); only sorting by a column joins the results."""
 import django_filters
 import django_tables2 as tables
 from django import forms
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from padu.core.paging import SegmentedRows, late_annotate
+from padu.core.paging import SegmentedRows, counted, late_annotate
 from padu.registry.lists import ListPart, Rows, list_part
 
 from .choices import PovertyStatus
@@ -93,6 +93,10 @@ def _filters(rows: Rows) -> dict:
     }  # fmt: skip
 
 
+#: Up to this many rows, a list sorted by a result is sorted by the database in one query.
+SORTED_IN_SQL_UP_TO = 20_000
+
+
 class ResultColumn(tables.Column):
     """A value of the family's result in force; sorting reads the families of each value in
     turn (families without a result last), never sorting the whole list (SegmentedRows)."""
@@ -103,6 +107,18 @@ class ResultColumn(tables.Column):
 
     def order(self, queryset, is_descending):
         family_id, key = f"{self.rows.family_id}__in", "-pk" if is_descending else "pk"
+        if counted(queryset) <= SORTED_IN_SQL_UP_TO:
+            # A filtered list of a few thousand rows: one sort is cheaper than a query per
+            # value (most of them empty).
+            welfare = self.rows.to_family("welfare")
+            joined = queryset.annotate(
+                result_in_force=FilteredRelation(
+                    welfare, condition=Q(**{f"{welfare}__model_id__in": _in_force()})
+                )
+            )
+            value = F(f"result_in_force__{self.field}")
+            value = value.desc(nulls_last=True) if is_descending else value.asc(nulls_last=True)
+            return joined.order_by(value, key), True
         in_force = FamilyWelfare.objects.filter(model_id__in=_in_force())
         segments = [
             queryset.filter(

@@ -6,6 +6,7 @@ from django.db.models import F, FilteredRelation, Q
 
 from padu.accounts.choices import Role
 from padu.registry.models import Family, Person
+from padu.welfare import lists
 from padu.welfare.services import newest_models
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +34,12 @@ def _sorted_in_sql(model, family_path: str, field: str, descending: bool) -> lis
     ],
 )
 @pytest.mark.parametrize("sort", ["poverty_status", "-poverty_status", "desil", "-desil"])
+@pytest.mark.parametrize("sorted_in_sql_up_to", [0, 10**6], ids=["by-segments", "in-sql"])
 def test_a_sort_by_a_result_pages_as_the_database_sorts(
-    classified_city, client, make_user, url, model, family_path, context_name, sort
-):
+    classified_city, client, make_user, url, model, family_path, context_name, sort,
+    sorted_in_sql_up_to, monkeypatch,
+):  # fmt: skip
+    monkeypatch.setattr(lists, "SORTED_IN_SQL_UP_TO", sorted_in_sql_up_to)
     client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
     field = "status" if "status" in sort else "desil"
     expected = _sorted_in_sql(model, family_path, field, sort.startswith("-"))
