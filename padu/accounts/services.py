@@ -151,10 +151,7 @@ def submit_application(*, details: dict, password: str, letter, actor=None) -> A
 def approve_application(application: Application, *, expires_on, actor) -> User:
     """The account the applicant asked for, valid until ``expires_on``, with the password
     they chose; the applicant is told by email."""
-    require(actor, application, Action.APPROVE)
-    application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status != ApplicationStatus.PENDING:
-        raise ValidationError(_("Pendaftaran ini sudah diputuskan."))
+    application = _pending(application, actor=actor)
     if expires_on <= timezone.localdate():
         raise ValidationError(_("Tanggal berlaku harus sesudah hari ini."))
     if User.objects.filter(username__iexact=application.username).exists():
@@ -185,28 +182,34 @@ def approve_application(application: Application, *, expires_on, actor) -> User:
         action=ChangeAction.CREATE,
         after=snapshot(user, ACCESS_FIELDS),
     )
-    before = snapshot(application, APPLICATION_FIELDS)
-    application.status = ApplicationStatus.APPROVED
-    application.decided_by, application.decided_at = actor, timezone.now()
-    application.user = user
-    application.save()
-    old, new = diff(before, snapshot(application, APPLICATION_FIELDS))
-    record_change(application, actor=actor, action=ChangeAction.UPDATE, before=old, after=new)
-    transaction.on_commit(lambda: tell_applicant(application))
+    _decide(application, actor=actor, status=ApplicationStatus.APPROVED, user=user)
     return user
 
 
 @transaction.atomic
 def reject_application(application: Application, *, reason: str, actor) -> Application:
+    application = _pending(application, actor=actor)
+    if not reason.strip():
+        raise ValidationError(_("Tulis alasan penolakan: pemohon membacanya."))
+    return _decide(
+        application, actor=actor, status=ApplicationStatus.REJECTED, reason=reason.strip()
+    )
+
+
+def _pending(application: Application, *, actor) -> Application:
+    """The application, locked, if ``actor`` may decide it and no one has yet."""
     require(actor, application, Action.APPROVE)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status != ApplicationStatus.PENDING:
         raise ValidationError(_("Pendaftaran ini sudah diputuskan."))
-    if not reason.strip():
-        raise ValidationError(_("Tulis alasan penolakan: pemohon membacanya."))
+    return application
+
+
+def _decide(application: Application, *, actor, **values) -> Application:
+    """Write the decision with its change-log row; the applicant is told once it is saved."""
     before = snapshot(application, APPLICATION_FIELDS)
-    application.status, application.reason = ApplicationStatus.REJECTED, reason.strip()
-    application.decided_by, application.decided_at = actor, timezone.now()
+    for name, value in {**values, "decided_by": actor, "decided_at": timezone.now()}.items():
+        setattr(application, name, value)
     application.save()
     old, new = diff(before, snapshot(application, APPLICATION_FIELDS))
     record_change(application, actor=actor, action=ChangeAction.UPDATE, before=old, after=new)
