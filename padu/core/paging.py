@@ -21,10 +21,12 @@ from django.utils.functional import cached_property
 class CountedOncePaginator(Paginator):
     """The number of rows under one filter is counted once and kept for
     ``COUNT_SECONDS`` (counting a million people takes a quarter of a second; paging
-    through them should not pay it on every page). A count may lag new rows by that
-    long; the rows themselves never do."""
+    through them should not pay it on every page), a long list's for
+    ``LONG_COUNT_SECONDS`` (a few new rows among a hundred thousand change no page
+    number a person reads). A count may lag new rows by that long; the rows never do."""
 
     COUNT_SECONDS = 120
+    LONG_COUNT_SECONDS, LONG_COUNT = 15 * 60, 100_000
 
     @cached_property
     def count(self) -> int:
@@ -41,7 +43,12 @@ def counted(queryset: QuerySet, seconds: int = CountedOncePaginator.COUNT_SECOND
     except EmptyResultSet:
         return 0  # a filter that can match nothing (.none())
     key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    return cache.get_or_set(key, queryset.count, seconds)
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        long = count >= CountedOncePaginator.LONG_COUNT
+        cache.set(key, count, CountedOncePaginator.LONG_COUNT_SECONDS if long else seconds)
+    return count
 
 
 class SegmentedRows:
