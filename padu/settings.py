@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "padu.core",
     "padu.regions",
     "padu.organisations",
@@ -86,6 +87,7 @@ INSTALLED_APPS = [
     "padu.programs",
     "padu.releases",
     "padu.dashboards",
+    "padu.api",
     "padu.synth",
     "padu.demo",
 ]
@@ -237,13 +239,33 @@ WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "padu.api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "padu.api.pagination.ByIdCursor",
     "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "padu.api.problems.problem_details",
+    # Calls per token (or signed-in user) per minute; a system that needs more asks.
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("PADU_API_RATE", "600/min")},
 }
-SPECTACULAR_SETTINGS = {"TITLE": "Padu API", "VERSION": "0.1.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Padu API",
+    "DESCRIPTION": "Data terpadu kemiskinan daerah: keluarga, orang, rujukan.",
+    "VERSION": "1",
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package (no CDN).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "PersonLifecycleEnum": "padu.registry.choices.Lifecycle",
+        "FamilyLifecycleEnum": "padu.registry.choices.FamilyLifecycle",
+    },
+}
 
-# A working day; closing the browser ends the session too (shared computers in offices).
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("dasbor/", include("padu.dashboards.urls")),
     path("statistik/", include(public_patterns)),
     path("portal/", include(portal_patterns)),
+    path("api/", include("padu.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -64,6 +64,7 @@ RUN_EXECUTORS = {
 UNLOGGED_SERVICES = {
     "accounts.services.log_access": "it writes the access log, the other half of history",
     "accounts.services.log_shown": "it writes the access log for a page of records",
+    "accounts.services.note_token_use": "a token's last-used time: a reading, not a change",
     "core.services.save_with_history": "it is the change log's own writer for the admin",
     "core.services.delete_with_history": "it is the change log's own writer for the admin",
     "core.services.record_related_change": "it is the change log's own writer for the admin",

@@ -46,3 +46,10 @@ class TimeZone(models.TextChoices):
     WIB = "Asia/Jakarta", _("WIB (Waktu Indonesia Barat)")
     WITA = "Asia/Makassar", _("WITA (Waktu Indonesia Tengah)")
     WIT = "Asia/Jayapura", _("WIT (Waktu Indonesia Timur)")
+
+
+class TokenScope(models.TextChoices):
+    """What a machine's token may do, within what its user's role may do."""
+
+    READ = "read", _("membaca")
+    WRITE = "write", _("menulis (mengubah status rujukan, mengirim intervensi)")

@@ -289,3 +289,36 @@ class AccessLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind} {self.object_type} {self.object_id}"
+
+
+class ApiToken(models.Model):
+    """A key with which a script or another system (an agency's, SIKS-NG's) calls the API
+    as ``user``: only what the user's role may, narrowed by ``scopes``, until it expires or
+    is revoked. Only a hash of the key is kept; the key is shown once, when made."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pengguna"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("nama"), max_length=100, help_text=_("untuk apa, di sistem mana"))
+    prefix = models.CharField(_("awalan"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    scopes = models.JSONField(_("cakupan"), default=list)
+    created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    revoked_at = models.DateTimeField(_("dicabut"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("terakhir dipakai"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user}, {self.name})"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

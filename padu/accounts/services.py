@@ -1,3 +1,5 @@
+import datetime as dt
+import hashlib
 import secrets
 
 from django.contrib.auth import password_validation
@@ -16,8 +18,8 @@ from padu.core.choices import ChangeAction
 from padu.core.history import diff, record_change, snapshot
 from padu.regions.codes import ancestor_codes
 
-from .choices import AccessKind, ApplicationStatus, Role
-from .models import APPLICATION_SALT, AccessLog, Application, User
+from .choices import AccessKind, ApplicationStatus, Role, TokenScope
+from .models import APPLICATION_SALT, AccessLog, ApiToken, Application, User
 from .policy import Action, require
 
 #: The fields of an account that its access rests on, for the change log.
@@ -334,3 +336,65 @@ def reset_authenticator(user: User, *, actor) -> None:
 def set_time_zone(user: User, zone: str, *, actor) -> User:
     """The zone the user's pages and files show times in ("" for the installation's)."""
     return _change_account(user, actor=actor, time_zone=zone)
+
+
+#: What every API key begins with, so that a leaked one is recognised (by secret scanners).
+TOKEN_PREFIX = "padu_"
+
+
+def _key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def issue_api_token(
+    user: User, *, name: str, scopes: list[str], days: int, actor
+) -> tuple[ApiToken, str]:
+    """A new key for ``user`` (returned once, with its record), valid ``days`` days."""
+    if not user.is_active:
+        raise ValidationError(_("Akun %(name)s tidak aktif.") % {"name": user.username})
+    unknown = set(scopes) - set(TokenScope.values)
+    if not scopes or unknown:
+        raise ValidationError(_("Cakupan token: read dan/atau write."))
+    key = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=key[: len(TOKEN_PREFIX) + 6],
+        key_hash=_key_hash(key),
+        scopes=sorted(set(scopes)),
+        expires_at=timezone.now() + dt.timedelta(days=days),
+    )
+    record_change(
+        user, actor=actor, action=ChangeAction.UPDATE,
+        after={"token_api": f"{token.prefix}… dibuat ({name}, {','.join(token.scopes)}, {days} hari)"},
+    )  # fmt: skip
+    return token, key
+
+
+def token_for_key(key: str) -> ApiToken | None:
+    """The usable token a key belongs to, or None."""
+    if not key.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=_key_hash(key)).first()
+    return token if token is not None and token.is_usable else None
+
+
+#: How often a token's last use is written (not on every call: a busy system calls often).
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+
+def note_token_use(token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_EVERY:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+@transaction.atomic
+def revoke_api_token(token: ApiToken, *, actor) -> None:
+    ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    record_change(
+        token.user, actor=actor, action=ChangeAction.UPDATE,
+        after={"token_api": f"{token.prefix}… dicabut"},
+    )  # fmt: skip

@@ -84,7 +84,7 @@ class FamilyRowsFilterSet(RegionPickerMixin, django_filters.FilterSet):
 
     rows: Rows = FAMILIES
 
-    def receiving(self, queryset, name, value):
+    def receiving(self, queryset, name, value: str):
         return queryset.filter(**{self.rows.to_family(f"receives_{value}"): True})
 
     def not_verified_for(self, queryset, name, value):

@@ -1,0 +1,68 @@
+from rest_framework import serializers
+
+from padu.programs.models import Referral
+from padu.registry.identity import masked
+from padu.registry.models import Family, Person
+
+
+class IdentifierField(serializers.CharField):
+    """A NIK or No KK, whole for a role whose work needs it, masked for the others (as in
+    the web's lists)."""
+
+    def to_representation(self, value):
+        user = self.context["request"].user
+        return value if getattr(user, "sees_full_identifiers", False) else masked(value)
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    nik = IdentifierField(read_only=True)
+
+    class Meta:
+        model = Person
+        fields = ["id", "nik", "full_name", "sex", "birth_date", "relationship", "lifecycle"]
+        read_only_fields = fields
+
+
+class FamilySerializer(serializers.ModelSerializer):
+    kk_number = IdentifierField(read_only=True)
+    village = serializers.CharField(source="village_id", read_only=True)
+    village_name = serializers.CharField(source="village.name", read_only=True)
+    members = MemberSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Family
+        fields = ["id", "kk_number", "village", "village_name", "rw", "rt", "address",
+                  "lifecycle", "verification_status", "verified_on", "members"]  # fmt: skip
+        read_only_fields = fields
+
+
+class PersonSerializer(MemberSerializer):
+    family = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta(MemberSerializer.Meta):
+        fields = [*MemberSerializer.Meta.fields, "family"]
+        read_only_fields = fields
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    need = serializers.CharField(source="rule.code", read_only=True)
+    need_label = serializers.CharField(source="rule.label", read_only=True)
+    agency = serializers.CharField(source="agency.code", read_only=True)
+
+    class Meta:
+        model = Referral
+        fields = ["id", "family", "need", "need_label", "agency", "status", "reason",
+                  "rejection_reason", "notes", "created_at", "updated_at", "accepted_at",
+                  "closed_at", "version"]  # fmt: skip
+        read_only_fields = fields
+
+
+class ReferralUpdateSerializer(serializers.Serializer):
+    """A referral moved along, as the agency's queue page does it."""
+
+    status = serializers.ChoiceField(choices=Referral._meta.get_field("status").choices)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    rejection_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="the version read; a changed referral is refused"
+    )

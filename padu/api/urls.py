@@ -1,0 +1,19 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+# Path converters, not regexes, and no format suffixes: plain URLs, as the web's.
+router = SimpleRouter(use_regex_path=False)
+router.register("families", views.FamilyViewSet, basename="family")
+router.register("persons", views.PersonViewSet, basename="person")
+router.register("referrals", views.ReferralViewSet, basename="referral")
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,131 @@
+"""The REST API: the web's door for machines, with tokens, scopes and the access log."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from padu.accounts.choices import AccessKind, Role
+from padu.accounts.models import AccessLog, ApiToken
+from padu.accounts.services import issue_api_token, revoke_api_token
+from padu.organisations.models import Agency
+from padu.programs.models import Referral
+from padu.welfare.models import NeedRule
+
+pytestmark = pytest.mark.django_db
+
+NIK_A = "3374011705800001"
+
+
+def _token(user, scopes=("read",)) -> str:
+    return issue_api_token(user, name="uji", scopes=list(scopes), days=30, actor=user)[1]
+
+
+def _get(client, url, key, **params):
+    return client.get(url, params, HTTP_AUTHORIZATION=f"Bearer {key}")
+
+
+def test_a_token_from_the_command_line_reads_the_families_in_scope(client, make_user, families):
+    make_user("dinsos", Role.DINSOS_OFFICER, "33.74")
+    out = io.StringIO()
+    call_command("api", "token", "--user", "dinsos", "--name", "skrip", stdout=out)
+    key = out.getvalue().strip().splitlines()[-1]
+    assert key.startswith("padu_")
+    response = _get(client, "/api/v1/families/", key)
+    assert response.status_code == 200
+    kks = {row["kk_number"] for row in response.json()["results"]}
+    assert kks == {families["a"].kk_number, families["b"].kk_number}  # not Bandung's
+    entry = AccessLog.objects.get(kind=AccessKind.LIST, object_type="family")
+    assert "API" in entry.detail and str(families["a"].pk) in entry.detail
+    token = ApiToken.objects.get()
+    assert token.last_used_at is not None and token.key_hash != key
+    found = _get(client, "/api/v1/families/", key, nik=NIK_A).json()["results"]
+    assert [row["id"] for row in found] == [families["a"].pk]
+    bandung = _get(client, f"/api/v1/families/{families['bandung'].pk}/", key)
+    assert bandung.status_code == 404
+    assert bandung["Content-Type"] == "application/problem+json"
+    assert _get(client, "/api/v1/families/abc/", key).status_code == 404
+
+
+def test_numbers_are_masked_for_a_role_that_sees_them_masked(client, make_user, families):
+    key = _token(make_user("verifikator", Role.VERIFIER, "33.74"))
+    members = _get(client, f"/api/v1/families/{families['a'].pk}/", key).json()["members"]
+    head = next(m for m in members if m["relationship"] == "kepala")
+    assert head["nik"] == "3374••••••••0001"
+
+
+def test_expired_revoked_and_unknown_tokens_are_refused(client, make_user, families):
+    user = make_user("dinsos", Role.DINSOS_OFFICER, "33.74")
+    key = _token(user)
+    token = ApiToken.objects.get()
+    assert _get(client, "/api/v1/persons/", key).status_code == 200
+    revoke_api_token(token, actor=user)
+    refused = _get(client, "/api/v1/persons/", key)
+    assert refused.status_code == 401
+    assert refused.json()["detail"] == "Token tidak dikenal, kedaluwarsa atau dicabut."
+    other = _token(user)
+    ApiToken.objects.filter(revoked_at__isnull=True).update(
+        expires_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert _get(client, "/api/v1/persons/", other).status_code == 401
+    assert _get(client, "/api/v1/persons/", "padu_bukan-token").status_code == 401
+    assert client.get("/api/v1/persons/").status_code in (401, 403)
+
+
+@pytest.fixture
+def referral(families):
+    rule = NeedRule.objects.get(code="jaminan-kesehatan")
+    return Referral.objects.create(
+        family=families["a"], rule=rule, agency=rule.agency, reason="tanpa jaminan kesehatan"
+    )
+
+
+def test_an_agency_system_reads_its_queue_and_moves_a_referral(client, make_user, referral):
+    dinkes = make_user("dinkes", Role.AGENCY_OFFICER, "33.74", agency=referral.agency)
+    perkim = make_user(
+        "perkim", Role.AGENCY_OFFICER, "33.74", agency=Agency.objects.get(code="perkim")
+    )
+    reader, writer = _token(dinkes), _token(dinkes, ("read", "write"))
+    queue = _get(client, "/api/v1/referrals/", reader).json()["results"]
+    assert [row["id"] for row in queue] == [referral.pk]
+    assert _get(client, "/api/v1/referrals/", _token(perkim)).json()["results"] == []
+    url = f"/api/v1/referrals/{referral.pk}/status/"
+    read_only = client.post(url, {"status": "diterima"}, HTTP_AUTHORIZATION=f"Bearer {reader}")
+    assert read_only.status_code == 403 and "write" in read_only.json()["detail"]
+    moved = client.post(
+        url, {"status": "diterima", "notes": "dijadwalkan", "version": 1},
+        HTTP_AUTHORIZATION=f"Bearer {writer}",
+    )  # fmt: skip
+    assert moved.status_code == 200, moved.content
+    assert moved.json()["status"] == "diterima" and moved.json()["version"] == 2
+    stale = client.post(
+        url, {"status": "diproses", "version": 1}, HTTP_AUTHORIZATION=f"Bearer {writer}"
+    )
+    assert stale.status_code == 400
+    problem = stale.json()
+    assert problem["errors"][0]["field"] == "version" and problem["status"] == 400
+    bad = client.post(url, {"status": "entah"}, HTTP_AUTHORIZATION=f"Bearer {writer}")
+    assert bad.status_code == 400 and bad["Content-Type"] == "application/problem+json"
+    other = client.post(
+        url,
+        {"status": "diproses"},
+        HTTP_AUTHORIZATION=f"Bearer {_token(perkim, ('read', 'write'))}",
+    )
+    assert other.status_code == 404
+    referral.refresh_from_db()
+    assert referral.status == "diterima"
+
+
+def test_the_schema_is_complete_and_valid_and_its_pages_need_no_cdn(client, make_user, tmp_path):
+    schema = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(schema))
+    text = schema.read_text()
+    for path in ("/api/v1/families/", "/api/v1/persons/{id}/", "/api/v1/referrals/{id}/status/"):
+        assert path in text
+    assert "tokenPadu" in text
+    client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    for page in ("/api/v1/docs/", "/api/v1/redoc/"):
+        html = client.get(page).content.decode()
+        assert "/static/drf_spectacular_sidecar/" in html and "cdn" not in html.lower()
