@@ -1,5 +1,9 @@
 from rest_framework import serializers
 
+# The serializers below only answer (every write has its own serializer and service), so
+# their fields keep what the model says of them (a blank choice, a null date) instead of
+# being marked read-only, which would drop "may be blank" from the schema.
+
 from padu.programs.models import Referral
 from padu.registry.identity import masked
 from padu.registry.models import Family, Person
@@ -20,7 +24,6 @@ class MemberSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = ["id", "nik", "full_name", "sex", "birth_date", "relationship", "lifecycle"]
-        read_only_fields = fields
 
 
 class FamilySerializer(serializers.ModelSerializer):
@@ -33,7 +36,6 @@ class FamilySerializer(serializers.ModelSerializer):
         model = Family
         fields = ["id", "kk_number", "village", "village_name", "rw", "rt", "address",
                   "lifecycle", "verification_status", "verified_on", "members"]  # fmt: skip
-        read_only_fields = fields
 
 
 class PersonSerializer(MemberSerializer):
@@ -41,7 +43,6 @@ class PersonSerializer(MemberSerializer):
 
     class Meta(MemberSerializer.Meta):
         fields = [*MemberSerializer.Meta.fields, "family"]
-        read_only_fields = fields
 
 
 class ReferralSerializer(serializers.ModelSerializer):
@@ -54,7 +55,6 @@ class ReferralSerializer(serializers.ModelSerializer):
         fields = ["id", "family", "need", "need_label", "agency", "status", "reason",
                   "rejection_reason", "notes", "created_at", "updated_at", "accepted_at",
                   "closed_at", "version"]  # fmt: skip
-        read_only_fields = fields
 
 
 class ReferralUpdateSerializer(serializers.Serializer):
