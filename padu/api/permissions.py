@@ -16,7 +16,10 @@ class PolicyPermission(permissions.BasePermission):
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        reading = request.method in permissions.SAFE_METHODS
+        # A DCI search is a read sent by POST.
+        reading = request.method in permissions.SAFE_METHODS or getattr(
+            view, "reads_by_post", False
+        )
         if isinstance(request.auth, ApiToken):
             needed = TokenScope.READ if reading else TokenScope.WRITE
             if needed not in request.auth.scopes:

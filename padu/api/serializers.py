@@ -3,7 +3,6 @@ from rest_framework import serializers
 # The serializers below only answer (every write has its own serializer and service), so
 # their fields keep what the model says of them (a blank choice, a null date) instead of
 # being marked read-only, which would drop "may be blank" from the schema.
-
 from padu.programs.models import Referral
 from padu.registry.identity import masked
 from padu.registry.models import Family, Person

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from . import views
+from .dci import views as dci
 
 # Path converters, not regexes, and no format suffixes: plain URLs, as the web's.
 router = SimpleRouter(use_regex_path=False)
@@ -14,6 +15,11 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The DCI social registry API, at the standard's paths.
+    path("dci/registry/sync/search", dci.SyncSearchView.as_view(), name="dci-sync-search"),
+    path("dci/sr/sync/search", dci.SyncSearchView.as_view(), name="dci-sr-sync-search"),
+    path("dci/registry/sync/txn/status", dci.SyncTxnStatusView.as_view(), name="dci-txn-status"),
+    path("dci/social_api.yaml", dci.standard_document, name="dci-standard"),
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]

@@ -84,6 +84,8 @@ PUBLIC_URLS = {
     "accounts:password-reset-sent",
     "accounts:password-reset-confirm",
     "accounts:password-reset-done",
+    # The DCI standard's own OpenAPI document (public material, no data).
+    "api:dci-standard",
     "public-statistics:package-show",
     "portal:home",
     "portal:release",
