@@ -249,7 +249,10 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "padu.api.problems.problem_details",
     # Calls per token (or signed-in user) per minute; a system that needs more asks.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": os.environ.get("PADU_API_RATE", "600/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("PADU_API_RATE", "600/min"),
+        "anon": "30/min",  # the token endpoint, against guessing
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Padu API",

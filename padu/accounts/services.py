@@ -348,7 +348,7 @@ def _key_hash(key: str) -> str:
 
 @transaction.atomic
 def issue_api_token(
-    user: User, *, name: str, scopes: list[str], days: int, actor
+    user: User, *, name: str, scopes: list[str], days: float, actor
 ) -> tuple[ApiToken, str]:
     """A new key for ``user`` (returned once, with its record), valid ``days`` days."""
     if not user.is_active:
@@ -367,7 +367,7 @@ def issue_api_token(
     )
     record_change(
         user, actor=actor, action=ChangeAction.UPDATE,
-        after={"token_api": f"{token.prefix}… dibuat ({name}, {','.join(token.scopes)}, {days} hari)"},
+        after={"token_api": f"{token.prefix}… dibuat ({name}, {','.join(token.scopes)}, sampai {token.expires_at:%Y-%m-%d %H:%M})"},
     )  # fmt: skip
     return token, key
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("dci/sr/sync/search", dci.SyncSearchView.as_view(), name="dci-sr-sync-search"),
     path("dci/registry/sync/txn/status", dci.SyncTxnStatusView.as_view(), name="dci-txn-status"),
     path("dci/social_api.yaml", dci.standard_document, name="dci-standard"),
+    path("dci/oauth2/client/token", dci.ClientTokenView.as_view(), name="dci-token"),
     path("v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("v1/redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
 ]

@@ -86,6 +86,8 @@ PUBLIC_URLS = {
     "accounts:password-reset-done",
     # The DCI standard's own OpenAPI document (public material, no data).
     "api:dci-standard",
+    # OAuth2's token endpoint: its door is the client's secret.
+    "api:dci-token",
     "public-statistics:package-show",
     "portal:home",
     "portal:release",

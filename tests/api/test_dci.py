@@ -198,3 +198,24 @@ def test_the_alias_path_and_the_transaction_status(client, key):
 def test_no_token_no_answer(client):
     response = client.post(SEARCH, "{}", content_type="application/json")
     assert response.status_code in (401, 403)
+
+
+def test_a_client_gets_an_access_token_with_its_credentials(client, make_user, families):
+    system = make_user("siks-ng", Role.DINSOS_OFFICER, "33.74")
+    secret = issue_api_token(system, name="klien DCI", scopes=["read"], days=365, actor=system)[1]
+    url = "/api/dci/oauth2/client/token"
+    granted = client.post(
+        url, {"grant_type": "client_credentials", "client_id": "siks-ng", "client_secret": secret}
+    )
+    assert granted.status_code == 200
+    body = granted.json()
+    assert body["token_type"] == "bearer" and body["expires_in"] == "3600"
+    reply = _post(client, body["access_token"], _by({"type": "NIK", "value": NIK_A})).json()
+    assert reply["message"]["search_response"][0]["status"] == "succ"
+    wrong = client.post(
+        url, {"grant_type": "client_credentials", "client_id": "lain", "client_secret": secret}
+    )
+    assert wrong.status_code == 401 and wrong.json() == {"error": "invalid_client"}
+    assert client.post(url, {"grant_type": "password"}).json() == {
+        "error": "unsupported_grant_type"
+    }

@@ -12,11 +12,13 @@ from django.http import FileResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from padu.accounts.policy import Action
-from padu.accounts.services import log_shown
+from padu.accounts.services import issue_api_token, log_shown, token_for_key
 from padu.registry.models import Family, Person
 
 from ..models import DciMessage
@@ -306,3 +308,46 @@ def standard_document(request):
         (Path(__file__).parent.parent / "data" / "dci" / "social_api_v1.0.0.yaml").open("rb"),
         content_type="application/yaml",
     )
+
+
+#: How long an access token from the client-credentials grant lives.
+ACCESS_TOKEN_SECONDS = 3600
+
+
+class ClientTokenView(APIView):
+    """OAuth2 client credentials (RFC 6749 §4.4, the DCI authz core's
+    ``/oauth2/client/token``): ``client_id`` is the Padu account of the client system,
+    ``client_secret`` a long-lived token of that account (``padu api token``); the answer is
+    an access token for an hour, with the secret's scopes."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+
+    @extend_schema(
+        summary="DCI / OAuth2 client-credentials token",
+        request=OpenApiTypes.OBJECT,
+        responses={200: OpenApiTypes.OBJECT},
+        tags=["DCI"],
+    )
+    def post(self, request):
+        data = request.data
+        if data.get("grant_type") != "client_credentials":
+            return Response({"error": "unsupported_grant_type"}, status=400)
+        client_id, secret = str(data.get("client_id", "")), str(data.get("client_secret", ""))
+        if not client_id or not secret:
+            return Response({"error": "invalid_request"}, status=400)
+        granted = token_for_key(secret)
+        user = granted.user if granted is not None else None
+        if user is None or user.username != client_id or not user.is_active or user.has_expired:
+            return Response({"error": "invalid_client"}, status=401)
+        _token, key = issue_api_token(
+            user,
+            name="DCI access token",
+            scopes=granted.scopes,
+            days=ACCESS_TOKEN_SECONDS / 86400,
+            actor=user,
+        )
+        return Response(
+            {"access_token": key, "token_type": "bearer", "expires_in": str(ACCESS_TOKEN_SECONDS)}
+        )
