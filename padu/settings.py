@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PersonLifecycleEnum": "padu.registry.choices.Lifecycle",
         "FamilyLifecycleEnum": "padu.registry.choices.FamilyLifecycle",
+        "ReferralStatusEnum": "padu.programs.choices.ReferralStatus",
+        "BatchStatusEnum": "padu.sources.choices.BatchStatus",
     },
 }
 

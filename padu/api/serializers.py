@@ -1,3 +1,4 @@
+from django.db import models
 from rest_framework import serializers
 
 # The serializers below only answer (every write has its own serializer and service), so
@@ -6,6 +7,7 @@ from rest_framework import serializers
 from padu.programs.models import Referral
 from padu.registry.identity import masked
 from padu.registry.models import Family, Person
+from padu.sources.models import ImportBatch
 
 
 class IdentifierField(serializers.CharField):
@@ -65,3 +67,34 @@ class ReferralUpdateSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="the version read; a changed referral is refused"
     )
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    dataset = serializers.CharField(source="dataset.name")
+    percent = serializers.IntegerField(read_only=True)
+    issues = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ImportBatch
+        fields = ["id", "dataset", "file_name", "status", "message", "progress_label",
+                  "percent", "rows_read", "rows_accepted", "rows_warned", "rows_rejected",
+                  "rows_duplicate", "created_at", "started_at", "finished_at", "issues"]  # fmt: skip
+
+    def get_issues(self, batch) -> list[dict]:
+        """The report: how many rows each kind of problem hit, per column."""
+        if not self.context.get("with_issues"):
+            return []
+        counted = (
+            batch.issues.values("severity", "code", "column")
+            .annotate(rows=models.Count("id"))
+            .order_by("-rows")[:50]
+        )
+        return [dict(row) for row in counted]
+
+
+class BatchUploadSerializer(serializers.Serializer):
+    """A source file sent for import, as the upload page takes it."""
+
+    dataset = serializers.CharField(help_text="the source's name: DTKS, P3KE, Regsosek …")
+    file = serializers.FileField()
+    family_file = serializers.FileField(required=False)

@@ -10,6 +10,7 @@ router = SimpleRouter(use_regex_path=False)
 router.register("families", views.FamilyViewSet, basename="family")
 router.register("persons", views.PersonViewSet, basename="person")
 router.register("referrals", views.ReferralViewSet, basename="referral")
+router.register("batches", views.BatchViewSet, basename="batch")
 
 app_name = "api"
 urlpatterns = [

@@ -7,22 +7,31 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from padu.accounts import policy
 from padu.accounts.choices import AccessKind
 from padu.accounts.policy import Action
 from padu.accounts.services import log_shown
+from padu.core.views import download
 from padu.programs.models import Referral
 from padu.programs.services import StaleReferral, update_referral
 from padu.registry.models import Family, Person
+from padu.sources.models import ImportBatch, SourceDataset
+from padu.sources.reading import UnreadableFile, stored_upload
+from padu.sources.reporting import rejected_rows_file
+from padu.sources.services import commit_batch, create_batch, find_dataset
 
 from .filters import FamilyFilters, PersonFilters, ReferralFilterSet
 from .pagination import ByIdCursor
 from .permissions import PolicyPermission
 from .serializers import (
+    BatchSerializer,
+    BatchUploadSerializer,
     FamilySerializer,
     PersonSerializer,
     ReferralSerializer,
@@ -123,3 +132,54 @@ class ReferralViewSet(RestrictedViewSet):
             raise exceptions.ValidationError({"status": [str(error)]}) from None
         self._log([updated.pk], AccessKind.VIEW)
         return Response(ReferralSerializer(updated, context=self.get_serializer_context()).data)
+
+
+class BatchViewSet(RestrictedViewSet):
+    """Source import batches: send a file, follow its progress, read its report and take its
+    rejected rows back as CSV (to correct and send again)."""
+
+    model = ImportBatch
+    serializer_class = BatchSerializer
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("dataset")
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "with_issues": self.action == "retrieve"}
+
+    @extend_schema(
+        request={"multipart/form-data": BatchUploadSerializer}, responses=BatchSerializer
+    )
+    def create(self, request):
+        given = BatchUploadSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        try:
+            dataset = find_dataset(data["dataset"])
+        except SourceDataset.DoesNotExist as missing:
+            raise exceptions.ValidationError({"dataset": [str(missing)]}) from None
+        upload, family = data["file"], data.get("family_file")
+        try:
+            with stored_upload(upload) as path, stored_upload(family) as family_path:
+                batch = create_batch(
+                    path, dataset=dataset, actor=request.user, file_name=upload.name,
+                    family_path=family_path, family_file_name=family.name if family else "",
+                    draft=True,
+                )  # fmt: skip
+        except (UnreadableFile, ModelValidationError) as error:
+            raise exceptions.ValidationError({"file": [str(error)]}) from None
+        commit_batch(batch, actor=request.user)
+        batch.refresh_from_db()
+        return Response(self.get_serializer(batch).data, status=201)
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="rejected")
+    def rejected(self, request, pk=None):
+        batch = get_object_or_404(self.get_queryset(), pk=pk)
+        if not policy.allows(request.user, ImportBatch, Action.EXPORT):
+            raise exceptions.PermissionDenied()
+        body, count = rejected_rows_file(batch, "csv")
+        log_shown(request, object_type="import_batch", ids=[batch.pk], kind=AccessKind.EXPORT,
+                  detail=f"API baris ditolak ({count})")  # fmt: skip
+        return download(body, f"ditolak-batch-{batch.pk}.csv")

@@ -10,6 +10,7 @@ import csv
 import tempfile
 import weakref
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -350,3 +351,17 @@ def read_table(path: Path, **options) -> RawTable:
         return read_xlsx(path, **options)
     options.pop("sheet", None)
     return read_csv(path, **options)
+
+
+@contextmanager
+def stored_upload(upload) -> Iterator[Path | None]:
+    """The uploaded file on disk under its own suffix, for as long as the import needs it."""
+    if upload is None:
+        yield None
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"upload{Path(upload.name).suffix.lower()}"
+        with open(path, "wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        yield path

@@ -1,8 +1,5 @@
 """The data custodian's import pages: upload, preview, commit, follow progress, read the report."""
 
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 from django.contrib import messages
@@ -24,6 +21,7 @@ from .forms import DatasetForm, MappingForm, UploadForm, VillageForm, WithdrawFo
 from .layouts import layout_title, layouts_for_docs
 from .mapping import mapping_from_dict, undecided_mapping
 from .models import ImportBatch, SourceDataset
+from .reading import stored_upload
 from .reporting import issue_kinds, rejected_rows_file
 from .services import (
     DatasetError,
@@ -63,20 +61,6 @@ class BatchListView(BatchMixin, ListView):
         return super().get_queryset().select_related("dataset", "imported_by").order_by("-pk")
 
 
-@contextmanager
-def _stored_upload(upload) -> Iterator[Path | None]:
-    """The uploaded file on disk under its own suffix, for as long as the import needs it."""
-    if upload is None:
-        yield None
-        return
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / f"upload{Path(upload.name).suffix.lower()}"
-        with open(path, "wb") as target:
-            for chunk in upload.chunks():
-                target.write(chunk)
-        yield path
-
-
 class UploadView(BatchMixin, FormView):
     template_name = "sources/upload.html"
     form_class = UploadForm
@@ -95,7 +79,7 @@ class UploadView(BatchMixin, FormView):
         upload = form.cleaned_data["file"]
         follow_up_of = self._follow_up_of(self.request.POST.get("follow_up_of"))
         family_upload = form.cleaned_data["family_file"]
-        with _stored_upload(upload) as path, _stored_upload(family_upload) as family_path:
+        with stored_upload(upload) as path, stored_upload(family_upload) as family_path:
             batch = create_batch(
                 path,
                 dataset=form.cleaned_data["dataset"],

@@ -12,6 +12,8 @@ from padu.accounts.models import AccessLog, ApiToken
 from padu.accounts.services import issue_api_token, revoke_api_token
 from padu.organisations.models import Agency
 from padu.programs.models import Referral
+from padu.sources.models import ImportBatch
+from padu.sources.services import run_batch
 from padu.welfare.models import NeedRule
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,37 @@ def test_the_schema_is_complete_and_valid_and_its_pages_need_no_cdn(client, make
     for page in ("/api/v1/docs/", "/api/v1/redoc/"):
         html = client.get(page).content.decode()
         assert "/static/drf_spectacular_sidecar/" in html and "cdn" not in html.lower()
+
+
+def test_a_custodian_s_script_sends_a_file_and_follows_its_import(
+    client, make_user, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    key = _token(make_user("walidata", Role.DATA_CUSTODIAN, "33.74"), ("read", "write"))
+    csv = (
+        "NIK;NAMA;JENIS KELAMIN;TANGGAL LAHIR;KODE DESA\n"
+        "3374011705800001;Budi Santoso;L;17/05/1980;33.74.01.1001\n"
+        "12345;Tanpa NIK Sah;L;1/1/1990;99.99.99.9999\n"
+    )
+    upload = io.BytesIO(csv.encode())
+    upload.name = "dtks.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(
+            "/api/v1/batches/", {"dataset": "DTKS", "file": upload},
+            HTTP_AUTHORIZATION=f"Bearer {key}",
+        )  # fmt: skip
+    assert sent.status_code == 201, sent.content
+    assert sent.json()["status"] == "queued"
+    batch_id = sent.json()["id"]
+    run_batch(ImportBatch.objects.get(pk=batch_id))  # what the background worker does
+    followed = _get(client, f"/api/v1/batches/{batch_id}/", key).json()
+    assert followed["status"] == "completed", followed
+    assert (followed["rows_accepted"], followed["rows_rejected"]) == (1, 1)
+    assert followed["issues"] and followed["issues"][0]["rows"] == 1
+    rejected = _get(client, f"/api/v1/batches/{batch_id}/rejected/", key)
+    assert rejected.status_code == 200 and "Tanpa NIK Sah" in rejected.content.decode("utf-8-sig")
+    unknown = client.post(
+        "/api/v1/batches/", {"dataset": "Entah", "file": io.BytesIO(b"x")},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )  # fmt: skip
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "dataset"
