@@ -3,20 +3,23 @@ the policy grants the action (reading: ``view``, writing: its ``write_action``),
 query goes through ``restrict``, every answer with personal data is in the access log, and
 every write goes through the service the web uses."""
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from padu.accounts import policy
 from padu.accounts.choices import AccessKind
 from padu.accounts.policy import Action
 from padu.accounts.services import log_shown
+from padu.core.models import ChangeLog
 from padu.core.views import download
 from padu.programs.models import Referral
 from padu.programs.services import StaleReferral, update_referral
@@ -183,3 +186,72 @@ class BatchViewSet(RestrictedViewSet):
         log_shown(request, object_type="import_batch", ids=[batch.pk], kind=AccessKind.EXPORT,
                   detail=f"API baris ditolak ({count})")  # fmt: skip
         return download(body, f"ditolak-batch-{batch.pk}.csv")
+
+
+#: The records whose changes the feed follows, by the name the feed gives them.
+FOLLOWED = {"family": Family, "person": Person, "referral": Referral}
+FEED_PAGE = 500
+
+
+class ChangeFeedView(APIView):
+    """What changed in the families, persons and referrals the caller may see, since a
+    cursor (the last ``id`` read): an agency's system polls this to stay in step without
+    reading everything. Each change names the record and the fields changed, never their
+    values (read the record for those). A bulk load (a matching run writing thousands of
+    records) is one change without a record: read the lists again."""
+
+    model = Family
+    permission_classes = [PolicyPermission]
+
+    def current_action(self) -> str:
+        return Action.VIEW
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "since", int, description="the last change id read (0: from the start)"
+            ),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        try:
+            since = max(int(request.query_params.get("since", 0)), 0)
+        except ValueError:
+            raise exceptions.ValidationError(
+                {"since": [_("Tulis angka (id perubahan).")]}
+            ) from None
+        types = {
+            ContentType.objects.get_for_model(model).pk: name for name, model in FOLLOWED.items()
+        }
+        rows = list(
+            ChangeLog.objects.filter(pk__gt=since, content_type_id__in=list(types))
+            .order_by("pk")
+            .values("pk", "content_type_id", "object_id", "action", "changed_at", "after")[
+                :FEED_PAGE
+            ]
+        )
+        visible = {}
+        for name, model in FOLLOWED.items():
+            ids = [int(r["object_id"]) for r in rows
+                   if types[r["content_type_id"]] == name and r["object_id"].isdigit()]  # fmt: skip
+            if ids:
+                mine = model._default_manager.restrict(request.user, Action.VIEW)
+                visible[name] = set(mine.filter(pk__in=ids).values_list("pk", flat=True))
+        changes = []
+        for row in rows:
+            name = types[row["content_type_id"]]
+            change = {"id": row["pk"], "object": name, "action": row["action"],
+                      "changed_at": row["changed_at"].isoformat()}  # fmt: skip
+            if row["object_id"] == "*":
+                change["object_id"] = None  # many at once: read the lists again
+            elif row["object_id"].isdigit() and int(row["object_id"]) in visible.get(name, ()):
+                change["object_id"] = int(row["object_id"])
+                change["fields"] = sorted((row["after"] or {}).keys())
+            else:
+                continue  # not the caller's to know about
+            changes.append(change)
+        log_shown(request, object_type="change", ids=[c["object_id"] for c in changes if c.get("object_id")],
+                  detail=f"API perubahan sejak {since}")  # fmt: skip
+        last = rows[-1]["pk"] if rows else since
+        return Response({"changes": changes, "next": last, "more": len(rows) == FEED_PAGE})

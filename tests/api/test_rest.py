@@ -165,3 +165,23 @@ def test_a_custodian_s_script_sends_a_file_and_follows_its_import(
         HTTP_AUTHORIZATION=f"Bearer {key}",
     )  # fmt: skip
     assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "dataset"
+
+
+def test_an_agency_follows_the_changes_of_its_referrals_only(client, make_user, referral, families):
+    dinkes = make_user("dinkes", Role.AGENCY_OFFICER, "33.74", agency=referral.agency)
+    key = _token(dinkes, ("read", "write"))
+    start = _get(client, "/api/v1/changes/", key).json()
+    client.post(
+        f"/api/v1/referrals/{referral.pk}/status/", {"status": "diterima"},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )  # fmt: skip
+    from padu.core.services import save_with_history
+
+    other = families["bandung"]
+    other.address = "Jl. Lain 2"
+    save_with_history(other, actor=None)  # a change the agency may not know about
+    feed = _get(client, "/api/v1/changes/", key, since=start["next"]).json()
+    assert [(c["object"], c["object_id"]) for c in feed["changes"]] == [("referral", referral.pk)]
+    assert "status" in feed["changes"][0]["fields"] and feed["more"] is False
+    assert _get(client, "/api/v1/changes/", key, since=feed["next"]).json()["changes"] == []
+    assert _get(client, "/api/v1/changes/", key, since="x").status_code == 400
