@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "FamilyLifecycleEnum": "padu.registry.choices.FamilyLifecycle",
         "ReferralStatusEnum": "padu.programs.choices.ReferralStatus",
         "BatchStatusEnum": "padu.sources.choices.BatchStatus",
+        "VerificationStatusEnum": "padu.registry.choices.VerificationStatus",
     },
 }
 

@@ -4,10 +4,13 @@ from rest_framework import serializers
 # The serializers below only answer (every write has its own serializer and service), so
 # their fields keep what the model says of them (a blank choice, a null date) instead of
 # being marked read-only, which would drop "may be blank" from the schema.
-from padu.programs.models import Referral
+from padu.programs.models import Cycle, Program, Referral
 from padu.registry.identity import masked
 from padu.registry.models import Family, Person
+from padu.releases.models import Release
 from padu.sources.models import ImportBatch
+from padu.verification.models import Visit
+from padu.welfare.models import FamilyWelfare
 
 
 class IdentifierField(serializers.CharField):
@@ -98,3 +101,53 @@ class BatchUploadSerializer(serializers.Serializer):
     dataset = serializers.CharField(help_text="the source's name: DTKS, P3KE, Regsosek …")
     file = serializers.FileField()
     family_file = serializers.FileField(required=False)
+
+
+class WelfareSerializer(serializers.ModelSerializer):
+    """A family's welfare result: score, desil and status under a model version."""
+
+    model_year = serializers.IntegerField(source="model.year")
+    model_version = serializers.IntegerField(source="model.version")
+    regency = serializers.CharField(source="model.regency_id")
+
+    class Meta:
+        model = FamilyWelfare
+        fields = ["id", "family", "regency", "model_year", "model_version", "score",
+                  "predicted_expenditure", "desil", "status", "criteria_met",
+                  "criteria_known"]  # fmt: skip
+
+
+class VisitSerializer(serializers.ModelSerializer):
+    village = serializers.CharField(source="village_id")
+    operator = serializers.CharField(source="operator.username", allow_null=True)
+
+    class Meta:
+        model = Visit
+        fields = ["id", "round", "family", "village", "operator", "outcome", "visited_on",
+                  "latitude", "longitude", "gps_accuracy_m", "status", "family_changes"]  # fmt: skip
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id")
+    agency = serializers.CharField(source="agency.code")
+
+    class Meta:
+        model = Program
+        fields = ["id", "code", "name", "region", "agency", "sector", "year", "funding_level",
+                  "benefit_kind", "benefit_amount", "target_count", "status"]  # fmt: skip
+
+
+class CycleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cycle
+        fields = ["id", "program", "name", "starts_on", "ends_on", "origin", "status",
+                  "summary", "checked_at", "approved_at"]  # fmt: skip
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    region = serializers.CharField(source="region_id")
+
+    class Meta:
+        model = Release
+        fields = ["id", "number", "name", "period", "region", "year", "as_of", "lifecycle",
+                  "decree_number", "decree_date", "published_at"]  # fmt: skip

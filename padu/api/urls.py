@@ -11,6 +11,11 @@ router.register("families", views.FamilyViewSet, basename="family")
 router.register("persons", views.PersonViewSet, basename="person")
 router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("batches", views.BatchViewSet, basename="batch")
+router.register("welfare", views.WelfareViewSet, basename="welfare")
+router.register("visits", views.VisitViewSet, basename="visit")
+router.register("programs", views.ProgramViewSet, basename="program")
+router.register("cycles", views.CycleViewSet, basename="cycle")
+router.register("releases", views.ReleaseViewSet, basename="release")
 
 app_name = "api"
 urlpatterns = [

@@ -21,13 +21,16 @@ from padu.accounts.policy import Action
 from padu.accounts.services import log_shown
 from padu.core.models import ChangeLog
 from padu.core.views import download
-from padu.programs.models import Referral
+from padu.programs.models import Cycle, Program, Referral
 from padu.programs.services import StaleReferral, update_referral
 from padu.registry.models import Family, Person
+from padu.releases.models import Release
 from padu.sources.models import ImportBatch, SourceDataset
 from padu.sources.reading import UnreadableFile, stored_upload
 from padu.sources.reporting import rejected_rows_file
 from padu.sources.services import commit_batch, create_batch, find_dataset
+from padu.verification.models import Visit
+from padu.welfare.models import FamilyWelfare
 
 from .filters import FamilyFilters, PersonFilters, ReferralFilterSet
 from .pagination import ByIdCursor
@@ -35,10 +38,15 @@ from .permissions import PolicyPermission
 from .serializers import (
     BatchSerializer,
     BatchUploadSerializer,
+    CycleSerializer,
     FamilySerializer,
     PersonSerializer,
+    ProgramSerializer,
     ReferralSerializer,
     ReferralUpdateSerializer,
+    ReleaseSerializer,
+    VisitSerializer,
+    WelfareSerializer,
 )
 
 
@@ -255,3 +263,54 @@ class ChangeFeedView(APIView):
                   detail=f"API perubahan sejak {since}")  # fmt: skip
         last = rows[-1]["pk"] if rows else since
         return Response({"changes": changes, "next": last, "more": len(rows) == FEED_PAGE})
+
+
+class WelfareViewSet(RestrictedViewSet):
+    """Families' welfare results (a family's desil and status are personal data)."""
+
+    model = FamilyWelfare
+    logged_as = "family_welfare"
+    serializer_class = WelfareSerializer
+    filterset_fields = ["family", "desil", "status"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("model")
+
+
+class VisitViewSet(RestrictedViewSet):
+    """Verivali visits: an operator's own, or those of the region for Dinsos."""
+
+    model = Visit
+    logged_as = "visit"
+    serializer_class = VisitSerializer
+    filterset_fields = ["round", "family", "status", "outcome"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("operator")
+
+
+class ProgramViewSet(RestrictedViewSet):
+    """Programs: an agency's own, or every program of the region for those who plan."""
+
+    model = Program
+    serializer_class = ProgramSerializer
+    filterset_fields = ["year", "sector", "status"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("agency")
+
+
+class CycleViewSet(RestrictedViewSet):
+    """A program's cycles (the lists of who received it, period by period)."""
+
+    model = Cycle
+    serializer_class = CycleSerializer
+    filterset_fields = ["program", "status"]
+
+
+class ReleaseViewSet(RestrictedViewSet):
+    """Releases of the region (their public aggregates: /statistik/api/)."""
+
+    model = Release
+    serializer_class = ReleaseSerializer
+    filterset_fields = ["lifecycle", "year"]

@@ -24,16 +24,18 @@ class RegionCodeField(forms.CharField):
         if len(found) == 1:
             return found[0].code
         if not found:
+            # The typed value as a parameter, never into the message itself: a "%" in it
+            # would break whoever formats the message (django-filter's API backend does).
             raise forms.ValidationError(
                 _(
                     "Tidak ada wilayah bernama %(value)s; periksa ejaannya, atau tulis kodenya, "
                     "mis. 33.74.01."
-                )
-                % {"value": value}
+                ),
+                params={"value": value},
             )
         raise forms.ValidationError(
-            _("%(value)s cocok dengan beberapa wilayah: %(regions)s. Pilih salah satu kodenya.")
-            % {"value": value, "regions": "; ".join(f"{r.name} ({r.code})" for r in found)}
+            _("%(value)s cocok dengan beberapa wilayah: %(regions)s. Pilih salah satu kodenya."),
+            params={"value": value, "regions": "; ".join(f"{r.name} ({r.code})" for r in found)},
         )
 
 
