@@ -21,6 +21,7 @@ app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
     path("v1/changes/", views.ChangeFeedView.as_view(), name="changes"),
+    path("v1/exchange/<str:layout>/", views.ExchangeView.as_view(), name="exchange"),
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The DCI social registry API, at the standard's paths.
     path("dci/registry/sync/search", dci.SyncSearchView.as_view(), name="dci-sync-search"),

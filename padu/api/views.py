@@ -20,9 +20,11 @@ from padu.accounts.choices import AccessKind
 from padu.accounts.policy import Action
 from padu.accounts.services import log_shown
 from padu.core.models import ChangeLog
+from padu.core.spreadsheet import csv_bytes, xlsx_sheets_bytes
 from padu.core.views import download
 from padu.programs.models import Cycle, Program, Referral
 from padu.programs.services import StaleReferral, update_referral
+from padu.regions.codes import normalize_code
 from padu.registry.models import Family, Person
 from padu.releases.models import Release
 from padu.sources.models import ImportBatch, SourceDataset
@@ -32,6 +34,7 @@ from padu.sources.services import commit_batch, create_batch, find_dataset
 from padu.verification.models import Visit
 from padu.welfare.models import FamilyWelfare
 
+from . import exchange
 from .filters import FamilyFilters, PersonFilters, ReferralFilterSet
 from .pagination import ByIdCursor
 from .permissions import PolicyPermission
@@ -314,3 +317,44 @@ class ReleaseViewSet(RestrictedViewSet):
     model = Release
     serializer_class = ReleaseSerializer
     filterset_fields = ["lifecycle", "year"]
+
+
+class ExchangeView(APIView):
+    """A region's families and members as a file in a national layout (padu.api.exchange):
+    ``siks-ng`` (an .xlsx of RUTA and ART sheets) or ``dtsen-desil`` (a .csv)."""
+
+    model = Family
+    permission_classes = [PolicyPermission]
+
+    def current_action(self) -> str:
+        return Action.EXPORT
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("wilayah", str, description="a Kemendagri code (that area and below)")
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    def get(self, request, layout: str):
+        if layout not in exchange.LAYOUTS:
+            raise exceptions.NotFound(_("Tata letak: %s.") % ", ".join(exchange.LAYOUTS))
+        families = Family.objects.restrict(request.user, Action.EXPORT).filter(lifecycle="aktif")
+        area = (request.query_params.get("wilayah") or "").strip()
+        if area:
+            code = normalize_code(area)
+            if code is None:
+                raise exceptions.ValidationError(
+                    {"wilayah": [_("Tulis kode Kemendagri bertitik.")]}
+                )
+            families = families.filter(village__code__within=code)
+        reveal = request.user.sees_full_identifiers
+        if layout == "siks-ng":
+            sheets = exchange.siks_ng_sheets(families, reveal=reveal)
+            body, name = xlsx_sheets_bytes(sheets), f"siks-ng-{area or 'semua'}.xlsx"
+            count = sheets["RUTA"].height
+        else:
+            frame = exchange.dtsen_desil(families, reveal=reveal)
+            body, name, count = csv_bytes(frame), f"dtsen-desil-{area or 'semua'}.csv", frame.height
+        log_shown(request, object_type="family", ids=["*"], kind=AccessKind.EXPORT,
+                  detail=f"API {layout} {area} ({count} keluarga)")  # fmt: skip
+        return download(body, name)

@@ -3,6 +3,7 @@
 import io
 
 import polars as pl
+import xlsxwriter
 from django.utils import timezone
 
 #: How dates and times look in a workbook: real Excel dates, written as Indonesians do.
@@ -42,11 +43,19 @@ def local_times(frame: pl.DataFrame) -> pl.DataFrame:
 def xlsx_bytes(frame: pl.DataFrame, worksheet: str) -> bytes:
     """``frame`` as an .xlsx workbook: text defused, dates and times as real Excel dates in
     local time."""
-    safe = local_times(frame).with_columns(
-        pl.col(pl.String).map_batches(defuse, return_dtype=pl.String)
-    )
+    return xlsx_sheets_bytes({worksheet: frame})
+
+
+def xlsx_sheets_bytes(sheets: dict[str, pl.DataFrame]) -> bytes:
+    """One workbook of several sheets (a family sheet and a member sheet), each as
+    ``xlsx_bytes`` writes one."""
     buffer = io.BytesIO()
-    safe.write_excel(buffer, worksheet=worksheet, autofit=True, dtype_formats=EXCEL_FORMATS)
+    with xlsxwriter.Workbook(buffer) as workbook:
+        for name, frame in sheets.items():
+            safe = local_times(frame).with_columns(
+                pl.col(pl.String).map_batches(defuse, return_dtype=pl.String)
+            )
+            safe.write_excel(workbook, worksheet=name, autofit=True, dtype_formats=EXCEL_FORMATS)
     return buffer.getvalue()
 
 

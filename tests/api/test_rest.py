@@ -185,3 +185,40 @@ def test_an_agency_follows_the_changes_of_its_referrals_only(client, make_user, 
     assert "status" in feed["changes"][0]["fields"] and feed["more"] is False
     assert _get(client, "/api/v1/changes/", key, since=feed["next"]).json()["changes"] == []
     assert _get(client, "/api/v1/changes/", key, since="x").status_code == 400
+
+
+def test_exchange_files_in_the_national_layouts(client, make_user, families):
+    import polars as pl
+
+    from padu.sources.canonical import header_key
+    from padu.sources.layouts import recognise
+
+    key = _token(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    workbook = _get(client, "/api/v1/exchange/siks-ng/", key, wilayah="33.74")
+    assert workbook.status_code == 200
+    ruta = pl.read_excel(io.BytesIO(workbook.content), sheet_name="RUTA")
+    art = pl.read_excel(
+        io.BytesIO(workbook.content), sheet_name="ART", schema_overrides={"NIK": pl.String}
+    )
+    assert ruta.height == 2 and art.height == 4  # two Semarang families of two members
+    assert recognise([header_key(h) for h in ruta.columns]).name == "siks-ng-bdt-ruta"
+    assert recognise([header_key(h) for h in art.columns]).name == "siks-ng-bdt-art"
+    head = art.filter(pl.col("NIK").cast(pl.String) == NIK_A).row(0, named=True)
+    assert (str(head["JnsKel"]), str(head["Hubkel"])) == ("1", "1")  # PBDT 2015: laki-laki, kepala
+    assert ruta.filter(pl.col("IDBDT") == families["a"].pk)["Nama_KRT"][0] == "Budi Santoso"
+    listed = _get(client, "/api/v1/exchange/dtsen-desil/", key)
+    desil = pl.read_csv(
+        io.BytesIO(listed.content), schema_overrides={"NO_KK": pl.String, "NIK_KEPALA": pl.String}
+    )
+    assert set(desil["NO_KK"]) == {families["a"].kk_number, families["b"].kk_number}
+    assert set(desil["JUMLAH_ART"]) == {2}
+    masked = _get(
+        client,
+        "/api/v1/exchange/dtsen-desil/",
+        _token(make_user("bappeda", Role.VERIFIER, "33.74")),
+    )
+    assert NIK_A not in masked.content.decode("utf-8-sig")
+    assert _get(client, "/api/v1/exchange/entah/", key).status_code == 404
+    assert AccessLog.objects.filter(
+        kind=AccessKind.EXPORT, detail__startswith="API siks-ng"
+    ).exists()
