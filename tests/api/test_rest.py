@@ -222,3 +222,25 @@ def test_exchange_files_in_the_national_layouts(client, make_user, families):
     assert AccessLog.objects.filter(
         kind=AccessKind.EXPORT, detail__startswith="API siks-ng"
     ).exists()
+
+
+def test_an_agency_token_reads_its_own_programs_only(client, make_user, families):
+    from padu.programs.models import Program
+    from padu.regions.models import Region
+
+    dinkes_agency, perkim_agency = (
+        Agency.objects.get(code="dinkes"),
+        Agency.objects.get(code="perkim"),
+    )
+    program = Program.objects.create(
+        region=Region.objects.get(code="33.74"), agency=dinkes_agency, code="pbi-daerah",
+        name="PBI daerah", sector="kesehatan", year=2026, funding_level="apbd_kab",
+        benefit_kind="layanan",
+    )  # fmt: skip
+    dinkes = _token(make_user("dinkes", Role.AGENCY_OFFICER, "33.74", agency=dinkes_agency))
+    perkim = _token(make_user("perkim", Role.AGENCY_OFFICER, "33.74", agency=perkim_agency))
+    assert [p["code"] for p in _get(client, "/api/v1/programs/", dinkes).json()["results"]] == [
+        "pbi-daerah"
+    ]
+    assert _get(client, "/api/v1/programs/", perkim).json()["results"] == []
+    assert _get(client, f"/api/v1/programs/{program.pk}/", perkim).status_code == 404
