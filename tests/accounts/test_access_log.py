@@ -38,6 +38,7 @@ def _shows_personal_data(response) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.once  # what a page logs does not depend on the database
 def test_every_view_that_shows_personal_data_logs_it(client, world, capsys):
     urls = _app_urls(world["inside"]) + _admin_urls(world["inside"])
     silent, shown = set(), 0

@@ -52,7 +52,7 @@ def pages(client, world):
 
 @pytest.mark.slow
 @settings(
-    max_examples=400,
+    max_examples=300,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -20,6 +20,21 @@ schema = schemathesis.openapi.from_dict(SchemaGenerator().get_schema(request=Non
 schema.app = get_wsgi_application()
 
 
+@pytest.fixture(autouse=True)
+def _connections_kept():
+    """The WSGI handler closes the database connection after each request (as a server
+    must); within a test that connection holds the test's transaction, so it is kept, as
+    Django's own test client keeps it."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def keys(make_user, families):
     from padu.programs.models import Referral
@@ -35,9 +50,10 @@ def keys(make_user, families):
 
 
 @pytest.mark.slow
+@pytest.mark.once
 @schema.parametrize()
 @settings(
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
