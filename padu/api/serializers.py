@@ -4,11 +4,12 @@ from rest_framework import serializers
 # The serializers below only answer (every write has its own serializer and service), so
 # their fields keep what the model says of them (a blank choice, a null date) instead of
 # being marked read-only, which would drop "may be blank" from the schema.
+from padu.matching.models import LinkageRun, MatchPair
 from padu.programs.models import Cycle, Program, Referral
 from padu.registry.identity import masked
 from padu.registry.models import Family, Person
 from padu.releases.models import Release
-from padu.sources.models import ImportBatch
+from padu.sources.models import ImportBatch, SourceRecord
 from padu.verification.models import Visit
 from padu.welfare.models import FamilyWelfare
 
@@ -151,3 +152,39 @@ class ReleaseSerializer(serializers.ModelSerializer):
         model = Release
         fields = ["id", "number", "name", "period", "region", "year", "as_of", "lifecycle",
                   "decree_number", "decree_date", "published_at"]  # fmt: skip
+
+
+class RunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LinkageRun
+        fields = ["id", "mode", "status", "message", "records", "comparisons", "clusters",
+                  "pairs_queued", "match_threshold", "review_threshold", "started_at",
+                  "finished_at"]  # fmt: skip
+
+
+class SourceRecordSerializer(serializers.ModelSerializer):
+    dataset = serializers.CharField(source="dataset.name")
+    nik = IdentifierField()
+    kk_number = IdentifierField()
+
+    class Meta:
+        model = SourceRecord
+        fields = ["id", "dataset", "record_id", "row_number", "nik", "kk_number", "full_name",
+                  "birth_date", "village_id"]  # fmt: skip
+
+
+class PairSerializer(serializers.ModelSerializer):
+    left = SourceRecordSerializer()
+    right = SourceRecordSerializer()
+
+    class Meta:
+        model = MatchPair
+        fields = ["id", "run", "kind", "status", "match_probability", "match_weight",
+                  "contributions", "left", "right"]  # fmt: skip
+
+
+class DecisionSerializer(serializers.Serializer):
+    """A verdict on a pair, as the review page gives it."""
+
+    same = serializers.BooleanField(help_text="true: one person; false: two people")
+    note = serializers.CharField(required=False, allow_blank=True, max_length=300)

@@ -16,6 +16,8 @@ router.register("visits", views.VisitViewSet, basename="visit")
 router.register("programs", views.ProgramViewSet, basename="program")
 router.register("cycles", views.CycleViewSet, basename="cycle")
 router.register("releases", views.ReleaseViewSet, basename="release")
+router.register("matching-runs", views.MatchingRunViewSet, basename="matching-run")
+router.register("review-pairs", views.ReviewPairViewSet, basename="review-pair")
 
 app_name = "api"
 urlpatterns = [

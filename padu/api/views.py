@@ -22,6 +22,9 @@ from padu.accounts.services import log_shown
 from padu.core.models import ChangeLog
 from padu.core.spreadsheet import csv_bytes, xlsx_sheets_bytes
 from padu.core.views import download
+from padu.matching.choices import PairKind, RunMode
+from padu.matching.models import LinkageRun, MatchPair
+from padu.matching.services import decide_pair, queue_matching
 from padu.programs.models import Cycle, Program, Referral
 from padu.programs.services import StaleReferral, update_referral
 from padu.regions.codes import normalize_code
@@ -42,12 +45,15 @@ from .serializers import (
     BatchSerializer,
     BatchUploadSerializer,
     CycleSerializer,
+    DecisionSerializer,
     FamilySerializer,
+    PairSerializer,
     PersonSerializer,
     ProgramSerializer,
     ReferralSerializer,
     ReferralUpdateSerializer,
     ReleaseSerializer,
+    RunSerializer,
     VisitSerializer,
     WelfareSerializer,
 )
@@ -358,3 +364,39 @@ class ExchangeView(APIView):
         log_shown(request, object_type="family", ids=["*"], kind=AccessKind.EXPORT,
                   detail=f"API {layout} {area} ({count} keluarga)")  # fmt: skip
         return download(body, name)
+
+
+class MatchingRunViewSet(RestrictedViewSet):
+    """Matching runs: what each found and queued for review (the custodian's)."""
+
+    model = LinkageRun
+    serializer_class = RunSerializer
+    filterset_fields = ["status", "mode"]
+
+
+class ReviewPairViewSet(RestrictedViewSet):
+    """Pairs a matching run could not decide (``kind=doubtful``) or merged on a near-miss
+    NIK alone (``near_miss_nik``), and the custodian's verdict on each, as on the review
+    page: every later run honours it; undoing a near-miss merge matches again at once."""
+
+    model = MatchPair
+    logged_as = "match_pair"
+    serializer_class = PairSerializer
+    filterset_fields = ["status", "kind", "run"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("left__dataset", "right__dataset")
+
+    @extend_schema(request=DecisionSerializer, responses=PairSerializer)
+    @action(detail=True, methods=["post"], url_path="decision")
+    def decision(self, request, pk=None):
+        pair = get_object_or_404(self.get_queryset(), pk=pk)
+        given = DecisionSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        same = given.validated_data["same"]
+        decide_pair(pair, same=same, actor=request.user, note=given.validated_data.get("note", ""))
+        if pair.kind == PairKind.NEAR_MISS_NIK and not same:
+            queue_matching(actor=request.user, mode=RunMode.NEW)
+        pair.refresh_from_db()
+        self._log([pair.pk], AccessKind.VIEW)
+        return Response(self.get_serializer(pair).data)

@@ -244,3 +244,49 @@ def test_an_agency_token_reads_its_own_programs_only(client, make_user, families
     ]
     assert _get(client, "/api/v1/programs/", perkim).json()["results"] == []
     assert _get(client, f"/api/v1/programs/{program.pk}/", perkim).status_code == 404
+
+
+def test_the_custodian_s_script_works_the_review_queue(client, make_user, families):
+    from padu.core.choices import RunStatus
+    from padu.matching.models import LinkageRun, MatchDecision, MatchPair
+    from padu.sources.choices import BatchStatus
+    from padu.sources.models import SourceRecord
+    from padu.sources.services import find_dataset
+
+    dataset = find_dataset("DTKS")
+    batch = ImportBatch.objects.create(
+        dataset=dataset, file_name="dtks.csv", file_sha256="a" * 64, status=BatchStatus.COMPLETED,
+        region_id="33.74",
+    )  # fmt: skip
+    left, right = (
+        SourceRecord.objects.create(
+            dataset=dataset,
+            batch=batch,
+            record_id=f"r{row}",
+            row_number=row,
+            nik=NIK_A,
+            full_name=name,
+            village_id="33.74.01.1001",
+        )
+        for row, name in ((2, "Budi Santoso"), (3, "Budi Santosa"))
+    )
+    run = LinkageRun.objects.create(
+        match_threshold=0.95, review_threshold=0.5, status=RunStatus.COMPLETED
+    )
+    pair = MatchPair.objects.create(
+        run=run, left=left, right=right, match_weight=3.0, match_probability=0.8, contributions=[]
+    )
+    key = _token(make_user("walidata", Role.DATA_CUSTODIAN, "33.74"), ("read", "write"))
+    queue = _get(client, "/api/v1/review-pairs/", key, status="pending").json()["results"]
+    assert [(p["id"], p["left"]["full_name"], p["right"]["nik"]) for p in queue] == [
+        (pair.pk, "Budi Santoso", NIK_A)
+    ]
+    assert _get(client, "/api/v1/matching-runs/", key).json()["results"][0]["id"] == run.pk
+    decided = client.post(
+        f"/api/v1/review-pairs/{pair.pk}/decision/", {"same": False, "note": "beda ibu"},
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )  # fmt: skip
+    assert decided.status_code == 200 and decided.json()["status"] == "different"
+    assert MatchDecision.objects.get().same is False
+    dinsos = _token(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    assert _get(client, "/api/v1/review-pairs/", dinsos).status_code == 403
