@@ -20,8 +20,7 @@ from padu.registry.choices import Lifecycle, Relationship
 from padu.registry.identity import masked_columns
 from padu.registry.models import Person
 from padu.sources.layouts import layout_named
-from padu.welfare.models import FamilyWelfare
-from padu.welfare.services import newest_models
+from padu.welfare.services import current_results
 
 LAYOUTS = ("siks-ng", "dtsen-desil")
 #: Member columns: SIKS-NG's name → Padu's field (coded with bdt-2015 where it has codes).
@@ -70,9 +69,7 @@ def _place(families: pl.DataFrame) -> pl.DataFrame:
 
 
 def _desil():
-    results = FamilyWelfare.objects.filter(
-        family=OuterRef("pk"), model_id__in=list(newest_models().values_list("pk", flat=True))
-    )
+    results = current_results().filter(family=OuterRef("pk"))
     return Subquery(results.values("desil")[:1]), Subquery(results.values("status")[:1])
 
 

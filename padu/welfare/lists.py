@@ -15,19 +15,12 @@ from padu.core.paging import SegmentedRows, counted, late_annotate
 from padu.registry.lists import ListPart, Rows, list_part
 
 from .choices import PovertyStatus
-from .models import FamilyNeed, FamilyWelfare, NeedRule
-from .services import newest_models
-
-
-def _in_force() -> list[int]:
-    # An empty IN would empty the whole list, not only the join: 0 is no model's id.
-    return list(newest_models().values_list("pk", flat=True)) or [0]
+from .models import FamilyNeed, NeedRule
+from .services import current_results, in_force_model_ids
 
 
 def _prepare(queryset, rows: Rows):
-    result = FamilyWelfare.objects.filter(
-        family_id=OuterRef(rows.family_id), model_id__in=_in_force()
-    )
+    result = current_results().filter(family_id=OuterRef(rows.family_id))
     return late_annotate(
         queryset,
         poverty_status=Subquery(result.values("status")[:1]),
@@ -45,9 +38,7 @@ class ResultFilter:
     def filter(self, queryset, value):
         if value in (None, "", [], ()):
             return queryset
-        results = FamilyWelfare.objects.filter(
-            model_id__in=_in_force(), **{self.result_lookup: value}
-        )
+        results = current_results().filter(**{self.result_lookup: value})
         return queryset.filter(**{f"{self.family_id}__in": results.values("family_id")})
 
 
@@ -65,7 +56,7 @@ class NeedFilter(ResultFilter, django_filters.ModelChoiceFilter):
     def filter(self, queryset, value):
         if not value:
             return queryset
-        raised = FamilyNeed.objects.filter(rule=value, model_id__in=_in_force())
+        raised = FamilyNeed.objects.filter(rule=value, model_id__in=in_force_model_ids())
         return queryset.filter(**{f"{self.family_id}__in": raised.values("family_id")})
 
 
@@ -113,13 +104,13 @@ class ResultColumn(tables.Column):
             welfare = self.rows.to_family("welfare")
             joined = queryset.annotate(
                 result_in_force=FilteredRelation(
-                    welfare, condition=Q(**{f"{welfare}__model_id__in": _in_force()})
+                    welfare, condition=Q(**{f"{welfare}__model_id__in": in_force_model_ids()})
                 )
             )
             value = F(f"result_in_force__{self.field}")
             value = value.desc(nulls_last=True) if is_descending else value.asc(nulls_last=True)
             return joined.order_by(value, key), True
-        in_force = FamilyWelfare.objects.filter(model_id__in=_in_force())
+        in_force = current_results()
         segments = [
             queryset.filter(
                 **{family_id: in_force.filter(**{self.field: value}).values("family_id")}

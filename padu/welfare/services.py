@@ -447,9 +447,17 @@ def newest_models(within: str | None = None) -> models.QuerySet:
     return newest.filter(regency__code__within=within) if within else newest
 
 
+def in_force_model_ids() -> list[int]:
+    """The ids of the model versions whose results are current (``newest_models``), as a
+    list: an IN list of a few ids is read from the results' indexes, where a subquery is
+    planned per row. Never empty: an empty IN would empty a whole list, not only a join
+    (0 is no model's id)."""
+    return list(newest_models().values_list("pk", flat=True)) or [0]
+
+
 def current_results():
     """Every family's result under its regency's newest model version."""
-    return FamilyWelfare.objects.filter(model__in=newest_models())
+    return FamilyWelfare.objects.filter(model_id__in=in_force_model_ids())
 
 
 @dataclass

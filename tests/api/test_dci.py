@@ -111,6 +111,9 @@ def test_predicates_and_expressions_sorting_and_pages(client, key, families):
     # children have no sex recorded, and Bandung's head is not the caller's.
     names = {r["demographic_info"]["name"]["given_name"] for r in records}
     assert names == {"Budi Santoso", "Siti Aminah"}
+    by_desil = _by(predicate, entity="Member", query_type="predicate",
+                   sort=[{"attribute_name": "poverty_score", "sort_order": "desc"}])  # fmt: skip
+    assert _post(client, key, by_desil).json()["message"]["search_response"][0]["status"] == "succ"
     predicate[0]["expression1"]["attribute_value"] = "female"
     body = _post(client, key, _by(predicate, entity="Member", query_type="predicate")).json()
     assert body["message"]["search_response"][0]["data"]["reg_records"] == []

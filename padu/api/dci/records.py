@@ -1,8 +1,7 @@
 """Padu's families and persons as the DCI standard's Group and Member records."""
 
 from padu.registry.identity import masked
-from padu.welfare.models import FamilyWelfare
-from padu.welfare.services import newest_models
+from padu.welfare.services import current_results
 
 SEX = {"L": "male", "P": "female"}
 MARITAL = {"belum_kawin": "single", "kawin": "married", "cerai_hidup": "divorced",
@@ -40,12 +39,7 @@ def member_record(person, *, reveal: bool) -> dict:
 def group_records(families, *, reveal: bool) -> list[dict]:
     """``families`` (a page) as Group records, with their members and desil."""
     ids = [f.pk for f in families]
-    in_force = newest_models().values_list("pk", flat=True)
-    desil = dict(
-        FamilyWelfare.objects.filter(family_id__in=ids, model_id__in=list(in_force)).values_list(
-            "family_id", "desil"
-        )
-    )
+    desil = dict(current_results().filter(family_id__in=ids).values_list("family_id", "desil"))
     records = []
     for family in families:
         members = [m for m in family.members.all() if m.lifecycle == "aktif"]

@@ -22,8 +22,7 @@ from django.utils import timezone
 
 from padu.registry import choices as c
 from padu.registry.queries import member_count
-from padu.welfare.models import FamilyWelfare
-from padu.welfare.services import newest_models
+from padu.welfare.services import current_results
 
 #: The most records one search may match (narrow it, or page through a smaller one).
 MOST_RECORDS = 10_000
@@ -86,7 +85,7 @@ def _condition(entity: str, attribute: str, operator: str, value) -> Q:
         raise Rejected("rjct.filter.invalid", f"operator {operator!r} tidak dikenal")
     suffix, negate = OPERATORS[op], op == "ne"
     if name in ("poverty_score", "desil"):
-        results = FamilyWelfare.objects.filter(model_id__in=_in_force())
+        results = current_results()
         if op == "in":
             results = results.filter(desil__in=[int(_number(v)) for v in _listed(value)])
         else:
@@ -147,10 +146,6 @@ def _age(op: str, years: float) -> Q:
     if op in ("gte", "ge"):
         return Q(birth_date__lte=born_before(years))
     raise Rejected("rjct.filter.invalid", f"umur tidak dapat dibandingkan dengan {op!r}")
-
-
-def _in_force() -> list[int]:
-    return list(newest_models().values_list("pk", flat=True)) or [0]
 
 
 def _mongo(entity: str, document) -> Q:
@@ -242,8 +237,6 @@ def _ordering(entity: str, criteria: dict) -> list[str]:
         field = SORTS.get(name)
         if field is None or (field == "size" and entity != "Group"):
             raise Rejected("rjct.sort.invalid", f"tidak dapat mengurutkan menurut {name!r}")
-        if field == "desil" and entity == "Member":
-            field = "family_desil"
         descending = str(item.get("sort_order", "asc")).lower() == "desc"
         if field.startswith("-"):
             field, descending = field[1:], not descending
@@ -273,20 +266,13 @@ def run_search(criteria, *, families, persons) -> Found:
     condition = _query(entity, criteria)
     ordering = _ordering(entity, criteria)
     size, number = _page(criteria)
-    desil = FamilyWelfare.objects.filter(model_id__in=_in_force())
-    if entity == "Group":
-        rows = families.annotate(size=member_count()).filter(condition)
-        if "desil" in {o.lstrip("-") for o in ordering}:
-            rows = rows.annotate(
-                desil=Subquery(desil.filter(family=OuterRef("pk")).values("desil")[:1])
-            )
+    if entity == "Group":  # a family found through several members is one record
+        rows = families.annotate(size=member_count()).filter(condition).distinct()
     else:
         rows = persons.filter(lifecycle=c.Lifecycle.ACTIVE).filter(condition)
-        if "family_desil" in {o.lstrip("-") for o in ordering}:
-            rows = rows.annotate(
-                family_desil=Subquery(desil.filter(family=OuterRef("family")).values("desil")[:1])
-            )
-    rows = rows.distinct() if entity == "Group" else rows
+    if "desil" in {o.lstrip("-") for o in ordering}:
+        result = current_results().filter(family_id=OuterRef(_desil_path(entity)))
+        rows = rows.annotate(desil=Subquery(result.values("desil")[:1]))
     total = rows.count()
     if total > MOST_RECORDS:
         raise Rejected(
