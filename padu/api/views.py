@@ -18,13 +18,12 @@ from rest_framework.views import APIView
 from padu.accounts import policy
 from padu.accounts.choices import AccessKind
 from padu.accounts.policy import Action
-from padu.accounts.services import log_shown
+from padu.accounts.services import log_access, log_shown
 from padu.core.models import ChangeLog
 from padu.core.spreadsheet import csv_bytes, xlsx_sheets_bytes
 from padu.core.views import download
-from padu.matching.choices import PairKind, RunMode
 from padu.matching.models import LinkageRun, MatchPair
-from padu.matching.services import decide_pair, queue_matching
+from padu.matching.services import decide_pair
 from padu.programs.models import Cycle, Program, Referral
 from padu.programs.services import StaleReferral, update_referral
 from padu.regions.codes import normalize_code
@@ -361,8 +360,8 @@ class ExchangeView(APIView):
         else:
             frame = exchange.dtsen_desil(families, reveal=reveal)
             body, name, count = csv_bytes(frame), f"dtsen-desil-{area or 'semua'}.csv", frame.height
-        log_shown(request, object_type="family", ids=["*"], kind=AccessKind.EXPORT,
-                  detail=f"API {layout} {area} ({count} keluarga)")  # fmt: skip
+        log_access(request.user, kind=AccessKind.EXPORT, object_type="family", object_id="*",
+                   detail=f"API {layout} {area} ({count} keluarga)", request=request)  # fmt: skip
         return download(body, name)
 
 
@@ -377,7 +376,8 @@ class MatchingRunViewSet(RestrictedViewSet):
 class ReviewPairViewSet(RestrictedViewSet):
     """Pairs a matching run could not decide (``kind=doubtful``) or merged on a near-miss
     NIK alone (``near_miss_nik``), and the custodian's verdict on each, as on the review
-    page: every later run honours it; undoing a near-miss merge matches again at once."""
+    page (``decide_pair``: every later run honours it; undoing a near-miss merge matches
+    again at once)."""
 
     model = MatchPair
     logged_as = "match_pair"
@@ -395,8 +395,6 @@ class ReviewPairViewSet(RestrictedViewSet):
         given.is_valid(raise_exception=True)
         same = given.validated_data["same"]
         decide_pair(pair, same=same, actor=request.user, note=given.validated_data.get("note", ""))
-        if pair.kind == PairKind.NEAR_MISS_NIK and not same:
-            queue_matching(actor=request.user, mode=RunMode.NEW)
         pair.refresh_from_db()
         self._log([pair.pk], AccessKind.VIEW)
         return Response(self.get_serializer(pair).data)

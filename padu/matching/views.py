@@ -227,11 +227,10 @@ class DecideView(RestrictedMixin, View):
 
     def _after_near_miss(self, request, *, same: bool):
         """A merge on a near-miss NIK confirmed stays; one undone is matched again at once
-        (a run of new records re-matches every person holding records said to differ)."""
+        (decide_pair queued the run)."""
         if same:
             messages.success(request, _("Disimpan: penggabungan benar, orang tetap satu."))
         else:
-            queue_matching(actor=request.user, mode=RunMode.NEW)
             messages.success(
                 request,
                 _(

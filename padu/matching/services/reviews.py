@@ -9,14 +9,17 @@ from padu.core.choices import ChangeAction
 from padu.core.history import record_change
 from padu.registry.models import Person
 
-from ..choices import PairStatus
+from ..choices import PairKind, PairStatus, RunMode
 from ..golden import PERSON_FIELDS
 from ..models import MatchDecision, MatchPair, RecordLink
+from .runs import queue_matching
 
 
 @transaction.atomic
 def decide_pair(pair: MatchPair, *, same: bool, actor, note: str = "") -> MatchDecision:
-    """Record a verdict on a queued pair; every later run honours it."""
+    """Record a verdict on a queued pair; every later run honours it. A merge made on a
+    near-miss NIK alone and now undone is matched again at once (a run of new records
+    re-matches every person holding records said to differ)."""
     policy.require(actor, pair, Action.CHANGE)
     left, right = pair.left, pair.right
     decision, _ = MatchDecision.objects.update_or_create(
@@ -36,6 +39,8 @@ def decide_pair(pair: MatchPair, *, same: bool, actor, note: str = "") -> MatchD
         after={"sama": same, "pasangan": pair.pk, "catatan": note},
         origin="tinjauan pencocokan",
     )
+    if pair.kind == PairKind.NEAR_MISS_NIK and not same:
+        queue_matching(actor=actor, mode=RunMode.NEW)
     return decision
 
 
