@@ -154,8 +154,7 @@ def approve_application(application: Application, *, expires_on, actor) -> User:
     """The account the applicant asked for, valid until ``expires_on``, with the password
     they chose; the applicant is told by email."""
     application = _pending(application, actor=actor)
-    if expires_on <= timezone.localdate():
-        raise ValidationError(_("Tanggal berlaku harus sesudah hari ini."))
+    _check_expiry(expires_on)
     if User.objects.filter(username__iexact=application.username).exists():
         raise ValidationError(
             _(
@@ -255,8 +254,7 @@ def tell_applicant(application: Application) -> None:
 @transaction.atomic
 def renew_account(user: User, *, expires_on, actor) -> User:
     require(actor, user, Action.CHANGE)
-    if expires_on <= timezone.localdate():
-        raise ValidationError(_("Tanggal berlaku harus sesudah hari ini."))
+    _check_expiry(expires_on)
     return _change_account(user, actor=actor, expires_on=expires_on, is_active=True)
 
 
@@ -268,13 +266,18 @@ def deactivate_account(user: User, *, reason: str, actor) -> User:
         raise ValidationError(_("Tulis alasan penonaktifan (pindah tugas, pensiun …)."))
     if user.pk == actor.pk:
         raise ValidationError(_("Akun Anda sendiri dinonaktifkan oleh sekretariat lain."))
-    return _change_account(
-        user,
-        actor=actor,
-        is_active=False,
-        session_generation=user.session_generation + 1,
-        note=reason.strip(),
-    )
+    _end_every_session(user)
+    return _change_account(user, actor=actor, is_active=False, note=reason.strip())
+
+
+def _check_expiry(expires_on) -> None:
+    if expires_on <= timezone.localdate():
+        raise ValidationError(_("Tanggal berlaku harus sesudah hari ini."))
+
+
+def _end_every_session(user: User) -> None:
+    """Every session signed before this stops being valid (see User._get_session_auth_hash)."""
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
 
 
 def _change_account(user: User, *, actor, note: str = "", **values) -> User:
@@ -292,7 +295,7 @@ def _change_account(user: User, *, actor, note: str = "", **values) -> User:
 @transaction.atomic
 def sign_out_everywhere(user: User, *, actor) -> None:
     """End every session of ``user`` (a lost phone, a shared computer), this one too."""
-    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    _end_every_session(user)
     record_change(user, actor=actor, action=ChangeAction.UPDATE, after={"sesi": "semua diakhiri"})
 
 
@@ -327,7 +330,7 @@ def reset_authenticator(user: User, *, actor) -> None:
     every session of the account ends."""
     require(actor, user, Action.CHANGE)
     TOTPDevice.objects.filter(user=user).delete()
-    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    _end_every_session(user)
     record_change(
         user, actor=actor, action=ChangeAction.UPDATE, after={"autentikator": "diatur ulang"}
     )

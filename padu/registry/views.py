@@ -99,25 +99,20 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
         searched = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
         shown = " ".join(f"{k}={v}" for k, v in searched.items() if v not in (None, "", []))
         if extension:
-            log_access(
-                request.user,
-                kind=AccessKind.EXPORT,
-                object_type=self.model._meta.model_name,
-                object_id="*",
-                detail=f"{shown} .{extension}".strip()[:300],
-                request=request,
-            )
+            kind, detail = AccessKind.EXPORT, f"{shown} .{extension}".strip()[:300]
         else:  # which rows the page showed (the ids last: a long filter is cut, not them)
             ids = ",".join(str(row.pk) for row in response.context_data[self.rows.name])
             page = request.GET.get("page", "1")
-            log_access(
-                request.user,
-                kind=AccessKind.LIST,
-                object_type=self.model._meta.model_name,
-                object_id="*",
-                detail=f"{shown[: 280 - len(ids)]} halaman={page} id={ids}".strip()[-300:],
-                request=request,
-            )
+            kind = AccessKind.LIST
+            detail = f"{shown[: 280 - len(ids)]} halaman={page} id={ids}".strip()[-300:]
+        log_access(
+            request.user,
+            kind=kind,
+            object_type=self.model._meta.model_name,
+            object_id="*",
+            detail=detail,
+            request=request,
+        )
         return response
 
     def export(self, rows, extension: str):
