@@ -140,6 +140,9 @@ class SyncSearchView(DciView):
         header, message = envelope.get("header"), envelope.get("message")
         try:
             requests = _check_header(header, message, "search", "search_request")
+            # A repeat is refused before any search runs (the unique id still guards a race).
+            if DciMessage.objects.filter(message_id=str(header["message_id"])[:99]).exists():
+                raise _Refused("rjct.message_id.duplicate", "message_id ini sudah pernah dikirim")
         except _Refused as refused:
             return self.reply(
                 {
