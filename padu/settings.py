@@ -19,6 +19,14 @@ PADU_REQUIRE_2FA  1 asks every role that sees personal data for a one-time code 
                  sign-in; default 1 in production, 0 elsewhere (the demo says so)
 PADU_LOGIN_FAILURE_LIMIT  wrong passwords before an account or an address is locked
                  (default 5), for PADU_LOGIN_COOLOFF_MINUTES (default 15)
+PADU_PUBLIC_URL  the address residents reach Padu at, for the links in their messages
+                 (default http://127.0.0.1:8000)
+PADU_PHONE_GATEWAY_URL  an SMS/WhatsApp gateway taking {"to", "message"} as JSON, with
+                 PADU_PHONE_GATEWAY_TOKEN as its bearer token (default: none; messages to
+                 phones are kept, not sent; the demo prints them)
+PADU_SERVICE_REGION  the regencies/cities the one-stop service serves, e.g. 33.74 (default:
+                 those the registry's families live in)
+PADU_SERVICE_RATE  status checks and requests per client address per hour (default 10)
 PADU_EMAIL_URL   how mail leaves, e.g. smtp+tls://user:pass@mail.example.go.id:587
                  (default: printed to the console); PADU_EMAIL_FROM its sender
 """
@@ -87,6 +95,7 @@ INSTALLED_APPS = [
     "padu.programs",
     "padu.releases",
     "padu.dashboards",
+    "padu.service",
     "padu.api",
     "padu.synth",
     "padu.demo",
@@ -156,6 +165,15 @@ def _database_from_environment() -> dict:
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": _database_from_environment()}
+# One cache shared by every process of an installation (the web server's workers and the
+# background worker), with no server of its own: the rate limits of the API and of the
+# public forms, and the long counts of the list pages.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": DATA_DIR / "cache",
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -252,6 +270,10 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("PADU_API_RATE", "600/min"),
         "anon": "30/min",  # the token endpoint, against guessing
+        # The one-stop service's public forms, per client address: a status check or a
+        # ticket lookup (against guessing NIKs and codes), a request sent.
+        "service-lookup": f"{os.environ.get('PADU_SERVICE_RATE', '10')}/hour",
+        "service-submit": f"{os.environ.get('PADU_SERVICE_RATE', '10')}/hour",
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -301,6 +323,24 @@ if _email.scheme.startswith("smtp"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("PADU_EMAIL_FROM", "Padu <padu@localhost>")
+
+PUBLIC_URL = os.environ.get("PADU_PUBLIC_URL", "http://127.0.0.1:8000")
+#: The regencies/cities (codes, comma-separated) the one-stop service takes requests for;
+#: empty: those the registry's families live in.
+SERVICE_REGION = os.environ.get("PADU_SERVICE_REGION", "")
+SERVICE_PHONE_GATEWAY_URL = os.environ.get("PADU_PHONE_GATEWAY_URL", "")
+SERVICE_PHONE_GATEWAY_TOKEN = os.environ.get("PADU_PHONE_GATEWAY_TOKEN", "")
+#: How a message to a resident leaves, per channel (padu.service.notify).
+SERVICE_SENDERS = {
+    "email": "padu.service.notify.EmailSender",
+    "ponsel": (
+        "padu.service.notify.GatewaySender"
+        if SERVICE_PHONE_GATEWAY_URL
+        else "padu.service.notify.NoSender"
+        if PRODUCTION
+        else "padu.service.notify.ConsoleSender"
+    ),
+}
 
 #: A family not verified in the field for this many days is flagged as stale.
 VERIFICATION_STALE_DAYS = int(os.environ.get("PADU_VERIFICATION_STALE_DAYS", "365"))

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dasbor/", include("padu.dashboards.urls")),
     path("statistik/", include(public_patterns)),
     path("portal/", include(portal_patterns)),
+    path("layanan/", include("padu.service.urls")),
     path("api/", include("padu.api.urls")),
     path("admin/", admin.site.urls),
 ]

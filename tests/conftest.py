@@ -190,6 +190,16 @@ def make_user(db):
     return make
 
 
+@pytest.fixture
+def staff(make_user):
+    """Verivali's people: Dinsos of the city and an operator in each of two villages."""
+    return {
+        "dinsos": make_user("dinsos", Role.DINSOS_OFFICER, "33.74"),
+        "operator_a": make_user("operator_a", Role.VILLAGE_OPERATOR, VILLAGE_A),
+        "operator_b": make_user("operator_b", Role.VILLAGE_OPERATOR, VILLAGE_B),
+    }
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Counts and the name vocabulary are cached; a test starts from its own data."""

@@ -20,6 +20,7 @@ _VERBS = {
     Action.APPROVE: _lazy("menyetujui"),
     Action.EXPORT: _lazy("mengekspor"),
     Action.REVEAL: _lazy("menampilkan NIK utuh"),
+    Action.RECEIVE: _lazy("mencatat di loket"),
 }
 
 

@@ -39,6 +39,8 @@ class Action(models.TextChoices):
     #: NIK and No KK whole in lists and files (to the others: masked, revealed by a click
     #: that is logged with its purpose).
     REVEAL = "reveal", _("tampilkan NIK utuh")
+    #: Take a resident's request in at a service desk (loket).
+    RECEIVE = "receive", _("terima di loket")
 
 
 class Scope(models.TextChoices):
@@ -198,6 +200,15 @@ POLICY: dict[str, dict[str, dict[str, Scope]]] = {
         Action.CHANGE: {Role.AGENCY_OFFICER: Scope.AGENCY},
         Action.EXPORT: {Role.AGENCY_OFFICER: Scope.AGENCY, **_EXPORTERS},
     },
+    # The one-stop service: Dinsos triages the requests of its region and answers them;
+    # a village operator sees those sent to them to visit; Bappeda/TKPK's verifiers follow
+    # them. Desks at Dinsos and at kelurahan offices take walk-in residents' requests.
+    "service.servicerequest": {
+        Action.VIEW: {**_DINSOS, **_OPERATOR, Role.VERIFIER: Scope.REGION},
+        Action.CHANGE: _DINSOS,
+        Action.RECEIVE: {Role.DINSOS_OFFICER: Scope.REGION, Role.VILLAGE_OPERATOR: Scope.REGION},
+    },
+    "service.requestphoto": {Action.VIEW: {**_DINSOS, **_OPERATOR, Role.VERIFIER: Scope.REGION}},
     # Accounts: the TKPK secretariat (Bappeda's verifiers) decides who gets one, renews it
     # and closes the accounts of those who leave, in its region.
     "accounts.application": {

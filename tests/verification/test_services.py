@@ -52,15 +52,6 @@ def pdf_minutes():
     return SimpleUploadedFile("berita-acara.pdf", b"%PDF-1.4\n%synthetic\n", "application/pdf")
 
 
-@pytest.fixture
-def staff(make_user):
-    return {
-        "dinsos": make_user("dinsos", Role.DINSOS_OFFICER, "33.74"),
-        "operator_a": make_user("operator_a", Role.VILLAGE_OPERATOR, VILLAGE_A),
-        "operator_b": make_user("operator_b", Role.VILLAGE_OPERATOR, VILLAGE_B),
-    }
-
-
 def open_round(dinsos, region="33.74", name="Verivali 2026"):
     return services.create_round(
         name=name,

@@ -27,6 +27,7 @@ from ..choices import AssignmentState, MemberStatus, VisitStatus
 from ..findings import VisitConflict, changed_meanwhile
 from ..models import Assignment, Round, VillageMeeting, Visit
 from ..queries import field_record_id
+from ..signals import visit_decided
 from .visits import check_operator
 
 _MEMBER_LIFECYCLE = {MemberStatus.DECEASED: Lifecycle.DECEASED, MemberStatus.MOVED: Lifecycle.MOVED}
@@ -85,6 +86,7 @@ def return_visit(visit: Visit, *, reason: str, actor) -> Visit:
     if visit.assignment_id:
         Assignment.objects.filter(pk=visit.assignment_id).update(state=AssignmentState.RETURNED)
     record_change(visit, actor=actor, action=ChangeAction.UPDATE, after={"dikembalikan": reason})
+    visit_decided.send(sender=Visit, visit=visit, actor=actor)
     return visit
 
 
@@ -129,6 +131,7 @@ def approve_visit(visit: Visit, *, actor, force: bool = False) -> Visit:
     if visit.assignment_id:
         Assignment.objects.filter(pk=visit.assignment_id).update(state=AssignmentState.APPROVED)
     record_change(visit, actor=actor, action=ChangeAction.UPDATE, after={"disetujui": family.pk})
+    visit_decided.send(sender=Visit, visit=visit, actor=actor)
     return visit
 
 
