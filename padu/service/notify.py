@@ -9,8 +9,8 @@ sender class), so an office plugs in its own gateway without touching the code:
 - ``ConsoleSender``: printed on the server's console (the demo);
 - ``NoSender``: kept, not sent (a phone channel with no gateway configured).
 
-Messages are written in the request's transaction and leave after it commits; each one's
-outcome is kept (``Notification.sent``, ``error``)."""
+The services write each message in the request's transaction (``Notification``); it leaves
+after the transaction commits, and its outcome is kept (``sent``, ``error``)."""
 
 import json
 import logging
@@ -20,11 +20,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
-
-from .choices import NotificationChannel
-from .models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -65,56 +61,22 @@ def tracking_url(request) -> str:
     return f"{settings.PUBLIC_URL.rstrip('/')}{path}"
 
 
-def _queue(request, text: str) -> None:
-    recipients = [
-        (NotificationChannel.EMAIL, request.email),
-        (NotificationChannel.PHONE, request.phone),
-    ]
-    written = [
-        Notification.objects.create(request=request, channel=channel, recipient=to, message=text)
-        for channel, to in recipients
-        if to
-    ]
-    if written:
-        subject = _("Layanan terpadu: tiket %(ticket)s") % {"ticket": request.ticket}
-        transaction.on_commit(lambda: _send(written, subject))
+def ticket_issued(request, code: str) -> str:
+    """The first message: the ticket, its check code and the tracking link."""
+    return _(
+        "Permintaan Anda diterima. Tiket %(ticket)s, kode cek %(code)s. "
+        "Ikuti perkembangannya di %(url)s"
+    ) % {"ticket": request.ticket, "code": code, "url": tracking_url(request)}
 
 
-def _send(notifications: list[Notification], subject: str) -> None:
-    for notification in notifications:
-        sender = import_string(settings.SERVICE_SENDERS[notification.channel])()
-        try:
-            sender.send(notification.recipient, notification.message, subject=subject)
-        except Exception as error:  # a gateway's failure is the message's, never the request's
-            logger.warning("pemberitahuan %s gagal: %s", notification.pk, error)
-            notification.error = str(error)[:300]
-        else:
-            notification.sent = True
-        notification.save(update_fields=["sent", "error"])
-
-
-def ticket_issued(request, code: str) -> None:
-    _queue(
-        request,
-        _(
-            "Permintaan Anda diterima. Tiket %(ticket)s, kode cek %(code)s. "
-            "Ikuti perkembangannya di %(url)s"
-        )
-        % {"ticket": request.ticket, "code": code, "url": tracking_url(request)},
-    )
-
-
-def status_changed(request, note: str) -> None:
-    _queue(
-        request,
-        _("Tiket %(ticket)s: %(status)s. %(note)s %(url)s")
-        % {
-            "ticket": request.ticket,
-            "status": request.get_status_display(),
-            "note": note,
-            "url": tracking_url(request),
-        },
-    )
+def status_changed(request, note: str) -> str:
+    """A step's message: the new status and what the resident should know of it."""
+    return _("Tiket %(ticket)s: %(status)s. %(note)s %(url)s") % {
+        "ticket": request.ticket,
+        "status": request.get_status_display(),
+        "note": note,
+        "url": tracking_url(request),
+    }
 
 
 def escalated(requests) -> None:

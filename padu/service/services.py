@@ -4,15 +4,18 @@ with a step the resident can read for each, and a message to them when they left
 or an address."""
 
 import datetime as dt
+import logging
 import secrets
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from padu.accounts import policy
@@ -38,10 +41,13 @@ from .choices import (
     DEADLINE,
     TICKET_PREFIX,
     Channel,
+    NotificationChannel,
     RequestKind,
     RequestStatus,
 )
-from .models import RequestPhoto, RequestStep, ServiceRequest
+from .models import Notification, RequestPhoto, RequestStep, ServiceRequest
+
+logger = logging.getLogger(__name__)
 
 #: Letters and digits that cannot be mistaken for one another when read aloud or written.
 TICKET_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -214,7 +220,7 @@ def submit_request(
         after={"jenis": request.kind, "desa": request.village_id, "saluran": channel},
         origin="layanan terpadu",
     )
-    notify.ticket_issued(request, code)
+    _tell(request, notify.ticket_issued(request, code))
     return request, code
 
 
@@ -248,6 +254,38 @@ def _store_photo(request: ServiceRequest, upload) -> RequestPhoto:
     photo.image.save(f"{request.ticket}.jpg", prepared.content, save=False)
     photo.save()
     return photo
+
+
+# -- telling the resident -----------------------------------------------------------------
+
+
+def _tell(request: ServiceRequest, text: str) -> None:
+    """Write the message to each address the resident left; it leaves after the commit."""
+    recipients = [
+        (NotificationChannel.EMAIL, request.email),
+        (NotificationChannel.PHONE, request.phone),
+    ]
+    written = [
+        Notification.objects.create(request=request, channel=channel, recipient=to, message=text)
+        for channel, to in recipients
+        if to
+    ]
+    if written:
+        subject = _("Layanan terpadu: tiket %(ticket)s") % {"ticket": request.ticket}
+        transaction.on_commit(lambda: _send(written, subject))
+
+
+def _send(notifications: list[Notification], subject: str) -> None:
+    for notification in notifications:
+        sender = import_string(settings.SERVICE_SENDERS[notification.channel])()
+        try:
+            sender.send(notification.recipient, notification.message, subject=subject)
+        except Exception as error:  # a gateway's failure is the message's, never the request's
+            logger.warning("pemberitahuan %s gagal: %s", notification.pk, error)
+            notification.error = str(error)[:300]
+        else:
+            notification.sent = True
+        notification.save(update_fields=["sent", "error"])
 
 
 # -- the resident's key -------------------------------------------------------------------
@@ -351,10 +389,10 @@ def _move(request: ServiceRequest, status: str, *, note: str, actor, staff_note=
     record_change(
         request, actor=actor, action=ChangeAction.UPDATE, after={"status": status}, origin="layanan"
     )
-    notify.status_changed(request, note)
+    _tell(request, notify.status_changed(request, note))
     for joined in request.duplicates.all():
         _step(joined, RequestStatus.JOINED, note=note, actor=actor)
-        notify.status_changed(joined, note)
+        _tell(joined, notify.status_changed(joined, note))
 
 
 @transaction.atomic
@@ -494,7 +532,7 @@ def join_request(request: ServiceRequest, *, into: ServiceRequest, actor) -> Ser
     _join(request, into, actor=actor)
     request.duplicates.update(duplicate_of=into)
     record_change(request, actor=actor, action=ChangeAction.UPDATE, after={"digabung": into.ticket})
-    notify.status_changed(request, request.steps.last().note)
+    _tell(request, notify.status_changed(request, request.steps.last().note))
     return request
 
 
@@ -525,13 +563,14 @@ def record_proposal_visit(request: ServiceRequest, visit: Visit, *, actor) -> Se
         raise PermissionDenied(_("Permintaan ini tidak ditugaskan kepada Anda."))
     request.visit = visit
     request.save(update_fields=["visit", "updated_at"])
+    record_change(request, actor=actor, action=ChangeAction.UPDATE, after={"kunjungan": visit.pk})
     _step(
         request,
         RequestStatus.IN_VERIVALI,
         note=_("Rumah telah dikunjungi petugas; menunggu musyawarah dan persetujuan Dinsos."),
         actor=actor,
     )
-    notify.status_changed(request, request.steps.last().note)
+    _tell(request, notify.status_changed(request, request.steps.last().note))
     return request
 
 
@@ -609,6 +648,9 @@ def escalate_overdue(*, actor=None, today: dt.date | None = None) -> int:
     for request in overdue:
         request.escalated_at = now
         request.save(update_fields=["escalated_at", "updated_at"])
+        record_change(
+            request, actor=actor, action=ChangeAction.UPDATE, after={"dieskalasi": str(now)}
+        )
         _step(
             request,
             request.status,

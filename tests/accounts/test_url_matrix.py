@@ -53,6 +53,7 @@ from padu.sources.models import (
     SourceRecord,
     ValueRows,
 )
+from padu.service.models import RequestPhoto, RequestStep, ServiceRequest
 from padu.sources.services import find_dataset
 from padu.verification.choices import AssignmentState, VisitStatus
 from padu.verification.models import Assignment, Round, VillageMeeting, Visit, VisitPhoto
@@ -91,6 +92,9 @@ PUBLIC_URLS = {
     "public-statistics:package-show",
     "portal:home",
     "portal:release",
+    # The one-stop service's resident pages: a status check that tells only what both
+    # facts open, forms, and a request's page by its signed link (no one's data on it).
+    *(f"service:{name}" for name in ("home", "check", "find", "track", "receipt", "submit")),
     *(
         f"public-statistics:{name}"
         for name in ("list", "release", "csv", "parquet", "indicators", "package-list")
@@ -304,7 +308,27 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
         region_id=village,
         letter=ContentFile(b"%PDF-1.4\n", name="surat.pdf"),
     )
+    service_request = ServiceRequest.objects.create(
+        ticket=f"S-261201-{label[:4].upper()}",
+        check_code_hash="-",
+        kind="sanggah",
+        village_id=village,
+        subject_name=f"{label} Disanggah",
+        subject_nik=nik,
+        family=family,
+        description=f"{label} punya mobil",
+        reporter_name=f"{label} Pelapor",
+        reporter_nik=nik,
+        phone="081234567890",
+        due_on=dt.date(2026, 12, 15),
+        operator=operator,
+    )
+    RequestStep.objects.create(request=service_request, status="diterima", staff_note=label)
+    request_photo = RequestPhoto(request=service_request)
+    request_photo.image.save("sanggah.jpg", _jpeg(), save=True)
     return {
+        ServiceRequest: service_request,
+        RequestPhoto: request_photo,
         Application: application,
         User: operator,
         Family: family,
@@ -502,6 +526,7 @@ _PLACED = {
     Release: "region__code",
     Program: "region__code",
     Cycle: "program__region__code",
+    ServiceRequest: "village__code",
 }
 
 
