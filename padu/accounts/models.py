@@ -140,6 +140,12 @@ class User(AbstractUser):
         return policy.allows(self, "releases.release", policy.Action.VIEW)
 
     @property
+    def can_see_service_requests(self) -> bool:
+        """Residents' requests of the one-stop service: Dinsos' queue, the requests sent to
+        an operator, Bappeda/TKPK following them."""
+        return policy.allows(self, "service.servicerequest", policy.Action.VIEW)
+
+    @property
     def sees_full_identifiers(self) -> bool:
         """NIK and No KK whole in lists and files; otherwise masked (``3374••••••••0001``)."""
         return policy.allows(self, "registry.person", policy.Action.REVEAL)

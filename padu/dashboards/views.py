@@ -36,6 +36,7 @@ from padu.welfare.choices import PovertyStatus
 
 from . import charts, reports
 from .maps import CLASSINGS, HIDDEN, feature_collection, household_points, shaded
+from .panels import dashboard_panels, portal_panels
 from .sections import HEADLINE, SECTIONS, SECTIONS_BY_KEY
 
 #: Indicators a map can be shaded by.
@@ -210,6 +211,7 @@ class DashboardView(_ReleasePage):
                 series, self.area, target_year=settings.ZERO_EXTREME_POVERTY_YEAR
             ),
             other_releases=releases_for(self.request.user)[:10],
+            extra_panels=dashboard_panels.render(self.area, self.request),
         )
 
     def _previous(self) -> Release | None:
@@ -384,6 +386,7 @@ class MapView(_HouseholdPoints, _ReleasePage):
                 filters={k: request.GET.get(k, "") for k in ("status", "kebutuhan", "program")},
                 family_url=reverse("registry:family-detail", args=[0]).replace("/0/", "/{id}/"),
                 tiles=settings.MAP_TILE_URL,
+                extra_panels=portal_panels.render(None, request),
             )
         )
 
@@ -411,7 +414,11 @@ class PortalView(TemplateView):
         if release is None:
             if "pk" in kwargs:
                 raise Http404
-            return self.render_to_response(self.get_context_data(release=None))
+            return self.render_to_response(
+                self.get_context_data(
+                    release=None, extra_panels=portal_panels.render(None, request)
+                )
+            )
         table = public_table(release)
         levels = sorted(set(table["level"]))
         level = level_shown(levels, number_param(request.GET.get("tingkat")))
@@ -467,6 +474,7 @@ class PortalView(TemplateView):
                 threshold=threshold(),
                 dataset=dataset_name(release),
                 tiles=settings.MAP_TILE_URL,
+                extra_panels=portal_panels.render(None, request),
             )
         )
 

@@ -9,6 +9,7 @@ class ServiceConfig(AppConfig):
     def ready(self):
         from padu.verification.signals import visit_decided
 
-        from . import receivers
+        from . import panels, receivers
 
         visit_decided.connect(receivers.close_answered_requests, dispatch_uid="service-visit")
+        panels.register()

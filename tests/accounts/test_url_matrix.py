@@ -44,6 +44,7 @@ from padu.regions.models import Region
 from padu.registry.models import Family, FamilyPhoto, Person
 from padu.releases.models import Release
 from padu.releases.services import create_release, execute_build
+from padu.service.models import RequestPhoto, RequestStep, ServiceRequest
 from padu.sources.choices import BatchStatus, Severity
 from padu.sources.models import (
     ImportBatch,
@@ -53,7 +54,6 @@ from padu.sources.models import (
     SourceRecord,
     ValueRows,
 )
-from padu.service.models import RequestPhoto, RequestStep, ServiceRequest
 from padu.sources.services import find_dataset
 from padu.verification.choices import AssignmentState, VisitStatus
 from padu.verification.models import Assignment, Round, VillageMeeting, Visit, VisitPhoto
