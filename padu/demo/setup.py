@@ -1,6 +1,7 @@
 """Setting up the demo: a synthetic city with golden records and one account per role."""
 
 import datetime as dt
+import io
 import random
 import uuid
 from dataclasses import dataclass
@@ -11,17 +12,22 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from padu.accounts.choices import Role
 from padu.accounts.models import User
 from padu.accounts.services import ensure_account
 from padu.organisations.models import Agency
 from padu.regions.models import Region
-from padu.registry.models import Family
+from padu.registry.models import Family, Person
 from padu.releases import services as releases
+from padu.service import services as service
+from padu.service.choices import Channel, RequestKind
+from padu.service.models import ServiceRequest
 from padu.synth.services import DEFAULT_AS_OF
 from padu.verification import services as verification
-from padu.verification.models import Assignment, Round
+from padu.verification.models import Assignment, Round, Visit
+from padu.welfare.models import NeedRule
 
 DEMO_PASSWORD = "padu-demo"
 
@@ -293,3 +299,151 @@ def publish_demo_release(region_code: str, *, name: str, period: str, decree: st
         pdf=ContentFile(_demo_decree_pdf(f"Keputusan {decree}"), name="keputusan.pdf"),
     )
     return releases.publish_release(release, actor=custodian)
+
+
+def _house_photo(rng: random.Random) -> ContentFile:
+    """A synthetic 'photo of a house': a wall, a roof and a door, in random colours."""
+    image = Image.new("RGB", (640, 480), (150 + rng.randint(0, 60), 190, 220))
+    draw = ImageDraw.Draw(image)
+    wall = tuple(rng.randint(120, 230) for _ in range(3))
+    draw.rectangle((160, 220, 480, 440), fill=wall)
+    draw.polygon([(130, 230), (320, 100), (510, 230)], fill=(140, 60, 40))
+    draw.rectangle((290, 320, 350, 440), fill=(90, 60, 30))
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=70)
+    return ContentFile(buffer.getvalue(), name="rumah.jpg")
+
+
+def ensure_demo_service_requests(*, seed: int = 1) -> int:
+    """Residents' requests of the one-stop service in every state: received online and at
+    the desk, sent to the field (waiting for a visit, visited, decided either way), referred
+    to an agency, answered, joined to a duplicate, and one objection past its deadline and
+    escalated. In the demo operator's village, so that the operator has requests to visit.
+    Returns how many were made (0 when the demo has them already)."""
+    if ServiceRequest.objects.exists():
+        return 0
+    rng = random.Random(seed)
+    dinsos = User.objects.get(username="dinsos")
+    operator = User.objects.get(username="operator")
+    village = Region.objects.get(code=operator.region_id)
+    pending = list(
+        Assignment.objects.filter(village=village, operator=operator, state="belum")
+        .select_related("family")
+        .order_by("id")[:4]
+    )
+    residents = list(
+        Person.objects.filter(family__village=village, lifecycle="aktif", relationship="kepala")
+        .exclude(nik="")
+        .exclude(family__in=[a.family for a in pending])
+        .order_by("id")[:3]
+    )
+    if len(pending) < 4 or len(residents) < 3:
+        return 0
+    today = timezone.localdate()
+
+    def details(kind, **values) -> service.RequestDetails:
+        defaults = {"village": village, "description": "", "photos": []}
+        if kind in (RequestKind.PROPOSAL, RequestKind.OBJECTION):
+            defaults |= {"photos": [_house_photo(rng)], "latitude": -6.98, "longitude": 110.41}
+        return service.RequestDetails(kind=kind, **(defaults | values))
+
+    def objection_about(assignment, reporter, reason) -> service.RequestDetails:
+        family = assignment.family
+        return details(
+            RequestKind.OBJECTION,
+            subject_name=family.members.filter(relationship="kepala").first().full_name,
+            address=family.address,
+            rt=family.rt,
+            rw=family.rw,
+            description=reason,
+            reporter_name=reporter.full_name,
+            reporter_nik=reporter.nik,
+            phone="081200000001",
+        )
+
+    made = []
+    # Received, not yet triaged: online, and at the desk.
+    made.append(service.submit_request(details(
+        RequestKind.PROPOSAL, subject_name="Sri Wahyuni", address="Gg. Kenanga 3", rt="007",
+        rw="002", description="Suami sakit sejak Juni, tidak bekerja; tiga anak sekolah.",
+        email="warga@example.id",
+    )))  # fmt: skip
+    made.append(service.submit_request(
+        details(RequestKind.QUESTION, description="Kapan bantuan PKH tahap IV cair?"),
+        actor=dinsos, channel=Channel.DESK,
+    ))  # fmt: skip
+    # The same proposal twice: the second is joined to the first.
+    for _ in range(2):
+        made.append(service.submit_request(details(
+            RequestKind.PROPOSAL, subject_name="Slamet Riyadi", subject_nik="3374011204700009",
+            address="Jl. Mawar 12", rt="003", rw="001", description="Lansia tinggal sendiri.",
+        )))  # fmt: skip
+    # To the field: a proposal the operator must visit, and an objection on the round.
+    waiting, _code = service.submit_request(details(
+        RequestKind.PROPOSAL, subject_name="Dimas Saputra", address="Jl. Anggrek 5", rt="002",
+        rw="004", description="Keluarga baru pindah, belum punya KK di sini.", phone="081200000002",
+    ))  # fmt: skip
+    service.send_to_verivali(waiting, actor=dinsos, operator=operator)
+    made.append((waiting, _code))
+    objected, _code = service.submit_request(
+        objection_about(pending[0], residents[0], "Punya mobil dan toko kelontong besar.")
+    )
+    service.link_family(objected, pending[0].family, actor=dinsos)
+    service.send_to_verivali(objected, actor=dinsos)
+    made.append((objected, _code))
+    # Decided in the field: an objection upheld, one not upheld.
+    for assignment, reporter, outcome in (
+        (pending[1], residents[1], "mampu"),
+        (pending[2], residents[2], "layak"),
+    ):
+        request, _code = service.submit_request(
+            objection_about(assignment, reporter, "Tidak layak menerima bantuan.")
+        )
+        service.link_family(request, assignment.family, actor=dinsos)
+        service.send_to_verivali(request, actor=dinsos)
+        visit = verification.submit_visit(
+            assignment,
+            actor=operator,
+            report=verification.FieldReport(client_key=uuid.uuid4(), visited_on=today),
+            outcome=outcome,
+            family_changes={},
+            member_changes={},
+            seen=verification.family_snapshot(assignment.family),
+        )
+        verification.record_meeting(
+            assignment.round,
+            village=village,
+            held_on=today,
+            minutes=ContentFile(b"%PDF-1.4\n% berita acara demo\n", name="berita-acara.pdf"),
+            visits=[visit],
+            actor=operator,
+        )
+        verification.approve_visit(Visit.objects.get(pk=visit.pk), actor=dinsos)
+        made.append((request, _code))
+    # A need referred to its agency, a question answered.
+    complaint, _code = service.submit_request(details(
+        RequestKind.COMPLAINT, description="Anak kami tidak punya BPJS, ditolak puskesmas.",
+        reporter_name=residents[0].full_name, phone="081200000003",
+    ))  # fmt: skip
+    service.link_family(complaint, residents[0].family, actor=dinsos)
+    service.refer_request(complaint, NeedRule.objects.get(code="jaminan-kesehatan"), actor=dinsos)
+    made.append((complaint, _code))
+    question, _code = service.submit_request(
+        details(RequestKind.QUESTION, description="Bagaimana cara mendaftar DTSEN?")
+    )
+    service.answer_request(
+        question,
+        answer="Ajukan usulan di menu Layanan warga atau di kantor kelurahan dengan KTP dan KK.",
+        actor=dinsos,
+    )
+    made.append((question, _code))
+    # A paper objection handed in three weeks ago: past its 14 days, escalated.
+    late, _code = service.submit_request(
+        objection_about(pending[3], residents[1], "Rumah permanen dua lantai."),
+        actor=dinsos,
+        channel=Channel.DESK,
+        received_on=today - dt.timedelta(days=21),
+    )
+    made.append((late, _code))
+    service.escalate_overdue(actor=dinsos)
+    return len(made)

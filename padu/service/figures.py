@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
-from django.db.models.functions import Substr, TruncDate
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from padu.regions.models import Region
@@ -61,12 +61,7 @@ def service_figures(
     if not kinds:
         return None
     statuses = dict(requests.values_list("status").annotate(n=Count("id")))
-    created = dict(
-        requests.filter(open_)
-        .annotate(day=TruncDate("created_at"))
-        .values_list("day")
-        .annotate(n=Count("id"))
-    )
+    created = dict(requests.filter(open_).values_list("received_on").annotate(n=Count("id")))
     ages = [0] * len(AGE_BANDS)
     for day, n in created.items():
         age = (today - day).days

@@ -134,13 +134,20 @@ class ServiceRequestForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(label=_("Email untuk kabar (bila mau)"), required=False)
+    received_on = forms.DateField(
+        label=_("Tanggal diterima (formulir kertas)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
     # Left empty by people; a bot filling every field gives itself away.
     website = forms.CharField(required=False, widget=forms.HiddenInput)  # fmt: skip
 
-    def __init__(self, *args, kind: str, villages=None, **kwargs):
+    def __init__(self, *args, kind: str, desk: bool = False, villages=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
         wanted = set(KIND_FIELDS[kind]) | {"latitude", "longitude", "gps_accuracy_m", "website"}
+        if desk:
+            wanted.add("received_on")
         for name in list(self.fields):
             if name not in wanted:
                 del self.fields[name]
@@ -187,7 +194,8 @@ class ServiceRequestForm(forms.Form):
             **{
                 name: data[name] if data.get(name) is not None else ""
                 for name in RequestDetails.__dataclass_fields__
-                if name in data and name not in ("latitude", "longitude", "gps_accuracy_m")
+                if name in data
+                and name not in ("latitude", "longitude", "gps_accuracy_m", "received_on")
             },
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),

@@ -86,6 +86,9 @@ class ServiceRequest(models.Model):
     latitude = models.FloatField(_("lintang"), null=True, blank=True)
     longitude = models.FloatField(_("bujur"), null=True, blank=True)
     gps_accuracy_m = models.FloatField(_("akurasi GPS (m)"), null=True, blank=True)
+    # The day the government had it: today online; at a desk, the day a paper form was
+    # handed in. The deadline runs from it.
+    received_on = models.DateField(_("tanggal diterima"))
     due_on = models.DateField(_("batas waktu"))
     duplicate_of = models.ForeignKey(
         "self",

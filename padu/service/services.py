@@ -163,11 +163,17 @@ def _same_request(details: RequestDetails) -> ServiceRequest | None:
 
 @transaction.atomic
 def submit_request(
-    details: RequestDetails, *, actor=None, channel: str = Channel.ONLINE
+    details: RequestDetails,
+    *,
+    actor=None,
+    channel: str = Channel.ONLINE,
+    received_on: dt.date | None = None,
 ) -> tuple[ServiceRequest, str]:
     """Take a request in; returns it and its check code (shown once, kept only as a hash).
-    ``actor`` is the desk officer who recorded it for a walk-in resident, None online. A
-    request about a family that an open one of the same kind already names is joined to it."""
+    ``actor`` is the desk officer who recorded it for a walk-in resident, None online; a
+    desk may date it to the day a paper form was handed in (``received_on``), from which
+    its deadline runs. A request about a family that an open one of the same kind already
+    names is joined to it."""
     if channel == Channel.DESK:
         if not policy.allows(actor, ServiceRequest, Action.RECEIVE):
             raise PermissionDenied(_("Hanya petugas loket yang mencatat permintaan warga."))
@@ -175,6 +181,7 @@ def submit_request(
             raise PermissionDenied(_("Desa/kelurahan ini di luar wilayah kerja Anda."))
     _check_details(details, channel)
     today = timezone.localdate()
+    received_on = _received_on(received_on, channel, today)
     code = "".join(secrets.choice("0123456789") for _ in range(CHECK_CODE_DIGITS))
     same = _same_request(details)
     request = ServiceRequest.objects.create(
@@ -199,7 +206,8 @@ def submit_request(
         latitude=details.latitude,
         longitude=details.longitude,
         gps_accuracy_m=details.gps_accuracy_m,
-        due_on=today + DEADLINE[RequestKind(details.kind)],
+        received_on=received_on,
+        due_on=received_on + DEADLINE[RequestKind(details.kind)],
         recorded_by=actor if channel == Channel.DESK else None,
     )
     for upload in details.photos:
@@ -222,6 +230,27 @@ def submit_request(
     )
     _tell(request, notify.ticket_issued(request, code))
     return request, code
+
+
+#: How far back a desk may date a paper form.
+MAX_PAPER_AGE = dt.timedelta(days=60)
+
+
+def _received_on(day: dt.date | None, channel: str, today: dt.date) -> dt.date:
+    if day is None or day == today:
+        return today
+    if channel != Channel.DESK:
+        raise ValidationError(_("Hanya loket yang mencatat tanggal terima yang lain."))
+    if day > today or day < today - MAX_PAPER_AGE:
+        raise ValidationError(
+            {
+                "received_on": _(
+                    "Tanggal diterima paling lama %(days)s hari yang lalu, dan tidak di masa depan."
+                )
+                % {"days": MAX_PAPER_AGE.days}
+            }
+        )
+    return day
 
 
 def _family_named(details: RequestDetails) -> Family | None:

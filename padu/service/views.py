@@ -108,7 +108,7 @@ def submit(request, kind_slug, *, channel=Channel.ONLINE):
     desk = channel == Channel.DESK
     villages = service_villages([request.user.region_id]) if desk else None
     form = ServiceRequestForm(
-        request.POST or None, request.FILES or None, kind=kind, villages=villages
+        request.POST or None, request.FILES or None, kind=kind, desk=desk, villages=villages
     )
     if request.method == "POST":
         if not desk and (minutes := _throttled(request, SubmitThrottle)):
@@ -116,7 +116,10 @@ def submit(request, kind_slug, *, channel=Channel.ONLINE):
         if form.is_valid():
             try:
                 created, code = services.submit_request(
-                    form.details(), actor=request.user if desk else None, channel=channel
+                    form.details(),
+                    actor=request.user if desk else None,
+                    channel=channel,
+                    received_on=form.cleaned_data.get("received_on"),
                 )
             except ValidationError as error:
                 _add_errors(form, error)

@@ -320,6 +320,7 @@ def _side(city: str, village: str, *, label: str, nik: str, kk: str, operator, r
         reporter_name=f"{label} Pelapor",
         reporter_nik=nik,
         phone="081234567890",
+        received_on=dt.date(2026, 12, 1),
         due_on=dt.date(2026, 12, 15),
         operator=operator,
     )

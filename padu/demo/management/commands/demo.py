@@ -1,3 +1,6 @@
+import contextlib
+import io
+
 from django.core.management import call_command
 
 from padu.core.choices import RunStatus
@@ -8,6 +11,7 @@ from padu.demo.setup import (
     ensure_demo_accounts,
     ensure_demo_programs,
     ensure_demo_round,
+    ensure_demo_service_requests,
     publish_demo_release,
 )
 from padu.matching.models import LinkageRun
@@ -38,9 +42,9 @@ class Command(PaduCommand):
 
     def handle(self, *args, **options):
         region, people, seed = options["region"], options["people"], options["seed"]
-        self.stdout.write("1/10 Menyiapkan basis data …")
+        self.stdout.write("1/11 Menyiapkan basis data …")
         call_command("migrate", verbosity=0)
-        self.stdout.write("2/10 Memuat wilayah Kemendagri dan batasnya untuk peta …")
+        self.stdout.write("2/11 Memuat wilayah Kemendagri dan batasnya untuk peta …")
         if Region.objects.count() != EXPECTED_TOTAL:
             with self.progress("Memuat wilayah") as progress:
                 load_regions(progress=progress)
@@ -52,7 +56,7 @@ class Command(PaduCommand):
         except Region.DoesNotExist as error:
             raise self.fail(f"wilayah {region!r} tidak dikenal") from error
         out = demo_dir(city.code, people, seed)
-        self.stdout.write(f"3/10 Membangkitkan {people:,} penduduk sintetis {city.name} …")
+        self.stdout.write(f"3/11 Membangkitkan {people:,} penduduk sintetis {city.name} …")
         if not (out / "manifest.json").exists():
             with self.progress("Membangkitkan") as progress:
                 generate_region(
@@ -63,11 +67,11 @@ class Command(PaduCommand):
                     p3ke_format="xlsx",
                     progress=progress,
                 )
-        self.stdout.write("4/10 Mengimpor ekspor DTKS, P3KE dan Regsosek …")
+        self.stdout.write("4/11 Mengimpor ekspor DTKS, P3KE dan Regsosek …")
         for source in ("regsosek", "dtks", "p3ke"):
             self._import(out, source)
         if not LinkageRun.objects.filter(status=RunStatus.COMPLETED).exists():
-            self.stdout.write("5/10 Mencocokkan: satu orang, satu keluarga …")
+            self.stdout.write("5/11 Mencocokkan: satu orang, satu keluarga …")
             with self.progress("Pencocokan") as progress:
                 run, _linkage = run_matching(actor=None, progress=progress)
             if run.status != RunStatus.COMPLETED:
@@ -77,13 +81,13 @@ class Command(PaduCommand):
                 f"{run.pairs_queued:,} pasangan menunggu tinjauan"
             )
         if not WelfareModel.objects.exists():
-            self.stdout.write("6/10 Menilai kesejahteraan: desil, kemiskinan, kebutuhan, rujukan …")
+            self.stdout.write("6/11 Menilai kesejahteraan: desil, kemiskinan, kebutuhan, rujukan …")
             with self.progress("Klasifikasi") as progress:
                 result = classify(city.code, actor=None, progress=progress)
             self.stdout.write(
                 f"    {result.families:,} keluarga dinilai; {result.referrals:,} rujukan ke OPD"
             )
-        self.stdout.write("7/10 Membuat akun demo …")
+        self.stdout.write("7/11 Membuat akun demo …")
         accounts = ensure_demo_accounts(city.code)
         first_release = not Release.objects.exists()
         if first_release:
@@ -94,18 +98,23 @@ class Command(PaduCommand):
                 decree="400.9/001/2026",
             )
             self.stdout.write(f"    rilis {release.number} terbit (sebelum verivali)")
-        self.stdout.write("8/10 Menyiapkan putaran verivali yang sedang berjalan …")
+        self.stdout.write("8/11 Menyiapkan putaran verivali yang sedang berjalan …")
         approved = ensure_demo_round(city.code, seed=seed)
         if approved:
             self.stdout.write(
                 f"    {approved:,} kunjungan disetujui; sisanya menunggu musdes/Dinsos"
             )
-        self.stdout.write("9/10 Program OPD: daftar penerima diimpor, ditautkan dan diperiksa …")
+        self.stdout.write("9/11 Program OPD: daftar penerima diimpor, ditautkan dan diperiksa …")
         checked = ensure_demo_programs(city.code, people=people, seed=seed)
         if checked:
             self.stdout.write(f"    {checked:,} baris penerima diperiksa")
+        self.stdout.write("10/11 Layanan warga: usulan, sanggahan, pengaduan dalam tiap tahap …")
+        with contextlib.redirect_stdout(io.StringIO()):  # the residents' messages, not ours
+            requests = ensure_demo_service_requests(seed=seed)
+        if requests:
+            self.stdout.write(f"    {requests} permintaan warga")
         if first_release:
-            self.stdout.write("10/10 Menilai ulang dan menerbitkan rilis sesudah verivali …")
+            self.stdout.write("11/11 Menilai ulang dan menerbitkan rilis sesudah verivali …")
             classify(city.code, actor=None, refit=False)
             release = publish_demo_release(
                 city.code,
