@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from padu.programs.models import Program
@@ -8,7 +9,7 @@ from padu.verification.forms import MultipleImageField
 from padu.welfare.models import NeedRule
 
 from .choices import RequestKind
-from .queries import service_villages
+from .queries import service_area, service_villages
 from .services import RequestDetails
 
 #: The fields each kind of request asks for, in the order asked; the rest are left out.
@@ -159,7 +160,11 @@ class ServiceRequestForm(forms.Form):
             self.fields["address"].required = False
             self.fields["photos"].label = _("Foto rumah keluarga yang disanggah")
         if kind == RequestKind.COMPLAINT:
-            self.fields["program"].queryset = Program.objects.order_by("name")
+            # The programs that reach the area served: its own governments' and national ones.
+            area = Q(region__isnull=True)
+            for code in service_area():
+                area |= Q(region__code__within=code) | Q(region__code=code[:2])
+            self.fields["program"].queryset = Program.objects.filter(area).order_by("name")
             self.fields["photos"].label = _("Foto pendukung (bila ada)")
 
     def clean_subject_nik(self):
@@ -225,16 +230,24 @@ class TriageForm(forms.Form):
         ("gabung", _("Gabungkan dengan tiket lain")),
     ]
     action = forms.ChoiceField(label=_("Tindakan"), choices=ACTIONS, widget=forms.RadioSelect)
-    operator = forms.ModelChoiceField(label=_("Operator"), queryset=None, required=False)
+    operator = forms.ModelChoiceField(
+        label=_("Operator (verivali keluarga yang belum ada di registri)"),
+        queryset=None,
+        required=False,
+    )
     rule = forms.ModelChoiceField(
-        label=_("Kebutuhan (menentukan OPD)"),
+        label=_("Kebutuhan, menentukan OPD (rujuk)"),
         queryset=NeedRule.objects.filter(is_active=True).select_related("agency"),
         required=False,
     )
     answer = forms.CharField(
-        label=_("Jawaban untuk pemohon"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Jawaban atau alasan untuk pemohon (jawab, tidak dikabulkan)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    into = forms.CharField(label=_("Nomor tiket yang sama"), required=False, max_length=16)
+    into = forms.CharField(
+        label=_("Nomor tiket yang sama (gabungkan)"), required=False, max_length=16
+    )
 
     def __init__(self, *args, operators, **kwargs):
         super().__init__(*args, **kwargs)

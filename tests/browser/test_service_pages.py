@@ -32,7 +32,9 @@ PHONE = {
 
 
 def _fits(page) -> None:
-    wide = page.evaluate("""[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)""")
+    wide = page.evaluate(
+        """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361).map(e => e.tagName + '.' + e.className + '#' + e.id + ' ' + Math.round(e.getBoundingClientRect().right)).slice(0, 8)"""
+    )
     assert page.evaluate("document.documentElement.scrollWidth") <= 360, wide
 
 
@@ -103,7 +105,9 @@ def test_a_resident_s_proposal_is_visited_approved_and_its_outcome_shown(
     expect(page.get_by_text("Sri Wahyuni")).to_be_visible()
     expect(page.get_by_role("img", name="Foto rumah")).to_be_visible()
     page.get_by_label("Kirim ke verivali (kunjungan lapangan)").check()
-    page.get_by_label("Operator").select_option(str(operator_user.pk))
+    page.get_by_label("Operator (verivali keluarga yang belum ada di registri)").select_option(
+        str(operator_user.pk)
+    )
     page.get_by_role("button", name="Simpan").click()
     expect(page.get_by_text(f"Permintaan {ticket} diperbarui.")).to_be_visible()
     page.screenshot(path=tmp_path / "telaah.png", full_page=True)

@@ -142,4 +142,4 @@ def test_dinsos_triages_from_the_request_page(client, families, staff):
     client.post(url, {"action": "jawab", "answer": "Sudah menerima PKH sejak 2024."})
     closed = ServiceRequest.objects.get()
     assert closed.status == RequestStatus.ANSWERED and closed.closed_at
-    assert VILLAGE_B == closed.village_id
+    assert closed.village_id == VILLAGE_B
