@@ -27,6 +27,10 @@ PADU_PHONE_GATEWAY_URL  an SMS/WhatsApp gateway taking {"to", "message"} as JSON
 PADU_SERVICE_REGION  the regencies/cities the one-stop service serves, e.g. 33.74 (default:
                  those the registry's families live in)
 PADU_SERVICE_RATE  status checks and requests per client address per hour (default 10)
+PADU_LOG_FORMAT  json (default in production: one JSON object per line, with the request id)
+                 or plain
+PADU_BACKUP_KEEP  archives `padu backup --out FOLDER` keeps there (14)
+PADU_DISK_FREE_FLOOR_MB  /readyz fails below this much free space in PADU_DATA_DIR (2048)
 PADU_EMAIL_URL   how mail leaves, e.g. smtp+tls://user:pass@mail.example.go.id:587
                  (default: printed to the console); PADU_EMAIL_FROM its sender
 """
@@ -58,6 +62,8 @@ if PRODUCTION:
         )
     SECRET_KEY = os.environ["PADU_SECRET_KEY"]
     ALLOWED_HOSTS = [h for h in os.environ.get("PADU_ALLOWED_HOSTS", "").split(",") if h]
+    # The health checks of systemd, the proxy or a monitor ask the server itself.
+    ALLOWED_HOSTS += ["127.0.0.1", "localhost"]
 else:
     SECRET_KEY = os.environ.get("PADU_SECRET_KEY", "padu-development-key-not-for-production")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
@@ -231,7 +237,7 @@ PACKAGE_STATIC_FILES = {
 }
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
-# Background work (imports, matching) runs in `padu manage db_worker`, from a queue kept in
+# Background work (imports, matching) runs in `padu worker`, from a queue kept in
 # the database, so no broker is needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Uploads above this size are streamed to a temporary file, not held in memory.
@@ -243,7 +249,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "padu.core.staticstorage.StaticStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -265,6 +271,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "padu.api.pagination.ByIdCursor",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "padu.api.problems.problem_details",
+    # The client's address for rate limits: in production the one the reverse proxy put in
+    # X-Forwarded-For (deploy/nginx.conf sets it, never appends a client's); else the peer.
+    "NUM_PROXIES": 1 if PRODUCTION else 0,
     # Calls per token (or signed-in user) per minute; a system that needs more asks.
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
@@ -383,26 +392,56 @@ RETENTION_DAYS = {
     "orphan_files": int(os.environ.get("PADU_RETAIN_ORPHAN_FILES_DAYS", "1")),
 }
 LOG_FILE = DATA_DIR / "padu.log"
+# JSON lines (one object per record, with the request id) for a log collector in
+# production; plain text to read on a terminal in development.
+LOG_FORMAT = os.environ.get("PADU_LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"request_id": {"()": "padu.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(process)d %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
         # Tracebacks go to the log file, never in front of the person at the terminal.
-        "file": {"class": "logging.FileHandler", "filename": LOG_FILE, "formatter": "plain"},
+        "file": {
+            "class": "logging.FileHandler",
+            "filename": LOG_FILE,
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "padu": {"handlers": ["file"], "level": "INFO", "propagate": False},
+        # Errors of requests (with their traceback) into the file too, with their id.
+        "django.request": {"handlers": ["file", "console"], "level": "ERROR", "propagate": False},
         # Splink's training notes (unobserved levels, untrained parameters) are for the log;
         # the run itself reports what a person needs to know.
         "splink": {"handlers": ["file"], "level": "WARNING", "propagate": False},
     },
 }
 
+#: How many archives `padu backup --out FOLDER` keeps there (the newest).
+BACKUP_KEEP = int(os.environ.get("PADU_BACKUP_KEEP", "14"))
+
+#: /readyz fails when the data directory has less free space than this.
+DISK_FREE_FLOOR_MB = int(os.environ.get("PADU_DISK_FREE_FLOOR_MB", "2048"))
+
 if PRODUCTION:
     SECURE_SSL_REDIRECT = True
+    # The health checks come over plain HTTP from the machine itself.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

@@ -2,11 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from padu.accounts.views import home
+from padu.core.views import healthz, readyz
 from padu.dashboards.urls import portal_patterns
 from padu.releases.urls import public_patterns
 
 urlpatterns = [
     path("", home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("akun/", include("padu.accounts.urls")),
     path("registri/", include("padu.registry.urls")),
     path("impor/", include("padu.sources.urls")),

@@ -1,5 +1,6 @@
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
 from .spreadsheet import CONTENT_TYPES
@@ -42,3 +43,25 @@ class PolledStatusView(DetailView):
         if self.object.status not in self.active_statuses and self.request.htmx:
             response["HX-Refresh"] = "true"
         return response
+
+
+@never_cache
+def healthz(request):
+    """The process answers (no database, nothing else)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    """Ready to serve: 200 when every check passes, 503 naming the one that does not."""
+    from .health import readiness
+
+    checks = readiness()
+    ready = all(check.ok for check in checks)
+    return JsonResponse(
+        {
+            "status": "ok" if ready else "not ready",
+            "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
+        },
+        status=200 if ready else 503,
+    )

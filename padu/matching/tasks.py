@@ -1,4 +1,4 @@
-"""Background matching, run by the database-backed worker (`padu manage db_worker`)."""
+"""Background matching, run by the database-backed worker (`padu worker`)."""
 
 from django_tasks import task
 

@@ -1,4 +1,4 @@
-"""A cycle's bulk steps, run by the database-backed worker (`padu manage db_worker`)."""
+"""A cycle's bulk steps, run by the database-backed worker (`padu worker`)."""
 
 from django_tasks import task
 

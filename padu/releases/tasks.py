@@ -1,4 +1,4 @@
-"""Background release builds, run by the database-backed worker (`padu manage db_worker`)."""
+"""Background release builds, run by the database-backed worker (`padu worker`)."""
 
 from django_tasks import task
 

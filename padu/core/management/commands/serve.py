@@ -1,31 +1,104 @@
+"""``padu serve``: Padu's web server (gunicorn) and its background worker, side by side."""
+
+import os
+import signal
 import subprocess
 import sys
+import time
 
-from django.core.management import call_command
+from django.conf import settings
 
 from padu.core.commands import PaduCommand
+from padu.core.staticstorage import collect_if_changed
+
+
+def default_workers() -> int:
+    """gunicorn's rule of thumb: two workers per core, and one."""
+    return 2 * (os.cpu_count() or 1) + 1
 
 
 class Command(PaduCommand):
-    help = "Jalankan server web bersama pekerja latar belakang (impor, pencocokan). Untuk demo dan uji coba."
+    help = (
+        "Jalankan Padu: server web (gunicorn, berkas statis dari WhiteNoise) dan pekerja latar "
+        "belakang berdampingan. SIGTERM atau Ctrl+C menghentikan keduanya dengan rapi: "
+        "permintaan yang sedang dilayani dan pekerjaan latar yang sedang berjalan diselesaikan."
+    )
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("addr", nargs="?", default="127.0.0.1:8000", help="alamat server")
-
-    def handle(self, *args, addr, **options):
-        # The worker is its own process, as in production (`padu manage db_worker` under a
-        # supervisor), so a long import never blocks the web server.
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "padu.cli", "manage", "db_worker", "--no-reload"]
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help=f"proses gunicorn (bawaan: 2 × inti + 1 = {default_workers()})",
         )
-        self.stdout.write(f"Pekerja latar belakang berjalan (pid {worker.pid}).")
-        self.stdout.write(f"Buka http://{addr}/  (Ctrl+C untuk berhenti)\n")
-        try:
-            call_command("runserver", addr, use_reloader=False)
-        finally:
-            worker.terminate()
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="tanpa pekerja latar (ia berjalan sebagai layanan sendiri: padu worker)",
+        )
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="server pengembangan Django (runserver) sebagai ganti gunicorn",
+        )
+
+    def handle(self, *args, addr, workers, no_worker, dev, **options):
+        if settings.PRODUCTION and collect_if_changed():
+            self.stdout.write("Berkas statis dikumpulkan dan dikompresi.")
+        python = [sys.executable, "-m"]
+        if dev:
+            web = [*python, "padu.cli", "manage", "runserver", addr, "--noreload"]
+        else:
+            web = [
+                *python,
+                "gunicorn", "padu.wsgi:application",
+                "--bind", addr,
+                "--workers", str(workers),
+                # A page that builds a large Excel file may take a while; a hung worker not.
+                "--timeout", "300",
+                "--graceful-timeout", "60",
+                # The reverse proxy on this machine says which requests came over HTTPS.
+                "--forwarded-allow-ips", "127.0.0.1,::1",
+                "--access-logfile", "-",
+                # Stopped by its signals (here, or by systemd): no control socket in $HOME.
+                "--no-control-socket",
+            ]  # fmt: skip
+        processes = {"web": subprocess.Popen(web)}
+        if not no_worker:
+            processes["worker"] = subprocess.Popen([*python, "padu.cli", "worker", "--no-reload"])
+        self.stdout.write(
+            f"Padu berjalan di http://{addr}/ "
+            f"({'runserver' if dev else f'gunicorn, {workers} proses'}"
+            f"{'' if no_worker else ', dengan pekerja latar'}). Ctrl+C untuk berhenti."
+        )
+        return self._supervise(processes)
+
+    def _supervise(self, processes: dict[str, subprocess.Popen]) -> None:
+        """Wait; on SIGTERM or SIGINT, or when one process ends, stop the others gently
+        (SIGTERM: gunicorn finishes its requests, the worker its task), and exit with the
+        first one's code so that systemd restarts what failed."""
+        stopping = []
+
+        def stop(signum, frame):
+            stopping.append(signum)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        ended = None
+        while not stopping and ended is None:
+            ended = next((n for n, p in processes.items() if p.poll() is not None), None)
+            time.sleep(0.5)
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in processes.values():
             try:
-                worker.wait(timeout=10)
+                process.wait(timeout=600)  # the worker may be finishing an import
             except subprocess.TimeoutExpired:
-                worker.kill()
+                process.kill()
+        if ended is not None and not stopping:
+            code = processes[ended].returncode
+            self.stderr.write(f"{ended} berhenti (kode {code}); yang lain dihentikan.")
+            sys.exit(code or 1)
