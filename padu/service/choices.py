@@ -52,9 +52,11 @@ class RequestStatus(models.TextChoices):
     JOINED = "digabung", _("Digabung dengan permintaan lain")
 
 
-#: A request in one of these needs nothing more from the government.
+#: A request in one of these needs nothing more from the service (a referred one is the
+#: agency's to act on: its tracking page follows the referral).
 CLOSED_STATUSES = frozenset(
     {
+        RequestStatus.REFERRED,
         RequestStatus.ANSWERED,
         RequestStatus.GRANTED,
         RequestStatus.REJECTED,

@@ -26,10 +26,11 @@ class RequestFilterSet(django_filters.FilterSet):
     saluran = django_filters.ChoiceFilter(
         label=_("Saluran"), field_name="channel", choices=Channel.choices, empty_label=_("semua")
     )
-    terlambat = django_filters.BooleanFilter(
-        label=_("Lewat batas waktu"),
+    terlambat = django_filters.ChoiceFilter(
+        label=_("Batas waktu"),
+        choices=[("true", _("lewat batas waktu")), ("false", _("belum lewat"))],
         method="by_overdue",
-        widget=django_filters.widgets.BooleanWidget(),
+        empty_label=_("semua"),
     )
 
     class Meta:
@@ -42,8 +43,6 @@ class RequestFilterSet(django_filters.FilterSet):
         return queryset.filter(status=value)
 
     def by_overdue(self, queryset, name, value):
-        if value is None:
-            return queryset
         today = timezone.localdate()
         overdue = queryset.exclude(status__in=CLOSED_STATUSES).filter(due_on__lt=today)
-        return overdue if value else queryset.exclude(pk__in=overdue.values("pk"))
+        return overdue if value == "true" else queryset.exclude(pk__in=overdue.values("pk"))
