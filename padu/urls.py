@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from padu.accounts.views import home
-from padu.core.views import healthz, readyz
+from padu.core.views import healthz, readyz, system_status
 from padu.dashboards.urls import portal_patterns
 from padu.releases.urls import public_patterns
 
@@ -23,5 +23,6 @@ urlpatterns = [
     path("portal/", include(portal_patterns)),
     path("layanan/", include("padu.service.urls")),
     path("api/", include("padu.api.urls")),
+    path("admin/status/", system_status, name="system-status"),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,7 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
@@ -64,4 +67,25 @@ def readyz(request):
             "checks": {c.name: {"ok": c.ok, "detail": c.detail} for c in checks},
         },
         status=200 if ready else 503,
+    )
+
+
+@staff_member_required
+def system_status(request):
+    """For whoever runs the installation: the readiness checks, the worker's heartbeat and
+    what it is doing, and the background queue (no personal data: task names and times)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .health import last_beat, readiness
+
+    tasks = DBTaskResult.objects.order_by("-enqueued_at")
+    return render(
+        request,
+        "core/status.html",
+        {
+            "checks": readiness(),
+            "beat": last_beat(),
+            "counts": dict(tasks.order_by().values_list("status").annotate(n=Count("id"))),
+            "tasks": tasks[:25],
+        },
     )

@@ -92,6 +92,9 @@ PUBLIC_URLS = {
     "public-statistics:package-show",
     "portal:home",
     "portal:release",
+    # Health checks for the machine's monitor: whether Padu is up and ready, no data.
+    "healthz",
+    "readyz",
     # The one-stop service's resident pages: a status check that tells only what both
     # facts open, forms, and a request's page by its signed link (no one's data on it).
     *(f"service:{name}" for name in ("home", "check", "find", "track", "receipt", "submit")),
