@@ -1,0 +1,138 @@
+"""Office and field at once against the production server: 50 office users and 20 village
+operators (``benchmarks/locustfile.py``) on a city of 200,000 people in PostgreSQL, for a
+bounded time, on 127.0.0.1 only. Prints the error rate, p50/p95 per page, and the CPU the
+web server, the database and the worker took (what saturates first). Target: p95 under
+500 ms for office pages, no errors.
+
+    .venv/bin/pip install -e ".[load]"
+    .venv/bin/python benchmarks/load.py [--data-dir DIR] [--people 200000] [--seconds 180]
+
+Without ``--data-dir`` the demo city is built first (``padu demo``, not timed) in a new
+folder and a new PostgreSQL database, both printed so that a later run can reuse them
+(``--data-dir DIR --database-url URL``). The server is ``padu serve`` (gunicorn, two
+workers per core and one, and the background worker); settings are development's (no
+HTTPS in front, no second factor at sign-in: the simulated users sign in with a password),
+which serve pages exactly as production does.
+"""
+
+import argparse
+import csv
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OFFICE_TARGET_MS = 500
+FIELD_PAGES = {"tugas verivali", "formulir kunjungan", "kirim kunjungan"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cpu_seconds() -> dict[str, float]:
+    """CPU seconds used so far by the web server, the database and the worker (/proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {"gunicorn": 0.0, "postgres": 0.0, "worker": 0.0, "locust": 0.0}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            cmdline = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2 :].split()
+        seconds = (int(fields[11]) + int(fields[12])) / ticks
+        if "gunicorn" in cmdline:
+            used["gunicorn"] += seconds
+        elif "postgres" in cmdline:
+            used["postgres"] += seconds
+        elif "padu.cli worker" in cmdline:
+            used["worker"] += seconds
+        elif "locust" in cmdline:
+            used["locust"] += seconds
+    return used
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data-dir", type=Path)
+    parser.add_argument("--database-url")
+    parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--seconds", type=int, default=180)
+    args = parser.parse_args()
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="padu-load-"))
+    database_url = args.database_url
+    if database_url is None:
+        name = f"padu_load_{secrets.token_hex(3)}"
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+        database_url = f"postgresql://postgres@127.0.0.1:5432/{name}"
+    env = {**os.environ, "PADU_ENV": "development", "PADU_DATA_DIR": str(data_dir),
+           "DATABASE_URL": database_url, "PADU_SERVICE_RATE": "100000"}  # fmt: skip
+    padu = [sys.executable, "-m", "padu.cli"]
+    if not args.data_dir:
+        print(f"Building the demo city of {args.people:,} people in {data_dir} ({database_url}) …")
+        subprocess.run([*padu, "demo", "--people", str(args.people), "--no-serve", "--quiet"],
+                       env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        print(f"  reuse it: --data-dir {data_dir} --database-url {database_url}")
+    port = _free_port()
+    workers = 2 * (os.cpu_count() or 1) + 1
+    server = subprocess.Popen([*padu, "serve", f"127.0.0.1:{port}", "--workers", str(workers)],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(240):
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.5)
+        out = Path(tempfile.mkdtemp(prefix="padu-locust-"))
+        before, started = _cpu_seconds(), time.monotonic()
+        subprocess.run(
+            [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks/locustfile.py"),
+             "--headless", "--users", "70", "--spawn-rate", "10", "--run-time", f"{args.seconds}s",
+             "--host", base, "--csv", str(out / "load"), "--only-summary", "--loglevel", "ERROR"],
+            check=False, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        elapsed, after = time.monotonic() - started, _cpu_seconds()
+        _report(out / "load_stats.csv", workers, elapsed, before, after)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=120)
+
+
+def _report(stats: Path, workers: int, elapsed: float, before: dict, after: dict) -> None:
+    rows = [r for r in csv.DictReader(stats.open()) if r["Name"] != "Aggregated"]
+    total = sum(int(r["Request Count"]) for r in rows)
+    failures = sum(int(r["Failure Count"]) for r in rows)
+    print(f"\n50 office users + 20 field operators, {elapsed:.0f} s, gunicorn {workers} workers, "
+          f"PostgreSQL; {total:,} requests, {failures:,} errors ({failures / max(total, 1):.2%})")  # fmt: skip
+    print(f"{'page':<28} {'requests':>8} {'errors':>6} {'p50 ms':>7} {'p95 ms':>7} {'req/s':>6}")
+    worst_office = 0
+    for row in sorted(rows, key=lambda r: r["Name"]):
+        p50, p95 = int(float(row["50%"] or 0)), int(float(row["95%"] or 0))
+        if row["Name"] not in FIELD_PAGES and row["Name"] != "masuk":
+            worst_office = max(worst_office, p95)
+        print(f"{row['Name']:<28} {int(row['Request Count']):>8} {int(row['Failure Count']):>6} "
+              f"{p50:>7} {p95:>7} {float(row['Requests/s']):>6.1f}")  # fmt: skip
+    cores = os.cpu_count() or 1
+    print("CPU used (share of the machine's cores over the run):")
+    for name in ("gunicorn", "postgres", "worker", "locust"):
+        share = (after[name] - before[name]) / (elapsed * cores)
+        print(f"  {name:<9} {share:6.1%}")
+    verdict = "met" if worst_office < OFFICE_TARGET_MS and failures == 0 else "NOT met"
+    print(f"Target (office p95 < {OFFICE_TARGET_MS} ms, no errors): {verdict} "
+          f"(worst office p95 {worst_office} ms)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

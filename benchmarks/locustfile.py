@@ -1,0 +1,158 @@
+"""The office and the field at once, for ``benchmarks/load.py``: office users (Dinsos, the
+data custodian, Bappeda, a leader) search, open families, page through lists and read the
+dashboard; village operators open their task list and submit visits with a photo. Each
+simulated person waits 2–6 seconds between steps, as a person reading a page does."""
+
+import io
+import itertools
+import random
+import re
+from html.parser import HTMLParser
+
+from locust import HttpUser, between, task
+from PIL import Image
+
+PASSWORD = "padu-demo"
+OFFICE_ACCOUNTS = itertools.cycle(["dinsos", "walidata", "verifikator", "pimpinan"])
+OPERATOR_ACCOUNTS = itertools.cycle(
+    ["operator", "operator2", "operator3", "operator4", "operator5", "operator6"]
+)
+SEARCHES = ["siti", "budi santoso", "muhammad", "sri wahyuni", "agus", "nur", "dewi", "3374"]
+_TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _photo() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (150, 110, 80)).save(buffer, format="JPEG", quality=85)
+    return buffer.getvalue()
+
+
+PHOTO = _photo()
+
+
+class _Form(HTMLParser):
+    """The values a browser would send for the form on a page (as it is first shown)."""
+
+    def __init__(self):
+        super().__init__()
+        self.values: dict[str, str] = {}
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("file", "submit", "button"):
+            if a.get("type") in ("radio", "checkbox"):
+                if "checked" in a:
+                    self.values[name] = a.get("value", "on")
+            else:
+                self.values[name] = a.get("value", "")
+        elif tag == "select" and name:
+            self._select = name
+            self.values.setdefault(name, "")
+        elif tag == "option" and self._select and ("selected" in a):
+            self.values[self._select] = a.get("value", "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.values[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea] += data
+
+
+def _log_in(user: HttpUser, username: str) -> None:
+    page = user.client.get("/akun/masuk/", name="masuk")
+    token = _TOKEN.search(page.text)[1]
+    user.client.post(
+        "/akun/masuk/",
+        {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD},
+        name="masuk",
+    )
+
+
+class OfficeUser(HttpUser):
+    fixed_count = 50
+    wait_time = between(2, 6)
+
+    def on_start(self):
+        self.username = next(OFFICE_ACCOUNTS)
+        _log_in(self, self.username)
+        self.families: list[str] = []
+
+    @task(4)
+    def family_list(self):
+        page = self.client.get(
+            f"/registri/keluarga/?page={random.randint(1, 20)}", name="daftar keluarga"
+        )
+        self.families = re.findall(r'href="/registri/keluarga/(\d+)/"', page.text) or self.families
+
+    @task(4)
+    def search(self):
+        self.client.get(f"/registri/keluarga/?q={random.choice(SEARCHES)}", name="cari keluarga")
+
+    @task(4)
+    def family_page(self):
+        if self.families:
+            self.client.get(
+                f"/registri/keluarga/{random.choice(self.families)}/", name="halaman keluarga"
+            )
+
+    @task(2)
+    def filtered_list(self):
+        self.client.get(
+            "/registri/keluarga/?desil_sampai=1&sort=desil", name="daftar keluarga desil 1"
+        )
+
+    @task(2)
+    def referrals(self):
+        self.client.get("/rujukan/", name="rujukan")
+
+    @task(2)
+    def dashboard(self):
+        self.client.get("/dasbor/", name="dasbor")
+
+    @task(1)
+    def service_queue(self):
+        self.client.get("/layanan/antrean/", name="antrean layanan")
+
+
+class FieldOperator(HttpUser):
+    fixed_count = 20
+    wait_time = between(2, 6)
+
+    def on_start(self):
+        _log_in(self, next(OPERATOR_ACCOUNTS))
+
+    @task
+    def visit(self):
+        tasks = self.client.get("/verivali/tugas/?tahap=belum", name="tugas verivali")
+        pending = re.findall(r'href="/verivali/tugas/(\d+)/kunjungan/"', tasks.text)
+        if not pending:
+            return
+        url = f"/verivali/tugas/{random.choice(pending)}/kunjungan/"
+        form_page = self.client.get(url, name="formulir kunjungan")
+        form = _Form()
+        form.feed(form_page.text)
+        values = {**form.values, "outcome": "layak", "notes": "uji beban"}
+        with self.client.post(
+            url,
+            data=values,
+            files={"photos": ("rumah.jpg", PHOTO, "image/jpeg")},
+            name="kirim kunjungan",
+            allow_redirects=False,
+            catch_response=True,
+        ) as sent:
+            # 302: saved. 200 with an error: another operator took this family first
+            # (two simulated operators share an account and a village): not Padu's error.
+            if sent.status_code == 302 or "sudah dikunjungi" in sent.text:
+                sent.success()
+            else:
+                sent.failure(f"kunjungan tidak tersimpan ({sent.status_code})")
