@@ -85,3 +85,16 @@ def _disk() -> Check:
 
 def readiness() -> list[Check]:
     return [_database(), _migrations(), _worker(), _disk()]
+
+
+def other_worker_alive() -> bool:
+    """Whether another ``padu worker`` beats: then the running work may be its own."""
+    state = last_beat()
+    if not state or state.get("pid") == os.getpid():
+        return False
+    fresh = time.time() - state.get("at", 0) <= HEARTBEAT_STALE_SECONDS
+    try:
+        os.kill(state["pid"], 0)
+    except (OSError, KeyError, TypeError):
+        return False
+    return fresh

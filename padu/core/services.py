@@ -1,9 +1,11 @@
 """Writes that any app's reference data shares: a record saved or deleted by a person (in the
 admin), with its change-log row in the same transaction."""
 
+from django.apps import apps
 from django.db import models, transaction
+from django.utils import timezone
 
-from .choices import ChangeAction
+from .choices import ChangeAction, RunStatus
 from .history import diff, record_change, snapshot
 
 #: Fields whose values never go into the change log (only that they changed).
@@ -53,3 +55,45 @@ def delete_with_history(instance: models.Model, *, actor, origin: str = "admin")
         instance, actor=actor, action=ChangeAction.DELETE, before=_loggable(instance), origin=origin
     )
     instance.delete()
+
+
+# -- after a worker died mid-task --------------------------------------------------------------
+
+#: What a run cut off by a dead worker says (each run writes its results in transactions a
+#: dead process never commits: the database is as it was; its own row still says running).
+INTERRUPTED = (
+    "Terhenti karena pekerja latar berhenti di tengah pekerjaan ini (dimatikan atau server "
+    "mati). Tidak ada yang tertulis setengah jadi; jalankan lagi."
+)
+
+
+class _Cutoff(Exception):
+    """The exception a cut-off task is marked failed with."""
+
+
+@transaction.atomic
+def recover_interrupted_work(*, actor=None) -> int:
+    """Mark every run and queued task left running as failed; returns how many runs. Call
+    only when no other worker is alive (``health.other_worker_alive``); the apps clean what they
+    keep outside the database (``signals.worker_restarted``)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .models import BackgroundRun
+    from .signals import worker_restarted
+
+    now, count = timezone.now(), 0
+    for model in apps.get_models():
+        if not issubclass(model, BackgroundRun):
+            continue
+        for run in model.objects.filter(status=RunStatus.RUNNING):
+            model.objects.filter(pk=run.pk).update(
+                status=RunStatus.FAILED, message=INTERRUPTED, finished_at=now
+            )
+            record_change(run, actor=actor, action=ChangeAction.UPDATE, after={"status": "failed"},
+                          origin="pekerja latar dimulai ulang")  # fmt: skip
+            count += 1
+    for task in DBTaskResult.objects.filter(status="RUNNING"):
+        task.set_failed(_Cutoff(INTERRUPTED))
+    for _receiver, found in worker_restarted.send(sender=None, actor=actor):
+        count += found or 0
+    return count

@@ -7,6 +7,7 @@ from django_tasks_db.compat import task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
 from padu.core import health
+from padu.core.services import recover_interrupted_work
 
 
 class Command(DatabaseWorkerCommand):
@@ -16,6 +17,10 @@ class Command(DatabaseWorkerCommand):
     )
 
     def handle(self, *args, **options):
+        if health.other_worker_alive():
+            self.stderr.write("Pekerja latar lain masih berjalan: pekerjaannya dibiarkan.")
+        elif found := recover_interrupted_work():
+            self.stderr.write(f"{found} pekerjaan yang terpotong ditandai gagal; jalankan lagi.")
         state = {"task": ""}
 
         def started(sender, task_result, **kwargs):
