@@ -1,6 +1,6 @@
 """The office and the field at once, for ``benchmarks/load.py``: office users (Dinsos, the
-data custodian, Bappeda, a leader) search, open families, page through lists and read the
-dashboard; village operators open their task list and submit visits with a photo. Each
+data custodian, Bappeda) search, open families and page through lists, leaders read the
+dashboard, its map and coverage; village operators open their task list and submit visits with a photo. Each
 simulated person waits 2–6 seconds between steps, as a person reading a page does."""
 
 import io
@@ -13,7 +13,7 @@ from locust import HttpUser, between, task
 from PIL import Image
 
 PASSWORD = "padu-demo"
-OFFICE_ACCOUNTS = itertools.cycle(["dinsos", "walidata", "verifikator", "pimpinan"])
+OFFICE_ACCOUNTS = itertools.cycle(["dinsos", "walidata", "verifikator"])
 OPERATOR_ACCOUNTS = itertools.cycle(
     ["operator", "operator2", "operator3", "operator4", "operator5", "operator6"]
 )
@@ -79,7 +79,9 @@ def _log_in(user: HttpUser, username: str) -> None:
 
 
 class OfficeUser(HttpUser):
-    fixed_count = 50
+    """Dinsos, the data custodian and Bappeda at their lists and families."""
+
+    fixed_count = 44
     wait_time = between(2, 6)
 
     def on_start(self):
@@ -115,13 +117,35 @@ class OfficeUser(HttpUser):
     def referrals(self):
         self.client.get("/rujukan/", name="rujukan")
 
-    @task(2)
+    @task(1)
+    def service_queue(self):
+        self.client.get("/layanan/antrean/", name="antrean layanan")
+
+
+class Leader(HttpUser):
+    """A leader (pimpinan) reading the dashboard, its map and verivali coverage."""
+
+    fixed_count = 6
+    wait_time = between(2, 6)
+
+    def on_start(self):
+        _log_in(self, "pimpinan")
+
+    @task(3)
     def dashboard(self):
         self.client.get("/dasbor/", name="dasbor")
 
     @task(1)
-    def service_queue(self):
-        self.client.get("/layanan/antrean/", name="antrean layanan")
+    def district(self):
+        self.client.get("/dasbor/?wilayah=33.74.01", name="dasbor kecamatan")
+
+    @task(1)
+    def map(self):
+        self.client.get("/dasbor/peta/", name="peta")
+
+    @task(1)
+    def coverage(self):
+        self.client.get("/verivali/cakupan/", name="cakupan verivali")
 
 
 class FieldOperator(HttpUser):

@@ -46,7 +46,11 @@ def explain(family: Family) -> FamilyVerification:
             pk__in=set(origins.values()), dataset__kind=SourceKind.FIELD
         ).values_list("pk", "record_id")
     )
-    from_visits = {pk: visit_id_of(record_id) for pk, record_id in from_visits.items()}
+    # Field records not written by a visit (a survey's, the demo's departures) have no
+    # visit to link to: their values show as any source's.
+    from_visits = {
+        pk: visit for pk, record_id in from_visits.items() if (visit := visit_id_of(record_id))
+    }
     changed = [
         (family_label(name), getattr(family, name), from_visits[pk])
         for name, pk in origins.items()

@@ -184,3 +184,15 @@ def test_an_operator_s_visited_task_links_to_its_visit(client, round_with_visit,
     page = client.get(reverse("verification:tasks")).content.decode()
     visit_url = reverse("verification:visit-detail", args=[round_with_visit["visit"].pk])
     assert f'href="{visit_url}"' in page
+
+
+def test_a_family_changed_by_field_records_of_no_visit_opens(client, families, make_user):
+    """Field records that no visit wrote (the demo's synthetic departures) have no visit to
+    link to; the family page shows their values without one (it failed with a 500)."""
+    from padu.synth.programs import record_departures
+
+    family = families["a"]
+    record_departures([], [family.pk])
+    client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    response = client.get(reverse("registry:family-detail", args=[family.pk]))
+    assert response.status_code == 200
