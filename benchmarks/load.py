@@ -18,6 +18,7 @@ which serve pages exactly as production does.
 import argparse
 import csv
 import os
+import resource
 import secrets
 import signal
 import socket
@@ -43,9 +44,15 @@ def _free_port() -> int:
 
 
 def _cpu_seconds() -> dict[str, float]:
-    """CPU seconds used so far by the web server, the database and the worker (/proc)."""
+    """CPU seconds used so far by the web server, the database and the worker (/proc), by
+    this script's finished children (the load generator), and the whole machine busy."""
     ticks = os.sysconf("SC_CLK_TCK")
-    used = {"gunicorn": 0.0, "postgres": 0.0, "worker": 0.0, "locust": 0.0}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = machine[3] + machine[4]  # idle and iowait
+    used = {"gunicorn": 0.0, "postgres": 0.0, "worker": 0.0,
+            "locust": children.ru_utime + children.ru_stime,
+            "machine": (sum(machine) - idle) / ticks}  # fmt: skip
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             text = stat.read_text()
@@ -60,9 +67,43 @@ def _cpu_seconds() -> dict[str, float]:
             used["postgres"] += seconds
         elif "padu.cli worker" in cmdline:
             used["worker"] += seconds
-        elif "locust" in cmdline:
-            used["locust"] += seconds
     return used
+
+
+def prepare_operators(token: str, count: int = 20) -> None:
+    """(Run inside the city's settings.) One new operator account for each of the ``count``
+    villages with the most families still to visit in the open round, given those villages:
+    every run has families to visit, however many visits earlier runs sent. Prints the
+    accounts, comma-separated."""
+    import django
+
+    django.setup()
+    from django.db.models import Count
+
+    from padu.accounts.choices import Role
+    from padu.accounts.models import User
+    from padu.accounts.services import ensure_account
+    from padu.regions.models import Region
+    from padu.verification.choices import AssignmentState, RoundStatus
+    from padu.verification.models import Assignment, Round
+    from padu.verification.services import assign_village
+
+    verification_round = Round.objects.filter(status=RoundStatus.OPEN).latest("starts_on")
+    villages = (
+        Assignment.objects.filter(round=verification_round, state=AssignmentState.PENDING)
+        .values_list("village_id", flat=True)
+        .annotate(n=Count("id"))
+        .order_by("-n")[:count]
+    )
+    dinsos = User.objects.get(username="dinsos")
+    names = []
+    for number, code in enumerate(villages, 1):
+        village = Region.objects.get(code=code)
+        operator = ensure_account(username=f"beban-{token}-{number}", password="padu-demo",
+                                  role=Role.VILLAGE_OPERATOR, region=village)  # fmt: skip
+        assign_village(verification_round, village, operator, actor=dinsos)
+        names.append(operator.username)
+    print(",".join(names))
 
 
 def main() -> None:
@@ -71,7 +112,10 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--seconds", type=int, default=180)
+    parser.add_argument("--prepare-operators", metavar="TOKEN", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.prepare_operators:
+        return prepare_operators(args.prepare_operators)
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="padu-load-"))
     database_url = args.database_url
     if database_url is None:
@@ -86,6 +130,12 @@ def main() -> None:
         subprocess.run([*padu, "demo", "--people", str(args.people), "--no-serve", "--quiet"],
                        env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
         print(f"  reuse it: --data-dir {data_dir} --database-url {database_url}")
+    operators = subprocess.run(
+        [sys.executable, __file__, "--prepare-operators", secrets.token_hex(2)],
+        env={**env, "DJANGO_SETTINGS_MODULE": "padu.settings", "PYTHONPATH": str(ROOT)},
+        check=True, capture_output=True, text=True,
+    ).stdout.strip().splitlines()[-1]  # fmt: skip
+    env["PADU_LOAD_OPERATORS"] = operators
     port = _free_port()
     workers = 2 * (os.cpu_count() or 1) + 1
     server = subprocess.Popen([*padu, "serve", f"127.0.0.1:{port}", "--workers", str(workers)],
@@ -104,7 +154,7 @@ def main() -> None:
             [sys.executable, "-m", "locust", "-f", str(ROOT / "benchmarks/locustfile.py"),
              "--headless", "--users", "70", "--spawn-rate", "2", "--reset-stats", "--run-time", f"{args.seconds}s",
              "--host", base, "--csv", str(out / "load"), "--only-summary", "--loglevel", "ERROR"],
-            check=False, stdout=subprocess.DEVNULL,
+            check=False, stdout=subprocess.DEVNULL, env=env,
         )  # fmt: skip
         elapsed, after = time.monotonic() - started, _cpu_seconds()
         _report(out / "load_stats.csv", workers, elapsed, before, after)
@@ -129,7 +179,7 @@ def _report(stats: Path, workers: int, elapsed: float, before: dict, after: dict
               f"{p50:>7} {p95:>7} {float(row['Requests/s']):>6.1f}")  # fmt: skip
     cores = os.cpu_count() or 1
     print("CPU used (share of the machine's cores over the run):")
-    for name in ("gunicorn", "postgres", "worker", "locust"):
+    for name in ("machine", "gunicorn", "postgres", "worker", "locust"):
         share = (after[name] - before[name]) / (elapsed * cores)
         print(f"  {name:<9} {share:6.1%}")
     verdict = "met" if worst_office < OFFICE_TARGET_MS and failures == 0 else "NOT met"
