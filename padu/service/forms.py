@@ -193,19 +193,18 @@ class ServiceRequestForm(forms.Form):
         return cleaned
 
     def details(self) -> RequestDetails:
+        """What the resident told, for ``services.submit_request``: the fields this kind asks
+        for (an empty text as ""; no program, no position as None)."""
         data = self.cleaned_data
-        return RequestDetails(
-            kind=self.kind,
-            **{
-                name: data[name] if data.get(name) is not None else ""
-                for name in RequestDetails.__dataclass_fields__
-                if name in data
-                and name not in ("latitude", "longitude", "gps_accuracy_m", "received_on")
-            },
-            latitude=data.get("latitude"),
-            longitude=data.get("longitude"),
-            gps_accuracy_m=data.get("gps_accuracy_m"),
-        )
+        told = {name: data[name] for name in RequestDetails.__dataclass_fields__ if name in data}
+        for name, value in told.items():
+            if value is None and name not in _MAY_BE_NONE:
+                told[name] = ""
+        return RequestDetails(**{**told, "kind": self.kind})
+
+
+#: The details that stay None when not given (not text).
+_MAY_BE_NONE = {"program", "latitude", "longitude", "gps_accuracy_m"}
 
 
 class TrackForm(forms.Form):

@@ -184,28 +184,13 @@ def submit_request(
     received_on = _received_on(received_on, channel, today)
     code = "".join(secrets.choice("0123456789") for _ in range(CHECK_CODE_DIGITS))
     same = _same_request(details)
+    written = {name: value for name, value in vars(details).items() if name != "photos"}
     request = ServiceRequest.objects.create(
+        **written,
         ticket=_new_ticket(details.kind, today),
         check_code_hash=_check_code_hash(code),
-        kind=details.kind,
         channel=channel,
-        village=details.village,
-        address=details.address,
-        rt=details.rt,
-        rw=details.rw,
-        subject_name=details.subject_name,
-        subject_nik=details.subject_nik,
-        subject_kk=details.subject_kk,
         family=_family_named(details),
-        program=details.program,
-        description=details.description,
-        reporter_name=details.reporter_name,
-        reporter_nik=details.reporter_nik,
-        phone=details.phone,
-        email=details.email,
-        latitude=details.latitude,
-        longitude=details.longitude,
-        gps_accuracy_m=details.gps_accuracy_m,
         received_on=received_on,
         due_on=received_on + DEADLINE[RequestKind(details.kind)],
         recorded_by=actor if channel == Channel.DESK else None,

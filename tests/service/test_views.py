@@ -143,3 +143,17 @@ def test_dinsos_triages_from_the_request_page(client, families, staff):
     closed = ServiceRequest.objects.get()
     assert closed.status == RequestStatus.ANSWERED and closed.closed_at
     assert closed.village_id == VILLAGE_B
+
+
+def test_a_complaint_without_a_program_and_a_question_are_taken_in(client, families):
+    for kind, fields in (
+        ("pengaduan", {"description": "Bantuan tidak sampai.", "program": ""}),
+        ("tanya", {"description": "Kapan PKH cair?", "email": "warga@example.id"}),
+    ):
+        response = client.post(
+            reverse("service:submit", args=[kind]), {"village": VILLAGE_A, **fields}
+        )
+        assert response.status_code == 302, response.content.decode()[:2000]
+    complaint, question = ServiceRequest.objects.order_by("pk")
+    assert complaint.program is None and complaint.kind == "pengaduan"
+    assert question.email == "warga@example.id" and question.latitude is None
