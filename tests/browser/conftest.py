@@ -64,3 +64,17 @@ def city(tmp_path, settings):
         import_file(made.files[source], dataset=find_dataset(source), actor=None)
     run_matching(actor=None, u_pairs=2e5)
     classify(actor=None)
+
+
+def wait_until(page, expression: str, *, timeout: float = 15.0) -> None:
+    """Wait until ``expression`` (a promise may be awaited) is true in the page. Playwright's
+    ``wait_for_function`` polls with ``eval`` inside the page, which Padu's
+    Content-Security-Policy forbids once the first check fails; ``evaluate`` is not
+    subject to it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {expression}")
+        time.sleep(0.1)

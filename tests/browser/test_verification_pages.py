@@ -11,6 +11,7 @@ from padu.verification.choices import AssignmentState, VisitStatus
 from padu.verification.models import Assignment, Visit
 from tests.conftest import VILLAGE_A, VILLAGE_B
 
+from .conftest import wait_until
 from .test_registry_pages import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,8 +93,8 @@ def test_a_visit_from_a_phone_is_approved_and_counted(
     assert visit.latitude == pytest.approx(-6.9812) and visit.gps_accuracy_m == 12
     assert visit.family_changes == {"address": "Jl. Kakap Raya 12", "village_id": VILLAGE_B}
     # The draft is gone once the server has the visit, its photo too.
-    operator.wait_for_function("Object.keys(localStorage).length === 0")
-    operator.wait_for_function("idbKeyval.keys().then(keys => keys.length === 0)")
+    wait_until(operator, "Object.keys(localStorage).length === 0")
+    wait_until(operator, "idbKeyval.keys().then(keys => keys.length === 0)")
 
     # The village meeting agrees on it.
     operator.get_by_role("link", name="Tugas").click()
@@ -163,8 +164,8 @@ def test_a_draft_leaves_the_phone_when_the_operator_signs_out(
     operator.get_by_label("Pindah", exact=True).check()
     operator.get_by_label("Alamat", exact=True).fill("Jl. Kakap Raya 12")
     operator.get_by_label("Foto rumah").set_input_files(house_photo())
-    operator.wait_for_function("Object.keys(localStorage).length === 1")
-    operator.wait_for_function("idbKeyval.keys().then(keys => keys.length === 1)")
+    wait_until(operator, "Object.keys(localStorage).length === 1")
+    wait_until(operator, "idbKeyval.keys().then(keys => keys.length === 1)")
     # The draft's key is the assignment's number as written in code, not "1.234".
     key = operator.evaluate("Object.keys(localStorage)[0]")
     assert key.startswith("padu-draft:kunjungan-") and "." not in key
