@@ -11,10 +11,14 @@ from django.conf import settings
 from padu.core.commands import PaduCommand
 from padu.core.staticstorage import collect_if_changed
 
+#: Each worker holds Django, Polars and DuckDB (about 200 MB): a large machine's rule of
+#: thumb would fill its memory before its cores.
+MAX_DEFAULT_WORKERS = 9
+
 
 def default_workers() -> int:
-    """gunicorn's rule of thumb: two workers per core, and one."""
-    return 2 * (os.cpu_count() or 1) + 1
+    """gunicorn's rule of thumb, two workers per core and one, up to MAX_DEFAULT_WORKERS."""
+    return min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
 
 
 class Command(PaduCommand):
@@ -31,7 +35,8 @@ class Command(PaduCommand):
             "--workers",
             type=int,
             default=default_workers(),
-            help=f"proses gunicorn (bawaan: 2 × inti + 1 = {default_workers()})",
+            help=f"proses gunicorn (bawaan: 2 × inti + 1, paling banyak {MAX_DEFAULT_WORKERS}: "
+            f"{default_workers()})",
         )
         parser.add_argument(
             "--no-worker",
