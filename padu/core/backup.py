@@ -74,10 +74,11 @@ def table_counts() -> dict[str, int]:
 
 
 def _pg_environment() -> dict[str, str]:
-    database = settings.DATABASES["default"]
-    env = {**os.environ, "PGDATABASE": connection.settings_dict["NAME"]}
-    for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"),
-                          ("PASSWORD", "PGPASSWORD")):  # fmt: skip
+    """libpq's variables for the database Django is connected to (pg_dump, pg_restore)."""
+    database = connection.settings_dict
+    env = {**os.environ}
+    for key, variable in (("NAME", "PGDATABASE"), ("HOST", "PGHOST"), ("PORT", "PGPORT"),
+                          ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):  # fmt: skip
         if database.get(key):
             env[variable] = str(database[key])
     return env
@@ -254,10 +255,11 @@ def _load_database(dump: Path) -> None:
         source.close()
         return
     connection.close()
+    env = _pg_environment()
     result = subprocess.run(
         ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
-         "--dbname", _pg_environment()["PGDATABASE"], str(dump)],
-        env=_pg_environment(), capture_output=True, text=True,
+         "--dbname", env["PGDATABASE"], str(dump)],
+        env=env, capture_output=True, text=True,
     )  # fmt: skip
     if result.returncode != 0:
         raise BackupError(f"pg_restore gagal: {result.stderr.strip()[-500:]}")

@@ -22,6 +22,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from padu.regions.codes import ancestor_codes
+
 logger = logging.getLogger(__name__)
 
 
@@ -86,8 +88,7 @@ def escalated(requests) -> None:
 
     by_officer: dict[str, list[str]] = {}
     for request in requests:
-        prefixes = request.village_id.split(".")
-        areas = [".".join(prefixes[:n]) for n in range(1, len(prefixes) + 1)]
+        areas = [*ancestor_codes(request.village_id), request.village_id]
         officers = User.objects.filter(
             role=Role.DINSOS_OFFICER, is_active=True, region_id__in=areas
         ).exclude(email="")

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import F
+from django.db.models import F, Q
 
 from padu.regions.choices import RegionLevel
 from padu.regions.models import Region
@@ -27,8 +27,6 @@ def service_area() -> list[str]:
 
 def service_villages(within: list[str] | None = None):
     """The villages a resident may choose, by name, each with its district's name."""
-    from django.db.models import Q
-
     codes = within if within is not None else service_area()
     condition = Q(pk__in=[])
     for code in codes:

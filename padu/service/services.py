@@ -19,12 +19,12 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from padu.accounts import policy
-from padu.accounts.choices import Role
 from padu.accounts.models import User
 from padu.accounts.policy import Action
+from padu.accounts.services import village_operators
 from padu.core.choices import ChangeAction
 from padu.core.history import record_change
-from padu.programs.models import Referral
+from padu.programs.models import Beneficiary, Referral
 from padu.programs.services import refer_needs
 from padu.registry.choices import Lifecycle, VerificationStatus
 from padu.registry.models import Family, Person
@@ -34,6 +34,7 @@ from padu.verification.models import Visit
 from padu.verification.photos import prepare_photo
 from padu.verification.services import add_to_round
 from padu.welfare.models import NeedRule
+from padu.welfare.services import current_results
 
 from . import notify
 from .choices import (
@@ -342,9 +343,6 @@ def check_status(*, nik: str, name: str = "", kk_number: str = "", village) -> S
     """The answer for a NIK and a second fact (the name, or the No KK) in ``village``, or
     None. None alike for an unknown NIK, a known NIK with a wrong second fact and a family
     elsewhere: the answer says nothing unless both facts match."""
-    from padu.programs.models import Beneficiary
-    from padu.welfare.services import current_results
-
     person = (
         Person.objects.filter(nik=nik, lifecycle=Lifecycle.ACTIVE)
         .select_related("family")
@@ -388,6 +386,7 @@ def _triage(request: ServiceRequest, actor) -> ServiceRequest:
 
 
 def _step(request, status, *, note="", staff_note="", actor=None) -> RequestStep:
+    """One step of the request's history (``note``: the resident's words for it)."""
     return RequestStep.objects.create(
         request=request, status=status, note=note, staff_note=staff_note, actor=actor
     )
@@ -421,19 +420,6 @@ def link_family(request: ServiceRequest, family: Family, *, actor) -> ServiceReq
     return request
 
 
-def village_operators(village):
-    """The village operators who work in ``village`` (their region holds it)."""
-    codes = [village.code, *_ancestors(village.code)]
-    return User.objects.filter(
-        role=Role.VILLAGE_OPERATOR, is_active=True, region_id__in=codes
-    ).order_by("username")
-
-
-def _ancestors(code: str) -> list[str]:
-    parts = code.split(".")
-    return [".".join(parts[:n]) for n in range(1, len(parts))]
-
-
 @transaction.atomic
 def send_to_verivali(
     request: ServiceRequest, *, actor, operator: User | None = None
@@ -457,7 +443,7 @@ def send_to_verivali(
             )
         if (
             operator is None
-            or not village_operators(request.village).filter(pk=operator.pk).exists()
+            or not village_operators(request.village_id).filter(pk=operator.pk).exists()
         ):
             raise ValidationError(
                 _("Pilih operator yang bertugas di %(village)s.")
@@ -519,12 +505,12 @@ def answer_request(
     return request
 
 
-def _join(request: ServiceRequest, into: ServiceRequest, *, actor) -> None:
+def _join(request: ServiceRequest, into: ServiceRequest, *, actor) -> RequestStep:
     request.duplicate_of = into
     request.status = RequestStatus.JOINED
     request.closed_at = timezone.now()
     request.save()
-    _step(
+    return _step(
         request,
         RequestStatus.JOINED,
         note=_(
@@ -543,10 +529,10 @@ def join_request(request: ServiceRequest, *, into: ServiceRequest, actor) -> Ser
     policy.require(actor, into, Action.CHANGE)
     if into.pk == request.pk or into.duplicate_of_id or into.kind != request.kind:
         raise ValidationError(_("Gabungkan hanya dengan permintaan lain yang sejenis."))
-    _join(request, into, actor=actor)
+    step = _join(request, into, actor=actor)
     request.duplicates.update(duplicate_of=into)
     record_change(request, actor=actor, action=ChangeAction.UPDATE, after={"digabung": into.ticket})
-    _tell(request, notify.status_changed(request, request.steps.last().note))
+    _tell(request, notify.status_changed(request, step.note))
     return request
 
 
@@ -578,13 +564,13 @@ def record_proposal_visit(request: ServiceRequest, visit: Visit, *, actor) -> Se
     request.visit = visit
     request.save(update_fields=["visit", "updated_at"])
     record_change(request, actor=actor, action=ChangeAction.UPDATE, after={"kunjungan": visit.pk})
-    _step(
+    step = _step(
         request,
         RequestStatus.IN_VERIVALI,
         note=_("Rumah telah dikunjungi petugas; menunggu musyawarah dan persetujuan Dinsos."),
         actor=actor,
     )
-    _tell(request, notify.status_changed(request, request.steps.last().note))
+    _tell(request, notify.status_changed(request, step.note))
     return request
 
 

@@ -17,14 +17,12 @@ from padu.accounts import policy
 from padu.accounts.choices import AccessKind
 from padu.accounts.mixins import restricted
 from padu.accounts.policy import Action
-from padu.accounts.services import log_shown
+from padu.accounts.services import log_shown, village_operators
 from padu.registry.models import Family
 from padu.registry.queries import head_name
 from padu.registry.search import filter_by_search
 from padu.verification import services as verivali
-from padu.verification.choices import RoundStatus
 from padu.verification.forms import ProposalForm
-from padu.verification.models import Round
 
 from . import services
 from .choices import KIND_SLUGS, Channel, RequestKind, RequestStatus
@@ -261,10 +259,8 @@ def detail(request, pk):
         ),
         pk=pk,
     )
-    may_triage = policy.allows(request.user, ServiceRequest, Action.CHANGE) and (
-        ServiceRequest.objects.restrict(request.user, Action.CHANGE).filter(pk=pk).exists()
-    )
-    form = TriageForm(request.POST or None, operators=services.village_operators(found.village))
+    may_triage = ServiceRequest.objects.restrict(request.user, Action.CHANGE).filter(pk=pk).exists()
+    form = TriageForm(request.POST or None, operators=village_operators(found.village_id))
     if request.method == "POST":
         if not may_triage:
             raise PermissionDenied(_("Peran Anda tidak dapat menelaah permintaan ini."))
@@ -375,12 +371,7 @@ def proposal_visit(request, pk):
         visit__isnull=True,
         status=RequestStatus.IN_VERIVALI,
     )
-    verification_round = (
-        Round.objects.filter(status=RoundStatus.OPEN)
-        .filter(region__code__in=[found.village_id[:n] for n in (2, 5, 8, 13)])
-        .order_by("-starts_on", "-pk")
-        .first()
-    )
+    verification_round = verivali.open_round_over(found.village_id)
     if verification_round is None:
         messages.error(
             request,

@@ -18,7 +18,7 @@ from ..findings import (
     plain_value,
 )
 from .approval import approve_agreed, approve_visit, record_meeting, return_visit
-from .rounds import NoOpenRound, add_to_round, assign_village, create_round
+from .rounds import NoOpenRound, add_to_round, assign_village, create_round, open_round_over
 from .visits import FieldReport, propose_family, submit_visit
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "create_round",
     "family_label",
     "family_snapshot",
+    "open_round_over",
     "plain_value",
     "propose_family",
     "record_meeting",

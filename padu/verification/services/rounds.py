@@ -11,7 +11,7 @@ from padu.accounts import policy
 from padu.accounts.policy import Action
 from padu.core.choices import ChangeAction
 from padu.core.history import record_change
-from padu.regions.codes import is_within
+from padu.regions.codes import ancestor_codes, is_within
 from padu.registry.choices import FamilyLifecycle
 from padu.registry.models import Family
 from padu.welfare.services import current_results
@@ -127,12 +127,7 @@ def add_to_round(family, *, actor, origin: str) -> Assignment:
     caller's service has checked its own action; here, the family must lie in the actor's
     region. A family already on the round keeps its assignment."""
     require_region(actor, family.village_id)
-    verification_round = (
-        Round.objects.filter(status=RoundStatus.OPEN)
-        .filter(region__code__in=_ancestors(family.village_id))
-        .order_by("-starts_on", "-pk")
-        .first()
-    )
+    verification_round = open_round_over(family.village_id)
     if verification_round is None:
         raise NoOpenRound(
             _("Tidak ada putaran verivali terbuka untuk %(village)s: minta Dinsos membukanya.")
@@ -162,7 +157,12 @@ def add_to_round(family, *, actor, origin: str) -> Assignment:
     return assignment
 
 
-def _ancestors(code: str) -> list[str]:
-    """The region codes that contain ``code`` (33.74.01.1001 → 33, 33.74, 33.74.01, itself)."""
-    parts = code.split(".")
-    return [".".join(parts[:n]) for n in range(1, len(parts) + 1)]
+def open_round_over(village_code: str) -> Round | None:
+    """The newest open round over the village (a round of the village itself or of an area
+    holding it), or None."""
+    return (
+        Round.objects.filter(status=RoundStatus.OPEN)
+        .filter(region__code__in=[*ancestor_codes(village_code), village_code])
+        .order_by("-starts_on", "-pk")
+        .first()
+    )
