@@ -3,6 +3,7 @@ from django.db.models import Count
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView
 
@@ -70,6 +71,15 @@ def readyz(request):
     )
 
 
+#: The queue's states in the words of Padu's pages (django-tasks labels them in English).
+TASK_STATES = {
+    "READY": _lazy("menunggu"),
+    "RUNNING": _lazy("berjalan"),
+    "SUCCESSFUL": _lazy("selesai"),
+    "FAILED": _lazy("gagal"),
+}
+
+
 @staff_member_required
 def system_status(request):
     """For whoever runs the installation: the readiness checks, the worker's heartbeat and
@@ -79,13 +89,17 @@ def system_status(request):
     from .health import last_beat, readiness
 
     tasks = DBTaskResult.objects.order_by("-enqueued_at")
+    counts = tasks.order_by().values_list("status").annotate(n=Count("id"))
+    recent = list(tasks[:25])
+    for task in recent:
+        task.state = TASK_STATES.get(task.status, task.status)
     return render(
         request,
         "core/status.html",
         {
             "checks": readiness(),
             "beat": last_beat(),
-            "counts": dict(tasks.order_by().values_list("status").annotate(n=Count("id"))),
-            "tasks": tasks[:25],
+            "counts": [(TASK_STATES.get(status, status), n) for status, n in counts],
+            "tasks": recent,
         },
     )

@@ -3,6 +3,7 @@ for whoever runs the installation."""
 
 import pytest
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from padu.accounts.choices import Role
 from padu.core import health
@@ -38,5 +39,10 @@ def test_the_status_page_is_for_staff(client, make_user, settings, tmp_path):
     admin.is_staff = True
     admin.save()
     client.force_login(admin)
+    DBTaskResult.objects.create(
+        status="FAILED", args_kwargs={"args": [], "kwargs": {}},
+        task_path="padu.sources.tasks.run_import", backend_name="default",
+    )  # fmt: skip
     page = client.get(url).content.decode()
     assert "Status server" in page and "tidak ada detak" in page
+    assert "gagal: 1" in page and "FAILED" not in page  # the queue's states in words
