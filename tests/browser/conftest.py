@@ -15,7 +15,11 @@ def browser():
     # Playwright's sync API runs an event loop in this thread; the ORM calls in the tests
     # are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do (each page's default below): a page that takes
+    # more than 5 s when both databases' suites run at once is slow, not wrong.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
