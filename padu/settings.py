@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "padu.core.middleware.RequestIdMiddleware",
+    "padu.core.middleware.DiskFullMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into its own page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -415,7 +416,7 @@ LOGGING = {
         },
         # Tracebacks go to the log file, never in front of the person at the terminal.
         "file": {
-            "class": "logging.FileHandler",
+            "class": "padu.core.logs.LogFile",
             "filename": LOG_FILE,
             "formatter": LOG_FORMAT,
             "filters": ["request_id"],

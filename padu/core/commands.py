@@ -9,6 +9,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.utils import OperationalError, ProgrammingError
 
+from .faults import disk_full, disk_full_message
 from .progress import progress_bar
 
 
@@ -61,8 +62,10 @@ class PaduCommand(BaseCommand):
         self._user_name = options.get("user") or ""
         try:
             return super().execute(*args, **options)
-        except (OperationalError, ProgrammingError) as error:
-            if not _schema_missing():
+        except Exception as error:
+            if disk_full(error):
+                raise CommandError(disk_full_message()) from error
+            if not isinstance(error, OperationalError | ProgrammingError) or not _schema_missing():
                 raise
             raise CommandError(
                 "Basis data belum disiapkan. Jalankan `padu manage migrate` (atau `padu demo`) "

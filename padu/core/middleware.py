@@ -1,7 +1,13 @@
+import logging
 import re
 import uuid
 
+from django.template.response import TemplateResponse
+
 from . import context
+from .faults import disk_full
+
+logger = logging.getLogger(__name__)
 
 #: What a client's X-Request-ID may be: a proxy's or a caller's id (a UUID, or letters,
 #: digits and - _ . up to 36 characters, the width of the log columns). Anything else is
@@ -25,3 +31,20 @@ class RequestIdMiddleware:
             context.request_id.reset(token)
         response["X-Request-ID"] = request.id
         return response
+
+
+class DiskFullMiddleware:
+    """A request that failed because the disk is full gets a page that says so (507):
+    nothing of it was saved, and what to do; not the general error page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not disk_full(exception):
+            return None
+        logger.error("disk full during %s %s: %s", request.method, request.path, exception)
+        return TemplateResponse(request, "507.html", status=507)

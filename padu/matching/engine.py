@@ -374,9 +374,14 @@ def _duckdb_memory() -> str:
 DUCKDB_MEMORY = _duckdb_memory()
 
 
+def spill_dir() -> Path:
+    """Where DuckDB writes what does not fit in memory while a matching run works."""
+    return Path(settings.DATA_DIR) / "tmp" / "duckdb"
+
+
 def duckdb_api() -> DuckDBAPI:
     """Splink's DuckDB with a memory ceiling and a spill directory in Padu's data folder."""
-    spill = Path(settings.DATA_DIR) / "tmp" / "duckdb"
+    spill = spill_dir()
     spill.mkdir(parents=True, exist_ok=True)
     return DuckDBAPI(
         duckdb.connect(

@@ -20,6 +20,7 @@ from django.utils import timezone
 from padu.accounts import policy
 from padu.accounts.policy import Action
 from padu.core.choices import ChangeAction, RunStatus
+from padu.core.faults import system_failure_message
 from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.regions.models import Region
@@ -139,7 +140,10 @@ def execute_build(release: Release, progress: ProgressCallback = no_progress) ->
         outcome = {"status": RunStatus.FAILED, "message": str(error)}
     except Exception as error:  # the message for the user, the traceback for the log
         logger.exception("release %s failed", release.number)
-        outcome = {"status": RunStatus.FAILED, "message": f"Penyusunan rilis gagal: {error}"}
+        outcome = {
+            "status": RunStatus.FAILED,
+            "message": system_failure_message("Penyusunan rilis", error),
+        }
     finally:
         storage.remove(partial)
     Release.objects.filter(pk=release.pk).update(

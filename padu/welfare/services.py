@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from padu.core.bulk import bulk_insert, id_chunks, refresh_statistics
 from padu.core.choices import ChangeAction, RunStatus
+from padu.core.faults import system_failure_message
 from padu.core.history import record_bulk_change, record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.organisations.services import ensure_standard_agencies
@@ -256,7 +257,10 @@ def execute_classification(run: ClassificationRun) -> ClassificationRun:
         outcome = {"status": RunStatus.FAILED, "message": str(error)}
     except Exception as error:  # keep the message for the user, the traceback for the log
         logger.exception("classification run %s failed", run.pk)
-        outcome = {"status": RunStatus.FAILED, "message": f"Penilaian gagal: {error}"}
+        outcome = {
+            "status": RunStatus.FAILED,
+            "message": system_failure_message("Penilaian", error),
+        }
     else:
         if result.families == 0:
             outcome = {

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from padu.core.bulk import refresh_statistics
 from padu.core.choices import ChangeAction, RunStatus
+from padu.core.faults import system_failure_message
 from padu.core.history import record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 from padu.registry.models import Family, Person
@@ -111,7 +112,7 @@ def execute_run(
         _store(run, current, linkage, decisions)
     except Exception as error:  # keep the message for the user, the traceback for the log
         logger.exception("linkage run %s failed", run.pk)
-        return _finish(run, RunStatus.FAILED, f"Pencocokan gagal: {error}"), None
+        return _finish(run, RunStatus.FAILED, system_failure_message("Pencocokan", error)), None
     run.refresh_from_db()
     return run, linkage
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from padu.accounts.policy import Action
 from padu.core.choices import ChangeAction, RunStatus
+from padu.core.faults import system_failure_message
 from padu.core.history import record_change
 from padu.core.progress import write_progress
 
@@ -127,8 +128,7 @@ def execute_program_run(run: ProgramRun) -> ProgramRun:
         logger.exception("program run %s failed", run.pk)
         outcome = {
             "status": RunStatus.FAILED,
-            "message": f"Langkah gagal karena kesalahan sistem ({error}); laporkan ke admin "
-            f"(rincian di {settings.LOG_FILE}).",
+            "message": system_failure_message("Langkah", error),
         }
     ProgramRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), **outcome)
     run.refresh_from_db()

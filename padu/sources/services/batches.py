@@ -27,6 +27,7 @@ from padu.accounts import policy
 from padu.accounts.policy import Action
 from padu.core.bulk import bulk_insert, bulk_load
 from padu.core.choices import ChangeAction
+from padu.core.faults import system_failure_message
 from padu.core.history import record_bulk_change, record_change
 from padu.core.progress import ProgressCallback, no_progress, write_progress
 
@@ -226,9 +227,7 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
         _discard(
             batch,
             BatchStatus.FAILED,
-            f"Impor gagal karena kesalahan sistem ({error}). "
-            f"Basis data tidak berubah; laporkan ke admin "
-            f"(rincian di {settings.LOG_FILE}).",
+            system_failure_message("Impor", error),
         )
     batch.refresh_from_db()
     return batch
