@@ -8,9 +8,9 @@ import itertools
 import os
 import random
 import re
-from html.parser import HTMLParser
 
 from locust import HttpUser, between, task
+from pageforms import FormValues  # beside this file: locust puts its folder on the path
 from PIL import Image
 
 PASSWORD = "padu-demo"
@@ -33,44 +33,6 @@ def _photo() -> bytes:
 
 
 PHOTO = _photo()
-
-
-class _Form(HTMLParser):
-    """The values a browser would send for the form on a page (as it is first shown)."""
-
-    def __init__(self):
-        super().__init__()
-        self.values: dict[str, str] = {}
-        self._select = None
-        self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("file", "submit", "button"):
-            if a.get("type") in ("radio", "checkbox"):
-                if "checked" in a:
-                    self.values[name] = a.get("value", "on")
-            else:
-                self.values[name] = a.get("value", "")
-        elif tag == "select" and name:
-            self._select = name
-            self.values.setdefault(name, "")
-        elif tag == "option" and self._select and ("selected" in a):
-            self.values[self._select] = a.get("value", "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.values[name] = ""
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        if tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.values[self._textarea] += data
 
 
 def _log_in(user: HttpUser, username: str) -> None:
@@ -169,7 +131,7 @@ class FieldOperator(HttpUser):
             return
         url = f"/verivali/tugas/{random.choice(pending)}/kunjungan/"
         form_page = self.client.get(url, name="formulir kunjungan")
-        form = _Form()
+        form = FormValues()
         form.feed(form_page.text)
         values = {**form.values, "outcome": "layak", "notes": "uji beban"}
         with self.client.post(

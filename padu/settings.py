@@ -129,6 +129,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Form widgets drawn by Jinja2 (see padu.core.renderers): a widget template of Padu's own
+# lives in its app's jinja2/ folder.
+FORM_RENDERER = "padu.core.renderers.FormRenderer"
+
 ROOT_URLCONF = "padu.urls"
 WSGI_APPLICATION = "padu.wsgi.application"
 

@@ -98,7 +98,11 @@ class Assignment(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "family"], name="one_assignment_per_family")
         ]
-        indexes = [models.Index(fields=["round", "village", "state"], name="assignment_coverage")]
+        indexes = [
+            models.Index(fields=["round", "village", "state"], name="assignment_coverage"),
+            # An operator's task list, the page the field opens most.
+            models.Index(fields=["operator", "state", "village"], name="assignment_operator_tasks"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.family}"
@@ -148,6 +152,7 @@ class Visit(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="visits",
+        db_index=False,  # the index below starts with it
     )
     family = models.ForeignKey(
         "registry.Family",
@@ -227,7 +232,11 @@ class Visit(models.Model):
         verbose_name = _("kunjungan")
         verbose_name_plural = _("kunjungan")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["round", "status"], name="visit_round_status")]
+        indexes = [
+            models.Index(fields=["round", "status"], name="visit_round_status"),
+            # An assignment's latest visit (the task list links each task to it).
+            models.Index(fields=["assignment", "-id"], name="visit_latest_per_assignment"),
+        ]
 
     def __str__(self) -> str:
         return f"Kunjungan #{self.pk} ({self.get_outcome_display()})"

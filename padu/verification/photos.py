@@ -70,7 +70,7 @@ def prepare_photo(upload) -> PreparedPhoto:
     image = ImageOps.exif_transpose(image).convert("RGB")
     image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
     buffer = io.BytesIO()
-    image.save(buffer, format="JPEG", quality=80, optimize=True)
+    image.save(buffer, format="JPEG", quality=80)  # optimize: 4 % smaller, 40 % slower
     return PreparedPhoto(ContentFile(buffer.getvalue()), taken_at, latitude, longitude)
 
 

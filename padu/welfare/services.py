@@ -456,7 +456,8 @@ def in_force_model_ids() -> list[int]:
     list: an IN list of a few ids is read from the results' indexes, where a subquery is
     planned per row. Never empty: an empty IN would empty a whole list, not only a join
     (0 is no model's id)."""
-    return list(newest_models().values_list("pk", flat=True)) or [0]
+    # Unordered: the model's default order joins every region (all of Indonesia's) to sort.
+    return list(newest_models().order_by().values_list("pk", flat=True)) or [0]
 
 
 def current_results():
