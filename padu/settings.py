@@ -439,6 +439,8 @@ LOGGING = {
 
 #: How many archives `padu backup --out FOLDER` keeps there (the newest).
 BACKUP_KEEP = int(os.environ.get("PADU_BACKUP_KEEP", "14"))
+#: A folder on another machine (mounted here) where `padu backup` also puts each archive.
+BACKUP_COPY_TO = os.environ.get("PADU_BACKUP_COPY_TO") or None
 
 #: /readyz fails when the data directory has less free space than this.
 DISK_FREE_FLOOR_MB = int(os.environ.get("PADU_DISK_FREE_FLOOR_MB", "2048"))

@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sqlite3
 import subprocess
 import tarfile
@@ -136,6 +137,9 @@ def create_backup(out: Path, *, progress: ProgressCallback = no_progress) -> dic
         files = _data_files()
         parts = [Part(database, (scratch / database).stat().st_size, _sha256(scratch / database))]
         partial = out.with_name(out.name + ".part")
+        # Every person's data: readable by Padu's own account only, whatever the umask.
+        partial.unlink(missing_ok=True)
+        partial.touch(mode=0o600)
         with tarfile.open(partial, "w") as archive:
             archive.add(scratch / database, arcname=database)
             for done, (path, name) in enumerate(files, 1):
@@ -263,6 +267,29 @@ def _load_database(dump: Path) -> None:
     )  # fmt: skip
     if result.returncode != 0:
         raise BackupError(f"pg_restore gagal: {result.stderr.strip()[-500:]}")
+
+
+def copy_backup(archive: Path, folder: Path) -> Path:
+    """Copy an archive into ``folder`` (another machine's disk, mounted here: NFS, SMB) and
+    check the copy part by part against its manifest; the copy appears under its name only
+    once whole. Raises BackupError when the folder cannot be written or the copy differs."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BackupError(f"Folder salinan {folder} tidak ada (atau tidak terpasang).")
+    copy = folder / archive.name
+    partial = copy.with_name(copy.name + ".part")
+    try:
+        partial.unlink(missing_ok=True)
+        partial.touch(mode=0o600)
+        shutil.copyfile(archive, partial)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise BackupError(f"Salinan ke {folder} gagal: {error}") from error
+    if problems := verify_backup(partial):
+        partial.unlink()
+        raise BackupError(f"Salinan di {folder} tidak sama dengan arsipnya: {problems[0]}")
+    partial.replace(copy)
+    return copy
 
 
 def prune_backups(folder: Path, keep: int) -> list[Path]:

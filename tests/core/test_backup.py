@@ -8,7 +8,7 @@ import tarfile
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from padu.core.backup import (
     BackupError,
@@ -50,6 +50,7 @@ def test_a_backup_restores_onto_an_empty_installation_whole(settings, tmp_path):
 
     archive = tmp_path / "cadangan.tar"
     manifest = create_backup(archive)
+    assert archive.stat().st_mode & 0o777 == 0o600  # every person's data: Padu's account only
     assert manifest["tables"]["registry_family"] == 1 and manifest["tables"] == before["tables"]
     assert {p["name"] for p in manifest["parts"]} >= {
         f"media/{photo.image.name}",
@@ -88,3 +89,22 @@ def test_a_damaged_archive_is_named_as_such(settings, tmp_path):
     assert verify_backup(damaged) == ["media/surat.pdf: isi tidak sama dengan manifest (rusak)"]
     with pytest.raises(BackupError, match="bukan arsip cadangan"):
         verify_backup(tmp_path / "cadangan.tar.part")
+
+
+def test_the_nightly_backup_is_copied_to_another_disk_and_checked_there(settings, tmp_path):
+    settings.DATA_DIR = tmp_path / "data"
+    (settings.DATA_DIR / "media").mkdir(parents=True)
+    (settings.DATA_DIR / "media" / "surat.pdf").write_bytes(b"%PDF-1.4 synthetic")
+    here, there = tmp_path / "cadangan", tmp_path / "nas"
+    here.mkdir()
+    with pytest.raises(CommandError, match="tidak ada"):  # the other disk is not mounted
+        call_command("backup", out=here, copy_to=there, quiet=True)
+    there.mkdir()
+    out = io.StringIO()
+    call_command("backup", out=here, copy_to=there, keep=1, quiet=True, stdout=out)
+    (copy,) = there.glob("padu-cadangan-*.tar")
+    (archive,) = here.glob("padu-cadangan-*.tar")
+    assert copy.name == archive.name and _digest(copy) == _digest(archive)
+    assert copy.stat().st_mode & 0o777 == 0o600 and f"Salinan {copy}: utuh." in out.getvalue()
+    assert verify_backup(copy) == []
+    assert not list(there.glob("*.part"))

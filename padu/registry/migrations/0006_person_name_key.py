@@ -9,8 +9,11 @@ def fill_name_keys(apps, schema_editor):
 
     from padu.registry.names import name_key
 
+    from padu.core.migrating import migration_progress
+
     Person = apps.get_model("registry", "Person")
-    rows = Person.objects.using(schema_editor.connection.alias).values_list("pk", "full_name")
+    persons = Person.objects.using(schema_editor.connection.alias)
+    rows = persons.values_list("pk", "full_name")
     batch = []
 
     def write(batch):
@@ -20,14 +23,16 @@ def fill_name_keys(apps, schema_editor):
             [Person(pk=pk, name_key=key) for pk, key in keys.iter_rows()], ["name_key"],
             batch_size=5_000,
         )
+        advance(len(batch))
 
-    for row in rows.iterator(chunk_size=20_000):
-        batch.append(row)
-        if len(batch) == 20_000:
+    with migration_progress("Kunci nama orang", persons.count()) as advance:
+        for row in rows.iterator(chunk_size=20_000):
+            batch.append(row)
+            if len(batch) == 20_000:
+                write(batch)
+                batch = []
+        if batch:
             write(batch)
-            batch = []
-    if batch:
-        write(batch)
 
 
 TRIGRAM_INDEX = (

@@ -9,20 +9,27 @@ _BLOCK_ROWS = 50_000
 
 def move_values_into_blocks(apps, schema_editor):
     """Each batch's value arrays become Parquet blocks, one column per value name."""
+    from padu.core.migrating import migration_progress
+
     ImportBatch = apps.get_model("sources", "ImportBatch")
     SourceRecord = apps.get_model("sources", "SourceRecord")
     ValueRows = apps.get_model("sources", "ValueRows")
-    for batch in ImportBatch.objects.filter(records__isnull=False).distinct().iterator():
-        names = list(batch.value_names or [])
-        rows = SourceRecord.objects.filter(batch=batch).order_by("row_number")
-        pending = []
-        for number, values in rows.values_list("row_number", "values").iterator(chunk_size=5_000):
-            pending.append((number, list(values or [])))
-            if len(pending) == _BLOCK_ROWS:
+    with migration_progress("Nilai rekaman sumber", SourceRecord.objects.count()) as advance:
+        for batch in ImportBatch.objects.filter(records__isnull=False).distinct().iterator():
+            names = list(batch.value_names or [])
+            rows = SourceRecord.objects.filter(batch=batch).order_by("row_number")
+            pending = []
+            for number, values in rows.values_list("row_number", "values").iterator(
+                chunk_size=5_000
+            ):
+                pending.append((number, list(values or [])))
+                if len(pending) == _BLOCK_ROWS:
+                    _save(ValueRows, batch, names, pending)
+                    advance(len(pending))
+                    pending = []
+            if pending:
                 _save(ValueRows, batch, names, pending)
-                pending = []
-        if pending:
-            _save(ValueRows, batch, names, pending)
+                advance(len(pending))
 
 
 def _save(ValueRows, batch, names, pending):

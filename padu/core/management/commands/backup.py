@@ -5,6 +5,7 @@ from django.conf import settings
 from padu.core.backup import (
     BackupError,
     backup_name,
+    copy_backup,
     create_backup,
     prune_backups,
     read_manifest,
@@ -35,16 +36,23 @@ class Command(PaduCommand):
             default=settings.BACKUP_KEEP,
             help=f"di folder --out, simpan sekian arsip terbaru (bawaan {settings.BACKUP_KEEP})",
         )
+        parser.add_argument(
+            "--copy-to",
+            type=Path,
+            default=settings.BACKUP_COPY_TO,
+            help="salin arsip ke folder ini juga (disk mesin lain yang terpasang: NFS, SMB) dan "
+            "periksa salinannya; bawaan $PADU_BACKUP_COPY_TO",
+        )
 
-    def handle(self, *args, action, file, out, keep, **options):
+    def handle(self, *args, action, file, out, keep, copy_to, **options):
         try:
             if action == "verify":
                 return self._verify(file)
-            return self._backup(out, keep)
+            return self._backup(out, keep, copy_to)
         except BackupError as error:
             raise self.fail(str(error)) from error
 
-    def _backup(self, out: Path | None, keep: int) -> None:
+    def _backup(self, out: Path | None, keep: int, copy_to: Path | None) -> None:
         if out is None:
             raise self.fail("Sebutkan --out FILE atau --out FOLDER.")
         folder = out if out.is_dir() or not out.suffix else None
@@ -60,6 +68,16 @@ class Command(PaduCommand):
         if folder:
             for removed in prune_backups(folder, keep):
                 self.stdout.write(f"  arsip lama dihapus: {removed.name}")
+        if copy_to:
+            copy = copy_backup(target, copy_to)
+            self.stdout.write(f"Salinan {copy}: utuh.")
+            if copy.stat().st_dev == target.stat().st_dev:  # e.g. the share is not mounted
+                self.stderr.write(
+                    f"Peringatan: {copy_to} ada di disk yang sama dengan arsipnya, bukan di mesin "
+                    "lain: periksa bahwa disk salinannya terpasang."
+                )
+            for removed in prune_backups(copy_to, keep):
+                self.stdout.write(f"  salinan lama dihapus: {removed.name}")
 
     def _verify(self, file: Path | None) -> None:
         if file is None or not file.exists():
