@@ -21,6 +21,10 @@ def default_workers() -> int:
     return min(2 * (os.cpu_count() or 1) + 1, MAX_DEFAULT_WORKERS)
 
 
+#: How much lower the background worker's CPU priority is than the web server's.
+WORKER_NICENESS = 5
+
+
 class Command(PaduCommand):
     help = (
         "Jalankan Padu: server web (gunicorn, berkas statis dari WhiteNoise) dan pekerja latar "
@@ -72,7 +76,11 @@ class Command(PaduCommand):
             ]  # fmt: skip
         processes = {"web": subprocess.Popen(web)}
         if not no_worker:
-            processes["worker"] = subprocess.Popen([*python, "padu.cli", "worker", "--no-reload"])
+            # Below the web server: a matching run or an import yields the CPU to people's pages.
+            processes["worker"] = subprocess.Popen(
+                [*python, "padu.cli", "worker", "--no-reload"],
+                preexec_fn=lambda: os.nice(WORKER_NICENESS),
+            )
         self.stdout.write(
             f"Padu berjalan di http://{addr}/ "
             f"({'runserver' if dev else f'gunicorn, {workers} proses'}"
