@@ -5,7 +5,7 @@ from rest_framework import serializers
 # their fields keep what the model says of them (a blank choice, a null date) instead of
 # being marked read-only, which would drop "may be blank" from the schema.
 from padu.matching.models import LinkageRun, MatchPair
-from padu.programs.models import Cycle, Program, Referral
+from padu.programs.models import Cycle, Program, ProgramRun, Referral
 from padu.registry.identity import masked
 from padu.registry.models import Family, Person
 from padu.releases.models import Release
@@ -70,6 +70,14 @@ class ReferralUpdateSerializer(serializers.Serializer):
     rejection_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
     version = serializers.IntegerField(
         required=False, min_value=1, help_text="the version read; a changed referral is refused"
+    )
+    program = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="finishing it (selesai): the code of the agency's active program under which "
+        "the help given is recorded as an intervention (a beneficiary of the year's cycle "
+        "of interventions from referrals)",
     )
 
 
@@ -143,6 +151,29 @@ class CycleSerializer(serializers.ModelSerializer):
         model = Cycle
         fields = ["id", "program", "name", "starts_on", "ends_on", "origin", "status",
                   "summary", "checked_at", "approved_at"]  # fmt: skip
+
+
+class ProgramRunSerializer(serializers.ModelSerializer):
+    """A program's step done by the background worker (a list imported, checked,
+    approved): follow it until ``status`` is ``completed`` or ``failed``."""
+
+    program = serializers.CharField(source="program.code")
+
+    class Meta:
+        model = ProgramRun
+        fields = ["id", "program", "step", "cycle", "cycle_name", "file_name", "status",
+                  "message", "progress_done", "progress_total", "progress_label",
+                  "started_at", "finished_at"]  # fmt: skip
+
+
+class CycleUploadSerializer(serializers.Serializer):
+    """An agency's list of who received a program in a period, as the program page takes
+    it (the same form checks it: padu.programs.forms.ListImportForm)."""
+
+    cycle_name = serializers.CharField(max_length=100, help_text="e.g. 'Tahap 1 2026'")
+    starts_on = serializers.DateField(required=False)
+    ends_on = serializers.DateField(required=False)
+    file = serializers.FileField(help_text="Excel (.xlsx, .xls) or CSV: NIK, name, No KK …")
 
 
 class ReleaseSerializer(serializers.ModelSerializer):

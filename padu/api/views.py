@@ -24,8 +24,15 @@ from padu.core.spreadsheet import csv_bytes, xlsx_sheets_bytes
 from padu.core.views import download
 from padu.matching.models import LinkageRun, MatchPair
 from padu.matching.services import decide_pair
-from padu.programs.models import Cycle, Program, Referral
-from padu.programs.services import StaleReferral, update_referral
+from padu.programs.choices import RunStep
+from padu.programs.forms import ListImportForm
+from padu.programs.models import Cycle, Program, ProgramRun, Referral
+from padu.programs.services import (
+    StaleReferral,
+    intervention_programs,
+    queue_program_run,
+    update_referral,
+)
 from padu.regions.codes import normalize_code
 from padu.registry.models import Family, Person
 from padu.releases.models import Release
@@ -44,10 +51,12 @@ from .serializers import (
     BatchSerializer,
     BatchUploadSerializer,
     CycleSerializer,
+    CycleUploadSerializer,
     DecisionSerializer,
     FamilySerializer,
     PairSerializer,
     PersonSerializer,
+    ProgramRunSerializer,
     ProgramSerializer,
     ReferralSerializer,
     ReferralUpdateSerializer,
@@ -137,6 +146,7 @@ class ReferralViewSet(RestrictedViewSet):
                 notes=data.get("notes", ""),
                 rejection_reason=data.get("rejection_reason", ""),
                 seen_version=data.get("version"),
+                program=self._intervention_program(referral, data.get("program", "")),
             )
         except StaleReferral as stale:
             raise exceptions.ValidationError(
@@ -151,6 +161,16 @@ class ReferralViewSet(RestrictedViewSet):
             raise exceptions.ValidationError({"status": [str(error)]}) from None
         self._log([updated.pk], AccessKind.VIEW)
         return Response(ReferralSerializer(updated, context=self.get_serializer_context()).data)
+
+    def _intervention_program(self, referral, code: str):
+        if not code:
+            return None
+        program = intervention_programs(self.request.user, referral).filter(code=code).first()
+        if program is None:
+            raise exceptions.ValidationError(
+                {"program": [_("Bukan program aktif OPD ini: %s") % code]}
+            )
+        return program
 
 
 class BatchViewSet(RestrictedViewSet):
@@ -297,8 +317,17 @@ class VisitViewSet(RestrictedViewSet):
         return super().get_queryset().select_related("operator")
 
 
+def _queued(run: ProgramRun) -> Response:
+    """202: the step is queued; its ``Location`` is followed until it is done."""
+    body = ProgramRunSerializer(run).data
+    return Response(body, status=202, headers={"Location": f"/api/v1/program-runs/{run.pk}/"})
+
+
 class ProgramViewSet(RestrictedViewSet):
-    """Programs: an agency's own, or every program of the region for those who plan."""
+    """Programs: an agency's own, or every program of the region for those who plan. An
+    agency's system pushes who received a program by sending its list as a new cycle
+    (``POST …/cycles``), then has it checked and approved (``/api/v1/cycles/{id}/check``,
+    ``…/approve``), as its officers do on the program page."""
 
     model = Program
     serializer_class = ProgramSerializer
@@ -307,13 +336,64 @@ class ProgramViewSet(RestrictedViewSet):
     def get_queryset(self):
         return super().get_queryset().select_related("agency")
 
+    @extend_schema(
+        request={"multipart/form-data": CycleUploadSerializer},
+        responses={202: ProgramRunSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="cycles")
+    def send_cycle(self, request, pk=None):
+        program = get_object_or_404(self.get_queryset(), pk=pk)
+        form = ListImportForm(request.data, request.FILES)
+        if not form.is_valid():
+            raise exceptions.ValidationError(
+                {field: [e["message"] for e in errors]
+                 for field, errors in form.errors.get_json_data().items()}
+            )  # fmt: skip
+        data = form.cleaned_data
+        run = queue_program_run(
+            program, step=RunStep.IMPORT, actor=request.user, cycle_name=data["cycle_name"],
+            starts_on=data.get("starts_on"), ends_on=data.get("ends_on"), upload=data["file"],
+        )  # fmt: skip
+        return _queued(run)
+
 
 class CycleViewSet(RestrictedViewSet):
-    """A program's cycles (the lists of who received it, period by period)."""
+    """A program's cycles (the lists of who received it, period by period): each checked
+    against the registry (on target, in place, reached twice) and approved, then frozen."""
 
     model = Cycle
     serializer_class = CycleSerializer
     filterset_fields = ["program", "status"]
+
+    def _step(self, pk, step: str) -> Response:
+        cycle = get_object_or_404(self.get_queryset().select_related("program"), pk=pk)
+        try:
+            run = queue_program_run(cycle.program, step=step, actor=self.request.user, cycle=cycle)
+        except ModelValidationError as error:
+            raise exceptions.ValidationError({"cycle": error.messages}) from None
+        return _queued(run)
+
+    @extend_schema(request=None, responses={202: ProgramRunSerializer})
+    @action(detail=True, methods=["post"], url_path="check")
+    def check(self, request, pk=None):
+        return self._step(pk, RunStep.CHECK)
+
+    @extend_schema(request=None, responses={202: ProgramRunSerializer})
+    @action(detail=True, methods=["post"], url_path="approve")
+    def approve(self, request, pk=None):
+        return self._step(pk, RunStep.APPROVE)
+
+
+class ProgramRunViewSet(RestrictedViewSet):
+    """The steps of programs done in the background: a list's import, its check, its
+    approval; ``status``, ``progress_*`` and the ``message`` a person would read."""
+
+    model = ProgramRun
+    serializer_class = ProgramRunSerializer
+    filterset_fields = ["program", "status", "step"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("program")
 
 
 class ReleaseViewSet(RestrictedViewSet):

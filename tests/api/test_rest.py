@@ -155,7 +155,7 @@ def test_a_custodian_s_script_sends_a_file_and_follows_its_import(
     batch_id = sent.json()["id"]
     run_batch(ImportBatch.objects.get(pk=batch_id))  # what the background worker does
     followed = _get(client, f"/api/v1/batches/{batch_id}/", key).json()
-    assert followed["status"] == "completed", followed
+    assert followed["status"] == "completed", followed["message"]
     assert (followed["rows_accepted"], followed["rows_rejected"]) == (1, 1)
     assert followed["issues"] and followed["issues"][0]["rows"] == 1
     rejected = _get(client, f"/api/v1/batches/{batch_id}/rejected/", key)
@@ -290,3 +290,88 @@ def test_the_custodian_s_script_works_the_review_queue(client, make_user, famili
     assert MatchDecision.objects.get().same is False
     dinsos = _token(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
     assert _get(client, "/api/v1/review-pairs/", dinsos).status_code == 403
+
+
+def _jamkesda(agency):
+    from padu.programs.models import Program
+
+    return Program.objects.create(
+        region_id="33.74", agency=agency, code="jamkesda", name="Jamkesda", sector="kesehatan",
+        year=2026, funding_level="apbd_kab", benefit_kind="layanan", status="aktif",
+    )  # fmt: skip
+
+
+def test_an_agency_system_pushes_who_received_its_program(
+    client, make_user, classified_city, settings, tmp_path
+):
+    """Dinkes' own system sends the list of a period as a new cycle, follows the import, and
+    has the cycle checked and approved, as its officers do on the program page; Perkim's
+    token can do none of it to Dinkes' program."""
+    from padu.programs.models import Beneficiary, ProgramRun
+    from padu.programs.services import execute_program_run
+    from padu.registry.models import Person
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    dinkes_agency = Agency.objects.get(code="dinkes")
+    program = _jamkesda(dinkes_agency)
+    dinkes = _token(make_user("dinkes", Role.AGENCY_OFFICER, "33.74", agency=dinkes_agency),
+                    ("read", "write"))  # fmt: skip
+    perkim = _token(make_user("perkim", Role.AGENCY_OFFICER, "33.74",
+                              agency=Agency.objects.get(code="perkim")), ("read", "write"))  # fmt: skip
+    persons = list(Person.objects.filter(lifecycle="aktif").exclude(nik="").order_by("pk")[:5])
+    listed = "NIK;NAMA\n" + "".join(f"{p.nik};{p.full_name.upper()}\n" for p in persons)
+
+    def send(key, name="daftar.csv"):
+        upload = io.BytesIO(listed.encode())
+        upload.name = name
+        return client.post(f"/api/v1/programs/{program.pk}/cycles/",
+                           {"cycle_name": "Tahap 1 2026", "file": upload},
+                           HTTP_AUTHORIZATION=f"Bearer {key}")  # fmt: skip
+
+    assert send(perkim).status_code == 404  # not Perkim's program
+    wrong = send(dinkes, name="daftar.pdf")
+    assert wrong.status_code == 400 and wrong.json()["errors"][0]["field"] == "file"
+    sent = send(dinkes)
+    assert sent.status_code == 202, sent.content
+    run = ProgramRun.objects.get(pk=sent.json()["id"])
+    assert sent["Location"] == f"/api/v1/program-runs/{run.pk}/"
+    assert sent.json()["status"] == "queued" and sent.json()["step"] == "impor"
+    execute_program_run(run)  # what the background worker does
+    followed = _get(client, sent["Location"], dinkes).json()
+    assert followed["status"] == "completed", followed["message"]
+    cycle_id = followed["cycle"]
+    assert _get(client, sent["Location"], perkim).status_code == 404
+    for step in ("check", "approve"):
+        queued = client.post(f"/api/v1/cycles/{cycle_id}/{step}/",
+                             HTTP_AUTHORIZATION=f"Bearer {dinkes}")  # fmt: skip
+        assert queued.status_code == 202, queued.content
+        execute_program_run(ProgramRun.objects.get(pk=queued.json()["id"]))
+        done = _get(client, queued["Location"], dinkes).json()
+        assert done["status"] == "completed", done["message"]
+    cycle = _get(client, f"/api/v1/cycles/{cycle_id}/", dinkes).json()
+    assert cycle["status"] == "disetujui" and cycle["approved_at"]
+    linked = set(Beneficiary.objects.filter(cycle_id=cycle_id).values_list("person", flat=True))
+    assert linked == {p.pk for p in persons}
+    refused = client.post(
+        f"/api/v1/cycles/{cycle_id}/check/", HTTP_AUTHORIZATION=f"Bearer {perkim}"
+    )
+    assert refused.status_code == 404
+
+
+def test_an_agency_system_records_a_finished_referral_as_an_intervention(
+    client, make_user, families, referral
+):
+    from padu.programs.models import Beneficiary
+
+    program = _jamkesda(referral.agency)
+    dinkes = _token(make_user("dinkes", Role.AGENCY_OFFICER, "33.74", agency=referral.agency),
+                    ("read", "write"))  # fmt: skip
+    url = f"/api/v1/referrals/{referral.pk}/status/"
+    unknown = client.post(url, {"status": "selesai", "program": "entah"},
+                          HTTP_AUTHORIZATION=f"Bearer {dinkes}")  # fmt: skip
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "program"
+    done = client.post(url, {"status": "selesai", "program": "jamkesda"},
+                       HTTP_AUTHORIZATION=f"Bearer {dinkes}")  # fmt: skip
+    assert done.status_code == 200, done.content
+    recorded = Beneficiary.objects.get(period=f"rujukan #{referral.pk}")
+    assert recorded.family == families["a"] and recorded.cycle.program == program

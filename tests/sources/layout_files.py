@@ -1019,3 +1019,23 @@ def blt_dd_bnba(folder: Path) -> Path:
             ]
         )
     return write_xlsx(folder / "BNBA_BLT_DD_2025.xlsx", {"BNBA": rows})
+
+
+# The DTSEN desil list ----------------------------------------------------------------------
+
+#: The columns of the desil list as Padu's exchange file writes them (padu/api/exchange.py).
+DTSEN_HEADER = ["NO_KK", "NIK_KEPALA", "NAMA_KEPALA", "KODE_WILAYAH", "DESA_KELURAHAN",
+                "ALAMAT", "RT", "RW", "JUMLAH_ART", "DESIL", "STATUS"]  # fmt: skip
+DTSEN_DESIL = {"A": 2, "B": 7}
+
+
+def dtsen_desil(folder: Path) -> Path:
+    rows = [DTSEN_HEADER]
+    for family, members in FAMILIES.items():
+        head, code = members[0], members[0].village[0]
+        rows.append([
+            head.kk, head.nik, head.name, f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}",
+            head.village[1], ADDRESS[family], *RT_RW[family], len(members),
+            DTSEN_DESIL[family], "miskin" if DTSEN_DESIL[family] <= 2 else "tidak_miskin",
+        ])  # fmt: skip
+    return write_csv(folder / "dtsen-desil-33.74.csv", rows)

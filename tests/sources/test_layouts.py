@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from padu.sources.canonical import HEADER_INDEX
+from padu.sources.canonical import HEADER_INDEX, header_key
 from padu.sources.choices import BatchStatus, Severity
 from padu.sources.layouts import LayoutError, layout_from_dict, layouts, layouts_for_docs
 from padu.sources.mapping import mapping_from_dict
@@ -194,6 +194,25 @@ def test_blt_dana_desa_bnba(tmp_path, dataset):
     batch = import_as(f.blt_dd_bnba(tmp_path), dataset, "blt-dd-bnba", ONE_VILLAGE)
     assert (batch.rows_accepted, batch.rows_skipped, batch.rows_rejected) == (2, 1, 0)
     assert_read_back([f.PEOPLE[0], f.PEOPLE[4]], ("nik", "kk_number", "full_name", "sex"))
+
+
+def test_dtsen_desil_list_gives_each_head_the_national_desil(tmp_path, dataset):
+    batch = import_as(f.dtsen_desil(tmp_path), dataset, "dtsen-desil")
+    assert (batch.rows_accepted, batch.rows_rejected) == (2, 0)
+    heads = [members[0] for members in f.FAMILIES.values()]
+    assert_read_back(heads, ("nik", "kk_number", "full_name", "village"),
+                     A={"desil": 2, "rt": "001", "rw": "002"}, B={"desil": 7})  # fmt: skip
+
+
+def test_padu_s_own_desil_file_is_read_back_as_the_dtsen_layout():
+    from padu.api.exchange import dtsen_desil
+    from padu.registry.models import Family
+
+    written = dtsen_desil(Family.objects.none(), reveal=True).columns
+    assert written == f.DTSEN_HEADER  # the test file is what Padu writes
+    keys = {header_key(title) for title in written}
+    assert layouts()["dtsen-desil"].matches(keys)
+    assert all(key in layouts()["dtsen-desil"].columns for key in keys)
 
 
 def test_a_mapping_overrides_the_preset_it_names(tmp_path, dataset):

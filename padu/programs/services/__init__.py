@@ -29,7 +29,7 @@ from .programs import (
     ensure_standard_combinations,
     update_program,
 )
-from .referrals import StaleReferral, refer_needs, update_referral
+from .referrals import StaleReferral, intervention_programs, refer_needs, update_referral
 from .runs import ProgramRunCancelled, cancel_program_run, execute_program_run, queue_program_run
 
 __all__ = [
@@ -53,6 +53,7 @@ __all__ = [
     "ensure_standard_combinations",
     "execute_program_run",
     "import_cycle_list",
+    "intervention_programs",
     "propose_cycle",
     "queue_program_run",
     "record_intervention",

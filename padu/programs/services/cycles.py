@@ -237,7 +237,8 @@ def import_cycle_list(
                     written_name=pl.col("full_name"),
                     written_address=pl.col("address"),
                     period=pl.col("benefit_period"),
-                    amount=pl.col("benefit_amount").fill_null(program.benefit_amount),
+                    # The list's own amount, else the program's (a service may have none).
+                    amount=pl.coalesce("benefit_amount", pl.lit(program.benefit_amount)),
                     person_id="person_id",
                     family_id="family_id",
                     link_status="link_status",

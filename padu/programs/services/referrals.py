@@ -10,8 +10,8 @@ from padu.core.choices import ChangeAction
 from padu.core.history import record_bulk_change, record_change
 from padu.welfare.models import NeedRule
 
-from ..choices import CLOSED_STATUSES, ReferralStatus
-from ..models import Referral
+from ..choices import CLOSED_STATUSES, ProgramStatus, ReferralStatus
+from ..models import Program, Referral
 from .cycles import record_intervention
 
 
@@ -75,6 +75,13 @@ class StaleReferral(Exception):
 
 
 @transaction.atomic
+def intervention_programs(user, referral):
+    """The agency's own active programs in which a finished referral can be recorded."""
+    return Program.objects.restrict(user, Action.CHANGE).filter(
+        agency_id=referral.agency_id, status=ProgramStatus.ACTIVE
+    )
+
+
 def update_referral(
     referral: Referral,
     *,

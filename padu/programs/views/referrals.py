@@ -21,10 +21,10 @@ from padu.registry.queries import head_name
 from padu.welfare.concerned import concerned_members
 from padu.welfare.models import FamilyWelfare
 
-from ..choices import ProgramStatus, ReferralStatus
+from ..choices import ReferralStatus
 from ..filters import ReferralFilterSet
-from ..models import Beneficiary, Program, Referral
-from ..services import StaleReferral, update_referral
+from ..models import Beneficiary, Referral
+from ..services import StaleReferral, intervention_programs, update_referral
 
 
 def _with_facts(referrals):
@@ -108,13 +108,6 @@ class ReferralListView(RestrictedMixin, FilterView):
         return download(xlsx_bytes(frame, "rujukan"), "rujukan.xlsx")
 
 
-def _intervention_programs(user, referral):
-    """The agency's own active programs in which a finished referral can be recorded."""
-    return Program.objects.restrict(user, Action.CHANGE).filter(
-        agency_id=referral.agency_id, status=ProgramStatus.ACTIVE
-    )
-
-
 class ReferralDetailView(RestrictedMixin, View):
     """A referral, and (for the agency it is addressed to) the form that moves it along."""
 
@@ -152,7 +145,7 @@ class ReferralDetailView(RestrictedMixin, View):
                 "can_change": Referral.objects.restrict(request.user, Action.CHANGE)
                 .filter(pk=referral.pk)
                 .exists(),
-                "programs": _intervention_programs(request.user, referral),
+                "programs": intervention_programs(request.user, referral),
                 "interventions": Beneficiary.objects.restrict(request.user, Action.VIEW)
                 .filter(family=family, period=f"rujukan #{referral.pk}")
                 .select_related("cycle__program"),
@@ -164,7 +157,7 @@ class ReferralDetailView(RestrictedMixin, View):
         seen = request.POST.get("version", "")
         chosen = request.POST.get("program", "")
         program = (
-            _intervention_programs(request.user, referral).filter(code=chosen).first()
+            intervention_programs(request.user, referral).filter(code=chosen).first()
             if chosen
             else None
         )
