@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from padu.accounts.policy import RestrictedQuerySet, ScopedBy
 from padu.core.fields import actor_field
+from padu.sources.choices import ProposalResult
 
 from .choices import (
     CLOSED_STATUSES,
@@ -132,6 +133,18 @@ class ServiceRequest(models.Model):
         related_name="+",
     )
     answer = models.TextField(_("jawaban untuk pemohon"), blank=True)
+    # The national system's answer to an usulan or sanggahan sent up (SIKS-NG's results).
+    national_result = models.CharField(
+        _("hasil pusat"), max_length=10, choices=ProposalResult.choices, blank=True
+    )
+    national_batch = models.ForeignKey(
+        "sources.ImportBatch",
+        verbose_name=_("dari impor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     recorded_by = actor_field(_("dicatat di loket oleh"))
     created_at = models.DateTimeField(_("diterima"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)

@@ -29,6 +29,7 @@ from padu.programs.services import refer_needs
 from padu.registry.choices import Lifecycle, VerificationStatus
 from padu.registry.models import Family, Person
 from padu.registry.names import key_of
+from padu.sources.choices import ProposalResult
 from padu.verification.choices import VisitStatus
 from padu.verification.models import Visit
 from padu.verification.photos import prepare_photo
@@ -629,6 +630,68 @@ def close_by_visit(visit: Visit, *, actor) -> int:
         )
         closed += 1
     return closed
+
+
+# -- the national system's answers ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NationalResult:
+    """One row of SIKS-NG's results of usulan and sanggahan (layout siks-ng-hasil-usulan)."""
+
+    nik: str
+    kind: str  # ProposalKind; "" when the file does not say
+    result: str  # ProposalResult
+    reason: str = ""
+    desil: int | None = None
+
+
+#: The requests a national result answers: those the region sent up (not joined to another,
+#: not handed to an agency), still open or closed by the region's own decision.
+_AWAITING_NATION = (
+    RequestStatus.RECEIVED,
+    RequestStatus.IN_VERIVALI,
+    RequestStatus.ANSWERED,
+    RequestStatus.GRANTED,
+    RequestStatus.REJECTED,
+)
+
+
+@transaction.atomic
+def record_national_results(results: list[NationalResult], *, actor, batch=None) -> int:
+    """Answer each resident's usulan or sanggahan about a NIK with the national result for
+    it: a step in its history, its status (an accepted usulan or an upheld sanggahan is
+    granted, a refused one is not), and a message to the resident. The same result read
+    again (a re-import) is not recorded twice. Returns how many requests it answered."""
+    by_nik = {row.nik: row for row in results if row.nik and row.result}
+    if not by_nik:
+        return 0
+    waiting = ServiceRequest.objects.select_for_update().filter(
+        subject_nik__in=list(by_nik),
+        kind__in=[RequestKind.PROPOSAL, RequestKind.OBJECTION],
+        status__in=_AWAITING_NATION,
+    )
+    answered = 0
+    for request in waiting:
+        row = by_nik[request.subject_nik]
+        if (row.kind and row.kind != request.kind) or request.national_result == row.result:
+            continue
+        accepted = row.result == ProposalResult.ACCEPTED
+        what = _("Usulan") if request.kind == RequestKind.PROPOSAL else _("Sanggahan")
+        note = _("Hasil Kemensos (SIKS-NG): %(what)s %(result)s") % {
+            "what": what.lower(),
+            "result": ProposalResult(row.result).label.lower(),
+        }
+        if accepted and row.desil:
+            note += _(", desil %(desil)s") % {"desil": row.desil}
+        if row.reason:
+            note += f": {row.reason}"
+        request.national_result, request.national_batch = row.result, batch
+        status = RequestStatus.GRANTED if accepted else RequestStatus.REJECTED
+        _move(request, status, note=f"{note}.", actor=actor,
+              staff_note=f"impor batch #{batch.pk}" if batch else "")  # fmt: skip
+        answered += 1
+    return answered
 
 
 # -- deadlines ----------------------------------------------------------------------------

@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from padu.registry import choices as c
 
+from .choices import ProposalKind, ProposalResult
+
 
 class Kind(StrEnum):
     ID = "id"  # a record id, kept as text
@@ -421,6 +423,26 @@ FIELDS: tuple[Field, ...] = (
         Kind.MONEY,
         ("NOMINAL", "NOMINAL BANTUAN", "NILAI BANTUAN", "JUMLAH BANTUAN", "BESARAN BANTUAN"),
     ),
+    # What the national system (SIKS-NG) answers to a region's usulan and sanggahan: the
+    # one-stop service closes the residents' requests with it (padu.service.receivers).
+    _choice(
+        "proposal_kind",
+        ("JENIS USULAN", "JENIS PENGAJUAN", "USULAN/SANGGAHAN"),
+        ProposalKind,
+        {"USULANBARU": "usulan", "USUL": "usulan", "SANGGAH": "sanggah"},
+    ),
+    _choice(
+        "proposal_result",
+        ("HASIL USULAN", "HASIL SANGGAHAN", "HASIL PUSAT", "STATUS HASIL"),
+        ProposalResult,
+        {
+            "DISETUJUI": "diterima",
+            "LAYAK": "diterima",
+            "TIDAKLAYAK": "ditolak",
+            "TIDAKDISETUJUI": "ditolak",
+        },
+    ),
+    Field("proposal_reason", Kind.TEXT, ("ALASAN HASIL", "ALASAN PENOLAKAN")),
 )
 FIELDS_BY_NAME = {f.name: f for f in FIELDS}
 HEADER_INDEX: dict[str, str] = {}

@@ -15,6 +15,20 @@ class SourceKind(models.TextChoices):
 LINKED_ONLY_KINDS = (SourceKind.AGENCY_LIST,)
 
 
+class ProposalKind(models.TextChoices):
+    """What a region sent up to the national system about a family (SIKS-NG's results)."""
+
+    PROPOSAL = "usulan", _("Usulan")
+    OBJECTION = "sanggah", _("Sanggahan")
+
+
+class ProposalResult(models.TextChoices):
+    """The national system's answer to an usulan or a sanggahan."""
+
+    ACCEPTED = "diterima", _("Diterima")
+    REJECTED = "ditolak", _("Ditolak")
+
+
 class BatchStatus(models.TextChoices):
     DRAFT = "draft", _("pratinjau")
     QUEUED = "queued", _("menunggu")

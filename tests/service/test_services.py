@@ -276,3 +276,55 @@ def test_only_the_region_s_dinsos_triages_and_only_desk_staff_record(families, s
     )
     assert desk.channel == Channel.DESK and desk.recorded_by == staff["operator_a"]
     assert RequestStep.objects.filter(request=desk).count() == 1
+
+
+def _results_file(path, rows) -> None:
+    """SIKS-NG's results of usulan and sanggahan (layout siks-ng-hasil-usulan)."""
+    header = "NO;ID_USULAN;JENIS_USULAN;NIK;NAMA;NO_KK;KODE_WILAYAH;ALAMAT;HASIL;ALASAN;DESIL\n"
+    lines = [
+        f"{n};USL-{n};{kind};{nik};{name};;{VILLAGE_A};Gg. Kenanga 3;{result};{reason};{desil}"
+        for n, (kind, nik, name, result, reason, desil) in enumerate(rows, 1)
+    ]
+    path.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_the_national_results_of_usulan_and_sanggahan_answer_the_residents(
+    families, staff, tmp_path, django_capture_on_commit_callbacks
+):
+    from padu.sources.services import find_dataset, import_file
+
+    proposed, _code = services.submit_request(proposal(subject_nik="3374016502900003"))
+    objected, _code = services.submit_request(
+        objection(
+            subject_nik="3374011705800001",
+            reporter_nik="3374011705800001",
+            reporter_name="Budi Santoso",
+        )
+    )
+    other, _code = services.submit_request(proposal(subject_nik="3374016502900009"))
+    path = tmp_path / "hasil-usulan.csv"
+    _results_file(path, [
+        ("Usulan baru", "3374016502900003", "SRI WAHYUNI", "Diterima", "", "2"),
+        ("Sanggahan", "3374011705800001", "BUDI SANTOSO", "Tidak layak", "Masih miskin", ""),
+        ("Usulan baru", "3374016502900007", "ORANG LAIN", "Ditolak", "NIK tidak padan", ""),
+    ])  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = import_file(path, dataset=find_dataset("DTKS"), actor=staff["dinsos"])
+    assert batch.status == "completed" and batch.layout == "siks-ng-hasil-usulan", batch.message
+    for request in (proposed, objected, other):
+        request.refresh_from_db()
+    assert proposed.status == RequestStatus.GRANTED and proposed.national_result == "diterima"
+    assert proposed.steps.last().note == "Hasil Kemensos (SIKS-NG): usulan diterima, desil 2."
+    assert objected.status == RequestStatus.REJECTED and objected.national_batch == batch
+    assert objected.steps.last().note == (
+        "Hasil Kemensos (SIKS-NG): sanggahan ditolak: Masih miskin."
+    )
+    assert other.status == RequestStatus.RECEIVED  # its NIK is not in the results
+    assert any("usulan diterima" in m.body for m in mail.outbox)  # the resident is told
+
+    steps = RequestStep.objects.count()
+    again = tmp_path / "hasil-usulan-lagi.csv"  # the same results, downloaded again
+    path.rename(again)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_file(again, dataset=find_dataset("DTKS"), actor=staff["dinsos"])
+    assert RequestStep.objects.count() == steps  # not recorded twice

@@ -46,6 +46,7 @@ from ..models import (
 )
 from ..pipeline import Prepared, prepare, prepare_chunks
 from ..reading import UnreadableFile
+from ..signals import batch_published
 
 logger = logging.getLogger(__name__)
 #: Rows prepared and written at a time. Larger chunks spend less on the fixed cost of each
@@ -185,6 +186,7 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
         status=BatchStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )
     report = _Progress(batch, progress)
+    published = False
     try:
         mapping = mapping_from_dict(batch.mapping)
         report(0, 1, "Membaca file")
@@ -216,6 +218,7 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
                 )
         report(facts.rows_in_file, facts.rows_in_file, "Menerbitkan batch")
         _publish(batch, counts=counts, plan_unknown=facts.plan.unknown)
+        published = counts.rows_accepted > 0
     except ImportCancelled:
         _discard(
             batch, BatchStatus.CANCELLED, "Dibatalkan oleh pengguna; basis data tidak berubah."
@@ -230,7 +233,15 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
             system_failure_message("Impor", error),
         )
     batch.refresh_from_db()
+    if published:
+        _tell_published(batch)
     return batch
+
+
+def _tell_published(batch: ImportBatch) -> None:
+    for receiver, failure in batch_published.send_robust(sender=ImportBatch, batch=batch):
+        if failure is not None:
+            logger.error("after batch %s: %s failed", batch.pk, receiver, exc_info=failure)
 
 
 @dataclass
