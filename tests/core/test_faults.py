@@ -44,6 +44,33 @@ def _until(database, sql, condition, *, seconds=120, every=0.05):
     pytest.fail(f"not reached in {seconds} s: {sql}")
 
 
+def _kill_mid_run(env, database, table: str, run) -> tuple[str, str, str]:
+    """Start the worker, SIGKILL it once the run ``table``/``run`` is under way (it has
+    reported progress), start it again and stop it (SIGTERM) once the run is no longer
+    running: (status, message) of the run, and what the second worker wrote on stderr."""
+    where = f"FROM {table} WHERE id = {run}"
+    worker = subprocess.Popen([sys.executable, "-m", "padu.cli", "worker", "--no-reload"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        _until(database, f"SELECT status, progress_done {where}",
+               lambda row: row[0] == "running" and row[1] > 0)  # fmt: skip
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    with sqlite3.connect(database) as connection:
+        (status,) = connection.execute(f"SELECT status {where}").fetchone()
+    assert status == "running"  # cut off: nobody has told it yet
+    worker = subprocess.Popen([sys.executable, "-m", "padu.cli", "worker", "--no-reload"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        status, message = _until(database, f"SELECT status, message {where}",
+                                 lambda row: row[0] != "running", seconds=60)  # fmt: skip
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        _output, errors = worker.communicate(timeout=60)
+    return status, message, errors
+
+
 def test_a_worker_killed_mid_import_leaves_nothing_half_written(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env |= {"PADU_ENV": "development", "PADU_DATA_DIR": str(tmp_path / "data")}
@@ -66,31 +93,8 @@ def test_a_worker_killed_mid_import_leaves_nothing_half_written(tmp_path):
         "print(batch.pk)\n"
     )).split()[-1]  # fmt: skip
     database = tmp_path / "data" / "padu.sqlite3"
-    worker = subprocess.Popen([sys.executable, "-m", "padu.cli", "worker", "--no-reload"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        # Killed once it has written rows (staged, not yet published).
-        _until(database, f"SELECT status, progress_done FROM sources_importbatch WHERE id = {batch}",
-               lambda row: row[0] == "running" and row[1] > 0)  # fmt: skip
-    finally:
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
-    with sqlite3.connect(database) as connection:
-        (status,) = connection.execute(
-            f"SELECT status FROM sources_importbatch WHERE id = {batch}"
-        ).fetchone()
-    assert status == "running"  # cut off: nobody has told it yet
-
-    worker = subprocess.Popen([sys.executable, "-m", "padu.cli", "worker", "--no-reload"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
-    try:
-        status, message = _until(
-            database, f"SELECT status, message FROM sources_importbatch WHERE id = {batch}",
-            lambda row: row[0] != "running", seconds=60,
-        )  # fmt: skip
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        _output, errors = worker.communicate(timeout=60)
+    # Killed once it has written rows (staged, not yet published).
+    status, message, errors = _kill_mid_run(env, database, "sources_importbatch", batch)
     assert status == "failed" and "terhenti" in message, (status, message)
     assert "ditandai gagal" in errors
     with sqlite3.connect(database) as connection:
@@ -154,25 +158,7 @@ def test_a_worker_killed_mid_run_leaves_nothing_half_written(demo_city, kind):
         "from padu.accounts.models import User\n"
         "user = User.objects.get(username='walidata')\n" + queue
     )).split()[-1]  # fmt: skip
-    worker = subprocess.Popen([sys.executable, "-m", "padu.cli", "worker", "--no-reload"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        _until(database, f"SELECT status, progress_done FROM {table} WHERE id = {run}",
-               lambda row: row[0] == "running" and row[1] > 0)  # fmt: skip
-    finally:
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
-
-    worker = subprocess.Popen([sys.executable, "-m", "padu.cli", "worker", "--no-reload"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        status, message = _until(
-            database, f"SELECT status, message FROM {table} WHERE id = {run}",
-            lambda row: row[0] != "running", seconds=60,
-        )  # fmt: skip
-    finally:
-        worker.send_signal(signal.SIGTERM)
-        worker.wait(timeout=60)
+    status, message, _errors = _kill_mid_run(env, database, table, run)
     # Told, on the run's page, that it was cut off and can be started again.
     assert status == "failed" and "terhenti" in message.lower(), (status, message)
     assert _counts(database, outputs) == before
