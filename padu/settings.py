@@ -305,6 +305,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "padu.programs.choices.ReferralStatus",
         "BatchStatusEnum": "padu.sources.choices.BatchStatus",
         "VerificationStatusEnum": "padu.registry.choices.VerificationStatus",
+        "RunStatusEnum": "padu.core.choices.RunStatus",
     },
 }
 
