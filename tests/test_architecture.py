@@ -233,3 +233,41 @@ def test_model_relations_point_down_the_layers(model):
         assert order[other] <= order[own], (
             f"{model._meta.label}.{relation.name} points up, at {relation.related_model._meta.label}"
         )
+
+
+def _declared(requirement: str) -> str:
+    name = requirement.split(";")[0]
+    for mark in "[<>=!~ ":
+        name = name.split(mark)[0]
+    return name.strip().lower().replace("_", "-")
+
+
+def test_every_package_padu_imports_is_one_it_declares():
+    """An installation has only what pyproject.toml asks for: a package that came with a
+    test tool (jellyfish, with recordlinkage) works on a developer's machine and fails in
+    production."""
+    import importlib.metadata
+    import sys
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {_declared(r) for r in project["dependencies"]}
+    declared |= {_declared(r) for r in project["optional-dependencies"]["spark"]}
+    declared.add("pyspark")  # splink[spark]'s engine, imported only by padu.matching.spark
+    providers = importlib.metadata.packages_distributions()
+    undeclared = {}
+    for path in PADU.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            else:
+                continue
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top == "padu":
+                    continue
+                distributions = {_declared(d) for d in providers.get(top, [top])}
+                if not distributions & declared:
+                    undeclared.setdefault(top, str(path.relative_to(ROOT)))
+    assert not undeclared, f"imported but not in pyproject.toml's dependencies: {undeclared}"

@@ -11,12 +11,14 @@ names hold (the vocabulary, cached), so the database is only asked for words tha
 
 import bisect
 import re
+import secrets
 from collections import Counter, defaultdict
 
-import jellyfish
 import polars as pl
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from .choices import Lifecycle
 from .identity import read_id_number
@@ -29,6 +31,7 @@ MOST_FOUND = 1_000
 #: key names the vocabulary's shape, so that a cached one of an older shape is not read).
 VOCABULARY_SECONDS = 600
 VOCABULARY_KEY = "registry:name-vocabulary:2"
+VOCABULARY_VERSION_KEY = "registry:name-vocabulary-version"
 #: Below this many families found as typed, words are also read as typing errors of the
 #: registry's words (a typo can be a word that exists: "Saiful" for "Syaiful").
 FEW = 5
@@ -195,8 +198,8 @@ def _scored(persons: QuerySet, key: str, written: str) -> dict[int, int]:
     found: dict[int, int] = {}
     for pk, family_id, person_key in hits:
         distance = min(
-            jellyfish.damerau_levenshtein_distance(key, person_key),
-            jellyfish.damerau_levenshtein_distance(written, _written(names.get(pk, ""))),
+            DamerauLevenshtein.distance(key, person_key),
+            DamerauLevenshtein.distance(written, _written(names.get(pk, ""))),
         )
         _keep_best(found, family_id, min(distance, FARTHEST))
     return found
@@ -229,7 +232,7 @@ def _corrected(typed: list[str], *, every_word: bool) -> list[list[str]]:
         as_written = (written_keys[w] for w in _near(word, vocabulary["written_by_length"]))
         near = sorted(
             {*_near(key, by_length), *_near(word, by_length), *as_written} - {key, ""},
-            key=lambda w: (jellyfish.damerau_levenshtein_distance(word, w), -words[w], w),
+            key=lambda w: (DamerauLevenshtein.distance(word, w), -words[w], w),
         )
         corrected.append([key, *near[:NEAREST]])
     return corrected
@@ -247,23 +250,44 @@ def _near(word: str, by_length: dict[int, list[str]]) -> list[str]:
     if len(word) < 4:
         return []
     allowed = 1 if len(word) < 7 else 2
-    return [
+    candidates = [
         candidate
         for length in range(len(word) - allowed, len(word) + allowed + 1)
         for candidate in by_length.get(length, ())
-        if jellyfish.damerau_levenshtein_distance(word, candidate) <= allowed
     ]
+    # RapidFuzz compares the word with every candidate in one call (C++), not one by one.
+    found = process.extract(
+        word, candidates, scorer=DamerauLevenshtein.distance, score_cutoff=allowed, limit=None
+    )
+    return [candidate for candidate, _distance, _index in found]
+
+
+#: This process's copy of the vocabulary, under the version the shared cache holds: a
+#: city's vocabulary is megabytes that the file cache would unpickle on every search.
+_held: dict = {"version": None, "vocabulary": None}
 
 
 def name_vocabulary() -> dict:
     """The words of the registry's name keys, by length (cached: a new name's words are
-    known to typo correction within ``VOCABULARY_SECONDS``; exact search finds it at once)."""
-    return cache.get_or_set(VOCABULARY_KEY, _read_vocabulary, VOCABULARY_SECONDS)
+    known to typo correction within ``VOCABULARY_SECONDS``; exact search finds it at once).
+    Every process reads it once per version; the shared cache says which version is current
+    (a small key), so that one process's reading serves the others."""
+    version = cache.get(VOCABULARY_VERSION_KEY)
+    if version is not None and version == _held["version"]:
+        return _held["vocabulary"]
+    vocabulary = cache.get(VOCABULARY_KEY) if version is not None else None
+    if vocabulary is None:
+        vocabulary, version = _read_vocabulary(), secrets.token_hex(8)
+        cache.set_many(
+            {VOCABULARY_KEY: vocabulary, VOCABULARY_VERSION_KEY: version}, VOCABULARY_SECONDS
+        )
+    _held.update(version=version, vocabulary=vocabulary)
+    return vocabulary
 
 
 def forget_name_vocabulary() -> None:
     """Read the vocabulary again at the next search (after the golden records changed)."""
-    cache.delete(VOCABULARY_KEY)
+    cache.delete_many([VOCABULARY_KEY, VOCABULARY_VERSION_KEY])
 
 
 def _read_vocabulary() -> dict:
