@@ -624,3 +624,32 @@ def test_the_background_writer_writes_what_an_inline_import_writes(tmp_path):
     assert inline.status == background.status == BatchStatus.COMPLETED
     assert stored(background) == stored(inline)
     assert stored(background)[0][1:4] == (2, "3374011705800001", "ok")
+
+
+def test_an_app_that_fails_after_a_published_import_is_logged_and_never_undoes_it(
+    tmp_path, dataset, caplog
+):
+    from padu.sources.signals import batch_published
+
+    told = []
+
+    def fails(sender, *, batch, **kwargs):
+        raise RuntimeError("the app above is broken")
+
+    def listens(sender, *, batch, **kwargs):
+        told.append(batch.pk)
+        return 0
+
+    batch_published.connect(fails, dispatch_uid="test-fails")
+    batch_published.connect(listens, dispatch_uid="test-listens")
+    try:
+        batch = import_file(write(tmp_path, "a.csv", [HEADER, *GOOD]), dataset=dataset, actor=None)
+    finally:
+        batch_published.disconnect(dispatch_uid="test-fails")
+        batch_published.disconnect(dispatch_uid="test-listens")
+    assert batch.status == BatchStatus.COMPLETED and records().count() == 3
+    assert told == [batch.pk]  # the other receivers still hear of it
+    (logged,) = [r for r in caplog.records if "after batch" in r.getMessage()]
+    assert "fails" in logged.getMessage() and logged.exc_info[1].args == (
+        "the app above is broken",
+    )

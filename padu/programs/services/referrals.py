@@ -74,7 +74,6 @@ class StaleReferral(Exception):
     """Someone else changed the referral since the form was opened."""
 
 
-@transaction.atomic
 def intervention_programs(user, referral):
     """The agency's own active programs in which a finished referral can be recorded."""
     return Program.objects.restrict(user, Action.CHANGE).filter(
@@ -82,6 +81,7 @@ def intervention_programs(user, referral):
     )
 
 
+@transaction.atomic
 def update_referral(
     referral: Referral,
     *,

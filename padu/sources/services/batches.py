@@ -239,9 +239,14 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
 
 
 def _tell_published(batch: ImportBatch) -> None:
-    for receiver, failure in batch_published.send_robust(sender=ImportBatch, batch=batch):
-        if failure is not None:
-            logger.error("after batch %s: %s failed", batch.pk, receiver, exc_info=failure)
+    for receiver, answer in batch_published.send_robust(sender=ImportBatch, batch=batch):
+        if isinstance(answer, Exception):  # send_robust hands back what a receiver raised
+            logger.error(
+                "after batch %s: %s failed",
+                batch.pk,
+                receiver.__qualname__,
+                exc_info=(type(answer), answer, answer.__traceback__),
+            )
 
 
 @dataclass
