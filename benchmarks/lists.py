@@ -1,7 +1,8 @@
 """The lists people work from, on a city of a million people: server time (p50/p95) and
 queries of the family and person lists under each filter and sort, deep pages, and
 searches (names with variants and typing errors, part of a NIK, an address). Target: any
-page under 200 ms.
+page under 200 ms, the first of a filter too (it does not wait for its total: the page
+fetches that afterwards, timed apart).
 
     .venv/bin/python benchmarks/lists.py [--people 1000000] [--data-dir DIR] [--repeat 7]
 
@@ -64,7 +65,9 @@ def main() -> None:
     parser.add_argument("--region", default="33.74")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--data-dir", type=Path)
-    parser.add_argument("--repeat", type=int, default=7)
+    # Enough requests for a p95 that one slow request (SQLite's WAL checkpoint, every few
+    # hundred writes of the access log) does not decide alone.
+    parser.add_argument("--repeat", type=int, default=21)
     args = parser.parse_args()
     if args.data_dir:
         reuse_django(args.data_dir)
@@ -97,30 +100,42 @@ def main() -> None:
     client.get("/registri/keluarga/", {"q": "zzzz qqqq"})  # reads the name vocabulary once
     print(f"name vocabulary read once per {10} minutes: "
           f"{1000 * (time.perf_counter() - started):.0f} ms", flush=True)  # fmt: skip
-    worst = worst_first = 0.0
+    from padu.core.memory import settle
+
+    settle()  # as padu/wsgi.py does in each web server process once its code is loaded
+    worst = worst_first = worst_total = 0.0
     for label, url, query in cases(args.region):
-        times, queries, rows = [], 0, None
-        for _ in range(args.repeat):
+        times, queries, rows, total_ms = [], 0, None, 0.0
+        for number in range(args.repeat):
             with CaptureQueriesContext(connection) as captured:
                 began = time.perf_counter()
                 response = client.get(url, query)
                 times.append(1000 * (time.perf_counter() - began))
             assert response.status_code == 200, (label, response.status_code)
             queries = len(captured)
-            rows = response.context["paginator"].count
-        # The first request counts the rows (kept 2 minutes, 15 for over 100,000 rows);
-        # the others are what everyone else gets meanwhile.
+            paginator = response.context["paginator"]
+            rows = paginator.count
+            if number == 0 and not paginator.exact:
+                # The first page did not wait for its total: the page fetches it next (the
+                # count, kept 2 minutes, 15 for over 100,000 rows, for every page after).
+                began = time.perf_counter()
+                counted_rows = client.get(url, {**query, "hitung": 1})
+                total_ms = 1000 * (time.perf_counter() - began)
+                assert counted_rows.status_code == 200, (label, counted_rows.status_code)
         first, kept = times[0], times[1:] or times
         p95 = statistics.quantiles(kept, n=20)[18] if len(kept) > 1 else kept[0]
         worst, worst_first = max(worst, p95), max(worst_first, first)
+        worst_total = max(worst_total, total_ms)
+        total = f"total fetched after {total_ms:6.1f} ms" if total_ms else " " * 28
         print(
             f"{label:<38} first {first:7.1f} ms  then p50 {statistics.median(kept):7.1f} ms  "
-            f"p95 {p95:7.1f} ms  {queries:>2} queries  {rows:>9,} rows",
+            f"p95 {p95:7.1f} ms  {queries:>2} queries  {rows:>9,} rows  {total}",
             flush=True,
         )
-    verdict = "met" if worst < TARGET_MS else "MISSED"
-    print(f"worst p95 {worst:.1f} ms [target < {TARGET_MS} ms: {verdict}]; slowest first "
-          f"request (counting the rows) {worst_first:.1f} ms", flush=True)  # fmt: skip
+    verdict = "met" if max(worst, worst_first) < TARGET_MS else "MISSED"
+    print(f"worst p95 {worst:.1f} ms, slowest first request {worst_first:.1f} ms "
+          f"[target < {TARGET_MS} ms: {verdict}]; slowest total counted after a first page "
+          f"{worst_total:.1f} ms (a request of its own, the page already shown)", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

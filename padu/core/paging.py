@@ -7,6 +7,7 @@ for all of them first, 300,000 families for 25 shown. ``late_annotate`` keeps th
 values out of the sorted query: a page's ids are sorted and sliced first, then the page's
 rows are read again with the values (a "deferred join")."""
 
+import contextlib
 import hashlib
 
 from django.core.cache import cache
@@ -23,31 +24,69 @@ class CountedOncePaginator(Paginator):
     ``COUNT_SECONDS`` (counting a million people takes a quarter of a second; paging
     through them should not pay it on every page), a long list's for
     ``LONG_COUNT_SECONDS`` (a few new rows among a hundred thousand change no page
-    number a person reads). A count may lag new rows by that long; the rows never do."""
+    number a person reads). A count may lag new rows by that long; the rows never do.
+
+    With ``defer_count``, a page whose total is not counted yet does not wait for it: it
+    reads whether a row follows the page (``exact`` is then False, ``count`` a lower bound),
+    and the page fetches the total afterwards (the list's ``?hitung=1``), which is kept for
+    the pages after it."""
 
     COUNT_SECONDS = 120
     LONG_COUNT_SECONDS, LONG_COUNT = 15 * 60, 100_000
+
+    def __init__(self, object_list, per_page, *args, defer_count: bool = False, **kwargs):
+        self.defer_count, self.exact, self._wanted = defer_count, True, 1
+        super().__init__(object_list, per_page, *args, **kwargs)
+
+    def validate_number(self, number):
+        with contextlib.suppress(TypeError, ValueError):  # Django's own check says what is wrong
+            self._wanted = max(1, int(number))
+        return super().validate_number(number)
 
     @cached_property
     def count(self) -> int:
         queryset = _queryset_of(self.object_list)
         if queryset is None:
             return super().count
-        return counted(queryset, self.COUNT_SECONDS)
+        if not self.defer_count or known_count(queryset) is not None:
+            return counted(queryset, self.COUNT_SECONDS)
+        # The rows up to the end of the wanted page and one more: fewer is the whole list.
+        reach = self._wanted * self.per_page + 1
+        found = queryset.order_by()[:reach].count()
+        if found < reach:
+            _keep_count(queryset, found, self.COUNT_SECONDS)
+            return found
+        self.exact = False
+        return found
+
+
+def _count_key(queryset: QuerySet) -> str | None:
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return None  # a filter that can match nothing (.none())
+    return "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+
+
+def known_count(queryset: QuerySet) -> int | None:
+    """The kept count of ``queryset``'s rows, None when it is not counted yet."""
+    key = _count_key(queryset)
+    return 0 if key is None else cache.get(key)
+
+
+def _keep_count(queryset: QuerySet, count: int, seconds: int) -> None:
+    key = _count_key(queryset)
+    if key is not None:
+        long = count >= CountedOncePaginator.LONG_COUNT
+        cache.set(key, count, CountedOncePaginator.LONG_COUNT_SECONDS if long else seconds)
 
 
 def counted(queryset: QuerySet, seconds: int = CountedOncePaginator.COUNT_SECONDS) -> int:
     """``queryset.count()``, kept for ``seconds`` under the SQL that counts it."""
-    try:
-        sql, params = queryset.order_by().query.sql_with_params()
-    except EmptyResultSet:
-        return 0  # a filter that can match nothing (.none())
-    key = "list-count:" + hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-    count = cache.get(key)
+    count = known_count(queryset)
     if count is None:
         count = queryset.count()
-        long = count >= CountedOncePaginator.LONG_COUNT
-        cache.set(key, count, CountedOncePaginator.LONG_COUNT_SECONDS if long else seconds)
+        _keep_count(queryset, count, seconds)
     return count
 
 

@@ -20,6 +20,8 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein
 
+from padu.core.memory import settle
+
 from .choices import Lifecycle
 from .identity import read_id_number
 from .models import Family, Person
@@ -282,6 +284,7 @@ def name_vocabulary() -> dict:
             {VOCABULARY_KEY: vocabulary, VOCABULARY_VERSION_KEY: version}, VOCABULARY_SECONDS
         )
     _held.update(version=version, vocabulary=vocabulary)
+    settle()  # a city's words: hundreds of thousands of objects the collector need not walk
     return vocabulary
 
 

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 from django_filters.views import FilterView
@@ -47,6 +48,7 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
     and the filtered rows as an Excel or CSV file. Every page and file is in the access log."""
 
     rows: Rows
+    noun: str
     base_filterset = None
     base_table = None
     table_pagination = {"per_page": 25, "paginator_class": CountedOncePaginator}
@@ -73,6 +75,14 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
             return rows.order_by("search_rank", "pk")  # the best matches first
         return rows
 
+    def counting(self) -> bool:
+        """The page asks for the total of its rows, which it was shown without."""
+        return self.request.GET.get("hitung") == "1"
+
+    def get_table_pagination(self, table):
+        # A page does not wait for its total; the total is what ``?hitung=1`` answers.
+        return {**super().get_table_pagination(table), "defer_count": not self.counting()}
+
     def get_table_kwargs(self):
         searching = (self.request.GET.get("q") or "").strip()
         kwargs = {"reveal": self.request.user.sees_full_identifiers}
@@ -88,6 +98,8 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
         return context
 
     def get(self, request, *args, **kwargs):
+        if self.counting():
+            return self.total(request)
         extension = self.export_format()
         if extension:
             self.filterset = self.get_filterset(self.get_filterset_class())
@@ -114,6 +126,17 @@ class _RowsListView(RestrictedMixin, SingleTableMixin, FilterView):
             request=request,
         )
         return response
+
+    def total(self, request):
+        """How many rows the filters find (counted now, and kept for the pages after)."""
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        self.object_list = (
+            self.filterset.qs if self.filterset.is_valid() else self.model.objects.none()
+        )
+        table = self.get_table(**self.get_table_kwargs())
+        return render(
+            request, "registry/_count.html", {"count": table.paginator.count, "noun": self.noun}
+        )
 
     def export(self, rows, extension: str):
         if extension == "xlsx" and rows.count() > EXCEL_ROW_LIMIT:
@@ -147,6 +170,7 @@ class FamilyListView(_RowsListView):
     base_filterset = FamilyFilterSet
     base_table = FamilyTable
     template_name = "registry/family_list.html"
+    noun = gettext_lazy("keluarga")  # what the list counts: "60.204 keluarga"
 
     def with_facts(self, families):
         # Only what the table shows: a sort by a column sorts these, not whole rows.
@@ -163,6 +187,7 @@ class PersonListView(_RowsListView):
     base_filterset = PersonFilterSet
     base_table = PersonTable
     template_name = "registry/person_list.html"
+    noun = gettext_lazy("orang")
 
     def with_facts(self, persons):
         return (
