@@ -44,7 +44,9 @@ def test_the_family_list_shows_its_total_after_the_page(client, make_user):
     client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
     page = client.get("/registri/keluarga/").content.decode()
     assert 'hx-get="?hitung=1"' in page and "menghitung keluarga" in page
-    assert "<span>Halaman 1</span>" in page and 'rel="next"' in page and "Halaman 1 dari" not in page
+    assert (
+        "<span>Halaman 1</span>" in page and 'rel="next"' in page and "Halaman 1 dari" not in page
+    )
     total = client.get("/registri/keluarga/", {"hitung": 1})
     assert total.content.decode() == '<span id="row-total">30 keluarga</span>'
     again = client.get("/registri/keluarga/").content.decode()
