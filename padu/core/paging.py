@@ -33,6 +33,7 @@ class CountedOncePaginator(Paginator):
 
     COUNT_SECONDS = 120
     LONG_COUNT_SECONDS, LONG_COUNT = 15 * 60, 100_000
+    READ_PAST_UP_TO = 1_000_000
 
     def __init__(self, object_list, per_page, *args, defer_count: bool = False, **kwargs):
         self.defer_count, self.exact, self._wanted = defer_count, True, 1
@@ -48,10 +49,15 @@ class CountedOncePaginator(Paginator):
         queryset = _queryset_of(self.object_list)
         if queryset is None:
             return super().count
-        if not self.defer_count or known_count(queryset) is not None:
-            return counted(queryset, self.COUNT_SECONDS)
         # The rows up to the end of the wanted page and one more: fewer is the whole list.
+        # A page deeper than READ_PAST_UP_TO rows costs what the count costs: counted.
         reach = self._wanted * self.per_page + 1
+        if (
+            not self.defer_count
+            or reach > self.READ_PAST_UP_TO
+            or known_count(queryset) is not None
+        ):
+            return counted(queryset, self.COUNT_SECONDS)
         found = queryset.order_by()[:reach].count()
         if found < reach:
             _keep_count(queryset, found, self.COUNT_SECONDS)

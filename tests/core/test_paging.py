@@ -30,6 +30,15 @@ def test_a_long_list_s_page_reads_one_row_past_itself_not_the_total():
     assert kept.page(1).has_next() and kept.exact and kept.count == total
 
 
+def test_a_page_number_no_list_reaches_is_answered_with_the_last_page(client, make_user):
+    for n in range(30):
+        make_family(VILLAGE_A, kk=f"33740101011{n:05d}", head=f"Warga {n}", nik="")
+    client.force_login(make_user("dinsos", Role.DINSOS_OFFICER, "33.74"))
+    for page in ("99999999999999999999999", "-3", "abc", "2.5"):
+        response = client.get("/registri/keluarga/", {"page": page})
+        assert response.status_code == 200, page
+
+
 def test_a_short_list_is_counted_whole_at_once():
     few = Region.objects.filter(code="33.74.01").order_by("code")
     short = CountedOncePaginator(few, 25, defer_count=True)
