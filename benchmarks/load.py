@@ -130,6 +130,8 @@ def main() -> None:
         subprocess.run([*padu, "demo", "--people", str(args.people), "--no-serve", "--quiet"],
                        env=env, check=True, stdout=subprocess.DEVNULL)  # fmt: skip
         print(f"  reuse it: --data-dir {data_dir} --database-url {database_url}")
+    else:  # a city built by an earlier version: brought to this version's schema first
+        subprocess.run([*padu, "manage", "migrate", "--verbosity", "0"], env=env, check=True)
     operators = subprocess.run(
         [sys.executable, __file__, "--prepare-operators", secrets.token_hex(2)],
         env={**env, "DJANGO_SETTINGS_MODULE": "padu.settings", "PYTHONPATH": str(ROOT)},
