@@ -6,6 +6,7 @@ every write goes through the service the web uses."""
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -320,7 +321,9 @@ class VisitViewSet(RestrictedViewSet):
 def _queued(run: ProgramRun) -> Response:
     """202: the step is queued; its ``Location`` is followed until it is done."""
     body = ProgramRunSerializer(run).data
-    return Response(body, status=202, headers={"Location": f"/api/v1/program-runs/{run.pk}/"})
+    return Response(
+        body, status=202, headers={"Location": reverse("api:program-run-detail", args=[run.pk])}
+    )
 
 
 class ProgramViewSet(RestrictedViewSet):

@@ -52,12 +52,11 @@ class CountedOncePaginator(Paginator):
         # The rows up to the end of the wanted page and one more: fewer is the whole list.
         # A page deeper than READ_PAST_UP_TO rows costs what the count costs: counted.
         reach = self._wanted * self.per_page + 1
-        if (
-            not self.defer_count
-            or reach > self.READ_PAST_UP_TO
-            or known_count(queryset) is not None
-        ):
+        if not self.defer_count or reach > self.READ_PAST_UP_TO:
             return counted(queryset, self.COUNT_SECONDS)
+        known = known_count(queryset)
+        if known is not None:
+            return known
         found = queryset.order_by()[:reach].count()
         if found < reach:
             _keep_count(queryset, found, self.COUNT_SECONDS)

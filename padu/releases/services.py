@@ -112,7 +112,7 @@ def execute_build(release: Release, progress: ProgressCallback = no_progress) ->
         release.refresh_from_db()
         return release
     final = storage.release_dir(release.number)
-    partial = final.with_name(final.name + ".partial")
+    partial = storage.partial_dir(final)
     storage.remove(partial)
 
     def report(done: int, total: int, label: str) -> None:

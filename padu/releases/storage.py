@@ -26,8 +26,21 @@ class ReleaseFilesError(Exception):
     """A release's files are missing, changed or of another schema: the message names them."""
 
 
+#: What a build's folder is called while it is written (it takes its number's name once whole).
+PARTIAL_SUFFIX = ".partial"
+
+
+def releases_dir() -> Path:
+    return Path(settings.DATA_DIR) / "releases"
+
+
 def release_dir(number: int) -> Path:
-    return Path(settings.DATA_DIR) / "releases" / f"{number:05d}"
+    return releases_dir() / f"{number:05d}"
+
+
+def partial_dir(final: Path) -> Path:
+    """Where the build of ``final`` writes until it is whole."""
+    return final.with_name(final.name + PARTIAL_SUFFIX)
 
 
 def write_tables(

@@ -186,7 +186,6 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
         status=BatchStatus.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
     )
     report = _Progress(batch, progress)
-    published = False
     try:
         mapping = mapping_from_dict(batch.mapping)
         report(0, 1, "Membaca file")
@@ -218,7 +217,6 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
                 )
         report(facts.rows_in_file, facts.rows_in_file, "Menerbitkan batch")
         _publish(batch, counts=counts, plan_unknown=facts.plan.unknown)
-        published = counts.rows_accepted > 0
     except ImportCancelled:
         _discard(
             batch, BatchStatus.CANCELLED, "Dibatalkan oleh pengguna; basis data tidak berubah."
@@ -233,7 +231,7 @@ def run_batch(batch: ImportBatch, *, progress: ProgressCallback = no_progress) -
             system_failure_message("Impor", error),
         )
     batch.refresh_from_db()
-    if published:
+    if batch.status == BatchStatus.COMPLETED:  # published, with rows
         _tell_published(batch)
     return batch
 
